@@ -1,0 +1,101 @@
+"""telemon: telemedicine home monitoring across hospital, municipality and GP."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask, request
+
+from telemon.config import engine_options, load_config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The application factory: configuration, extensions, blueprints, error handlers."""
+    app = Flask(
+        __name__, instance_path=os.path.abspath(os.environ.get("TELEMON_INSTANCE", "instance"))
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    _configure_logging(app)
+
+    from telemon import models  # noqa: F401  (registers the tables)
+    from telemon.celery_app import celery_init_app
+    from telemon.errors import (
+        TelemonApi,
+        TelemonError,
+        handle_telemon_error,
+        handle_unexpected,
+    )
+    from telemon.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(__file__), "migrations"),
+        render_as_batch=True,  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    limiter.init_app(app)
+    csrf.init_app(app)
+    api = TelemonApi(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    celery_init_app(app)
+
+    from telemon.alerts.api import bp as alerts_bp
+    from telemon.identity.api import bp as identity_bp
+    from telemon.ingest.api import bp as ingest_bp
+    from telemon.patients.api import bp as patients_bp
+    from telemon.web.views import bp as web_bp
+
+    for blueprint in (identity_bp, patients_bp, ingest_bp, alerts_bp):
+        csrf.exempt(blueprint)  # bearer tokens, not cookies: no cross-site forgery
+        api.register_blueprint(blueprint)
+    app.register_blueprint(web_bp)
+
+    app.register_error_handler(TelemonError, handle_telemon_error)
+    app.register_error_handler(Exception, handle_unexpected)
+    app.before_request(_authenticate_api)
+
+    from telemon.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+_API_DESCRIPTION = (
+    "telemon's JSON API. Every /api/v1 call except POST /api/v1/auth/token needs "
+    "`Authorization: Bearer <token>`. Errors are application/problem+json (RFC 9457)."
+)
+
+
+def _authenticate_api() -> Any:
+    """Every /api/v1 call but the token exchange needs a valid bearer token, checked before
+    the body is parsed, so an anonymous caller learns nothing from validation errors."""
+    if not request.path.startswith("/api/v1/") or request.path == "/api/v1/auth/token":
+        return None
+    from telemon.auth import api_user
+    from telemon.errors import TelemonError, handle_telemon_error
+
+    try:
+        api_user()
+    except TelemonError as error:
+        return handle_telemon_error(error)
+    return None
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=os.environ.get("TELEMON_LOG_LEVEL", "INFO"),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+    # Alembic announces every plugin at INFO on each start; only its migrations are news.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

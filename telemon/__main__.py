@@ -1,0 +1,3 @@
+from telemon.cli import main
+
+main()

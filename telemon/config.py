@@ -1,0 +1,80 @@
+"""Configuration: the embedded default, or production from TELEMON_* variables.
+
+With nothing set, telemon runs on a SQLite file under ./instance/, runs background work
+in-process, writes mail as .eml files to ./instance/outbox/ and stores photos under
+./instance/photos/. Setting TELEMON_DATABASE_URL, TELEMON_REDIS_URL and TELEMON_SMTP_URL
+switches to PostgreSQL, Celery workers and real SMTP.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "TELEMON_"
+
+
+def _storage_dir(instance_path: str) -> Path:
+    return Path(os.environ.get("TELEMON_STORAGE_DIR") or instance_path)
+
+
+def load_config(instance_path: str) -> dict[str, Any]:
+    """Build the Flask config from the environment; the embedded default where unset."""
+    storage = _storage_dir(instance_path)
+    database_url = os.environ.get("TELEMON_DATABASE_URL") or f"sqlite:///{storage / 'telemon.db'}"
+    redis_url = os.environ.get("TELEMON_REDIS_URL") or None
+    smtp_url = os.environ.get("TELEMON_SMTP_URL") or None
+    secret = os.environ.get("TELEMON_SECRET_KEY")
+    production = bool(os.environ.get("TELEMON_DATABASE_URL"))
+    return {
+        "SECRET_KEY": secret or _development_secret(storage),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TELEMON_REDIS_URL": redis_url,
+        # Without a broker, background work runs in this process right after the commit.
+        "TELEMON_TASKS_IN_PROCESS": redis_url is None,
+        "TELEMON_SMTP_URL": smtp_url,
+        "TELEMON_MAIL_FROM": os.environ.get("TELEMON_MAIL_FROM", "telemon@localhost"),
+        "TELEMON_OUTBOX_DIR": str(storage / "outbox"),
+        "TELEMON_PHOTO_DIR": str(storage / "photos"),
+        "TELEMON_BASE_URL": os.environ.get("TELEMON_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "TELEMON_TOKEN_TTL_SECONDS": int(os.environ.get("TELEMON_TOKEN_TTL_SECONDS", "28800")),
+        # A red alert nobody has acknowledged after this many minutes is escalated.
+        "TELEMON_ESCALATE_AFTER_MINUTES": int(
+            os.environ.get("TELEMON_ESCALATE_AFTER_MINUTES", "30")
+        ),
+        # An accepted batch still unevaluated after this long is handed over again by the sweep.
+        "TELEMON_SWEEP_AFTER_SECONDS": int(os.environ.get("TELEMON_SWEEP_AFTER_SECONDS", "60")),
+        "TELEMON_DIGEST_HOUR": int(os.environ.get("TELEMON_DIGEST_HOUR", "7")),
+        "TELEMON_LOGIN_LIMIT": os.environ.get("TELEMON_LOGIN_LIMIT", "5 per minute"),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "API_TITLE": "telemon",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    if database_url.startswith("sqlite"):
+        # The API and the in-process scheduler share the file; wait for locks instead of failing.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _development_secret(storage: Path) -> str:
+    """A per-installation random key kept in the instance folder, so sessions survive restarts."""
+    storage.mkdir(parents=True, exist_ok=True)
+    path = storage / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

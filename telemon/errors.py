@@ -1,0 +1,149 @@
+"""Errors as RFC 9457 problem details: one shape for every failure the API reports.
+
+Services raise the TelemonError subclasses below; werkzeug HTTP errors and webargs validation
+failures are mapped by the same function, so a client sees one format whatever went wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Response, json, render_template, request
+from flask_smorest import Api
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class TelemonError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, errors: Mapping[str, Any] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+
+
+class Unauthorized(TelemonError):
+    status = 401
+    title = "Not signed in"
+
+
+class Forbidden(TelemonError):
+    status = 403
+    title = "Not allowed"
+
+
+class NotFound(TelemonError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(TelemonError):
+    status = 409
+    title = "Conflict"
+
+
+class Invalid(TelemonError):
+    status = 422
+    title = "Invalid input"
+
+
+class ProblemSchema(Schema):
+    """Documents the error body (RFC 9457)."""
+
+    type = fields.String(metadata={"description": "Always about:blank"})
+    status = fields.Integer()
+    title = fields.String()
+    detail = fields.String()
+    errors = fields.Dict(
+        metadata={"description": "Validation failures: field -> messages; batches by item index"}
+    )
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    errors: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _wants_page() -> bool:
+    return not request.path.startswith("/api")
+
+
+def _html(status: int, title: str, detail: str | None) -> tuple[str, int]:
+    return render_template("web/error.html", status=status, title=title, detail=detail), status
+
+
+def handle_telemon_error(error: TelemonError) -> Response | tuple[str, int]:
+    if _wants_page():
+        return _html(error.status, error.title, error.detail)
+    return problem(error.status, error.title, error.detail, error.errors)
+
+
+def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or _flatten_locations(data.get("messages"))
+    if status == 422 and errors:
+        detail = "The request has invalid fields; see errors."
+    elif status >= 500:
+        detail = "Something went wrong on our side; it has been logged."
+    else:
+        detail = data.get("message") or error.description
+    if _wants_page():
+        return _html(status, error.name, detail)
+    return problem(status, error.name, detail, errors, data.get("headers"))
+
+
+def _flatten_locations(messages: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """webargs nests errors by location ({"json": {...}}); clients want the fields."""
+    if not messages:
+        return None
+    flat: dict[str, Any] = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, Mapping):
+            flat.update(location_errors)
+    return _stringify_keys(flat)
+
+
+def _stringify_keys(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _stringify_keys(v) for k, v in value.items()}
+    return value
+
+
+def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if _wants_page():
+        return _html(500, "Internal Server Error", "Something went wrong; it has been logged.")
+    return problem(
+        500, "Internal Server Error", "Something went wrong on our side; it has been logged."
+    )
+
+
+class TelemonApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, with errors shaped as problem details."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response | tuple[str, int]:
+        return handle_http_exception(error)

@@ -1,0 +1,48 @@
+"""The SQLAlchemy models, one module per part of the domain."""
+
+from telemon.models.alerts import ALERT_STATUSES, SEVERITIES, Alert, AlertEvent, alert_observation
+from telemon.models.audit import AuditEvent
+from telemon.models.identity import (
+    ORGANISATION_KINDS,
+    ROLES,
+    ApiToken,
+    CareTeam,
+    Organisation,
+    User,
+    care_team_member,
+)
+from telemon.models.mail import OutgoingMail
+from telemon.models.observations import IngestBatch, Observation
+from telemon.models.patients import (
+    PROGRAMMES,
+    DefaultThreshold,
+    Enrollment,
+    Patient,
+    Threshold,
+    enrollment_share,
+)
+
+__all__ = [
+    "ALERT_STATUSES",
+    "ORGANISATION_KINDS",
+    "PROGRAMMES",
+    "ROLES",
+    "SEVERITIES",
+    "Alert",
+    "AlertEvent",
+    "ApiToken",
+    "AuditEvent",
+    "CareTeam",
+    "DefaultThreshold",
+    "Enrollment",
+    "IngestBatch",
+    "Observation",
+    "OutgoingMail",
+    "Organisation",
+    "Patient",
+    "Threshold",
+    "User",
+    "alert_observation",
+    "care_team_member",
+    "enrollment_share",
+]

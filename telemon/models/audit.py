@@ -1,0 +1,31 @@
+"""The audit log of patient-data access."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from telemon.extensions import db
+from telemon.models.types import BigId, UTCDateTime
+
+
+class AuditEvent(db.Model):
+    """Who did what to which patient's data, when, from where, and whether it was allowed.
+    Plain ids, no foreign keys: the log outlives what it describes."""
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str | None] = mapped_column(String(80))
+    role: Mapped[str | None] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(Integer)
+    patient_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(60))
+    resource_type: Mapped[str] = mapped_column(String(40))
+    resource_id: Mapped[str | None] = mapped_column(String(60))
+    outcome: Mapped[str] = mapped_column(String(20))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_event_patient_at", "patient_id", "at"),)
