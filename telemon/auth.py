@@ -1,0 +1,81 @@
+"""Who is calling: bearer tokens for the API, the session for the web UI."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, request, session
+from sqlalchemy import delete, select
+
+from telemon import clock
+from telemon.errors import Forbidden, Unauthorized
+from telemon.extensions import db
+from telemon.models import ApiToken, User
+from telemon.security import new_token, token_digest, verify_password
+
+
+_REQUEST_USER = "telemon.api_user"
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password, else None (same cost either way)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        return None
+    return user
+
+
+def issue_token(user: User) -> tuple[str, int]:
+    """A new bearer token for the user and its lifetime in seconds. Expired tokens are pruned."""
+    ttl = int(current_app.config["TELEMON_TOKEN_TTL_SECONDS"])
+    now = clock.now()
+    token = new_token()
+    db.session.execute(delete(ApiToken).where(ApiToken.expires_at < now))
+    db.session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=token_digest(token),
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+        )
+    )
+    db.session.commit()
+    return token, ttl
+
+
+def _user_from_bearer() -> User | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    row = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == token_digest(token.strip()), ApiToken.expires_at > clock.now()
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def api_user(*roles: str) -> User:
+    """The API caller, who must hold one of `roles` (any role when none given)."""
+    # Cached on the request itself: an app context (and its `g`) may outlive one request.
+    if _REQUEST_USER not in request.environ:
+        request.environ[_REQUEST_USER] = _user_from_bearer()
+    user: User | None = request.environ[_REQUEST_USER]
+    if user is None:
+        raise Unauthorized("A valid bearer token is required.")
+    if roles and user.role not in roles:
+        raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+    return user
+
+
+def web_user() -> User | None:
+    """The user signed in to the web UI, or None."""
+    user_id = session.get("user_id")
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None

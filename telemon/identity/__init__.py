@@ -1,0 +1,1 @@
+"""Identity: organisations, users, care teams, sign-in tokens."""
