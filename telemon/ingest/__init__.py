@@ -1,0 +1,1 @@
+"""Observation ingest: the API, its schemas, the code table and idempotent storage."""

@@ -1,0 +1,201 @@
+"""Storing an observation batch: all or nothing, once per client_id, then evaluation.
+
+Idempotency rests on the unique constraint on client_id, not on a look-up alone: two retries of
+the same upload racing each other store one row, and the loser is answered as a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from telemon import access, audit, clock, jobs, work
+from telemon.errors import Conflict, Forbidden, Invalid
+from telemon.extensions import db
+from telemon.ingest.codes import CODES, loinc_for
+from telemon.models import IngestBatch, Observation, User
+
+log = logging.getLogger(__name__)
+
+INGEST_ROLES = ("patient", "nurse", "clinician")
+# A race with a concurrent retry is settled by trying again; more than this is a bug.
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    client_id: uuid.UUID
+    id: int
+    status: str  # "created" | "duplicate"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    created: int
+    duplicates: int
+    observations: list[ItemResult]
+
+
+def content_hash(item: dict[str, Any]) -> str:
+    """A fingerprint of what the item says, to tell a retry from a conflicting re-use."""
+    effective_at: datetime = item["effective_at"]
+    canonical = {
+        "patient_id": item["patient_id"],
+        "code": item["code"],
+        "value": repr(float(item["value"])),
+        "value_qualifier": item.get("value_qualifier"),
+        "effective_at": effective_at.isoformat(),
+        "performer": item["performer"],
+        "device": item.get("device"),
+        "location": item.get("location"),
+    }
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def _default_performer(user: User) -> str | None:
+    return {"patient": "patient", "nurse": "nurse"}.get(user.role)
+
+
+def _check_access(user: User, items: list[dict[str, Any]]) -> None:
+    access.require_role(user, *INGEST_ROLES)
+    refused: dict[str, dict[str, list[str]]] = {}
+    allowed: set[int] = set()
+    for index, item in enumerate(items):
+        patient_id = item["patient_id"]
+        if patient_id in allowed:
+            continue
+        if user.role == "patient":
+            ok = patient_id == user.patient_id
+        else:
+            ok = access.may_see_patient(user, patient_id)
+        if ok:
+            allowed.add(patient_id)
+        else:
+            refused[str(index)] = {"patient_id": ["Not a patient you may record for."]}
+    if refused:
+        for patient_id in {items[int(i)]["patient_id"] for i in refused}:
+            audit.record_refusal(user, patient_id, "observation.create", "observation")
+        raise Forbidden(
+            "The batch holds observations for patients you may not record for.",
+            {"observations": refused},
+        )
+
+
+def ingest_batch(user: User, items: list[dict[str, Any]]) -> BatchResult:
+    """Store a validated batch; nothing is stored if any item is refused or conflicts."""
+    _check_access(user, items)
+    missing_performer = {
+        str(i): {"performer": ["Required when a clinician records."]}
+        for i, item in enumerate(items)
+        if item.get("performer") is None and _default_performer(user) is None
+    }
+    if missing_performer:
+        raise Invalid("Say who took the measurement.", {"observations": missing_performer})
+    for item in items:
+        item["performer"] = item.get("performer") or _default_performer(user)
+        item["hash"] = content_hash(item)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return _store(user, items)
+        except IntegrityError:
+            db.session.rollback()
+            log.info("ingest raced a concurrent retry (attempt %s); settling", attempt)
+    raise RuntimeError("ingest could not settle a race with concurrent retries")
+
+
+def _store(user: User, items: list[dict[str, Any]]) -> BatchResult:
+    existing = {
+        row.client_id: row
+        for row in db.session.execute(
+            select(Observation.client_id, Observation.id, Observation.content_hash).where(
+                Observation.client_id.in_([item["client_id"] for item in items])
+            )
+        )
+    }
+    conflicts = {
+        str(i): {"client_id": ["Already used for an observation with other content."]}
+        for i, item in enumerate(items)
+        if item["client_id"] in existing
+        and existing[item["client_id"]].content_hash != item["hash"]
+    }
+    if conflicts:
+        raise Conflict(
+            "A client_id was sent before with other content.", {"observations": conflicts}
+        )
+    now = clock.now()
+    new_items = [item for item in items if item["client_id"] not in existing]
+    created: dict[uuid.UUID, Observation] = {}
+    if new_items:
+        batch = IngestBatch(received_at=now, submitted_by_id=user.id, dispatched_at=now, attempts=0)
+        db.session.add(batch)
+        db.session.flush()
+        for item in new_items:
+            created[item["client_id"]] = _observation(item, batch.id, user, now)
+        db.session.add_all(created.values())
+        db.session.flush()  # a concurrent retry's rows make this raise IntegrityError
+        for patient_id in sorted({item["patient_id"] for item in new_items}):
+            audit.record(user, patient_id, "observation.create", "ingest_batch", batch.id)
+        work.enqueue(jobs.EVALUATE_BATCH, batch.id)
+    results = [
+        ItemResult(item["client_id"], created[item["client_id"]].id, "created")
+        if item["client_id"] in created
+        else ItemResult(item["client_id"], existing[item["client_id"]].id, "duplicate")
+        for item in items
+    ]
+    work.commit()
+    return BatchResult(len(created), len(items) - len(created), results)
+
+
+def _observation(item: dict[str, Any], batch_id: int, user: User, now: datetime) -> Observation:
+    effective_at: datetime = item["effective_at"]
+    offset = effective_at.utcoffset()
+    assert offset is not None  # the schema accepts aware times only
+    return Observation(
+        client_id=item["client_id"],
+        content_hash=item["hash"],
+        batch_id=batch_id,
+        patient_id=item["patient_id"],
+        code=item["code"],
+        loinc=loinc_for(item["code"], item.get("device")),
+        value=float(item["value"]),
+        value_qualifier=item.get("value_qualifier"),
+        unit=CODES[item["code"]].unit,
+        effective_at=effective_at,
+        effective_offset_minutes=int(offset.total_seconds() // 60),
+        performer=item["performer"],
+        device=item.get("device"),
+        location=item.get("location"),
+        recorded_by_id=user.id,
+        received_at=now,
+    )
+
+
+def list_observations(
+    user: User,
+    patient_id: int,
+    code: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+) -> list[Observation]:
+    access.patient_for(user, patient_id, "observation.read", "observation")
+    query = select(Observation).where(Observation.patient_id == patient_id)
+    if code:
+        query = query.where(Observation.code == code)
+    if since:
+        query = query.where(Observation.effective_at >= since)
+    if until:
+        query = query.where(Observation.effective_at <= until)
+    rows = db.session.scalars(
+        query.order_by(Observation.effective_at.desc(), Observation.id.desc()).limit(limit)
+    ).all()
+    db.session.commit()
+    return list(rows)

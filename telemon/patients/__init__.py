@@ -1,0 +1,1 @@
+"""Patients, programme enrolments and per-patient thresholds."""

@@ -1,0 +1,145 @@
+"""Request and response shapes for patients, enrolments and thresholds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from telemon.alerts.rules import Limits, limits_problems
+from telemon.models import PROGRAMMES
+from telemon.patients.cpr import birth_date_from_cpr, normalise_cpr
+
+
+class LimitsSchema(Schema):
+    alert_high = fields.Float(load_default=None, allow_none=True, allow_nan=False)
+    warning_high = fields.Float(load_default=None, allow_none=True, allow_nan=False)
+    warning_low = fields.Float(load_default=None, allow_none=True, allow_nan=False)
+    alert_low = fields.Float(load_default=None, allow_none=True, allow_nan=False)
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        problems = limits_problems(Limits(**data))
+        if problems:
+            raise ValidationError(problems, "_limits")
+
+
+def _threshold_codes(value: dict[str, Any]) -> None:
+    # Imported here to keep the code table the one list of codes.
+    from telemon.ingest.codes import CODES
+
+    unknown = sorted(set(value) - set(CODES))
+    if unknown:
+        raise ValidationError(f"Unknown measurement code(s): {', '.join(unknown)}.")
+
+
+ThresholdsField = fields.Dict(
+    keys=fields.String(), values=fields.Nested(LimitsSchema), validate=_threshold_codes
+)
+
+
+class PatientIn(Schema):
+    cpr = fields.String(required=True, metadata={"description": "DDMMYY-SSSS or DDMMYYSSSS"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    birth_date = fields.Date(required=True)
+
+    @validates("cpr")
+    def _cpr(self, value: str, **_: Any) -> None:
+        try:
+            normalise_cpr(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    @validates_schema(skip_on_field_errors=True)
+    def _birth_date_matches(self, data: dict[str, Any], **_: Any) -> None:
+        if birth_date_from_cpr(normalise_cpr(data["cpr"])) != data["birth_date"]:
+            raise ValidationError("Does not match the birth date in the CPR number.", "birth_date")
+
+    @post_load
+    def _normalise(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        data["cpr"] = normalise_cpr(data["cpr"])
+        return data
+
+
+class EnrollmentSummary(Schema):
+    id = fields.Integer()
+    programme = fields.String()
+    care_team_id = fields.Integer()
+    status = fields.String()
+    enrolled_at = fields.DateTime()
+
+
+class PatientOut(Schema):
+    id = fields.Integer()
+    cpr = fields.String()
+    name = fields.String()
+    birth_date = fields.Date()
+    enrollments = fields.List(fields.Nested(EnrollmentSummary))
+
+
+class EnrollmentIn(Schema):
+    programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
+    care_team_id = fields.Integer(required=True)
+    shared_with = fields.List(fields.Integer(), load_default=list)
+    thresholds = ThresholdsField
+    schedule = fields.Dict(
+        load_default=None,
+        metadata={
+            "description": "Missing-measurement "
+            "schedule: interval_days, grace_hours, expected_codes"
+        },
+    )
+    rule_settings = fields.Dict(
+        load_default=None,
+        metadata={"description": "Baseline rule settings, e.g. spo2_drop_points, weight_gain_kg"},
+    )
+
+
+class EnrollmentPatch(Schema):
+    care_team_id = fields.Integer()
+    shared_with = fields.List(fields.Integer())
+    thresholds = ThresholdsField
+    schedule = fields.Dict()
+    rule_settings = fields.Dict()
+    status = fields.String(validate=validate.OneOf(("active", "ended")))
+
+
+class EnrollmentOut(Schema):
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    programme = fields.String()
+    care_team_id = fields.Integer()
+    status = fields.String()
+    enrolled_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    shared_with = fields.Method("_shared")
+    thresholds = fields.Method("_thresholds")
+    schedule = fields.Dict()
+    rule_settings = fields.Dict()
+
+    def _shared(self, enrollment: Any) -> list[int]:
+        return sorted(o.id for o in enrollment.shared_with)
+
+    def _thresholds(self, enrollment: Any) -> dict[str, dict[str, float | None]]:
+        return {t.code: limits_dict(t) for t in enrollment.thresholds}
+
+
+def limits_dict(row: Any) -> dict[str, float | None]:
+    return {k: getattr(row, k) for k in ("alert_high", "warning_high", "warning_low", "alert_low")}
+
+
+class DefaultThresholdsOut(Schema):
+    programme = fields.String()
+    thresholds = fields.Dict(keys=fields.String(), values=fields.Nested(LimitsSchema))
+
+
+class DefaultThresholdsIn(Schema):
+    thresholds = ThresholdsField

@@ -1,0 +1,208 @@
+"""Patient and enrolment use cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from telemon import access, audit, clock
+from telemon.alerts import rules, schedule
+from telemon.errors import Conflict, Forbidden, Invalid, NotFound
+from telemon.extensions import db
+from telemon.models import (
+    CareTeam,
+    DefaultThreshold,
+    Enrollment,
+    Organisation,
+    Patient,
+    Threshold,
+    User,
+)
+
+LIMIT_FIELDS = ("alert_high", "warning_high", "warning_low", "alert_low")
+
+# The programme's standard threshold sets as shipped; admins change the stored copies.
+SHIPPED_DEFAULTS: dict[str, dict[str, rules.Limits]] = {
+    "copd": dict(rules.DEFAULT_COPD_THRESHOLDS),
+}
+
+
+def ensure_default_thresholds() -> int:
+    """Store the shipped default threshold sets where none is stored yet; returns rows added."""
+    added = 0
+    for programme, limits_by_code in SHIPPED_DEFAULTS.items():
+        stored = set(
+            db.session.scalars(
+                select(DefaultThreshold.code).where(DefaultThreshold.programme == programme)
+            )
+        )
+        for code, limits in limits_by_code.items():
+            if code not in stored:
+                db.session.add(
+                    DefaultThreshold(
+                        programme=programme,
+                        code=code,
+                        **{f: getattr(limits, f) for f in LIMIT_FIELDS},
+                    )
+                )
+                added += 1
+    db.session.commit()
+    return added
+
+
+def default_thresholds(programme: str) -> dict[str, DefaultThreshold]:
+    return {
+        row.code: row
+        for row in db.session.scalars(
+            select(DefaultThreshold).where(DefaultThreshold.programme == programme)
+        )
+    }
+
+
+def replace_default_thresholds(
+    actor: User, programme: str, thresholds: dict[str, dict[str, float | None]]
+) -> dict[str, DefaultThreshold]:
+    """Change a programme's standard set (system administrator). Existing enrolments keep theirs."""
+    if not actor.is_system_admin:
+        raise Forbidden("Only a system administrator changes the standard threshold sets.")
+    current = default_thresholds(programme)
+    for code, limits in thresholds.items():
+        row = current.get(code) or DefaultThreshold(programme=programme, code=code)
+        for field in LIMIT_FIELDS:
+            setattr(row, field, limits.get(field))
+        db.session.add(row)
+    db.session.commit()
+    return default_thresholds(programme)
+
+
+def create_patient(actor: User, data: dict[str, Any]) -> Patient:
+    access.require_role(actor, "admin", "clinician")
+    if actor.organisation_id is None:
+        raise Forbidden("A system administrator does not register patients.")
+    if db.session.scalar(select(Patient.id).where(Patient.cpr == data["cpr"])):
+        raise Conflict("A patient with this CPR number exists.", {"cpr": ["Already registered."]})
+    patient = Patient(
+        cpr=data["cpr"],
+        name=data["name"],
+        birth_date=data["birth_date"],
+        organisation_id=actor.organisation_id,
+        created_at=clock.now(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(patient)
+    except IntegrityError:
+        raise Conflict(
+            "A patient with this CPR number exists.", {"cpr": ["Already registered."]}
+        ) from None
+    audit.record(actor, patient.id, "patient.create", "patient", patient.id)
+    db.session.commit()
+    return patient
+
+
+def _validate_settings(data: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    for field, check in (
+        ("schedule", schedule.schedule_from),
+        ("rule_settings", rules.baseline_settings_from),
+    ):
+        if data.get(field) is not None:
+            try:
+                check(data[field])
+            except ValueError as error:
+                errors[field] = [str(error)]
+    if errors:
+        raise Invalid("Invalid enrolment settings.", errors)
+
+
+def _organisations(ids: list[int]) -> list[Organisation]:
+    found = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids))).all()
+    unknown = set(ids) - {o.id for o in found}
+    if unknown:
+        raise Invalid(
+            "Unknown organisation.", {"shared_with": [f"No such organisation: {sorted(unknown)}."]}
+        )
+    return list(found)
+
+
+def _care_team(team_id: int) -> CareTeam:
+    team = db.session.get(CareTeam, team_id)
+    if team is None:
+        raise Invalid("Unknown care team.", {"care_team_id": ["No such care team."]})
+    return team
+
+
+def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
+    """Enrol the patient in a programme; thresholds not given come from the standard set."""
+    access.require_role(actor, "admin", "clinician")
+    access.patient_for(actor, patient_id, "enrollment.create", "enrollment")
+    _validate_settings(data)
+    programme = data["programme"]
+    enrollment = Enrollment(
+        patient_id=patient_id,
+        programme=programme,
+        care_team=_care_team(data["care_team_id"]),
+        status="active",
+        enrolled_at=clock.now(),
+        schedule=data.get("schedule") or {},
+        rule_settings=data.get("rule_settings") or {},
+    )
+    enrollment.shared_with = _organisations(sorted(set(data.get("shared_with") or [])))
+    given = data.get("thresholds") or {}
+    for code, row in default_thresholds(programme).items():
+        if code not in given:
+            enrollment.thresholds.append(
+                Threshold(code=code, **{f: getattr(row, f) for f in LIMIT_FIELDS})
+            )
+    for code, limits in given.items():
+        enrollment.thresholds.append(
+            Threshold(code=code, **{f: limits.get(f) for f in LIMIT_FIELDS})
+        )
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrollment)
+    except IntegrityError:
+        raise Conflict(
+            f"The patient is already enrolled in {programme}.", {"programme": ["Already enrolled."]}
+        ) from None
+    db.session.commit()
+    return enrollment
+
+
+def get_enrollment(actor: User, enrollment_id: int, action: str) -> Enrollment:
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None:
+        raise NotFound("No such enrolment.")
+    access.patient_for(actor, enrollment.patient_id, action, "enrollment", enrollment_id)
+    return enrollment
+
+
+def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> Enrollment:
+    """Change thresholds, care team, sharing or settings (a clinician of the responsible team)."""
+    enrollment = get_enrollment(actor, enrollment_id, "enrollment.update")
+    if not access.is_team_clinician(actor, enrollment):
+        raise Forbidden("Only a clinician of the responsible care team changes the enrolment.")
+    _validate_settings(data)
+    if "care_team_id" in data:
+        enrollment.care_team = _care_team(data["care_team_id"])
+    if "shared_with" in data:
+        enrollment.shared_with = _organisations(sorted(set(data["shared_with"])))
+    for field in ("schedule", "rule_settings"):
+        if field in data:
+            setattr(enrollment, field, data[field])
+    if "thresholds" in data:
+        by_code = {t.code: t for t in enrollment.thresholds}
+        for code, limits in data["thresholds"].items():
+            row = by_code.get(code)
+            if row is None:
+                row = Threshold(code=code)
+                enrollment.thresholds.append(row)
+            for field in LIMIT_FIELDS:
+                setattr(row, field, limits.get(field))
+    if data.get("status") == "ended" and enrollment.status == "active":
+        enrollment.status = "ended"
+        enrollment.ended_at = clock.now()
+    db.session.commit()
+    return enrollment
