@@ -1,0 +1,1 @@
+"""Alerts: the rules (pure), evaluation, routing, escalation and the alert API."""

@@ -1,0 +1,91 @@
+"""The alert endpoints: list, read, acknowledge, resolve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from telemon import access, audit, clock
+from telemon.alerts import queries, schemas, service
+from telemon.auth import api_user
+from telemon.errors import NotFound
+from telemon.extensions import db
+from telemon.models import Alert, AlertEvent, User
+
+bp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts")
+
+READ_ROLES = ("clinician", "nurse", "gp", "patient")
+
+
+def load_alert(user: User, alert_id: int, action: str) -> Alert:
+    """Load or 404, check access, audit: the rhythm of every alert handler."""
+    alert = db.session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound("No such alert.")
+    access.patient_for(user, alert.patient_id, action, "alert", alert_id)
+    if user.role == "patient" and not alert.visible_to_patient:
+        raise NotFound("No such alert.")
+    return alert
+
+
+def mark_seen(alert: Alert, user: User) -> None:
+    """Timeliness: the first time care staff opened the alert."""
+    if alert.first_seen_at is None and user.role in service.HANDLING_ROLES:
+        alert.first_seen_at = clock.now()
+        alert.events.append(AlertEvent(at=alert.first_seen_at, kind="seen", by_id=user.id))
+
+
+@bp.route("/alerts", methods=["GET"])
+@bp.arguments(schemas.AlertQuery, location="query")
+@bp.response(200, schemas.AlertList)
+def list_alerts(args: dict[str, Any]) -> Any:
+    """Alerts for the caller's patients: most severe first, then oldest.
+
+    Without `status`, every alert not yet resolved (open and acknowledged)."""
+    user = api_user(*READ_ROLES)
+    limit = args.pop("limit")
+    items = queries.work_list(user, queries.AlertFilter(**args), limit=limit)
+    if user.role == "patient":
+        items = [a for a in items if a.visible_to_patient]
+    for patient_id in sorted({a.patient_id for a in items}):
+        audit.record(user, patient_id, "alert.list", "alert")
+    db.session.commit()
+    return {"items": items}
+
+
+@bp.route("/alerts/<int:alert_id>", methods=["GET"])
+@bp.response(200, schemas.AlertDetailOut)
+def get_alert(alert_id: int) -> Any:
+    """One alert with the readings behind it and its timeline."""
+    user = api_user(*READ_ROLES)
+    alert = load_alert(user, alert_id, "alert.read")
+    mark_seen(alert, user)
+    db.session.commit()
+    return alert
+
+
+@bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+@bp.arguments(schemas.AcknowledgeIn)
+@bp.response(200, schemas.AlertDetailOut)
+def acknowledge(data: dict[str, Any], alert_id: int) -> Any:
+    """Take the alert: who and when are recorded. Repeating it changes nothing."""
+    user = api_user(*service.HANDLING_ROLES)
+    alert = load_alert(user, alert_id, "alert.acknowledge")
+    mark_seen(alert, user)
+    service.acknowledge(alert, user, data.get("note"))
+    db.session.commit()
+    return alert
+
+
+@bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])
+@bp.arguments(schemas.ResolveIn)
+@bp.response(200, schemas.AlertDetailOut)
+def resolve(data: dict[str, Any], alert_id: int) -> Any:
+    """Close the alert with a note, optionally shown to the patient."""
+    user = api_user(*service.HANDLING_ROLES)
+    alert = load_alert(user, alert_id, "alert.resolve")
+    mark_seen(alert, user)
+    service.resolve(alert, user, data["note"], data["visible_to_patient"])
+    db.session.commit()
+    return alert

@@ -1,0 +1,170 @@
+"""Alert life cycle: raise or update, acknowledge, resolve. One open alert per patient and rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from telemon import clock
+from telemon.alerts.rules import SEVERITY_RANK
+from telemon.errors import Conflict, Forbidden
+from telemon.extensions import db
+from telemon.models import Alert, AlertEvent, Enrollment, User, alert_observation
+
+
+@dataclass(frozen=True)
+class RaiseOutcome:
+    alert: Alert
+    created: bool
+    severity_raised: bool
+
+
+def _unresolved(patient_id: int, programme: str, rule: str) -> Alert | None:
+    return db.session.scalar(
+        select(Alert)
+        .where(
+            Alert.patient_id == patient_id,
+            Alert.programme == programme,
+            Alert.rule == rule,
+            Alert.status != "resolved",
+        )
+        .with_for_update()
+    )
+
+
+def raise_or_update(
+    enrollment: Enrollment,
+    rule: str,
+    severity: str,
+    reason: str,
+    observation_ids: Iterable[int] = (),
+    now: datetime | None = None,
+) -> RaiseOutcome:
+    """Raise an alert for this rule, or attach to the one already unresolved.
+
+    New readings may raise the severity of an existing alert, never lower it. When an
+    acknowledged alert becomes more severe it is open again: someone must look anew.
+    """
+    now = now or clock.now()
+    alert = _unresolved(enrollment.patient_id, enrollment.programme, rule)
+    created = False
+    if alert is None:
+        alert = Alert(
+            patient_id=enrollment.patient_id,
+            enrollment_id=enrollment.id,
+            programme=enrollment.programme,
+            care_team_id=enrollment.care_team_id,
+            rule=rule,
+            severity=severity,
+            status="open",
+            reason=reason,
+            raised_at=now,
+            updated_at=now,
+            visible_to_patient=False,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(alert)
+            created = True
+            alert.events.append(AlertEvent(at=now, kind="raised", severity=severity, note=None))
+        except IntegrityError:
+            # Another worker raised it a moment ago: attach to theirs.
+            alert = _unresolved(enrollment.patient_id, enrollment.programme, rule)
+            if alert is None:
+                raise
+    severity_raised = False
+    if not created:
+        if SEVERITY_RANK[severity] > SEVERITY_RANK[alert.severity]:
+            alert.severity = severity
+            alert.reason = reason
+            severity_raised = True
+            alert.events.append(AlertEvent(at=now, kind="severity_raised", severity=severity))
+            if alert.status == "acknowledged":
+                alert.status = "open"
+                alert.events.append(AlertEvent(at=now, kind="reopened", severity=severity))
+        alert.updated_at = now
+    _attach(alert, observation_ids, now, created)
+    return RaiseOutcome(alert, created, severity_raised)
+
+
+def _attach(alert: Alert, observation_ids: Iterable[int], now: datetime, created: bool) -> None:
+    db.session.flush()
+    ids = set(observation_ids)
+    if not ids:
+        return
+    known = set(
+        db.session.scalars(
+            select(alert_observation.c.observation_id).where(
+                alert_observation.c.alert_id == alert.id,
+                alert_observation.c.observation_id.in_(ids),
+            )
+        )
+    )
+    new = sorted(ids - known)
+    if new:
+        db.session.execute(
+            insert(alert_observation), [{"alert_id": alert.id, "observation_id": i} for i in new]
+        )
+        if not created:
+            alert.events.append(
+                AlertEvent(at=now, kind="readings_attached", note=f"{len(new)} reading(s)")
+            )
+
+
+def resolve_automatically(alert: Alert, note: str, now: datetime | None = None) -> None:
+    """telemon closes an alert by itself (e.g. the missing measurement arrived)."""
+    now = now or clock.now()
+    alert.status = "resolved"
+    alert.resolved_at = now
+    alert.resolution_note = note
+    alert.updated_at = now
+    alert.events.append(AlertEvent(at=now, kind="resolved", note=note))
+
+
+HANDLING_ROLES = ("clinician", "nurse", "gp")
+
+
+def _check_handler(user: User) -> None:
+    if user.role not in HANDLING_ROLES:
+        raise Forbidden("Only clinicians, nurses and GPs handle alerts.")
+
+
+def acknowledge(alert: Alert, user: User, note: str | None) -> Alert:
+    """The user has seen the alert and takes it. Acknowledging twice is harmless."""
+    _check_handler(user)
+    if alert.status == "resolved":
+        raise Conflict("The alert is already resolved.")
+    now = clock.now()
+    if alert.status == "open":
+        alert.status = "acknowledged"
+        alert.acknowledged_at = now
+        alert.acknowledged_by_id = user.id
+        alert.acknowledge_note = note
+        alert.updated_at = now
+        alert.events.append(AlertEvent(at=now, kind="acknowledged", by_id=user.id, note=note))
+    return alert
+
+
+def resolve(alert: Alert, user: User, note: str, visible_to_patient: bool) -> Alert:
+    """Close the alert with a note the patient (and nurse) may be shown."""
+    _check_handler(user)
+    if alert.status == "resolved":
+        if alert.resolution_note == note and alert.resolved_by_id == user.id:
+            return alert  # a retried request
+        raise Conflict("The alert is already resolved.")
+    now = clock.now()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = now
+        alert.acknowledged_by_id = user.id
+    alert.status = "resolved"
+    alert.resolved_at = now
+    alert.resolved_by_id = user.id
+    alert.resolution_note = note
+    alert.visible_to_patient = visible_to_patient
+    alert.updated_at = now
+    alert.events.append(AlertEvent(at=now, kind="resolved", by_id=user.id, note=note))
+    return alert

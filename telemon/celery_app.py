@@ -1,0 +1,46 @@
+"""Celery wired to the Flask app (the Flask project's own pattern): tasks run in an app context.
+
+Task modules (workers/tasks.py) declare @shared_task and never import the app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+
+from telemon import jobs
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    broker = app.config["TELEMON_REDIS_URL"] or "memory://"
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=broker,
+        result_backend=app.config["TELEMON_REDIS_URL"] or None,
+        task_ignore_result=True,
+        # Work that must not be lost: acknowledged only when done, re-delivered if a worker dies.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=4,
+        task_default_queue="periodic",
+        task_routes={name: {"queue": queue} for name, queue in jobs.QUEUES.items()},
+        beat_schedule={
+            name: {"task": name, "schedule": seconds, "options": {"queue": jobs.QUEUES[name]}}
+            for name, seconds in jobs.PERIODIC.items()
+        },
+        broker_connection_retry_on_startup=True,
+        # Redis: re-deliver an unacknowledged task after this long (longer than any task takes).
+        broker_transport_options={"visibility_timeout": 3600},
+        timezone="UTC",
+        enable_utc=True,
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

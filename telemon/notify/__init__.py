@@ -1,0 +1,1 @@
+"""Mail: rendering without patient data, the outbox, and delivery."""

@@ -1,0 +1,52 @@
+"""Celery tasks: ids in, one service call, nothing else. All of them are safe to run twice.
+
+Retries with backoff are for the outside world only (the SMTP server); evaluation failures are
+left to the sweep, which finds the unevaluated batch again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from telemon import jobs
+from telemon.notify.outbox import MailNotSent
+
+
+@shared_task(name=jobs.EVALUATE_BATCH, acks_late=True)
+def evaluate_batch(batch_id: int) -> None:
+    jobs.run(jobs.EVALUATE_BATCH, batch_id)
+
+
+@shared_task(
+    name=jobs.SEND_MAIL,
+    acks_late=True,
+    autoretry_for=(MailNotSent,),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=None,
+)
+def send_mail(mail_id: int) -> None:
+    jobs.run(jobs.SEND_MAIL, mail_id)
+
+
+@shared_task(name=jobs.SWEEP)
+def sweep() -> Any:
+    return jobs.run(jobs.SWEEP)
+
+
+@shared_task(name=jobs.CHECK_MISSING)
+def check_missing_measurements() -> Any:
+    return jobs.run(jobs.CHECK_MISSING)
+
+
+@shared_task(name=jobs.ESCALATE)
+def escalate_overdue() -> Any:
+    return jobs.run(jobs.ESCALATE)
+
+
+@shared_task(name=jobs.DIGEST)
+def send_digests() -> Any:
+    return jobs.run(jobs.DIGEST)
