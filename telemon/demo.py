@@ -1,0 +1,146 @@
+"""Synthetic demo data for `make run`: two organisations, a lung team, staff and patients.
+
+Everything here is invented. CPR numbers use real date formats but are synthetic and belong to
+no one we know of; names are made up. Loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from telemon import clock
+from telemon.extensions import db
+from telemon.ingest.service import ingest_batch
+from telemon.models import CareTeam, Observation, Organisation, Patient, User
+from telemon.patients.service import enroll
+from telemon.security import hash_password
+
+DEMO_PASSWORD = "demo-password"
+HOSPITAL = "Demo Regional Hospital"
+# Stable ids for the demo's observations, so a second load is a duplicate, not new data.
+DEMO_NAMESPACE = uuid.UUID("8d0a4c1e-6c1b-4d7e-9a37-2f1d0c0de000")
+
+
+def _org(name: str, kind: str) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        org = Organisation(name=name, kind=kind, created_at=clock.now())
+        db.session.add(org)
+        db.session.flush()
+    return org
+
+
+def _user(
+    username: str, role: str, org: Organisation | None, patient_id: int | None = None
+) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(
+            username=username,
+            password_hash=hash_password(DEMO_PASSWORD),
+            role=role,
+            organisation_id=org.id if org else None,
+            email=f"{username}@example.invalid",
+            patient_id=patient_id,
+            active=True,
+            language="en",
+            created_at=clock.now(),
+        )
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def _patient(cpr: str, name: str, org: Organisation) -> Patient:
+    from telemon.patients.cpr import birth_date_from_cpr
+
+    patient = db.session.scalar(select(Patient).where(Patient.cpr == cpr))
+    if patient is None:
+        patient = Patient(
+            cpr=cpr,
+            name=name,
+            birth_date=birth_date_from_cpr(cpr),
+            organisation_id=org.id,
+            created_at=clock.now(),
+        )
+        db.session.add(patient)
+        db.session.flush()
+    return patient
+
+
+def load_demo() -> Iterator[str]:
+    """Create the demo world and yield what a newcomer needs to know to sign in."""
+    hospital = _org(HOSPITAL, "hospital")
+    municipality = _org("Demo Municipality Home Nursing", "municipality")
+    gp_practice = _org("Demo GP Practice", "gp_practice")
+    _user("admin", "admin", None)
+    clinician = _user("demo-clinician", "clinician", hospital)
+    nurse = _user("demo-nurse", "nurse", municipality)
+    _user("demo-gp", "gp", gp_practice)
+    team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Lung team (demo)"))
+    if team is None:
+        team = CareTeam(
+            name="Lung team (demo)",
+            organisation_id=hospital.id,
+            email="lung-team@example.invalid",
+            escalation_email="lung-team-lead@example.invalid",
+            created_at=clock.now(),
+        )
+        team.members = [clinician]
+        db.session.add(team)
+    ada = _patient("0101501234", "Ada Demo", hospital)
+    bo = _patient("1205482345", "Bo Demo", hospital)
+    _user("demo-patient", "patient", None, patient_id=ada.id)
+    db.session.commit()
+    for patient in (ada, bo):
+        if not any(e.programme == "copd" and e.status == "active" for e in patient.enrollments):
+            enroll(
+                clinician,
+                patient.id,
+                {
+                    "programme": "copd",
+                    "care_team_id": team.id,
+                    "shared_with": [municipality.id, gp_practice.id],
+                },
+            )
+    _readings(nurse, ada.id, spo2=[95, 94, 95, 96, 94, 95, 93, 94, 95, 94, 95, 94, 95, 85])
+    _readings(nurse, bo.id, spo2=[93, 92, 93, 94, 93, 92, 93, 92, 93, 94, 93, 92, 93, 91])
+    yield (
+        "Demo data loaded (all synthetic). Sign in with any of these, password "
+        + repr(DEMO_PASSWORD)
+        + ":"
+    )
+    yield "  demo-clinician  hospital clinician, lung team (sees the demo's red alert)"
+    yield "  demo-nurse      municipal home nurse"
+    yield "  demo-gp         GP"
+    yield "  admin           system administrator (API only)"
+
+
+def _readings(recorder: User, patient_id: int, spo2: list[float]) -> None:
+    """Fourteen days of SpO2 ending now, once per patient; the last value may raise an alert."""
+    if db.session.scalar(
+        select(Observation.id).where(Observation.patient_id == patient_id).limit(1)
+    ):
+        return
+    today = clock.now().replace(microsecond=0)
+    items = []
+    for days_ago, value in zip(range(len(spo2) - 1, -1, -1), spo2, strict=True):
+        taken = today - timedelta(days=days_ago, hours=1)
+        items.append(
+            {
+                "client_id": uuid.uuid5(DEMO_NAMESPACE, f"{patient_id}:spo2:{days_ago}"),
+                "patient_id": patient_id,
+                "code": "spo2",
+                "value": value,
+                "unit": "%",
+                "effective_at": taken,
+                "performer": "nurse",
+                "device": "Demo pulse oximeter",
+                "location": "home",
+            }
+        )
+    ingest_batch(recorder, items)

@@ -1,0 +1,1 @@
+"""The clinician web UI: sign-in, the review queue, alert pages."""

@@ -1,0 +1,168 @@
+"""Server-rendered pages. Each handler: load or 404, check access, change, record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from telemon import audit, clock
+from telemon.alerts import queries, service
+from telemon.alerts.api import load_alert, mark_seen
+from telemon.auth import authenticate, web_user
+from telemon.errors import Forbidden
+from telemon.extensions import db, limiter
+from telemon.models import PROGRAMMES, SEVERITIES, Patient
+
+bp = Blueprint(
+    "web",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/web",
+)
+
+STAFF_ROLES = ("clinician", "nurse", "gp")
+
+
+def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        user = web_user()
+        if user is None:
+            return redirect(url_for("web.sign_in", next=request.path))
+        if user.role not in STAFF_ROLES:
+            raise Forbidden("The web UI is for care staff; use the app or the API.")
+        g.user = user
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _login_limit() -> str:
+    return str(current_app.config["TELEMON_LOGIN_LIMIT"])
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+def sign_in() -> Any:
+    if request.method == "GET":
+        return render_template("web/sign_in.html")
+    user = authenticate(request.form.get("username", ""), request.form.get("password", ""))
+    if user is None:
+        return render_template("web/sign_in.html", error="Wrong username or password."), 401
+    session.clear()
+    session["user_id"] = user.id
+    return redirect(_local_path(request.args.get("next"), url_for("web.queue")))
+
+
+def _local_path(target: str | None, default: str) -> str:
+    """Only paths on this site: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out() -> Response:
+    session.clear()
+    return redirect(url_for("web.sign_in"))
+
+
+@bp.route("/")
+@signed_in
+def queue() -> Any:
+    f = queries.AlertFilter(
+        # Open (not yet taken) by default; "acknowledged" shows what is taken but not resolved.
+        status=_choice(request.args.get("status"), ("open", "acknowledged")) or "open",
+        programme=_choice(request.args.get("programme"), PROGRAMMES),
+        severity=_choice(request.args.get("severity"), SEVERITIES),
+    )
+    items = queries.work_list(g.user, f)
+    counts = queries.counts_by_severity(g.user, queries.AlertFilter(status="open"))
+    for patient_id in sorted({a.patient_id for a in items}):
+        audit.record(g.user, patient_id, "queue.read", "alert")
+    patients = {
+        p.id: p
+        for p in db.session.query(Patient).filter(Patient.id.in_({a.patient_id for a in items}))
+    }
+    db.session.commit()
+    return render_template(
+        "web/queue.html",
+        items=items,
+        counts=counts,
+        patients=patients,
+        now=clock.now(),
+        filters=f,
+        programmes=PROGRAMMES,
+        severities=SEVERITIES,
+    )
+
+
+@bp.app_template_filter("local")
+def local_time(moment: datetime | None) -> str:
+    """A time as clinicians read it: Europe/Copenhagen."""
+    return "" if moment is None else clock.local(moment).strftime("%d-%m-%Y %H:%M")
+
+
+@bp.app_template_filter("waited")
+def waited(moment: datetime) -> str:
+    minutes = int((clock.now() - moment).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h {minutes % 60} min"
+    return f"{minutes // (24 * 60)} d"
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
+
+
+@bp.route("/alerts/<int:alert_id>")
+@signed_in
+def alert(alert_id: int) -> Any:
+    item = load_alert(g.user, alert_id, "alert.read")
+    mark_seen(item, g.user)
+    patient = db.session.get(Patient, item.patient_id)
+    db.session.commit()
+    return render_template("web/alert.html", alert=item, patient=patient, now=clock.now())
+
+
+@bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+@signed_in
+def acknowledge(alert_id: int) -> Response:
+    item = load_alert(g.user, alert_id, "alert.acknowledge")
+    mark_seen(item, g.user)
+    service.acknowledge(item, g.user, request.form.get("note") or None)
+    db.session.commit()
+    flash("Alert acknowledged.")
+    return redirect(_local_path(request.form.get("back"), url_for("web.queue")))
+
+
+@bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])
+@signed_in
+def resolve(alert_id: int) -> Any:
+    item = load_alert(g.user, alert_id, "alert.resolve")
+    note = (request.form.get("note") or "").strip()
+    if not note:
+        flash("Write a note before resolving.")
+        return redirect(url_for("web.alert", alert_id=alert_id))
+    service.resolve(item, g.user, note, request.form.get("visible_to_patient") == "on")
+    db.session.commit()
+    flash("Alert resolved.")
+    return redirect(url_for("web.queue"))
