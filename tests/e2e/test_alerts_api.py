@@ -1,0 +1,225 @@
+"""The COPD loop through HTTP with in-process work: reading -> alert -> mail -> handling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from telemon import jobs
+from telemon.extensions import db
+from telemon.models import Alert, IngestBatch, OutgoingMail
+from tests.conftest import token_for
+from tests.helpers import item, outbox_messages
+
+
+def _post(client, headers, *items):
+    response = client.post(
+        "/api/v1/observations", json={"observations": list(items)}, headers=headers
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_low_spo2_raises_a_red_alert_and_mails_the_team_without_patient_data(
+    app, client, world
+) -> None:
+    nurse = token_for(client, "nurse")
+    posted = _post(client, nurse, item(world.patient.id, "spo2", 85))
+    clinician = token_for(client, "clinician")
+    alerts = client.get("/api/v1/alerts", headers=clinician).get_json()["items"]
+    assert len(alerts) == 1
+    alert = alerts[0]
+    assert alert["severity"] == "red" and alert["rule"] == "threshold.spo2"
+    assert alert["status"] == "open" and alert["programme"] == "copd"
+    assert alert["observation_ids"] == [posted["observations"][0]["id"]]
+    assert "85" in alert["reason"]
+
+    (mail,) = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])
+    assert mail["To"] == "lung-team@example.invalid"
+    text = mail.as_string()
+    for secret in ("Synthetic Patient", "0101701234", "010170", "85"):
+        assert secret not in text
+    assert f"http://telemon.test/alerts/{alert['id']}" in text
+
+
+def test_a_second_red_reading_attaches_and_mails_nothing_new(app, client, world) -> None:
+    nurse = token_for(client, "nurse")
+    _post(client, nurse, item(world.patient.id, "spo2", 85))
+    _post(client, nurse, item(world.patient.id, "spo2", 84))
+    alerts = db.session.scalars(select(Alert)).all()
+    assert len(alerts) == 1 and len(alerts[0].observations) == 2
+    assert len(outbox_messages(app.config["TELEMON_OUTBOX_DIR"])) == 1
+
+
+def test_severity_rises_but_never_falls(client, world) -> None:
+    nurse = token_for(client, "nurse")
+    _post(client, nurse, item(world.patient.id, "spo2", 91))  # below warning 92: yellow
+    (alert,) = db.session.scalars(select(Alert)).all()
+    assert alert.severity == "yellow"
+    _post(client, nurse, item(world.patient.id, "spo2", 86))
+    db.session.refresh(alert)
+    assert alert.severity == "red"
+    _post(client, nurse, item(world.patient.id, "spo2", 91))
+    db.session.refresh(alert)
+    assert alert.severity == "red"
+    assert [e.kind for e in alert.events] == [
+        "raised",
+        "severity_raised",
+        "readings_attached",
+        "readings_attached",
+    ]
+
+
+def test_spo2_drop_from_own_baseline_is_yellow(client, world) -> None:
+    nurse = token_for(client, "nurse")
+    now = datetime.now(UTC)
+    history = [item(world.patient.id, "spo2", 97, at=now - timedelta(days=d)) for d in range(1, 6)]
+    _post(client, nurse, *history)
+    _post(client, nurse, item(world.patient.id, "spo2", 93, at=now - timedelta(minutes=1)))
+    (alert,) = db.session.scalars(select(Alert)).all()
+    assert alert.rule == "spo2.drop_from_baseline" and alert.severity == "yellow"
+
+
+def test_list_is_most_severe_first_then_oldest(client, world) -> None:
+    nurse = token_for(client, "nurse")
+    _post(client, nurse, item(world.patient.id, "pulse", 105))  # yellow, oldest
+    _post(client, nurse, item(world.patient.id, "temperature", 37.5))  # yellow
+    _post(client, nurse, item(world.patient.id, "spo2", 85))  # red, newest
+    items = client.get("/api/v1/alerts", headers=token_for(client, "clinician")).get_json()["items"]
+    assert [(a["severity"], a["rule"]) for a in items] == [
+        ("red", "threshold.spo2"),
+        ("yellow", "threshold.pulse"),
+        ("yellow", "threshold.temperature"),
+    ]
+
+
+def test_acknowledge_and_resolve_with_who_when_and_patient_visibility(client, world) -> None:
+    _post(client, token_for(client, "nurse"), item(world.patient.id, "spo2", 85))
+    clinician = token_for(client, "clinician")
+    (alert,) = client.get("/api/v1/alerts", headers=clinician).get_json()["items"]
+    patient = token_for(client, "patient")
+    assert client.get("/api/v1/alerts", headers=patient).get_json()["items"] == []
+
+    ack = client.post(
+        f"/api/v1/alerts/{alert['id']}/acknowledge", json={"note": "Calling"}, headers=clinician
+    )
+    assert ack.status_code == 200
+    body = ack.get_json()
+    assert body["status"] == "acknowledged" and body["acknowledged_by"] == world.clinician.id
+    assert body["acknowledged_at"] and body["first_seen_at"]
+    assert client.get("/api/v1/alerts?status=open", headers=clinician).get_json()["items"] == []
+
+    missing_note = client.post(f"/api/v1/alerts/{alert['id']}/resolve", json={}, headers=clinician)
+    assert missing_note.status_code == 422 and "note" in missing_note.get_json()["errors"]
+    resolved = client.post(
+        f"/api/v1/alerts/{alert['id']}/resolve",
+        json={"note": "Talked to the patient; new inhaler plan.", "visible_to_patient": True},
+        headers=clinician,
+    )
+    assert resolved.status_code == 200
+    assert resolved.get_json()["resolved_by"] == world.clinician.id
+    (seen,) = client.get("/api/v1/alerts?status=resolved", headers=patient).get_json()["items"]
+    assert seen["resolution_note"] == "Talked to the patient; new inhaler plan."
+    assert [e["kind"] for e in resolved.get_json()["events"]] == [
+        "raised",
+        "seen",
+        "acknowledged",
+        "resolved",
+    ]
+
+
+def test_alerts_of_other_patients_are_invisible(client, world) -> None:
+    _post(client, token_for(client, "nurse"), item(world.patient.id, "spo2", 85))
+    (alert,) = db.session.scalars(select(Alert)).all()
+    other = token_for(client, "other-nurse")
+    assert client.get("/api/v1/alerts", headers=other).get_json()["items"] == []
+    assert (
+        client.post(f"/api/v1/alerts/{alert.id}/acknowledge", json={}, headers=other).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/api/v1/alerts/{alert.id}/acknowledge", json={}, headers=token_for(client, "patient")
+        ).status_code
+        == 403  # patients read their notes; they do not handle alerts
+    )
+
+
+def test_unacknowledged_red_alert_escalates_once(app, client, world) -> None:
+    _post(client, token_for(client, "nurse"), item(world.patient.id, "spo2", 85))
+    (alert,) = db.session.scalars(select(Alert)).all()
+    app.config["TELEMON_NOW"] = alert.raised_at + timedelta(minutes=29)
+    assert jobs.run(jobs.ESCALATE) == 0
+    app.config["TELEMON_NOW"] = alert.raised_at + timedelta(minutes=31)
+    assert jobs.run(jobs.ESCALATE) == 1
+    assert jobs.run(jobs.ESCALATE) == 0
+    mails = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])
+    assert [m["To"] for m in mails] == ["lung-team@example.invalid", "lung-lead@example.invalid"]
+    assert "ESCALATED" in mails[1]["Subject"] and "Synthetic" not in mails[1].as_string()
+    db.session.refresh(alert)
+    assert alert.escalated_at is not None and alert.events[-1].kind == "escalated"
+
+
+def test_acknowledged_alert_does_not_escalate(app, client, world) -> None:
+    _post(client, token_for(client, "nurse"), item(world.patient.id, "spo2", 85))
+    (alert,) = db.session.scalars(select(Alert)).all()
+    client.post(
+        f"/api/v1/alerts/{alert.id}/acknowledge", json={}, headers=token_for(client, "clinician")
+    )
+    app.config["TELEMON_NOW"] = alert.raised_at + timedelta(hours=2)
+    assert jobs.run(jobs.ESCALATE) == 0
+
+
+def test_missing_measurement_raises_blue_and_arrival_resolves_it(app, client, world) -> None:
+    enrolled = world.enrollment.enrolled_at
+    app.config["TELEMON_NOW"] = enrolled + timedelta(days=3)
+    assert jobs.run(jobs.CHECK_MISSING) == 1
+    assert jobs.run(jobs.CHECK_MISSING) == 0  # one open alert per rule
+    (alert,) = db.session.scalars(select(Alert)).all()
+    assert alert.severity == "blue" and alert.rule == "missing_measurement"
+    _post(
+        client,
+        token_for(client, "nurse"),
+        item(world.patient.id, "spo2", 95, at=enrolled + timedelta(days=3) - timedelta(minutes=5)),
+    )
+    db.session.refresh(alert)
+    assert alert.status == "resolved" and alert.resolved_by_id is None
+
+
+def test_daily_digest_goes_once_per_team_and_day(app, client, world) -> None:
+    _post(client, token_for(client, "nurse"), item(world.patient.id, "pulse", 105))
+    app.config["TELEMON_NOW"] = datetime.now(UTC).replace(hour=10, minute=0)  # 11:00 in Copenhagen
+    assert jobs.run(jobs.DIGEST) == 1
+    assert jobs.run(jobs.DIGEST) == 0
+    digest = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])[-1]
+    assert "Daily summary" in digest["Subject"] and "Yellow: 1" in digest.get_payload()
+
+
+def test_an_accepted_batch_is_evaluated_even_when_the_broker_was_down(app, client, world) -> None:
+    app.config["TELEMON_TASKS_IN_PROCESS"] = False
+    app.config["TELEMON_REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    app.extensions["celery"].conf.broker_url = "redis://127.0.0.1:1/0"
+    _post(client, token_for(client, "nurse"), item(world.patient.id, "spo2", 85))
+    (batch,) = db.session.scalars(select(IngestBatch)).all()
+    assert batch.evaluated_at is None
+    assert db.session.scalars(select(Alert)).all() == []
+
+    app.config["TELEMON_TASKS_IN_PROCESS"] = True  # the worker is back
+    app.config["TELEMON_NOW"] = batch.received_at + timedelta(minutes=5)
+    assert jobs.run(jobs.SWEEP)["batches"] == 1
+    db.session.refresh(batch)
+    assert batch.evaluated_at is not None
+    (alert,) = db.session.scalars(select(Alert)).all()
+    assert alert.severity == "red"
+    assert jobs.run(jobs.SWEEP) == {"batches": 0, "mails": 0}
+
+
+def test_evaluating_a_batch_twice_changes_nothing(app, client, world) -> None:
+    _post(client, token_for(client, "nurse"), item(world.patient.id, "spo2", 85))
+    (batch,) = db.session.scalars(select(IngestBatch)).all()
+    batch.evaluated_at = None  # as if a worker died after evaluating, before acking
+    db.session.commit()
+    jobs.run(jobs.EVALUATE_BATCH, batch.id)
+    assert len(db.session.scalars(select(Alert)).all()) == 1
+    assert len(db.session.scalars(select(OutgoingMail)).all()) == 1

@@ -1,0 +1,164 @@
+"""The production shape: a real Celery worker process on real Redis, PostgreSQL and SMTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from telemon.extensions import db
+from telemon.models import OutgoingMail
+from tests.conftest import TEST_REDIS_URL, token_for
+from tests.helpers import item
+
+WAIT_SECONDS = 60
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _until(check: Callable[[], Any], what: str) -> Any:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture
+def app_config(smtp_port: int) -> dict[str, Any]:
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    return {
+        "TELEMON_REDIS_URL": TEST_REDIS_URL,
+        "TELEMON_TASKS_IN_PROCESS": False,
+        "TELEMON_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+    }
+
+
+@pytest.fixture
+def worker(app: Any, smtp_port: int, tmp_path: Any) -> Iterator[subprocess.Popen[bytes]]:
+    env = dict(
+        os.environ,
+        TELEMON_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        TELEMON_REDIS_URL=TEST_REDIS_URL,
+        TELEMON_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
+        TELEMON_INSTANCE=str(tmp_path / "worker"),
+        TELEMON_SECRET_KEY="test-secret",
+        TELEMON_BASE_URL="http://telemon.test",
+    )
+    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115  (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "telemon", "worker", "--concurrency", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    yield process
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()
+    sys.stdout.write((tmp_path / "worker.log").read_text(errors="replace")[-3000:])
+
+
+@pytest.fixture
+def inbox(smtp_port: int) -> Iterator[Inbox]:
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield handler
+    controller.stop()
+
+
+def _red_alerts(client: Any, headers: dict[str, str]) -> list[dict[str, Any]]:
+    items = client.get("/api/v1/alerts?status=open", headers=headers).get_json()["items"]
+    return [a for a in items if a["severity"] == "red"]
+
+
+def test_spo2_85_reaches_the_queue_and_the_team_mailbox(client, world, worker, inbox) -> None:
+    nurse = token_for(client, "nurse")
+    body = {
+        "observations": [item(world.patient.id, "spo2", 85), item(world.patient.id, "pulse", 88)]
+    }
+    first = client.post("/api/v1/observations", json=body, headers=nurse)
+    assert first.status_code == 201 and first.get_json()["created"] == 2
+
+    clinician = token_for(client, "clinician")
+    (alert,) = _until(lambda: _red_alerts(client, clinician), "the red alert")
+    assert alert["rule"] == "threshold.spo2"
+
+    message = _until(lambda: inbox.messages, "the alert mail")[0].decode()
+    assert "lung-team@example.invalid" in message
+    for secret in ("Synthetic Patient", "0101701234", "010170", "85"):
+        assert secret not in message
+    assert f"/alerts/{alert['id']}" in message
+
+    again = client.post("/api/v1/observations", json=body, headers=nurse)
+    assert again.get_json() == dict(
+        first.get_json(),
+        created=0,
+        duplicates=2,
+        observations=[dict(o, status="duplicate") for o in first.get_json()["observations"]],
+    )
+
+
+def test_mail_is_retried_until_the_server_takes_it(client, world, worker, smtp_port) -> None:
+    nurse = token_for(client, "nurse")
+    client.post(
+        "/api/v1/observations",
+        json={"observations": [item(world.patient.id, "spo2", 84)]},
+        headers=nurse,
+    )
+
+    def failed_once() -> bool:
+        db.session.expire_all()
+        mail = db.session.scalar(select(OutgoingMail))
+        return mail is not None and mail.attempts >= 1 and mail.last_error is not None
+
+    _until(failed_once, "a failed delivery attempt (no SMTP server yet)")
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        _until(lambda: handler.messages, "the retried mail")
+        db.session.expire_all()
+        (mail,) = db.session.scalars(select(OutgoingMail)).all()
+        _until(
+            lambda: (db.session.expire_all(), db.session.get(OutgoingMail, mail.id).sent_at)[1],
+            "sent_at",
+        )
+        assert len(handler.messages) == 1
+    finally:
+        controller.stop()
