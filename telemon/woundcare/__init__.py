@@ -1,0 +1,1 @@
+"""Wound care: wound records, photo pipeline, PUSH score and healing trajectory."""
