@@ -13,7 +13,6 @@ from telemon.extensions import db
 from telemon.models import ApiToken, User
 from telemon.security import new_token, token_digest, verify_password
 
-
 _REQUEST_USER = "telemon.api_user"
 
 
