@@ -52,7 +52,10 @@ def missing_since(
 
 
 def digest_due(
-    now: datetime, last_digest_day: date | None, send_at_local_hour: int = 7, tz: ZoneInfo = COPENHAGEN
+    now: datetime,
+    last_digest_day: date | None,
+    send_at_local_hour: int = 7,
+    tz: ZoneInfo = COPENHAGEN,
 ) -> date | None:
     local = now.astimezone(tz)
     if local.hour >= send_at_local_hour and last_digest_day != local.date():
