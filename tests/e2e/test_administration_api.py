@@ -162,3 +162,31 @@ def test_sharing_decides_who_sees_the_patient(client, world) -> None:
         headers=clinician,
     )
     assert client.get(f"/api/v1/patients/{world.patient.id}", headers=gp).status_code == 404
+
+
+def test_the_standard_set_is_changed_by_a_system_admin_and_copied_at_enrolment(client, world):
+    url = "/api/v1/threshold-defaults/copd"
+    current = client.get(url, headers=token_for(client, "clinician")).get_json()
+    assert current["thresholds"]["spo2"]["alert_low"] == 90
+    body = {"thresholds": {"spo2": {"warning_low": 91, "alert_low": 89}}}
+    assert (
+        client.put(url, json=body, headers=token_for(client, "hospital-admin")).status_code == 403
+    )
+    changed = client.put(url, json=body, headers=token_for(client, "root"))
+    assert changed.status_code == 200
+    assert changed.get_json()["thresholds"]["spo2"]["alert_low"] == 89
+    headers = token_for(client, "clinician")
+    patient = client.post(
+        "/api/v1/patients",
+        json={"cpr": "030390-1111", "name": "Synthetic Four", "birth_date": "1990-03-03"},
+        headers=headers,
+    ).get_json()
+    enrolled = client.post(
+        f"/api/v1/patients/{patient['id']}/enrollments",
+        json={"programme": "copd", "care_team_id": world.lung_team.id},
+        headers=headers,
+    ).get_json()
+    assert enrolled["thresholds"]["spo2"]["alert_low"] == 89
+    # The existing enrolment kept its own copy.
+    own = client.get(f"/api/v1/enrollments/{world.enrollment.id}", headers=headers).get_json()
+    assert own["thresholds"]["spo2"]["alert_low"] == 90

@@ -1,0 +1,96 @@
+"""The embedded default: SQLite, in-process work, .eml outbox; and the `telemon` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Any
+
+from sqlalchemy import func, select
+
+from telemon.extensions import db
+from telemon.models import Alert, User
+from tests.conftest import build_world, token_for
+from tests.helpers import item, outbox_messages
+from tests.integration.test_worker_pipeline import _free_port
+
+
+def test_the_copd_loop_runs_on_sqlite_in_process(sqlite_app) -> None:
+    world = build_world()
+    client = sqlite_app.test_client()
+    body = {"observations": [item(world.patient.id, "spo2", 85)]}
+    response = client.post("/api/v1/observations", json=body, headers=token_for(client, "nurse"))
+    assert response.status_code == 201
+    again = client.post("/api/v1/observations", json=body, headers=token_for(client, "nurse"))
+    assert again.get_json()["duplicates"] == 1
+    (alert,) = db.session.scalars(select(Alert)).all()
+    assert alert.severity == "red" and alert.raised_at.tzinfo is not None
+    (mail,) = outbox_messages(sqlite_app.config["TELEMON_OUTBOX_DIR"])
+    assert "Synthetic Patient" not in mail.as_string() and "0101701234" not in mail.as_string()
+
+
+def test_cli_init_db_create_user_and_demo_are_repeatable(sqlite_app) -> None:
+    runner = sqlite_app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    created = runner.invoke(
+        args=["create-user", "root", "--role", "admin", "--password-stdin"],
+        input="a-long-enough-secret\n",
+    )
+    assert created.exit_code == 0, created.output
+    root = db.session.scalar(select(User).where(User.username == "root"))
+    assert root.is_system_admin and root.password_hash.startswith("$argon2id$")
+    short = runner.invoke(
+        args=["create-user", "x", "--role", "admin", "--password-stdin"], input="short\n"
+    )
+    assert short.exit_code != 0 and "at least" in short.output
+    nurse = runner.invoke(
+        args=["create-user", "n", "--role", "nurse", "--password-stdin"], input="long-enough-x\n"
+    )
+    assert nurse.exit_code != 0 and "--organisation" in nurse.output
+
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "demo-clinician" in first.output
+    counts = db.session.scalar(select(func.count()).select_from(Alert))
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Alert)) == counts
+    red = db.session.scalars(select(Alert).where(Alert.severity == "red")).all()
+    assert len(red) == 1
+
+
+def test_telemon_serve_starts_with_nothing_configured(tmp_path: Any) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEMON_")}
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115  (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "telemon", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        spec = None
+        deadline = time.monotonic() + 60
+        while spec is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/openapi.json") as r:
+                    spec = json.load(r)
+            except OSError:
+                time.sleep(0.3)
+        assert spec is not None, (tmp_path / "serve.log").read_text()
+        assert "/api/v1/observations" in spec["paths"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as page:
+            assert page.url.endswith("/sign-in?next=/")
+        assert (tmp_path / "instance" / "telemon.db").exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+    printed = (tmp_path / "serve.log").read_text()
+    assert f"Sign in:  http://127.0.0.1:{port}/" in printed
