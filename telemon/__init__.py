@@ -50,12 +50,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     celery_init_app(app)
 
     from telemon.alerts.api import bp as alerts_bp
+    from telemon.anticoagulation.api import bp as anticoagulation_bp
     from telemon.identity.api import bp as identity_bp
     from telemon.ingest.api import bp as ingest_bp
     from telemon.patients.api import bp as patients_bp
     from telemon.web.views import bp as web_bp
 
-    for blueprint in (identity_bp, patients_bp, ingest_bp, alerts_bp):
+    for blueprint in (identity_bp, patients_bp, ingest_bp, alerts_bp, anticoagulation_bp):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: no cross-site forgery
         api.register_blueprint(blueprint)
     app.register_blueprint(web_bp)

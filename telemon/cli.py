@@ -30,10 +30,12 @@ def prepare_database() -> None:
     """Create or migrate the schema, and store the standard threshold sets."""
     from flask_migrate import upgrade
 
+    from telemon.anticoagulation.service import ensure_default_nomogram
     from telemon.patients.service import ensure_default_thresholds
 
     upgrade()
     ensure_default_thresholds()
+    ensure_default_nomogram()
 
 
 @click.command("init-db")

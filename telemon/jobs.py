@@ -15,6 +15,7 @@ SWEEP = "telemon.sweep"
 CHECK_MISSING = "telemon.check_missing_measurements"
 ESCALATE = "telemon.escalate_overdue"
 DIGEST = "telemon.send_digests"
+CHECK_MISSED_INR = "telemon.check_missed_inr_tests"
 
 # Evaluation has its own queue so that it never waits behind mail or periodic work.
 QUEUES: dict[str, str] = {
@@ -24,6 +25,7 @@ QUEUES: dict[str, str] = {
     CHECK_MISSING: "periodic",
     ESCALATE: "periodic",
     DIGEST: "periodic",
+    CHECK_MISSED_INR: "periodic",
 }
 
 # How often the periodic jobs run (seconds), for Celery beat and the in-process scheduler.
@@ -32,12 +34,14 @@ PERIODIC: dict[str, float] = {
     ESCALATE: 60,
     CHECK_MISSING: 300,
     DIGEST: 300,
+    CHECK_MISSED_INR: 900,
 }
 
 
 def registry() -> dict[str, Callable[..., Any]]:
     # Imported here: the services enqueue jobs by name and must not import this at load time.
     from telemon.alerts import evaluation, periodic
+    from telemon.anticoagulation import service as anticoagulation
     from telemon.notify import outbox
 
     return {
@@ -47,6 +51,7 @@ def registry() -> dict[str, Callable[..., Any]]:
         CHECK_MISSING: periodic.check_missing_measurements,
         ESCALATE: periodic.escalate_overdue,
         DIGEST: periodic.send_digests,
+        CHECK_MISSED_INR: anticoagulation.check_missed_tests,
     }
 
 

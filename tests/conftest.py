@@ -88,10 +88,15 @@ def _make_app(database_url: str, instance: str, extra: dict[str, Any]) -> Flask:
 
 
 def _truncate_all() -> None:
-    tables = [t.name for t in db.metadata.sorted_tables if t.name != "default_threshold"]
-    quoted = ", ".join(f'"{name}"' for name in tables)
+    """Empty every table, then store the reference data again (a test may have changed it)."""
+    from telemon.anticoagulation.service import ensure_default_nomogram
+    from telemon.patients.service import ensure_default_thresholds
+
+    quoted = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
     db.session.commit()
+    ensure_default_thresholds()
+    ensure_default_nomogram()
 
 
 @pytest.fixture

@@ -50,3 +50,8 @@ def escalate_overdue() -> Any:
 @shared_task(name=jobs.DIGEST)
 def send_digests() -> Any:
     return jobs.run(jobs.DIGEST)
+
+
+@shared_task(name=jobs.CHECK_MISSED_INR)
+def check_missed_inr_tests() -> Any:
+    return jobs.run(jobs.CHECK_MISSED_INR)

@@ -17,6 +17,7 @@ from telemon import clock, work
 from telemon.alerts import rules, schedule
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically
+from telemon.anticoagulation import service as anticoagulation
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import (
@@ -72,17 +73,26 @@ def _evaluate_patient(patient_id: int, readings: list[Observation]) -> int:
             )
         )
     }
-    copd = enrollments.get("copd")
-    if copd is None:
-        return 0  # stored, shown, but no programme asks us to judge them
-    copd_readings = [o for o in readings if CODES[o.code].programme == "copd"]
-    if not copd_readings:
-        return 0
+    findings = 0
+    by_programme: dict[str, list[Observation]] = defaultdict(list)
+    for reading in readings:
+        by_programme[CODES[reading.code].programme].append(reading)
+    # Readings of a programme the patient is not enrolled in are stored and shown, not judged.
+    if "copd" in enrollments and by_programme["copd"]:
+        findings += _evaluate_copd(enrollments["copd"], by_programme["copd"])
+    if "anticoagulation" in enrollments and by_programme["anticoagulation"]:
+        findings += anticoagulation.evaluate_inr(
+            enrollments["anticoagulation"], by_programme["anticoagulation"]
+        )
+    return findings
+
+
+def _evaluate_copd(copd: Enrollment, copd_readings: list[Observation]) -> int:
     _resolve_missing(copd, copd_readings)
     settings = rules.baseline_settings_from(copd.rule_settings)
     findings = rules.evaluate_readings(
         [_reading(o) for o in copd_readings],
-        _history(patient_id, copd_readings, settings),
+        _history(copd.patient_id, copd_readings, settings),
         {t.code: limits_of(t) for t in copd.thresholds},
         settings,
     )

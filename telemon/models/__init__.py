@@ -1,6 +1,7 @@
 """The SQLAlchemy models, one module per part of the domain."""
 
 from telemon.models.alerts import ALERT_STATUSES, SEVERITIES, Alert, AlertEvent, alert_observation
+from telemon.models.anticoagulation import AnticoagulationPlan, DoseSuggestion, StoredNomogram
 from telemon.models.audit import AuditEvent
 from telemon.models.identity import (
     ORGANISATION_KINDS,
@@ -29,6 +30,9 @@ __all__ = [
     "ROLES",
     "SEVERITIES",
     "Alert",
+    "AnticoagulationPlan",
+    "DoseSuggestion",
+    "StoredNomogram",
     "AlertEvent",
     "ApiToken",
     "AuditEvent",

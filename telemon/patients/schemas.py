@@ -46,6 +46,10 @@ ThresholdsField = fields.Dict(
 )
 
 
+# INR targets: what a coagulometer can show.
+_INR = validate.Range(min=0.8, max=8.0)
+
+
 class PatientIn(Schema):
     cpr = fields.String(required=True, metadata={"description": "DDMMYY-SSSS or DDMMYYSSSS"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -101,6 +105,25 @@ class EnrollmentIn(Schema):
         load_default=None,
         metadata={"description": "Baseline rule settings, e.g. spo2_drop_points, weight_gain_kg"},
     )
+    # Anticoagulation only:
+    inr_target_low = fields.Float(load_default=None, allow_none=True, validate=_INR)
+    inr_target_high = fields.Float(load_default=None, allow_none=True, validate=_INR)
+    weekly_dose_mg = fields.Float(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=0, min_inclusive=False, max=200),
+        metadata={"description": "Anticoagulation: the weekly dose in force (mg)"},
+    )
+    indication = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200)
+    )
+    self_managing = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Trained and approved to self-dose (accepts suggestions)"},
+    )
+    device = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    nomogram_version = fields.String(load_default=None, allow_none=True)
+    inr_alert_settings = fields.Dict(load_default=None, allow_none=True)
 
 
 class EnrollmentPatch(Schema):
@@ -110,6 +133,24 @@ class EnrollmentPatch(Schema):
     schedule = fields.Dict()
     rule_settings = fields.Dict()
     status = fields.String(validate=validate.OneOf(("active", "ended")))
+    inr_target_low = fields.Float(validate=_INR)
+    inr_target_high = fields.Float(validate=_INR)
+    indication = fields.String(allow_none=True, validate=validate.Length(max=200))
+    self_managing = fields.Boolean()
+    device = fields.String(allow_none=True, validate=validate.Length(max=200))
+    inr_alert_settings = fields.Dict()
+
+
+class PlanOut(Schema):
+    target_low = fields.Float()
+    target_high = fields.Float()
+    weekly_dose_mg = fields.Float()
+    indication = fields.String(allow_none=True)
+    self_managing = fields.Boolean()
+    device = fields.String(allow_none=True)
+    nomogram_version = fields.String()
+    next_test_due = fields.Date(allow_none=True)
+    alert_settings = fields.Dict()
 
 
 class EnrollmentOut(Schema):
@@ -124,6 +165,7 @@ class EnrollmentOut(Schema):
     thresholds = fields.Method("_thresholds")
     schedule = fields.Dict()
     rule_settings = fields.Dict()
+    anticoagulation = fields.Nested(PlanOut, allow_none=True)
 
     def _shared(self, enrollment: Any) -> list[int]:
         return sorted(o.id for o in enrollment.shared_with)

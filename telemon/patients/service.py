@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
 from telemon.alerts import rules, schedule
+from telemon.anticoagulation import inr_rules
+from telemon.anticoagulation import service as anticoagulation
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.models import (
@@ -150,6 +152,10 @@ def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
         rule_settings=data.get("rule_settings") or {},
     )
     enrollment.shared_with = _organisations(sorted(set(data.get("shared_with") or [])))
+    if programme == "anticoagulation":
+        enrollment.anticoagulation = anticoagulation.plan_from_input(data)
+    else:
+        _no_plan_fields(data)
     given = data.get("thresholds") or {}
     for code, row in default_thresholds(programme).items():
         if code not in given:
@@ -169,6 +175,62 @@ def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
         ) from None
     db.session.commit()
     return enrollment
+
+
+PLAN_FIELDS = (
+    "inr_target_low",
+    "inr_target_high",
+    "weekly_dose_mg",
+    "indication",
+    "self_managing",
+    "device",
+    "nomogram_version",
+    "inr_alert_settings",
+)
+
+
+def _no_plan_fields(data: dict[str, Any]) -> None:
+    given = [f for f in PLAN_FIELDS if data.get(f) not in (None, False)]
+    if given:
+        raise Invalid(
+            "These fields belong to the anticoagulation programme.",
+            {f: ["Only for programme anticoagulation."] for f in given},
+        )
+
+
+def _update_plan(enrollment: Enrollment, data: dict[str, Any]) -> None:
+    plan = enrollment.anticoagulation
+    changes = {f: data[f] for f in PLAN_FIELDS if f in data}
+    if not changes:
+        return
+    if plan is None:
+        _no_plan_fields(changes)
+        return
+    if "weekly_dose_mg" in changes or "nomogram_version" in changes:
+        raise Invalid(
+            "The dose changes by confirming a dose suggestion.",
+            {
+                f: ["Not changed here."]
+                for f in ("weekly_dose_mg", "nomogram_version")
+                if f in changes
+            },
+        )
+    low = changes.get("inr_target_low", plan.target_low)
+    high = changes.get("inr_target_high", plan.target_high)
+    if not low < high:
+        raise Invalid(
+            "Invalid target range.", {"inr_target_high": ["Must be above inr_target_low."]}
+        )
+    if "inr_alert_settings" in changes:
+        try:
+            inr_rules.inr_settings_from(changes["inr_alert_settings"])
+        except ValueError as error:
+            raise Invalid("Invalid settings.", {"inr_alert_settings": [str(error)]}) from None
+        plan.alert_settings = changes["inr_alert_settings"]
+    plan.target_low, plan.target_high = low, high
+    for field in ("indication", "self_managing", "device"):
+        if field in changes:
+            setattr(plan, field, changes[field])
 
 
 def get_enrollment(actor: User, enrollment_id: int, action: str) -> Enrollment:
@@ -201,6 +263,7 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
                 enrollment.thresholds.append(row)
             for field in LIMIT_FIELDS:
                 setattr(row, field, limits.get(field))
+    _update_plan(enrollment, data)
     if data.get("status") == "ended" and enrollment.status == "active":
         enrollment.status = "ended"
         enrollment.ended_at = clock.now()
