@@ -86,6 +86,8 @@ def raise_or_update(
             if alert.status == "acknowledged":
                 alert.status = "open"
                 alert.events.append(AlertEvent(at=now, kind="reopened", severity=severity))
+        elif SEVERITY_RANK[severity] == SEVERITY_RANK[alert.severity]:
+            alert.reason = reason  # the newest reading of the same severity says it best
         alert.updated_at = now
     _attach(alert, observation_ids, now, created)
     return RaiseOutcome(alert, created, severity_raised)

@@ -67,7 +67,7 @@ def inr_reason(inr: float, target_low: float, target_high: float, above_range: b
         where = "below"
     else:
         where = "within"
-    return f"INR {shown} is {where} the target range {target_low:g}-{target_high:g}"
+    return f"INR {shown} is {where} the target range {target_low:.1f}-{target_high:.1f}"
 
 
 def poor_control(

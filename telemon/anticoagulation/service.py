@@ -225,6 +225,11 @@ def _check_control(
         return 0
     ttr = ttr_of(plan, history, _tested_on(history[-1]))
     if not inr_rules.poor_control(ttr.percent, ttr.days_total, ttr.tests_used, settings):
+        open_alert = _open_alert(enrollment, RULE_POOR_CONTROL)
+        if open_alert is not None and ttr.percent is not None:
+            resolve_automatically(
+                open_alert, f"Time in therapeutic range back at {ttr.percent:.0f} %."
+            )
         return 0
     reason = (
         f"Time in therapeutic range {ttr.percent:.0f} % over the last "
@@ -234,15 +239,19 @@ def _check_control(
     return 1
 
 
-def _resolve_missed_test(enrollment: Enrollment) -> None:
-    alert = db.session.scalar(
+def _open_alert(enrollment: Enrollment, rule: str) -> Alert | None:
+    return db.session.scalar(
         select(Alert).where(
             Alert.patient_id == enrollment.patient_id,
             Alert.programme == "anticoagulation",
-            Alert.rule == RULE_MISSED_TEST,
+            Alert.rule == rule,
             Alert.status != "resolved",
         )
     )
+
+
+def _resolve_missed_test(enrollment: Enrollment) -> None:
+    alert = _open_alert(enrollment, RULE_MISSED_TEST)
     if alert is not None:
         resolve_automatically(alert, "INR received.")
 

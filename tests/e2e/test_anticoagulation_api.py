@@ -224,3 +224,19 @@ def test_anticoagulation_needs_a_dose(client, world) -> None:
         headers=token_for(client, "clinician"),
     )
     assert response.status_code == 422 and "weekly_dose_mg" in response.get_json()["errors"]
+
+
+def test_poor_control_resolves_itself_when_control_returns(client, world, ak) -> None:
+    nurse = token_for(client, "nurse")
+    for value, days_ago in ((1.6, 98), (3.6, 84), (1.6, 70), (3.6, 56)):
+        _post_inr(client, nurse, world.patient.id, value, days_ago)
+    (poor,) = db.session.scalars(select(Alert).where(Alert.rule == "inr.poor_control")).all()
+    assert poor.status == "open"  # 50 % over 42 days
+    # Then 3.6 -> 2.5 (in range 0.5 of 1.1 units over 14 days) and days at 2.5: after the test
+    # 28 days ago (21 + 6.36 + 14) of 70 days = 59.1 %, still poor; after the one 14 days ago
+    # (21 + 6.36 + 28) of 84 days = 65.9 %: resolved there.
+    for days_ago in (42, 28, 14, 0):
+        _post_inr(client, nurse, world.patient.id, 2.5, days_ago)
+    db.session.refresh(poor)
+    assert poor.status == "resolved"
+    assert poor.resolution_note == "Time in therapeutic range back at 66 %."

@@ -44,9 +44,9 @@ def test_mitral_valve_target() -> None:
 
 
 def test_reason_words() -> None:
-    assert inr_reason(4.2, 2.0, 3.0, False) == "INR 4.2 is above the target range 2-3"
-    assert inr_reason(8.0, 2.0, 3.0, True) == "INR >8 is above the target range 2-3"
-    assert inr_reason(1.7, 2.0, 3.0, False) == "INR 1.7 is below the target range 2-3"
+    assert inr_reason(4.2, 2.0, 3.0, False) == "INR 4.2 is above the target range 2.0-3.0"
+    assert inr_reason(8.0, 2.0, 3.0, True) == "INR >8 is above the target range 2.0-3.0"
+    assert inr_reason(1.7, 2.0, 3.0, False) == "INR 1.7 is below the target range 2.0-3.0"
 
 
 def test_poor_control_needs_enough_data() -> None:
