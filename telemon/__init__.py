@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from telemon.identity.api import bp as identity_bp
     from telemon.ingest.api import bp as ingest_bp
     from telemon.patients.api import bp as patients_bp
+    from telemon.web import patient_pages  # noqa: F401  (its routes are on the web blueprint)
     from telemon.web.views import bp as web_bp
 
     for blueprint in (identity_bp, patients_bp, ingest_bp, alerts_bp, anticoagulation_bp):

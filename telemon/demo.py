@@ -92,6 +92,18 @@ def load_demo() -> Iterator[str]:
         )
         team.members = [clinician]
         db.session.add(team)
+    ak_team = db.session.scalar(
+        select(CareTeam).where(CareTeam.name == "Anticoagulation clinic (demo)")
+    )
+    if ak_team is None:
+        ak_team = CareTeam(
+            name="Anticoagulation clinic (demo)",
+            organisation_id=hospital.id,
+            email="ak-clinic@example.invalid",
+            created_at=clock.now(),
+        )
+        ak_team.members = [clinician]
+        db.session.add(ak_team)
     ada = _patient("0101501234", "Ada Demo", hospital)
     bo = _patient("1205482345", "Bo Demo", hospital)
     _user("demo-patient", "patient", None, patient_id=ada.id)
@@ -109,15 +121,60 @@ def load_demo() -> Iterator[str]:
             )
     _readings(nurse, ada.id, spo2=[95, 94, 95, 96, 94, 95, 93, 94, 95, 94, 95, 94, 95, 85])
     _readings(nurse, bo.id, spo2=[93, 92, 93, 94, 93, 92, 93, 92, 93, 94, 93, 92, 93, 91])
+    carl = _patient("0309453456", "Carl Demo", hospital)
+    db.session.commit()
+    if not carl.enrollments:
+        enroll(
+            clinician,
+            carl.id,
+            {
+                "programme": "anticoagulation",
+                "care_team_id": ak_team.id,
+                "shared_with": [municipality.id],
+                "inr_target_low": 2.0,
+                "inr_target_high": 3.0,
+                "weekly_dose_mg": 35,
+                "indication": "atrial fibrillation",
+                "device": "Demo coagulometer",
+            },
+        )
+    _inr_series(
+        nurse, carl.id, [(84, 2.4), (70, 2.9), (56, 3.4), (42, 2.6), (28, 2.2), (14, 1.9), (1, 4.2)]
+    )
     yield (
         "Demo data loaded (all synthetic). Sign in with any of these, password "
         + repr(DEMO_PASSWORD)
         + ":"
     )
-    yield "  demo-clinician  hospital clinician, lung team (sees the demo's red alert)"
+    yield "  demo-clinician  hospital clinician: lung team and anticoagulation clinic"
     yield "  demo-nurse      municipal home nurse"
     yield "  demo-gp         GP"
     yield "  admin           system administrator (API only)"
+
+
+def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]]) -> None:
+    """INR tests (days ago, value), once per patient, one upload each as a nurse would send."""
+    if db.session.scalar(
+        select(Observation.id).where(Observation.patient_id == patient_id).limit(1)
+    ):
+        return
+    now = clock.now().replace(microsecond=0)
+    for days_ago, value in tests:
+        ingest_batch(
+            recorder,
+            [
+                {
+                    "client_id": uuid.uuid5(DEMO_NAMESPACE, f"{patient_id}:inr:{days_ago}"),
+                    "patient_id": patient_id,
+                    "code": "inr",
+                    "value": value,
+                    "effective_at": now - timedelta(days=days_ago, hours=2),
+                    "performer": "nurse",
+                    "device": "Demo coagulometer",
+                    "location": "home",
+                }
+            ],
+        )
 
 
 def _readings(recorder: User, patient_id: int, spo2: list[float]) -> None:

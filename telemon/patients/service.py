@@ -105,7 +105,18 @@ def create_patient(actor: User, data: dict[str, Any]) -> Patient:
 
 
 def _validate_settings(data: dict[str, Any]) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, Any] = {}
+    bad_limits = {
+        code: problems
+        for code, limits in (data.get("thresholds") or {}).items()
+        if (
+            problems := rules.limits_problems(
+                rules.Limits(**{f: limits.get(f) for f in LIMIT_FIELDS})
+            )
+        )
+    }
+    if bad_limits:
+        errors["thresholds"] = bad_limits
     for field, check in (
         ("schedule", schedule.schedule_from),
         ("rule_settings", rules.baseline_settings_from),

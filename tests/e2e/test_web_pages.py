@@ -1,0 +1,70 @@
+"""Web pages through the Flask test client (CSRF checked in the browser tests)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from telemon.extensions import db
+from telemon.models import AuditEvent, Threshold
+from tests.conftest import PASSWORD, token_for
+from tests.helpers import item
+
+
+def _sign_in(client, username: str) -> None:
+    response = client.post("/sign-in", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_patient_page_shows_the_spo2_chart_with_the_patients_band(client, world) -> None:
+    client.post(
+        "/api/v1/observations",
+        json={
+            "observations": [
+                item(world.patient.id, "spo2", 85),
+                item(world.patient.id, "pulse", 70),
+            ]
+        },
+        headers=token_for(client, "nurse"),
+    )
+    _sign_in(client, "clinician")
+    page = client.get(f"/patients/{world.patient.id}").get_data(as_text=True)
+    assert "<title>Synthetic Patient · telemon</title>" in page
+    assert 'id="chart-spo2"' in page and 'class="zone-red"' in page and "85 % at" in page
+    assert 'id="chart-pulse"' in page
+    assert "SpO2 85 % is below the alert limit 90" in page  # the open alert
+    assert "Edit thresholds" in page
+    audit = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.user_id == world.clinician.id)
+    ).all()
+    assert "patient.read" in audit
+
+
+def test_another_teams_clinician_gets_404_on_the_patient_page(client, world) -> None:
+    _sign_in(client, "other-clinician")
+    response = client.get(f"/patients/{world.patient.id}")
+    assert response.status_code == 404
+    assert "Synthetic Patient" not in response.get_data(as_text=True)
+
+
+def test_thresholds_are_edited_with_validation_and_audit(client, world) -> None:
+    _sign_in(client, "clinician")
+    url = f"/enrollments/{world.enrollment.id}/thresholds"
+    form = client.get(url)
+    assert form.status_code == 200 and 'name="spo2.alert_low"' in form.get_data(as_text=True)
+    bad = client.post(url, data={"spo2.warning_low": "88", "spo2.alert_low": "90"})
+    assert bad.status_code == 422
+    assert "warning_low (88) must be above alert_low (90)." in bad.get_data(as_text=True)
+    ok = client.post(url, data={"spo2.warning_low": "89,5", "spo2.alert_low": "87"})
+    assert ok.status_code == 302
+    row = db.session.get(Threshold, (world.enrollment.id, "spo2"))
+    assert (row.warning_low, row.alert_low) == (89.5, 87)
+    assert db.session.scalar(
+        select(AuditEvent.id).where(
+            AuditEvent.action == "enrollment.update", AuditEvent.user_id == world.clinician.id
+        )
+    )
+
+
+def test_a_nurse_cannot_edit_thresholds(client, world) -> None:
+    _sign_in(client, "nurse")
+    assert client.get(f"/enrollments/{world.enrollment.id}/thresholds").status_code == 403
