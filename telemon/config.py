@@ -27,7 +27,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
     redis_url = os.environ.get("TELEMON_REDIS_URL") or None
     smtp_url = os.environ.get("TELEMON_SMTP_URL") or None
     secret = os.environ.get("TELEMON_SECRET_KEY")
-    production = bool(os.environ.get("TELEMON_DATABASE_URL"))
+    base_url = os.environ.get("TELEMON_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     return {
         "SECRET_KEY": secret or _development_secret(storage),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -38,7 +38,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "TELEMON_MAIL_FROM": os.environ.get("TELEMON_MAIL_FROM", "telemon@localhost"),
         "TELEMON_OUTBOX_DIR": str(storage / "outbox"),
         "TELEMON_PHOTO_DIR": str(storage / "photos"),
-        "TELEMON_BASE_URL": os.environ.get("TELEMON_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "TELEMON_BASE_URL": base_url,
         "TELEMON_TOKEN_TTL_SECONDS": int(os.environ.get("TELEMON_TOKEN_TTL_SECONDS", "28800")),
         # A red alert nobody has acknowledged after this many minutes is escalated.
         "TELEMON_ESCALATE_AFTER_MINUTES": int(
@@ -52,7 +52,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": production,
+        # Secure cookies wherever telemon is reached over HTTPS (everywhere but a laptop).
+        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "API_TITLE": "telemon",
         "API_VERSION": "v1",
