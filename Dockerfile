@@ -13,7 +13,7 @@ RUN mkdir -p telemon workers && touch telemon/__init__.py workers/__init__.py \
 
 COPY telemon ./telemon
 COPY workers ./workers
-RUN pip install --no-deps -c constraints.txt .
+RUN pybabel --quiet compile -d telemon/translations && pip install --no-deps -c constraints.txt .
 
 USER telemon
 ENV TELEMON_INSTANCE=/var/lib/telemon

@@ -19,7 +19,7 @@ PURE_MODULES := $(wildcard telemon/alerts/rules.py telemon/alerts/schedule.py \
 	telemon/woundcare/push.py telemon/woundcare/trajectory.py telemon/woundcare/images.py \
 	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py)
 
-.PHONY: help install run test services lint typecheck pytest bench constraints clean
+.PHONY: help install run test services lint typecheck pytest bench constraints clean translations
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,7 +31,18 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
-install: $(VENV)/.installed ## create .venv and install telemon with its pinned dependencies
+CATALOGS := $(wildcard telemon/translations/*/LC_MESSAGES/messages.po)
+
+install: $(VENV)/.installed $(CATALOGS:.po=.mo) ## create .venv and install telemon with its pinned dependencies
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel --quiet compile -i $< -o $@
+
+translations: install ## extract UI text, merge it into the Danish catalog, fill in scripts/translations_da.py
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o telemon/translations/messages.pot .
+	$(BIN)/pybabel --quiet update -i telemon/translations/messages.pot -d telemon/translations --no-fuzzy-matching
+	$(BIN)/python scripts/translations_da.py telemon/translations/da/LC_MESSAGES/messages.po
+	$(MAKE) install
 
 run: install ## load the synthetic demo data and serve on http://$(HOST):$(PORT)/
 	$(BIN)/telemon demo

@@ -25,6 +25,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _configure_logging(app)
 
+    from flask_babel import get_locale
+    from flask_babel import refresh as refresh_locale
+
     from telemon import models  # noqa: F401  (registers the tables)
     from telemon.celery_app import celery_init_app
     from telemon.errors import (
@@ -34,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         handle_unexpected,
     )
     from telemon.extensions import csrf, db, limiter, migrate
+    from telemon.i18n import DEFAULT_LANGUAGE, babel, select_locale
 
     db.init_app(app)
     migrate.init_app(
@@ -44,6 +48,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         compare_type=True,
     )
     limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LANGUAGE)
+    app.jinja_env.globals["get_locale"] = get_locale
+    # The language is the request's: forget the last one even if an app context outlives it.
+    app.before_request(refresh_locale)
     csrf.init_app(app)
     api = TelemonApi(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

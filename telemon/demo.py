@@ -47,7 +47,7 @@ def _user(
             email=f"{username}@example.invalid",
             patient_id=patient_id,
             active=True,
-            language="en",
+            language="da",
             created_at=clock.now(),
         )
         db.session.add(user)

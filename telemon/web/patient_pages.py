@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -166,7 +167,7 @@ def thresholds(enrollment_id: int) -> Any:
             except Invalid as invalid:
                 errors = dict((invalid.errors or {}).get("thresholds") or {})
             else:
-                flash("Thresholds saved.")
+                flash(_("Thresholds saved."))
                 return redirect(url_for("web.patient", patient_id=enrollment.patient_id))
     db.session.commit()
     codes = sorted(
@@ -211,11 +212,11 @@ def confirm_dose(suggestion_id: int) -> Response:
     try:
         dose = float(raw)
     except ValueError:
-        flash("Give the weekly dose in mg.")
+        flash(_("Give the weekly dose in mg."))
     else:
         try:
             anticoagulation.decide(g.user, suggestion_id, dose, request.form.get("note") or None)
-            flash(f"Weekly dose set to {dose:g} mg.")
+            flash(_("Weekly dose set to %(dose)s mg.", dose=f"{dose:g}"))
         except Invalid as invalid:
             db.session.rollback()
             flash(invalid.detail)

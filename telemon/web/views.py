@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from telemon import audit, clock
@@ -26,6 +27,7 @@ from telemon.alerts.api import load_alert, mark_seen
 from telemon.auth import authenticate, web_user
 from telemon.errors import Forbidden
 from telemon.extensions import db, limiter
+from telemon.i18n import LANGUAGES
 from telemon.models import PROGRAMMES, SEVERITIES, Patient
 
 bp = Blueprint(
@@ -64,7 +66,7 @@ def sign_in() -> Any:
         return render_template("web/sign_in.html")
     user = authenticate(request.form.get("username", ""), request.form.get("password", ""))
     if user is None:
-        return render_template("web/sign_in.html", error="Wrong username or password."), 401
+        return render_template("web/sign_in.html", error=_("Wrong username or password.")), 401
     session.clear()
     session["user_id"] = user.id
     return redirect(_local_path(request.args.get("next"), url_for("web.queue")))
@@ -75,6 +77,17 @@ def _local_path(target: str | None, default: str) -> str:
     if not target or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> Response:
+    """Switch the UI language; remembered on the user when signed in."""
+    chosen = request.form.get("language")
+    user = web_user()
+    if chosen in LANGUAGES and user is not None:
+        user.language = chosen
+        db.session.commit()
+    return redirect(_local_path(request.form.get("back"), url_for("web.queue")))
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -123,10 +136,10 @@ def local_time(moment: datetime | None) -> str:
 def waited(moment: datetime) -> str:
     minutes = int((clock.now() - moment).total_seconds() // 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return _("%(minutes)s min", minutes=minutes)
     if minutes < 48 * 60:
-        return f"{minutes // 60} h {minutes % 60} min"
-    return f"{minutes // (24 * 60)} d"
+        return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
+    return _("%(days)s d", days=minutes // (24 * 60))
 
 
 def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
@@ -150,7 +163,7 @@ def acknowledge(alert_id: int) -> Response:
     mark_seen(item, g.user)
     service.acknowledge(item, g.user, request.form.get("note") or None)
     db.session.commit()
-    flash("Alert acknowledged.")
+    flash(_("Alert acknowledged."))
     return redirect(_local_path(request.form.get("back"), url_for("web.queue")))
 
 
@@ -160,9 +173,9 @@ def resolve(alert_id: int) -> Any:
     item = load_alert(g.user, alert_id, "alert.resolve")
     note = (request.form.get("note") or "").strip()
     if not note:
-        flash("Write a note before resolving.")
+        flash(_("Write a note before resolving."))
         return redirect(url_for("web.alert", alert_id=alert_id))
     service.resolve(item, g.user, note, request.form.get("visible_to_patient") == "on")
     db.session.commit()
-    flash("Alert resolved.")
+    flash(_("Alert resolved."))
     return redirect(url_for("web.queue"))

@@ -47,7 +47,9 @@ def page(base_url: str) -> Iterator[Any]:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+        context = browser.new_context(
+            base_url=base_url, viewport={"width": 390, "height": 844}, locale="da-DK"
+        )
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page
@@ -56,10 +58,10 @@ def page(base_url: str) -> Iterator[Any]:
 
 def _sign_in(page: Any, username: str) -> None:
     page.goto("/")
-    assert "Sign in" in page.title()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    assert "Log ind" in page.title()  # Danish by default
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
 
 
 def test_clinician_sees_red_first_opens_it_and_acknowledges(client, world, page, tmp_path) -> None:
@@ -85,10 +87,10 @@ def test_clinician_sees_red_first_opens_it_and_acknowledges(client, world, page,
     page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
 
     first.get_by_role("link").click()
-    assert "Red alert" in page.title()
+    assert "Rød alarm" in page.title()
     assert page.get_by_text("Synthetic Patient").is_visible()
-    page.get_by_role("button", name="Acknowledge").click()
-    assert page.get_by_text("Alert acknowledged.").is_visible()
+    page.get_by_role("button", name="Kvittér").click()
+    assert page.get_by_text("Alarmen er kvitteret.").is_visible()
 
     page.goto("/")
     ids = [r.get_attribute("data-alert-id") for r in page.locator("table.queue tbody tr").all()]

@@ -32,7 +32,7 @@ def test_patient_page_shows_the_spo2_chart_with_the_patients_band(client, world)
     assert 'id="chart-spo2"' in page and 'class="zone-red"' in page and "85 % at" in page
     assert 'id="chart-pulse"' in page
     assert "SpO2 85 % is below the alert limit 90" in page  # the open alert
-    assert "Edit thresholds" in page
+    assert "Redigér grænseværdier" in page  # Danish by default
     audit = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.user_id == world.clinician.id)
     ).all()
@@ -54,6 +54,7 @@ def test_thresholds_are_edited_with_validation_and_audit(client, world) -> None:
     bad = client.post(url, data={"spo2.warning_low": "88", "spo2.alert_low": "90"})
     assert bad.status_code == 422
     assert "warning_low (88) must be above alert_low (90)." in bad.get_data(as_text=True)
+    assert "Nogle grænser skal rettes" in bad.get_data(as_text=True)
     ok = client.post(url, data={"spo2.warning_low": "89,5", "spo2.alert_low": "87"})
     assert ok.status_code == 302
     row = db.session.get(Threshold, (world.enrollment.id, "spo2"))
@@ -68,3 +69,16 @@ def test_thresholds_are_edited_with_validation_and_audit(client, world) -> None:
 def test_a_nurse_cannot_edit_thresholds(client, world) -> None:
     _sign_in(client, "nurse")
     assert client.get(f"/enrollments/{world.enrollment.id}/thresholds").status_code == 403
+
+
+def test_the_language_is_chosen_per_user(client, world) -> None:
+    anonymous = client.get("/sign-in", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert "<h1>Sign in</h1>" in anonymous.get_data(as_text=True)
+    assert "<h1>Log ind</h1>" in client.get("/sign-in").get_data(as_text=True)
+    _sign_in(client, "clinician")
+    assert "Arbejdsliste" in client.get("/").get_data(as_text=True)
+    client.post("/language", data={"language": "en", "back": "/"})
+    assert "Review queue" in client.get("/").get_data(as_text=True)
+    client.post("/sign-out")
+    _sign_in(client, "clinician")
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)

@@ -1,0 +1,72 @@
+"""Languages: Danish by default, English on request; chosen per user.
+
+Signed-in users get the language stored on their user; everyone else the best match of the
+browser's Accept-Language, falling back to Danish.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import Babel
+
+LANGUAGES = ("da", "en")
+DEFAULT_LANGUAGE = "da"
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    from telemon.auth import web_user
+
+    user = web_user() if request else None
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def N_(message: str) -> str:
+    """Marks a word for translation where it is only known at run time (pybabel -k N_)."""
+    return message
+
+
+# Words that reach templates as data, translated there with _(value).
+VOCABULARY = (
+    N_("red"),
+    N_("yellow"),
+    N_("blue"),
+    N_("open"),
+    N_("acknowledged"),
+    N_("resolved"),
+    N_("copd"),
+    N_("anticoagulation"),
+    N_("wound"),
+    N_("patient"),
+    N_("nurse"),
+    N_("relative"),
+    N_("device"),
+    N_("raised"),
+    N_("seen"),
+    N_("severity_raised"),
+    N_("reopened"),
+    N_("readings_attached"),
+    N_("escalated"),
+    N_("pending"),
+    N_("confirmed"),
+    N_("overridden"),
+    N_("accepted"),
+    N_("superseded"),
+    N_("no change"),
+    N_("alert high"),
+    N_("warning high"),
+    N_("warning low"),
+    N_("alert low"),
+    N_("SpO2"),
+    N_("Pulse"),
+    N_("Weight"),
+    N_("Temperature"),
+    N_("Respiratory rate"),
+    N_("Systolic BP"),
+    N_("Diastolic BP"),
+    N_("Peak flow"),
+    N_("CAT score"),
+)
