@@ -15,7 +15,7 @@ export TELEMON_CHROMIUM ?= /usr/bin/chromium
 
 # The pure domain modules: strictly typed.
 PURE_MODULES := $(wildcard telemon/alerts/rules.py telemon/alerts/schedule.py \
-	telemon/anticoagulation/nomogram.py telemon/anticoagulation/ttr.py telemon/anticoagulation/inr_rules.py \
+	telemon/anticoagulation/nomogram.py telemon/anticoagulation/ttr.py telemon/anticoagulation/inr_rules.py telemon/anticoagulation/nomogram_config.py \
 	telemon/woundcare/push.py telemon/woundcare/trajectory.py telemon/woundcare/images.py \
 	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py)
 

@@ -20,10 +20,9 @@ from telemon.anticoagulation.nomogram import (
     DEFAULT_NOMOGRAM,
     Nomogram,
     consecutive_in_range,
-    nomogram_from_dict,
-    nomogram_to_dict,
     suggest_dose,
 )
+from telemon.anticoagulation.nomogram_config import nomogram_from_dict, nomogram_to_dict
 from telemon.anticoagulation.ttr import InrTest, time_in_therapeutic_range
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db

@@ -13,11 +13,10 @@ from telemon.anticoagulation.nomogram import (
     Limit,
     Nomogram,
     consecutive_in_range,
-    nomogram_from_dict,
-    nomogram_to_dict,
     round_to_step,
     suggest_dose,
 )
+from telemon.anticoagulation.nomogram_config import nomogram_from_dict, nomogram_to_dict
 
 TESTED = date(2026, 3, 2)
 
