@@ -22,6 +22,16 @@ from telemon.models.patients import (
     Threshold,
     enrollment_share,
 )
+from telemon.models.wounds import (
+    REVIEW_STATUSES,
+    REVIEW_URGENCIES,
+    WOUND_STATUSES,
+    WOUND_TYPES,
+    Photo,
+    ReviewRequest,
+    Wound,
+    WoundAssessment,
+)
 
 __all__ = [
     "ALERT_STATUSES",
@@ -49,4 +59,12 @@ __all__ = [
     "alert_observation",
     "care_team_member",
     "enrollment_share",
+    "REVIEW_STATUSES",
+    "REVIEW_URGENCIES",
+    "WOUND_STATUSES",
+    "WOUND_TYPES",
+    "Photo",
+    "ReviewRequest",
+    "Wound",
+    "WoundAssessment",
 ]
