@@ -1,52 +1,62 @@
-"""COPD rules: a patient's readings against their own thresholds and their own baseline.
+"""COPD rules: a patient's home readings against their own limits and their own baseline.
 
 Plain Python over plain values: no Flask, no database, no clock (time comes from the readings).
 
-Three kinds of rule, as a lung team practises them:
-- absolute limits per measurement, four per patient (alert high > warning high > warning low >
-  alert low): red past an alert limit, yellow past a warning limit;
+The rules, as a lung team practises them:
+- four limits per measurement, copied from the programme's standard set and adjusted per patient
+  (alert high > warning high > warning low > alert low): a reading past an alert limit is red,
+  past a warning limit yellow. A reading exactly on a limit is not past it;
 - the patient's own baseline, because fixed single-reading limits alone raise many false alarms
-  and chronic lung patients often live at 88-92 % SpO2: a SpO2 four points or more below the
-  median of the previous 14 days, and a weight gain of 2 kg or more within 3 days, are yellow;
-- the CAT questionnaire: a rise of 2 points (the minimal important change) over the patient's
-  baseline (median of the previous 90 days) is yellow.
+  and chronic lung patients often live at 88-92 % SpO2: SpO2 four points or more below the median
+  of the previous 14 days is yellow, and so is a weight gain of 2 kg or more within 3 days;
+- the CAT questionnaire: a rise of 2 points (the minimal important change) over the median of the
+  previous 90 days is yellow.
+Every number here is a default that the care team can change per patient.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from typing import Any, TypeGuard
 
-# Most severe first in every queue. Blue is a missing measurement.
+# Most severe first in every queue. Blue is a missing measurement (schedule.py), never raised here.
 SEVERITY_RANK: dict[str, int] = {"red": 3, "yellow": 2, "blue": 1}
 
-# Readings arrive as binary floats (e.g. 94 - 90.0000001); differences within this are equal.
-EPSILON = 1e-6
+# Readings are binary floats: 64.1 - 62.1 is 1.999999999999993, which a clinician calls a 2 kg
+# gain. Values, limits and differences within this tolerance count as equal. It is far below the
+# resolution of any home device (0.1), so it never moves a real reading across a line.
+TOLERANCE = 1e-6
 
-LABELS = {
+# How a reason names each measurement (code: label, UCUM unit as written on screen).
+_LABELS: dict[str, tuple[str, str]] = {
     "spo2": ("SpO2", "%"),
     "pulse": ("Pulse", "/min"),
-    "fev1": ("FEV1", "L"),
-    "peak_flow": ("Peak flow", "L/min"),
-    "weight": ("Weight", "kg"),
+    "respiratory_rate": ("Respiratory rate", "/min"),
     "systolic_bp": ("Systolic BP", "mmHg"),
     "diastolic_bp": ("Diastolic BP", "mmHg"),
     "temperature": ("Temperature", "°C"),
-    "respiratory_rate": ("Respiratory rate", "/min"),
+    "weight": ("Weight", "kg"),
+    "fev1": ("FEV1", "L"),
+    "peak_flow": ("Peak flow", "L/min"),
     "cat_score": ("CAT score", ""),
 }
 
 
 def worse(a: str, b: str) -> str:
-    """The more severe of two severities ("red" > "yellow" > "blue")."""
+    """The more severe of two severities: red > yellow > blue. Equal severities return `a`.
+
+    Raises KeyError for a severity that is not in SEVERITY_RANK.
+    """
     return a if SEVERITY_RANK[a] >= SEVERITY_RANK[b] else b
 
 
 @dataclass(frozen=True)
 class Limits:
-    """A patient's four limits for one measurement, in the measurement's unit; any may be None."""
+    """A patient's four limits for one measurement, in that measurement's unit; any may be None."""
 
     alert_high: float | None = None
     warning_high: float | None = None
@@ -55,13 +65,14 @@ class Limits:
 
 
 def limits_problems(limits: Limits) -> list[str]:
-    """What is wrong with a set of limits, as sentences; empty when it is valid.
+    """What is wrong with a set of limits, one sentence per problem; empty when it is valid.
 
     The limits that are set must be strictly ordered alert_high > warning_high > warning_low >
-    alert_low; unset limits are skipped (alert_high 100 with only alert_low 90 is fine).
+    alert_low. Unset limits are skipped, so only neighbours among the set ones are compared
+    (alert_high 100 with only alert_low 90 is valid; no limits at all is valid). Equal limits are
+    a problem: a warning band of zero width would make the warning unreachable.
     """
-    present = [(f.name, getattr(limits, f.name)) for f in fields(limits)]
-    present = [(name, value) for name, value in present if value is not None]
+    present = [(f.name, v) for f in fields(limits) if (v := getattr(limits, f.name)) is not None]
     return [
         f"{upper} ({upper_value:g}) must be above {lower} ({lower_value:g})."
         for (upper, upper_value), (lower, lower_value) in zip(present, present[1:], strict=False)
@@ -69,84 +80,123 @@ def limits_problems(limits: Limits) -> list[str]:
     ]
 
 
-# The COPD programme's standard threshold set (TELBIL 2011 limits as warnings, wider alert
-# limits). Admins change the stored copy; each enrolment gets its own copy to adjust.
-# Temperature: 38.0 exactly is not past 38.0, so it is yellow; a region that wants 38.0 red
-# sets alert_high 37.9. FEV1, peak flow and weight have no population default: set per patient.
+# The COPD programme's standard threshold set, by code. Warnings are the limits of the TELBIL
+# 2011 telemonitoring trial; alert limits are wider. Each enrolment gets its own copy to adjust
+# (a patient who lives at SpO2 88 % needs lower SpO2 limits, not a daily red alert).
+# Limits are "past", not "at": the usual fever line is >= 38 °C, but 38.0 exactly is not past
+# alert_high 38.0 and stays yellow. A region that wants 38.0 red sets alert_high 37.9.
+# FEV1, peak flow and weight have no population default: they are set per patient, if at all.
 DEFAULT_COPD_THRESHOLDS: dict[str, Limits] = {
-    "spo2": Limits(warning_low=92, alert_low=90),
-    "pulse": Limits(alert_high=120, warning_high=100, warning_low=50, alert_low=40),
+    "spo2": Limits(warning_low=92, alert_low=90),  # %; below 90 agrees with exacerbation
+    "pulse": Limits(alert_high=120, warning_high=100, warning_low=50, alert_low=40),  # /min
     "respiratory_rate": Limits(alert_high=30, warning_high=24, warning_low=12, alert_low=8),
     "systolic_bp": Limits(alert_high=180, warning_high=160, warning_low=100, alert_low=90),
     "diastolic_bp": Limits(alert_high=110, warning_high=95, warning_low=60, alert_low=50),
-    "temperature": Limits(alert_high=38.0, warning_high=37.0),
-    "cat_score": Limits(alert_high=30, warning_high=20),
+    "temperature": Limits(alert_high=38.0, warning_high=37.0),  # Cel
+    "cat_score": Limits(alert_high=30, warning_high=20),  # CAT bands 21-30 high, 31-40 very high
 }
 
 
 def classify(value: float, limits: Limits) -> str | None:
-    """ "red" when strictly past an alert limit, "yellow" when strictly past a warning limit,
-    else None. A value exactly on a limit is not past it (SpO2 90 with alert_low 90 is not red).
+    """The severity of one reading against its limits (value in the limits' unit).
+
+    "red" when strictly past an alert limit (value > alert_high or value < alert_low), "yellow"
+    when strictly past a warning limit, else None. A value exactly on a limit (within TOLERANCE)
+    is not past it: SpO2 90 with alert_low 90 is yellow, not red; temperature 38.0 with
+    alert_high 38.0 is yellow. Unset limits never fire.
     """
-    if _above(value, limits.alert_high) or _below(value, limits.alert_low):
-        return "red"
-    if _above(value, limits.warning_high) or _below(value, limits.warning_low):
-        return "yellow"
+    past = _past_limit(value, limits)
+    return None if past is None else past[0]
+
+
+def _past_limit(value: float, limits: Limits) -> tuple[str, str, float] | None:
+    """(severity, "above/below the ... limit", limit) for the most severe limit passed."""
+    bands = (
+        ("red", "alert", limits.alert_high, limits.alert_low),
+        ("yellow", "warning", limits.warning_high, limits.warning_low),
+    )
+    for severity, kind, high, low in bands:
+        if high is not None and value > high + TOLERANCE:
+            return severity, f"above the {kind} limit", high
+        if low is not None and value < low - TOLERANCE:
+            return severity, f"below the {kind} limit", low
     return None
-
-
-def _above(value: float, limit: float | None) -> bool:
-    return limit is not None and value > limit + EPSILON
-
-
-def _below(value: float, limit: float | None) -> bool:
-    return limit is not None and value < limit - EPSILON
 
 
 @dataclass(frozen=True)
 class Reading:
+    """One stored measurement: value in the code's UCUM unit, effective_at timezone-aware."""
+
     id: int
     code: str
     value: float
-    effective_at: datetime  # timezone-aware
+    effective_at: datetime
+
+    def __post_init__(self) -> None:
+        # A naive time would be silently compared as if it were UTC or local: refuse it.
+        if self.effective_at.utcoffset() is None:
+            raise ValueError(f"Reading {self.id}: effective_at must be timezone-aware.")
 
 
 @dataclass(frozen=True)
 class BaselineSettings:
-    """How the baseline rules look back; every value may be overridden per patient."""
+    """How the baseline rules look back; every value may be overridden per patient.
 
-    spo2_baseline_days: int = 14
-    spo2_drop_points: float = 4.0
-    spo2_min_baseline_readings: int = 3
+    Weight: TELBIL used +1 kg in 3 days; the programme default is 2 kg in 3 days (the usual
+    fluid-retention line), which fires less often. Set weight_gain_kg 1.0 to follow TELBIL.
+    """
+
+    spo2_baseline_days: int = 14  # baseline = median SpO2 of the previous 14 days
+    spo2_drop_points: float = 4.0  # percentage points below that median -> yellow
+    spo2_min_baseline_readings: int = 3  # fewer previous readings: no baseline, rule silent
     weight_window_days: int = 3
-    weight_gain_kg: float = 2.0
-    cat_baseline_days: int = 90
-    cat_rise_points: float = 2.0
+    weight_gain_kg: float = 2.0  # above the lowest weight of the previous 3 days -> yellow
+    cat_baseline_days: int = 90  # baseline = median CAT score of the previous 90 days
+    cat_rise_points: float = 2.0  # the minimal important change of the CAT
     cat_min_baseline_readings: int = 1
 
 
 def baseline_settings_from(overrides: Mapping[str, object] | None) -> BaselineSettings:
-    """The default settings with a patient's overrides applied.
+    """The default BaselineSettings with a patient's overrides applied; None means defaults.
 
-    Raises ValueError naming the key for an unknown setting or a value that is not a positive
-    number (whole days and counts must be whole numbers).
+    Days and reading counts must be whole numbers >= 1 (14.0 is accepted as 14); points and
+    kilograms must be finite numbers > 0. Booleans and strings are not numbers here.
+    Raises ValueError naming the offending key for an unknown key or a bad value.
     """
-    kinds = {f.name: f.type for f in fields(BaselineSettings)}
-    values: dict[str, int | float] = {}
-    for key, value in (overrides or {}).items():
-        if key not in kinds:
-            raise ValueError(f"Unknown setting {key!r}; known: {', '.join(sorted(kinds))}.")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ValueError(f"Setting {key!r} must be a positive number.")
-        if kinds[key] == "int" and value != int(value):
-            raise ValueError(f"Setting {key!r} must be a whole number.")
-        values[key] = int(value) if kinds[key] == "int" else float(value)
-    return BaselineSettings(**values)  # type: ignore[arg-type]
+    if overrides is None:
+        return BaselineSettings()
+    if not isinstance(overrides, Mapping):
+        raise ValueError("Rule settings must be a mapping of setting name to number.")
+    defaults = BaselineSettings()
+    known = sorted(f.name for f in fields(BaselineSettings))
+    changes: dict[str, Any] = {}  # checked below, field by field
+    for key, value in overrides.items():
+        if key not in known:
+            raise ValueError(f"Unknown rule setting {key!r}; known: {', '.join(known)}.")
+        if not _is_number(value) or value <= 0:
+            raise ValueError(f"Rule setting {key!r} must be a positive number.")
+        if isinstance(getattr(defaults, key), int):
+            if value != int(value):
+                raise ValueError(f"Rule setting {key!r} must be a whole number.")
+            changes[key] = int(value)
+        else:
+            changes[key] = float(value)
+    return replace(defaults, **changes)
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    # bool is an int in Python, but a setting of true is a mistake, not 1.
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A rule that fired: one per rule per batch, with every reading that triggered it."""
+    """A rule that fired for a batch: one per rule id, with every reading that triggered it.
+
+    rule is stable ("threshold.spo2", "spo2.drop_from_baseline", "weight.gain",
+    "cat_score.rise"): a patient has at most one open alert per rule. severity is "red" or
+    "yellow"; observation_ids are sorted; reason is one English sentence for the clinician.
+    """
 
     rule: str
     severity: str
@@ -168,69 +218,74 @@ def evaluate_readings(
     thresholds: Mapping[str, Limits],
     settings: BaselineSettings,
 ) -> list[Finding]:
-    """Judge the new readings against the thresholds and the patient's own history.
+    """Judge each new reading against the patient's limits and the patient's own baseline.
 
-    A reading's baseline is the readings of the same code taken strictly before it, from
-    `history` and from the other new readings (a late upload of old readings is judged against
-    what came before each). Codes without limits in `thresholds` are judged by baseline rules
-    only. Returns one Finding per rule, worst severity first, then by rule id.
+    A reading's baseline is the readings of the same code taken strictly before it, within the
+    rule's look-back (a reading exactly N days earlier is inside an N-day window), from `history`
+    and from the other new readings: an upload of a week of stored readings is judged as the
+    week happened. Readings at or after it are never its baseline. A reading present in both
+    `new` and `history` (same id) counts once. Codes without Limits in `thresholds` are judged by
+    the baseline rules only. Differences are compared with TOLERANCE, so a drop of exactly 4
+    points or a gain of exactly 2.0 kg fires.
+
+    Returns one Finding per rule id, with the worst severity, every triggering reading, and the
+    reason of the worst (then latest) of them; sorted most severe first, then by rule id.
+    Readings that trigger nothing give nothing; an empty batch gives [].
     """
-    earlier = _earlier_readings(list(history) + list(new))
+    pool = list({r.id: r for r in [*history, *new]}.values())
     hits: list[_Hit] = []
     for reading in new:
-        hits.extend(_limit_hits(reading, thresholds))
-        for rule in _BASELINE_RULES:
-            hit = rule(reading, earlier, settings)
+        limits = thresholds.get(reading.code)
+        if limits is not None:
+            hits.extend(_limit_hit(reading, limits))
+        for rule in (_spo2_drop, _weight_gain, _cat_rise):
+            hit = rule(reading, pool, settings)
             if hit is not None:
                 hits.append(hit)
     return _merge(hits)
 
 
-def _earlier_readings(readings: list[Reading]) -> Callable[[Reading, int], list[float]]:
-    def earlier(reading: Reading, days: int) -> list[float]:
-        since = reading.effective_at - timedelta(days=days)
-        return [
-            r.value
-            for r in readings
-            if r.code == reading.code
-            and r.id != reading.id
-            and since <= r.effective_at < reading.effective_at
-        ]
-
-    return earlier
+def _previous(reading: Reading, pool: list[Reading], days: int) -> list[float]:
+    """Values of the same code taken strictly before the reading, at most `days` before it."""
+    since = reading.effective_at - timedelta(days=days)
+    return [
+        r.value
+        for r in pool
+        if r.code == reading.code
+        and r.id != reading.id
+        and since <= r.effective_at < reading.effective_at
+    ]
 
 
-def _limit_hits(reading: Reading, thresholds: Mapping[str, Limits]) -> list[_Hit]:
-    limits = thresholds.get(reading.code)
-    if limits is None:
+def _limit_hit(reading: Reading, limits: Limits) -> list[_Hit]:
+    past = _past_limit(reading.value, limits)
+    if past is None:
         return []
-    severity = classify(reading.value, limits)
-    if severity is None:
-        return []
-    label, unit = LABELS.get(reading.code, (reading.code, ""))
-    kind = "alert" if severity == "red" else "warning"
-    high = limits.alert_high if severity == "red" else limits.warning_high
-    if high is not None and reading.value > high:
-        where = f"above the {kind} limit {high:g}"
-    else:
-        low = limits.alert_low if severity == "red" else limits.warning_low
-        where = f"below the {kind} limit {low:g}"
-    reason = f"{label} {_amount(reading.value, unit)} is {where}"
+    severity, where, limit = past
+    label, unit = _LABELS.get(reading.code, (reading.code, ""))
+    reason = f"{label} {_amount(reading.value, unit)} is {where} {_amount(limit, unit)}"
     return [_Hit(f"threshold.{reading.code}", severity, reading, reason)]
 
 
-Earlier = Callable[[Reading, int], list[float]]
+def _baseline(reading: Reading, pool: list[Reading], days: int, at_least: int) -> float | None:
+    """The patient's usual level: the median of the previous `days`, None with too few readings.
+
+    A median, not a mean, so that one odd reading (a cold finger) does not move the baseline.
+    """
+    previous = _previous(reading, pool, days)
+    if not previous or len(previous) < at_least:
+        return None
+    return statistics.median(previous)
 
 
-def _spo2_drop(reading: Reading, earlier: Earlier, s: BaselineSettings) -> _Hit | None:
+def _spo2_drop(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _Hit | None:
     if reading.code != "spo2":
         return None
-    baseline = earlier(reading, s.spo2_baseline_days)
-    if len(baseline) < s.spo2_min_baseline_readings:
+    median = _baseline(reading, pool, s.spo2_baseline_days, s.spo2_min_baseline_readings)
+    if median is None:
         return None
-    median = statistics.median(baseline)
     drop = median - reading.value
-    if drop < s.spo2_drop_points - EPSILON:
+    if drop < s.spo2_drop_points - TOLERANCE:
         return None
     reason = (
         f"SpO2 {reading.value:g} % is {drop:g} points below the patient's "
@@ -239,36 +294,33 @@ def _spo2_drop(reading: Reading, earlier: Earlier, s: BaselineSettings) -> _Hit 
     return _Hit("spo2.drop_from_baseline", "yellow", reading, reason)
 
 
-def _weight_gain(reading: Reading, earlier: Earlier, s: BaselineSettings) -> _Hit | None:
+def _weight_gain(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _Hit | None:
     if reading.code != "weight":
         return None
-    window = earlier(reading, s.weight_window_days)
+    window = _previous(reading, pool, s.weight_window_days)
     if not window:
         return None
+    # Against the lowest, not the last, weight: fluid gathers over days, a step at a time.
     gain = reading.value - min(window)
-    if gain < s.weight_gain_kg - EPSILON:
+    if gain < s.weight_gain_kg - TOLERANCE:
         return None
     reason = f"Weight {reading.value:g} kg is up {gain:g} kg within {s.weight_window_days} days"
     return _Hit("weight.gain", "yellow", reading, reason)
 
 
-def _cat_rise(reading: Reading, earlier: Earlier, s: BaselineSettings) -> _Hit | None:
+def _cat_rise(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _Hit | None:
     if reading.code != "cat_score":
         return None
-    baseline = earlier(reading, s.cat_baseline_days)
-    if len(baseline) < s.cat_min_baseline_readings:
+    median = _baseline(reading, pool, s.cat_baseline_days, s.cat_min_baseline_readings)
+    if median is None:
         return None
-    median = statistics.median(baseline)
     rise = reading.value - median
-    if rise < s.cat_rise_points - EPSILON:
+    if rise < s.cat_rise_points - TOLERANCE:
         return None
     reason = (
         f"CAT score {reading.value:g} is {rise:g} points above the patient's baseline {median:g}"
     )
     return _Hit("cat_score.rise", "yellow", reading, reason)
-
-
-_BASELINE_RULES = (_spo2_drop, _weight_gain, _cat_rise)
 
 
 def _merge(hits: list[_Hit]) -> list[Finding]:
@@ -277,14 +329,19 @@ def _merge(hits: list[_Hit]) -> list[Finding]:
         by_rule.setdefault(hit.rule, []).append(hit)
     findings = []
     for rule, rule_hits in by_rule.items():
-        worst = max(rule_hits, key=lambda h: (SEVERITY_RANK[h.severity], h.reading.effective_at))
+        # The id breaks ties between simultaneous readings, so the reason never depends on order.
+        worst = max(
+            rule_hits,
+            key=lambda h: (SEVERITY_RANK[h.severity], h.reading.effective_at, h.reading.id),
+        )
         ids = tuple(sorted({h.reading.id for h in rule_hits}))
         findings.append(Finding(rule, worst.severity, ids, worst.reason))
     return sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule))
 
 
 def _amount(value: float, unit: str) -> str:
-    return f"{value:g} {unit}".strip()
+    # "85 %", "38.4 °C", "82 kg", but "105/min" as clinicians write rates; the CAT has no unit.
+    return f"{value:g}{unit}" if not unit or unit.startswith("/") else f"{value:g} {unit}"
 
 
 def escalation_due(
@@ -294,6 +351,8 @@ def escalation_due(
     now: datetime,
     after: timedelta,
 ) -> bool:
-    """An alert is escalated once, when nobody has acknowledged it `after` its raising
-    (exactly `after` counts as due)."""
+    """Whether an alert must be escalated now: nobody has acknowledged it, it has not been
+    escalated before (escalation happens once), and at least `after` has passed since it was
+    raised (exactly `after` counts as due). All datetimes timezone-aware.
+    """
     return acknowledged_at is None and escalated_at is None and now - raised_at >= after
