@@ -17,6 +17,7 @@ export TELEMON_CHROMIUM ?= /usr/bin/chromium
 PURE_MODULES := $(wildcard telemon/alerts/rules.py telemon/alerts/schedule.py \
 	telemon/anticoagulation/nomogram.py telemon/anticoagulation/ttr.py telemon/anticoagulation/inr_rules.py telemon/anticoagulation/nomogram_config.py \
 	telemon/woundcare/push.py telemon/woundcare/trajectory.py telemon/woundcare/images.py \
+	telemon/woundcare/working_hours.py \
 	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py)
 
 .PHONY: help install run test services lint typecheck pytest bench constraints clean translations

@@ -64,8 +64,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from telemon.patients.api import bp as patients_bp
     from telemon.web import patient_pages  # noqa: F401  (its routes are on the web blueprint)
     from telemon.web.views import bp as web_bp
+    from telemon.woundcare.api import bp as wounds_bp
 
-    for blueprint in (identity_bp, patients_bp, ingest_bp, alerts_bp, anticoagulation_bp):
+    for blueprint in (
+        identity_bp,
+        patients_bp,
+        ingest_bp,
+        alerts_bp,
+        anticoagulation_bp,
+        wounds_bp,
+    ):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: no cross-site forgery
         api.register_blueprint(blueprint)
     app.register_blueprint(web_bp)

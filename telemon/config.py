@@ -55,6 +55,35 @@ def load_config(instance_path: str) -> dict[str, Any]:
         # Secure cookies wherever telemon is reached over HTTPS (everywhere but a laptop).
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        # Wound photos: one photo's upper limit, and the pixel count above which a photo is
+        # refused as a decompression bomb. With TELEMON_S3_BUCKET set, photos go to that
+        # S3-compatible bucket (credentials from the standard AWS_* environment) instead of
+        # TELEMON_PHOTO_DIR.
+        "TELEMON_PHOTO_MAX_BYTES": int(os.environ.get("TELEMON_PHOTO_MAX_BYTES", "15000000")),
+        "TELEMON_PHOTO_MAX_PIXELS": int(os.environ.get("TELEMON_PHOTO_MAX_PIXELS", "40000000")),
+        "TELEMON_S3_BUCKET": os.environ.get("TELEMON_S3_BUCKET") or None,
+        "TELEMON_S3_ENDPOINT_URL": os.environ.get("TELEMON_S3_ENDPOINT_URL") or None,
+        # Wound review requests: reply deadlines in the clinic's working time (see
+        # telemon.woundcare.working_hours), and its public holidays (ISO dates, comma-separated).
+        "TELEMON_REVIEW_URGENT_WORKING_HOURS": float(
+            os.environ.get("TELEMON_REVIEW_URGENT_WORKING_HOURS", "4")
+        ),
+        "TELEMON_REVIEW_ROUTINE_WORKING_DAYS": float(
+            os.environ.get("TELEMON_REVIEW_ROUTINE_WORKING_DAYS", "2")
+        ),
+        "TELEMON_WORKING_HOURS": os.environ.get("TELEMON_WORKING_HOURS", "08:00-16:00"),
+        "TELEMON_WORKING_TIMEZONE": os.environ.get("TELEMON_WORKING_TIMEZONE", "Europe/Copenhagen"),
+        "TELEMON_PUBLIC_HOLIDAYS": os.environ.get("TELEMON_PUBLIC_HOLIDAYS", ""),
+        # Healing trajectory: least area reduction (%) expected after the given days.
+        "TELEMON_WOUND_VLU_MIN_REDUCTION_PERCENT": float(
+            os.environ.get("TELEMON_WOUND_VLU_MIN_REDUCTION_PERCENT", "40")
+        ),
+        "TELEMON_WOUND_DFU_MIN_REDUCTION_PERCENT": float(
+            os.environ.get("TELEMON_WOUND_DFU_MIN_REDUCTION_PERCENT", "50")
+        ),
+        "TELEMON_WOUND_TRAJECTORY_AFTER_DAYS": int(
+            os.environ.get("TELEMON_WOUND_TRAJECTORY_AFTER_DAYS", "28")
+        ),
         "API_TITLE": "telemon",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.1.0",

@@ -16,6 +16,7 @@ CHECK_MISSING = "telemon.check_missing_measurements"
 ESCALATE = "telemon.escalate_overdue"
 DIGEST = "telemon.send_digests"
 CHECK_MISSED_INR = "telemon.check_missed_inr_tests"
+ESCALATE_REVIEWS = "telemon.escalate_overdue_reviews"
 
 # Evaluation has its own queue so that it never waits behind mail or periodic work.
 QUEUES: dict[str, str] = {
@@ -26,6 +27,7 @@ QUEUES: dict[str, str] = {
     ESCALATE: "periodic",
     DIGEST: "periodic",
     CHECK_MISSED_INR: "periodic",
+    ESCALATE_REVIEWS: "periodic",
 }
 
 # How often the periodic jobs run (seconds), for Celery beat and the in-process scheduler.
@@ -35,6 +37,7 @@ PERIODIC: dict[str, float] = {
     CHECK_MISSING: 300,
     DIGEST: 300,
     CHECK_MISSED_INR: 900,
+    ESCALATE_REVIEWS: 60,
 }
 
 
@@ -43,6 +46,7 @@ def registry() -> dict[str, Callable[..., Any]]:
     from telemon.alerts import evaluation, periodic
     from telemon.anticoagulation import service as anticoagulation
     from telemon.notify import outbox
+    from telemon.woundcare import reviews
 
     return {
         EVALUATE_BATCH: evaluation.evaluate_batch,
@@ -52,6 +56,7 @@ def registry() -> dict[str, Callable[..., Any]]:
         ESCALATE: periodic.escalate_overdue,
         DIGEST: periodic.send_digests,
         CHECK_MISSED_INR: anticoagulation.check_missed_tests,
+        ESCALATE_REVIEWS: reviews.escalate_overdue_reviews,
     }
 
 

@@ -55,3 +55,8 @@ def send_digests() -> Any:
 @shared_task(name=jobs.CHECK_MISSED_INR)
 def check_missed_inr_tests() -> Any:
     return jobs.run(jobs.CHECK_MISSED_INR)
+
+
+@shared_task(name=jobs.ESCALATE_REVIEWS)
+def escalate_overdue_reviews() -> Any:
+    return jobs.run(jobs.ESCALATE_REVIEWS)

@@ -1,11 +1,12 @@
-"""Reading alerts: the work list, most severe first, then oldest. One query path for the API,
-the web queue and the per-team counts."""
+"""Reading alerts for GET /api/v1/alerts: most severe first, then oldest.
+
+The web queue (alerts and review requests together, with per-team counts) is telemon.queue."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, select
 
 from telemon import access
 from telemon.extensions import db
@@ -44,9 +45,3 @@ def _filtered(user: User, f: AlertFilter) -> Select[tuple[Alert]]:
 def work_list(user: User, f: AlertFilter, limit: int = 200) -> list[Alert]:
     query = _filtered(user, f).order_by(SEVERITY_ORDER.desc(), Alert.raised_at, Alert.id)
     return list(db.session.scalars(query.limit(limit)))
-
-
-def counts_by_severity(user: User, f: AlertFilter) -> dict[str, int]:
-    sub = _filtered(user, f).subquery()
-    rows = db.session.execute(select(sub.c.severity, func.count()).group_by(sub.c.severity))
-    return {severity: count for severity, count in rows}

@@ -57,3 +57,44 @@ def daily_digest(day: date, counts: dict[str, int], queue_url: str) -> Message:
             f"Review queue: {queue_url}" + _FOOTER
         ),
     )
+
+
+URGENCY_WORDS = {"urgent": "Urgent", "routine": "Routine"}
+
+
+def review_requested(urgency: str, due_text: str, url: str) -> Message:
+    """To the wound clinic: a nurse asks for a review. No wound details, no patient."""
+    words = URGENCY_WORDS.get(urgency, urgency)
+    return Message(
+        subject=f"[telemon] {words} wound review requested, answer by {due_text}",
+        body=(
+            f"A home nurse asks the wound clinic for a {words.lower()} review of a wound.\n"
+            f"Please answer by {due_text}.\n\n"
+            f"Review queue: {url}" + _FOOTER
+        ),
+    )
+
+
+def review_answered(url: str) -> Message:
+    """To the requesting nurse's team: the wound clinic has written back with instructions."""
+    return Message(
+        subject="[telemon] The wound clinic has answered your review request",
+        body=(
+            "The wound clinic has answered a review request from your team with new\n"
+            "instructions. Please read them in telemon and confirm that you have.\n\n"
+            f"Open telemon: {url}" + _FOOTER
+        ),
+    )
+
+
+def review_overdue(urgency: str, due_text: str, url: str) -> Message:
+    """To the wound clinic's escalation address: a request passed its due time unanswered."""
+    words = URGENCY_WORDS.get(urgency, urgency)
+    return Message(
+        subject=f"[telemon] OVERDUE: {words.lower()} wound review was due {due_text}",
+        body=(
+            f"A {words.lower()} wound review request was due {due_text} and is not answered.\n"
+            "Please make sure someone answers it now.\n\n"
+            f"Review queue: {url}" + _FOOTER
+        ),
+    )

@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from telemon import audit, clock
-from telemon.alerts import queries, service
+from telemon import queue as work_queue
+from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
 from telemon.auth import authenticate, web_user
 from telemon.errors import Forbidden
@@ -99,16 +100,19 @@ def sign_out() -> Response:
 @bp.route("/")
 @signed_in
 def queue() -> Any:
-    f = queries.AlertFilter(
+    # Alerts and wound review requests, on one scale (telemon.queue).
+    f = work_queue.QueueFilter(
         # Open (not yet taken) by default; "acknowledged" shows what is taken but not resolved.
         status=_choice(request.args.get("status"), ("open", "acknowledged")) or "open",
         programme=_choice(request.args.get("programme"), PROGRAMMES),
-        severity=_choice(request.args.get("severity"), SEVERITIES),
+        rank=_choice(request.args.get("severity"), SEVERITIES),
     )
-    items = queries.work_list(g.user, f)
-    counts = queries.counts_by_severity(g.user, queries.AlertFilter(status="open"))
-    for patient_id in sorted({a.patient_id for a in items}):
-        audit.record(g.user, patient_id, "queue.read", "alert")
+    items = work_queue.work_list(g.user, f)
+    counts = work_queue.total_counts(
+        work_queue.counts_by_team(g.user, work_queue.QueueFilter(status="open"))
+    )
+    for patient_id in work_queue.patient_ids(items):
+        audit.record(g.user, patient_id, "queue.read", "queue")
     patients = {
         p.id: p
         for p in db.session.query(Patient).filter(Patient.id.in_({a.patient_id for a in items}))

@@ -1,7 +1,7 @@
 """anticoagulation
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23 00:25:54.905762
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003"
-down_revision = "0001"  # becomes 0002 once the wound-care migration lands
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

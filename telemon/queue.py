@@ -1,0 +1,136 @@
+"""The clinician's work list: alerts and wound review requests in one queue, one query path.
+
+Both kinds are ranked on one scale, most urgent first, then oldest:
+    3  red alert  = urgent review request
+    2  yellow alert = routine review request
+    1  blue alert (missing measurement)
+The list and the counts per team come from the same UNION below, so the queue a clinician
+works and the numbers a team sees cannot disagree. GET /api/v1/alerts keeps its own
+alert-only list (telemon.alerts.queries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, case, cast, func, literal, null, select
+
+from telemon import access
+from telemon.extensions import db
+from telemon.models import Alert, ReviewRequest, User
+from telemon.models.types import UTCDateTime
+
+RANK_NAMES = {3: "red", 2: "yellow", 1: "blue"}
+_RANK_OF_NAME = {name: rank for rank, name in RANK_NAMES.items()}
+
+_alert_rank = case({"red": 3, "yellow": 2, "blue": 1}, value=Alert.severity, else_=0)
+_review_rank = case({"urgent": 3, "routine": 2}, value=ReviewRequest.urgency, else_=0)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    # "open": alerts nobody took yet and review requests not yet answered;
+    # "acknowledged": alerts taken but not resolved (review requests have no such state).
+    status: str = "open"
+    programme: str | None = None
+    rank: str | None = None  # "red" | "yellow" | "blue", on the shared scale
+    care_team_id: int | None = None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str  # "alert" | "review"
+    id: int
+    patient_id: int
+    programme: str
+    care_team_id: int
+    rank: int
+    label: str  # the alert's severity, or the request's urgency
+    summary: str  # the alert's reason, or the nurse's question
+    since: datetime  # raised_at / requested_at
+    due_at: datetime | None
+    status: str
+
+    @property
+    def rank_name(self) -> str:
+        return RANK_NAMES.get(self.rank, "")
+
+
+def _union(user: User, f: QueueFilter) -> Any:
+    visible = access.visible_patient_ids(user)
+    alerts = select(
+        literal("alert", String).label("kind"),
+        cast(Alert.id, Integer).label("id"),
+        Alert.patient_id.label("patient_id"),
+        Alert.programme.label("programme"),
+        Alert.care_team_id.label("care_team_id"),
+        _alert_rank.label("rank"),
+        Alert.severity.label("label"),
+        Alert.reason.label("summary"),
+        Alert.raised_at.label("since"),
+        cast(null(), UTCDateTime).label("due_at"),
+        Alert.status.label("status"),
+    ).where(Alert.patient_id.in_(visible), Alert.status == f.status)
+    reviews = select(
+        literal("review", String).label("kind"),
+        ReviewRequest.id.label("id"),
+        ReviewRequest.patient_id.label("patient_id"),
+        literal("wound", String).label("programme"),
+        ReviewRequest.care_team_id.label("care_team_id"),
+        _review_rank.label("rank"),
+        ReviewRequest.urgency.label("label"),
+        ReviewRequest.question.label("summary"),
+        ReviewRequest.requested_at.label("since"),
+        ReviewRequest.due_at.label("due_at"),
+        ReviewRequest.status.label("status"),
+    ).where(ReviewRequest.patient_id.in_(visible), ReviewRequest.status == "open")
+    if f.status != "open":
+        reviews = reviews.where(literal(False))
+    if f.care_team_id is not None:
+        alerts = alerts.where(Alert.care_team_id == f.care_team_id)
+        reviews = reviews.where(ReviewRequest.care_team_id == f.care_team_id)
+    if f.programme is not None:
+        alerts = alerts.where(Alert.programme == f.programme)
+        if f.programme != "wound":
+            reviews = reviews.where(literal(False))
+    if f.rank is not None:
+        alerts = alerts.where(_alert_rank == _RANK_OF_NAME.get(f.rank, 0))
+        reviews = reviews.where(_review_rank == _RANK_OF_NAME.get(f.rank, 0))
+    return alerts.union_all(reviews).subquery("queue")
+
+
+def work_list(user: User, f: QueueFilter, limit: int = 200) -> list[QueueItem]:
+    """The user's queue: most urgent first, then oldest."""
+    q = _union(user, f)
+    rows = db.session.execute(
+        select(q).order_by(q.c.rank.desc(), q.c.since, q.c.kind, q.c.id).limit(limit)
+    ).all()
+    return [QueueItem(**row._mapping) for row in rows]
+
+
+def counts_by_team(user: User, f: QueueFilter | None = None) -> dict[int, dict[str, int]]:
+    """Per care team, how many items wait on each rank: {team_id: {"red": n, …}}."""
+    q = _union(user, f or QueueFilter())
+    rows = db.session.execute(
+        select(q.c.care_team_id, q.c.rank, func.count()).group_by(q.c.care_team_id, q.c.rank)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for team_id, rank, count in rows:
+        counts.setdefault(team_id, {})[RANK_NAMES.get(rank, "other")] = count
+    return counts
+
+
+def total_counts(per_team: dict[int, dict[str, int]]) -> dict[str, int]:
+    """The per-team counts added up over the teams."""
+    totals: dict[str, int] = {}
+    for team_counts in per_team.values():
+        for name, count in team_counts.items():
+            totals[name] = totals.get(name, 0) + count
+    return totals
+
+
+def patient_ids(items: Sequence[QueueItem]) -> list[int]:
+    return sorted({item.patient_id for item in items})

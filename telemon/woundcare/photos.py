@@ -1,0 +1,46 @@
+"""Serving wound photos: only to those who may see the patient, every view audited."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from telemon import access
+from telemon.errors import NotFound
+from telemon.extensions import db
+from telemon.models import Photo, User
+from telemon.woundcare.records import READ_ROLES
+from telemon.woundcare.storage import photo_storage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PhotoContent:
+    data: bytes
+    media_type: str
+
+
+class PhotoDamaged(Exception):
+    """The stored bytes no longer match their checksum."""
+
+
+def photo_content(user: User, photo_id: int, thumbnail: bool) -> PhotoContent:
+    access.require_role(user, *READ_ROLES)
+    photo = db.session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFound("No such photo.")
+    action = "photo.thumbnail.read" if thumbnail else "photo.read"
+    access.patient_for(user, photo.assessment.wound.patient_id, action, "photo", photo_id)
+    store = photo_storage()
+    if thumbnail:
+        content = PhotoContent(store.get(photo.thumbnail_key), "image/jpeg")
+    else:
+        data = store.get(photo.storage_key)
+        if hashlib.sha256(data).hexdigest() != photo.sha256:
+            log.error("photo %s does not match its checksum", photo_id)
+            raise PhotoDamaged(f"photo {photo_id}")
+        content = PhotoContent(data, photo.media_type)
+    db.session.commit()  # the audit entry lands before the bytes leave
+    return content

@@ -1,0 +1,281 @@
+"""Specialist review: a nurse asks the wound clinic, the clinic answers, the nurse confirms.
+
+Life cycle: open (in the clinic's queue, due by working time) → answered (instructions
+written, mailed to the requesting nurse's team) → closed (the nurse has read them). An open
+request past its due time is mailed once to the clinic's escalation address.
+
+"The requesting nurse's team": a home nurse need not be a member of any care team. The answer
+is mailed to every care team of the requester's own organisation that she is a member of
+(e.g. the district's wound nurses); when she is in none, to her own e-mail address. The mail
+says only that an answer is waiting; the instructions are read in telemon.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from telemon import access, audit, clock, work
+from telemon.alerts.routing import queue_url
+from telemon.errors import Conflict, Forbidden, Invalid, NotFound
+from telemon.extensions import db
+from telemon.models import CareTeam, ReviewRequest, User, WoundAssessment, care_team_member
+from telemon.notify import messages
+from telemon.notify.outbox import queue_mail
+from telemon.woundcare.records import STAFF_ROLES, load_wound, require_wound_enrollment
+from telemon.woundcare.working_hours import (
+    WorkingCalendar,
+    calendar_from_settings,
+    review_due_at,
+)
+
+log = logging.getLogger(__name__)
+
+
+def working_calendar() -> WorkingCalendar:
+    config = current_app.config
+    return calendar_from_settings(
+        config["TELEMON_WORKING_TIMEZONE"],
+        config["TELEMON_WORKING_HOURS"],
+        config["TELEMON_PUBLIC_HOLIDAYS"],
+    )
+
+
+def due_for(requested_at: datetime, urgency: str) -> datetime:
+    config = current_app.config
+    due = review_due_at(
+        requested_at,
+        urgency,
+        working_calendar(),
+        urgent_hours=float(config["TELEMON_REVIEW_URGENT_WORKING_HOURS"]),
+        routine_days=float(config["TELEMON_REVIEW_ROUTINE_WORKING_DAYS"]),
+    )
+    return due.astimezone(UTC)
+
+
+def _due_text(due_at: datetime) -> str:
+    return clock.local(due_at).strftime("%d-%m-%Y %H:%M")
+
+
+def request_review(user: User, wound_id: int, data: dict[str, Any]) -> ReviewRequest:
+    """Put a question about the wound in the wound clinic's queue, and tell the clinic."""
+    access.require_role(user, *STAFF_ROLES)
+    wound = load_wound(user, wound_id, "review_request.create")
+    enrollment = require_wound_enrollment(wound.patient_id)
+    assessment_id = data.get("assessment_id")
+    if assessment_id is not None:
+        assessment = db.session.get(WoundAssessment, assessment_id)
+        if assessment is None or assessment.wound_id != wound.id:
+            raise Invalid(
+                "The assessment is not one of this wound's.",
+                {"assessment_id": ["Not an assessment of this wound."]},
+            )
+    now = clock.now()
+    review = ReviewRequest(
+        wound_id=wound.id,
+        patient_id=wound.patient_id,
+        enrollment_id=enrollment.id,
+        care_team_id=enrollment.care_team_id,
+        assessment_id=assessment_id,
+        question=data["question"],
+        urgency=data["urgency"],
+        status="open",
+        requested_by_id=user.id,
+        requested_at=now,
+        due_at=due_for(now, data["urgency"]),
+    )
+    db.session.add(review)
+    db.session.flush()
+    team = enrollment.care_team
+    queue_mail(
+        f"review:{review.id}:requested",
+        team.email,
+        messages.review_requested(review.urgency, _due_text(review.due_at), queue_url()),
+        care_team_id=team.id,
+    )
+    work.commit()
+    return review
+
+
+def load_review(user: User, review_id: int, action: str) -> ReviewRequest:
+    review = db.session.get(ReviewRequest, review_id)
+    if review is None:
+        raise NotFound("No such review request.")
+    access.patient_for(user, review.patient_id, action, "review_request", review_id)
+    return review
+
+
+def _in_clinic(user: User, review: ReviewRequest) -> bool:
+    return user.role == "clinician" and any(m.id == user.id for m in review.care_team.members)
+
+
+def mark_seen(review: ReviewRequest, user: User) -> None:
+    """Timeliness: the first time someone of the clinic opened the request."""
+    if review.first_seen_at is None and _in_clinic(user, review):
+        review.first_seen_at = clock.now()
+
+
+def list_reviews(user: User, status: str | None, limit: int) -> list[ReviewRequest]:
+    """Review requests for the caller's patients, soonest due first."""
+    access.require_role(user, *STAFF_ROLES)
+    query = select(ReviewRequest).where(
+        ReviewRequest.patient_id.in_(access.visible_patient_ids(user))
+    )
+    if status:
+        query = query.where(ReviewRequest.status == status)
+    items = list(
+        db.session.scalars(query.order_by(ReviewRequest.due_at, ReviewRequest.id).limit(limit))
+    )
+    for patient_id in sorted({r.patient_id for r in items}):
+        audit.record(user, patient_id, "review_request.list", "review_request")
+    db.session.commit()
+    return items
+
+
+def read_review(user: User, review_id: int) -> ReviewRequest:
+    access.require_role(user, *STAFF_ROLES)
+    review = load_review(user, review_id, "review_request.read")
+    mark_seen(review, user)
+    db.session.commit()
+    return review
+
+
+def reply(user: User, review_id: int, instructions: str) -> ReviewRequest:
+    """The wound clinic answers with instructions; the requesting nurse's team is told."""
+    access.require_role(user, "clinician")
+    review = load_review(user, review_id, "review_request.reply")
+    if not _in_clinic(user, review):
+        raise Forbidden("Only the wound clinic the request was sent to answers it.")
+    if review.status != "open":
+        if review.instructions == instructions and review.answered_by_id == user.id:
+            db.session.commit()
+            return review  # a retried request
+        raise Conflict("The review request is already answered.")
+    now = clock.now()
+    mark_seen(review, user)
+    review.status = "answered"
+    review.answered_at = now
+    review.answered_by_id = user.id
+    review.instructions = instructions
+    _notify_requester(review)
+    work.commit()
+    return review
+
+
+def requester_teams(requester: User) -> list[CareTeam]:
+    """The care teams of the requester's own organisation that she is a member of."""
+    if requester.organisation_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(CareTeam)
+            .join(care_team_member, care_team_member.c.care_team_id == CareTeam.id)
+            .where(
+                care_team_member.c.user_id == requester.id,
+                CareTeam.organisation_id == requester.organisation_id,
+            )
+            .order_by(CareTeam.id)
+        )
+    )
+
+
+def _notify_requester(review: ReviewRequest) -> None:
+    requester = db.session.get(User, review.requested_by_id)
+    assert requester is not None
+    message = messages.review_answered(queue_url())
+    teams = requester_teams(requester)
+    for team in teams:
+        queue_mail(f"review:{review.id}:answered:team:{team.id}", team.email, message, team.id)
+    if not teams:
+        if requester.email:
+            queue_mail(f"review:{review.id}:answered:user:{requester.id}", requester.email, message)
+        else:
+            log.warning("review request %s answered; its requester has no e-mail", review.id)
+
+
+def acknowledge(user: User, review_id: int) -> ReviewRequest:
+    """The requesting nurse (or a colleague of her organisation) has read the instructions."""
+    access.require_role(user, *STAFF_ROLES)
+    review = load_review(user, review_id, "review_request.acknowledge")
+    requester = db.session.get(User, review.requested_by_id)
+    assert requester is not None
+    if user.id != requester.id and (
+        user.organisation_id is None or user.organisation_id != requester.organisation_id
+    ):
+        raise Forbidden("Only the requesting nurse or her colleagues confirm the answer.")
+    if review.status == "open":
+        raise Conflict("The review request has not been answered yet.")
+    if review.status == "answered":
+        review.status = "closed"
+        review.acknowledged_at = clock.now()
+        review.acknowledged_by_id = user.id
+    db.session.commit()
+    return review
+
+
+def escalate_overdue_reviews() -> int:
+    """Mail each open request past its due time to the clinic's escalation address, once."""
+    now = clock.now()
+    overdue = db.session.scalars(
+        select(ReviewRequest).where(
+            ReviewRequest.status == "open",
+            ReviewRequest.due_at <= now,
+            ReviewRequest.escalated_at.is_(None),
+        )
+    ).all()
+    for review in overdue:
+        team = review.care_team
+        queue_mail(
+            f"review:{review.id}:overdue",
+            team.escalation_email or team.email,
+            messages.review_overdue(review.urgency, _due_text(review.due_at), queue_url()),
+            care_team_id=team.id,
+        )
+        review.escalated_at = now
+    work.commit()
+    if overdue:
+        log.warning("escalated %s overdue review request(s)", len(overdue))
+    return len(overdue)
+
+
+def answer_times() -> list[dict[str, Any]]:
+    """Time to answer per clinic and urgency: requests, answered, answered on time, and the
+    mean and longest minutes from request to answer (the quality indicator "timeliness of
+    replies"). Counted in Python so that SQLite and PostgreSQL agree."""
+    rows = db.session.execute(
+        select(
+            ReviewRequest.care_team_id,
+            ReviewRequest.urgency,
+            ReviewRequest.requested_at,
+            ReviewRequest.answered_at,
+            ReviewRequest.due_at,
+        )
+    ).all()
+    groups: dict[tuple[int, str], list[Any]] = {}
+    for row in rows:
+        groups.setdefault((row.care_team_id, row.urgency), []).append(row)
+    report = []
+    for (team_id, urgency), items in sorted(groups.items()):
+        waits = [
+            (r.answered_at - r.requested_at).total_seconds() / 60
+            for r in items
+            if r.answered_at is not None
+        ]
+        report.append(
+            {
+                "care_team_id": team_id,
+                "urgency": urgency,
+                "requests": len(items),
+                "answered": len(waits),
+                "on_time": sum(
+                    1 for r in items if r.answered_at is not None and r.answered_at <= r.due_at
+                ),
+                "mean_minutes_to_answer": round(sum(waits) / len(waits), 1) if waits else None,
+                "max_minutes_to_answer": round(max(waits), 1) if waits else None,
+            }
+        )
+    return report
