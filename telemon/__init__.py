@@ -62,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from telemon.identity.api import bp as identity_bp
     from telemon.ingest.api import bp as ingest_bp
     from telemon.patients.api import bp as patients_bp
-    from telemon.web import patient_pages  # noqa: F401  (its routes are on the web blueprint)
+    from telemon.web import patient_pages, wound_pages  # noqa: F401  (routes on the web blueprint)
     from telemon.web.views import bp as web_bp
     from telemon.woundcare.api import bp as wounds_bp
 

@@ -46,6 +46,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         ),
         # An accepted batch still unevaluated after this long is handed over again by the sweep.
         "TELEMON_SWEEP_AFTER_SECONDS": int(os.environ.get("TELEMON_SWEEP_AFTER_SECONDS", "60")),
+        # How often the web queue fetches itself anew.
+        "TELEMON_QUEUE_REFRESH_SECONDS": int(os.environ.get("TELEMON_QUEUE_REFRESH_SECONDS", "30")),
         "TELEMON_DIGEST_HOUR": int(os.environ.get("TELEMON_DIGEST_HOUR", "7")),
         "TELEMON_LOGIN_LIMIT": os.environ.get("TELEMON_LOGIN_LIMIT", "5 per minute"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -253,3 +253,60 @@ def token_for(client: FlaskClient, username: str) -> dict[str, str]:
     response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.get_json()
     return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+
+@dataclass
+class WoundWorld:
+    base: Any
+    clinic: Any
+    specialist: Any
+    home_nursing: Any
+    enrollment: Any
+
+
+@pytest.fixture
+def wounds(world: Any) -> WoundWorld:
+    """The world, plus a hospital wound clinic that treats world.patient's wound, shared with
+    the nurse's municipality, and the nurse's home-nursing team."""
+    from sqlalchemy import select
+
+    from telemon.identity import service as identity
+    from telemon.models import User
+    from telemon.patients import service as patients
+
+    root = db.session.scalar(select(User).where(User.username == "root"))
+    specialist = identity.create_user(
+        world.admin,
+        {
+            "username": "wound-specialist",
+            "password": "correct-horse-battery",
+            "role": "clinician",
+            "organisation_id": world.hospital.id,
+            "email": "wound-specialist@example.invalid",
+        },
+    )
+    clinic = identity.create_care_team(
+        world.admin,
+        {
+            "name": "Wound clinic",
+            "organisation_id": world.hospital.id,
+            "email": "wound-clinic@example.invalid",
+            "escalation_email": "wound-lead@example.invalid",
+            "member_ids": [specialist.id],
+        },
+    )
+    home_nursing = identity.create_care_team(
+        root,
+        {
+            "name": "Home nursing district 1",
+            "organisation_id": world.municipality.id,
+            "email": "home-nursing@example.invalid",
+            "member_ids": [world.nurse.id],
+        },
+    )
+    enrollment = patients.enroll(
+        world.clinician,
+        world.patient.id,
+        {"programme": "wound", "care_team_id": clinic.id, "shared_with": [world.municipality.id]},
+    )
+    return WoundWorld(world, clinic, specialist, home_nursing, enrollment)

@@ -16,7 +16,7 @@ from telemon.anticoagulation import service as anticoagulation
 from telemon.errors import Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
-from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Observation
+from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Observation, Wound
 from telemon.patients import service as patients
 from telemon.web.charts import Point, Zone, line_chart, zones_from_limits
 from telemon.web.views import bp, signed_in
@@ -41,6 +41,9 @@ def patient(patient_id: int) -> Any:
         ak = anticoagulation.summary(g.user, patient_id)
         charts.insert(0, _inr_chart(patient_id, ak, now))
     timeline = _timeline(patient_id)
+    wounds = db.session.scalars(
+        select(Wound).where(Wound.patient_id == patient_id).order_by(Wound.created_at.desc())
+    ).all()
     db.session.commit()
     return render_template(
         "web/patient.html",
@@ -50,6 +53,7 @@ def patient(patient_id: int) -> Any:
         charts=charts,
         ak=ak,
         timeline=timeline,
+        wounds=wounds,
         may_edit={e.id: access.is_team_clinician(g.user, e) for e in enrollments},
         chart_days=CHART_DAYS,
     )

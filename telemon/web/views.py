@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from telemon import audit, clock
@@ -29,7 +30,7 @@ from telemon.auth import authenticate, web_user
 from telemon.errors import Forbidden
 from telemon.extensions import db, limiter
 from telemon.i18n import LANGUAGES
-from telemon.models import PROGRAMMES, SEVERITIES, Patient
+from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
 
 bp = Blueprint(
     "web",
@@ -106,28 +107,61 @@ def queue() -> Any:
         status=_choice(request.args.get("status"), ("open", "acknowledged")) or "open",
         programme=_choice(request.args.get("programme"), PROGRAMMES),
         rank=_choice(request.args.get("severity"), SEVERITIES),
+        care_team_id=request.args.get("team", type=int),
     )
     items = work_queue.work_list(g.user, f)
-    counts = work_queue.total_counts(
-        work_queue.counts_by_team(g.user, work_queue.QueueFilter(status="open"))
-    )
+    team_counts = work_queue.counts_by_team(g.user, work_queue.QueueFilter(status="open"))
     for patient_id in work_queue.patient_ids(items):
         audit.record(g.user, patient_id, "queue.read", "queue")
     patients = {
         p.id: p
-        for p in db.session.query(Patient).filter(Patient.id.in_({a.patient_id for a in items}))
+        for p in db.session.scalars(
+            select(Patient).where(Patient.id.in_({a.patient_id for a in items}))
+        )
     }
+    teams = db.session.scalars(
+        select(CareTeam)
+        .where(
+            or_(
+                CareTeam.id.in_(list(team_counts)),
+                CareTeam.members.any(User.id == g.user.id),
+            )
+        )
+        .order_by(CareTeam.name)
+    ).all()
     db.session.commit()
     return render_template(
         "web/queue.html",
         items=items,
-        counts=counts,
+        counts=work_queue.total_counts(team_counts),
+        team_counts=team_counts,
+        teams=teams,
         patients=patients,
         now=clock.now(),
         filters=f,
         programmes=PROGRAMMES,
         severities=SEVERITIES,
     )
+
+
+@bp.route("/alerts/acknowledge", methods=["POST"])
+@signed_in
+def acknowledge_many() -> Response:
+    """Bulk acknowledgement of yellow alerts the clinician has looked at; red and blue are
+    acknowledged one by one, on purpose."""
+    done = 0
+    for raw in request.form.getlist("alert_id"):
+        if not raw.isdigit():
+            continue
+        item = load_alert(g.user, int(raw), "alert.acknowledge")
+        if item.severity != "yellow" or item.status != "open":
+            continue
+        mark_seen(item, g.user)
+        service.acknowledge(item, g.user, None)
+        done += 1
+    db.session.commit()
+    flash(_("%(n)s yellow alert(s) acknowledged.", n=done))
+    return redirect(_local_path(request.form.get("back"), url_for("web.queue")))
 
 
 @bp.app_template_filter("local")

@@ -103,26 +103,22 @@ def _assessment_data() -> dict[str, Any]:
     return loaded
 
 
-def _image(content: photos.PhotoContent) -> Response:
-    response = Response(content.data, mimetype=content.media_type)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = "inline"
-    return response
-
-
 @bp.route("/photos/<int:photo_id>", methods=["GET"])
 @bp.doc(responses={"200": _IMAGE_RESPONSE})
 def get_photo(photo_id: int) -> Response:
     """The photo as stored (metadata stripped), for those who may see the patient. Audited."""
-    return _image(photos.photo_content(api_user(*records.READ_ROLES), photo_id, False))
+    return photos.image_response(
+        photos.photo_content(api_user(*records.READ_ROLES), photo_id, False)
+    )
 
 
 @bp.route("/photos/<int:photo_id>/thumbnail", methods=["GET"])
 @bp.doc(responses={"200": _IMAGE_RESPONSE})
 def get_thumbnail(photo_id: int) -> Response:
     """The photo's thumbnail (JPEG, longest side 320 px). Audited."""
-    return _image(photos.photo_content(api_user(*records.READ_ROLES), photo_id, True))
+    return photos.image_response(
+        photos.photo_content(api_user(*records.READ_ROLES), photo_id, True)
+    )
 
 
 @bp.route("/wounds/<int:wound_id>/review-requests", methods=["POST"])

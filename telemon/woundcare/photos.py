@@ -6,6 +6,8 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from flask import Response
+
 from telemon import access
 from telemon.errors import NotFound
 from telemon.extensions import db
@@ -20,6 +22,15 @@ log = logging.getLogger(__name__)
 class PhotoContent:
     data: bytes
     media_type: str
+
+
+def image_response(content: PhotoContent) -> Response:
+    """The photo as an HTTP response that no cache or proxy keeps."""
+    response = Response(content.data, mimetype=content.media_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    return response
 
 
 class PhotoDamaged(Exception):

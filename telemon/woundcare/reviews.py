@@ -109,13 +109,14 @@ def load_review(user: User, review_id: int, action: str) -> ReviewRequest:
     return review
 
 
-def _in_clinic(user: User, review: ReviewRequest) -> bool:
+def in_clinic(user: User, review: ReviewRequest) -> bool:
+    """A clinician of the wound clinic the request was sent to: who may answer it."""
     return user.role == "clinician" and any(m.id == user.id for m in review.care_team.members)
 
 
 def mark_seen(review: ReviewRequest, user: User) -> None:
     """Timeliness: the first time someone of the clinic opened the request."""
-    if review.first_seen_at is None and _in_clinic(user, review):
+    if review.first_seen_at is None and in_clinic(user, review):
         review.first_seen_at = clock.now()
 
 
@@ -148,7 +149,7 @@ def reply(user: User, review_id: int, instructions: str) -> ReviewRequest:
     """The wound clinic answers with instructions; the requesting nurse's team is told."""
     access.require_role(user, "clinician")
     review = load_review(user, review_id, "review_request.reply")
-    if not _in_clinic(user, review):
+    if not in_clinic(user, review):
         raise Forbidden("Only the wound clinic the request was sent to answers it.")
     if review.status != "open":
         if review.instructions == instructions and review.answered_by_id == user.id:
@@ -197,15 +198,20 @@ def _notify_requester(review: ReviewRequest) -> None:
             log.warning("review request %s answered; its requester has no e-mail", review.id)
 
 
+def may_acknowledge(user: User, review: ReviewRequest) -> bool:
+    """The requesting nurse, or a colleague of her organisation, confirms she read the reply."""
+    requester = db.session.get(User, review.requested_by_id)
+    assert requester is not None
+    return user.id == requester.id or (
+        user.organisation_id is not None and user.organisation_id == requester.organisation_id
+    )
+
+
 def acknowledge(user: User, review_id: int) -> ReviewRequest:
     """The requesting nurse (or a colleague of her organisation) has read the instructions."""
     access.require_role(user, *STAFF_ROLES)
     review = load_review(user, review_id, "review_request.acknowledge")
-    requester = db.session.get(User, review.requested_by_id)
-    assert requester is not None
-    if user.id != requester.id and (
-        user.organisation_id is None or user.organisation_id != requester.organisation_id
-    ):
+    if not may_acknowledge(user, review):
         raise Forbidden("Only the requesting nurse or her colleagues confirm the answer.")
     if review.status == "open":
         raise Conflict("The review request has not been answered yet.")

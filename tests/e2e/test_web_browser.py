@@ -5,12 +5,19 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, token_for
+from tests.e2e.test_wounds_api import (
+    assessment_data,
+    jpeg_with_gps,
+    open_wound,
+    post_assessment,
+)
 from tests.helpers import item
 
 pytestmark = pytest.mark.browser
@@ -29,7 +36,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def app_config() -> dict[str, Any]:
-    return {"WTF_CSRF_ENABLED": True}
+    return {"WTF_CSRF_ENABLED": True, "TELEMON_QUEUE_REFRESH_SECONDS": 1}
 
 
 @pytest.fixture
@@ -78,7 +85,7 @@ def test_clinician_sees_red_first_opens_it_and_acknowledges(client, world, page,
     )
 
     _sign_in(page, "clinician")
-    assert page.title().startswith("Review queue")
+    assert page.title().startswith("Arbejdsliste")
     rows = page.locator("table.queue tbody tr")
     assert rows.count() == 2
     first = rows.nth(0)
@@ -86,7 +93,7 @@ def test_clinician_sees_red_first_opens_it_and_acknowledges(client, world, page,
     red_id = first.get_attribute("data-alert-id")
     page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
 
-    first.get_by_role("link").click()
+    first.locator("a[href^='/alerts/']").click()
     assert "Rød alarm" in page.title()
     assert page.get_by_text("Synthetic Patient").is_visible()
     page.get_by_role("button", name="Kvittér").click()
@@ -125,3 +132,80 @@ def test_forms_need_the_csrf_token(client, world, base_url) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{base_url}/sign-in", data=data)
     assert refused.value.code == 400
+
+
+def test_yellow_alerts_are_bulk_acknowledged_and_red_is_not(client, world, page) -> None:
+    nurse = token_for(client, "nurse")
+    for code, value in (("pulse", 105), ("temperature", 37.5), ("spo2", 85)):
+        body = {"observations": [item(world.patient.id, code, value)]}
+        client.post("/api/v1/observations", json=body, headers=nurse)
+    _sign_in(page, "clinician")
+    boxes = page.locator("input[name=alert_id]")
+    assert boxes.count() == 2  # only the yellow rows offer a box
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Kvittér de valgte gule alarmer").click()
+    assert page.get_by_text("2 gule alarmer kvitteret.").is_visible()
+    rows = page.locator("table.queue tbody tr")
+    assert rows.count() == 1 and "sev-red" in (rows.nth(0).get_attribute("class") or "")
+
+
+def test_the_queue_refreshes_itself_and_keeps_ticked_boxes(app, client, world, page) -> None:
+    nurse = token_for(client, "nurse")
+    client.post(
+        "/api/v1/observations",
+        json={"observations": [item(world.patient.id, "pulse", 105)]},
+        headers=nurse,
+    )
+    _sign_in(page, "clinician")  # the queue refreshes every second in this test (app_config)
+    page.locator("input[name=alert_id]").first.check()
+    page.locator("h1").click()  # focus out of the table, as a reader would
+    client.post(
+        "/api/v1/observations",
+        json={"observations": [item(world.patient.id, "spo2", 85)]},
+        headers=nurse,
+    )
+    page.wait_for_selector("tr.fresh", timeout=30000)
+    assert page.locator("table.queue tbody tr").count() == 2
+    assert page.locator("input[name=alert_id]").first.is_checked()
+    assert page.title().startswith("(1) ")
+
+
+def test_wound_page_photos_side_by_side_and_a_reply_from_the_browser(
+    client, wounds, page, tmp_path
+) -> None:
+    world = wounds.base
+    nurse = token_for(client, "nurse")
+    wound_id = open_wound(client, nurse, world.patient.id)
+    for days_ago, length in ((14, 5.0), (7, 4.5), (0, 4.0)):
+        data = assessment_data(
+            length_cm=length,
+            assessed_at=(datetime.now(UTC) - timedelta(days=days_ago, hours=1)).isoformat(),
+        )
+        assert post_assessment(client, nurse, wound_id, data, jpeg_with_gps()).status_code == 201
+    asked = client.post(
+        f"/api/v1/wounds/{wound_id}/review-requests",
+        json={"question": "Slough increasing; change dressing?", "urgency": "urgent"},
+        headers=nurse,
+    )
+    assert asked.status_code == 201
+
+    _sign_in(page, "wound-specialist")
+    review_row = page.locator("tr.review")
+    assert review_row.count() == 1
+    review_row.locator("a[href^='/review-requests/']").click()
+    assert page.title().startswith("Sår")
+    cards = page.locator("article.assessment")
+    assert cards.count() == 3
+    boxes = [cards.nth(i).bounding_box() for i in range(2)]
+    assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # side by side
+    images = page.locator("article.assessment img")
+    assert images.count() == 3
+    assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    assert page.locator("#chart-area svg circle").count() == 3
+    page.screenshot(path=str(tmp_path / "wound.png"), full_page=True)
+
+    page.get_by_label("Instruks til sygeplejersken").fill("Use alginate; review in 3 days.")
+    page.get_by_role("button", name="Send svar").click()
+    assert page.get_by_text("Svaret er sendt").is_visible()
+    assert page.get_by_text("Use alginate; review in 3 days.").is_visible()

@@ -6,7 +6,6 @@ import io
 import json
 import os
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,60 +24,6 @@ from tests.helpers import outbox_messages
 
 CPH = ZoneInfo("Europe/Copenhagen")
 SECRETS = ("Synthetic Patient", "0101701234", "010170", "left lateral malleolus")
-
-
-@dataclass
-class WoundWorld:
-    base: Any
-    clinic: Any
-    specialist: Any
-    home_nursing: Any
-    enrollment: Any
-
-
-@pytest.fixture
-def wounds(world: Any) -> WoundWorld:
-    """The world, plus a hospital wound clinic that treats world.patient's wound, shared with
-    the nurse's municipality, and the nurse's home-nursing team."""
-    from telemon.identity import service as identity
-    from telemon.patients import service as patients
-
-    root = db.session.scalar(select(User).where(User.username == "root"))
-    specialist = identity.create_user(
-        world.admin,
-        {
-            "username": "wound-specialist",
-            "password": "correct-horse-battery",
-            "role": "clinician",
-            "organisation_id": world.hospital.id,
-            "email": "wound-specialist@example.invalid",
-        },
-    )
-    clinic = identity.create_care_team(
-        world.admin,
-        {
-            "name": "Wound clinic",
-            "organisation_id": world.hospital.id,
-            "email": "wound-clinic@example.invalid",
-            "escalation_email": "wound-lead@example.invalid",
-            "member_ids": [specialist.id],
-        },
-    )
-    home_nursing = identity.create_care_team(
-        root,
-        {
-            "name": "Home nursing district 1",
-            "organisation_id": world.municipality.id,
-            "email": "home-nursing@example.invalid",
-            "member_ids": [world.nurse.id],
-        },
-    )
-    enrollment = patients.enroll(
-        world.clinician,
-        world.patient.id,
-        {"programme": "wound", "care_team_id": clinic.id, "shared_with": [world.municipality.id]},
-    )
-    return WoundWorld(world, clinic, specialist, home_nursing, enrollment)
 
 
 def jpeg_with_gps(size: tuple[int, int] = (1200, 900), orientation: int = 6) -> bytes:
