@@ -1,37 +1,59 @@
-# telemon: `make run` to try it, `make test` to check it. See README.md.
+# telemon: `make run` to try it, `make test` to check it (`make` alone lists the targets).
+# Everything runs from a virtualenv in .venv, installed with the pins of constraints.txt.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make run HOST=0.0.0.0 PORT=8000`
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Passed through: `make test PYTEST_ARGS='-k alerts -x'`, `make bench BENCH_ARGS=...`
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-# What the tests talk to (override to point elsewhere).
+# What the tests talk to; override to point elsewhere. The database URL is an admin
+# connection: the tests create (and drop) their own database through it.
 export TELEMON_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export TELEMON_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TELEMON_CHROMIUM ?= /usr/bin/chromium
 
-# The pure domain modules: strictly typed.
-PURE_MODULES := $(wildcard telemon/alerts/rules.py telemon/alerts/schedule.py \
-	telemon/anticoagulation/nomogram.py telemon/anticoagulation/ttr.py telemon/anticoagulation/inr_rules.py telemon/anticoagulation/nomogram_config.py \
+# The pure domain modules (no Flask, no database): type-checked with mypy --strict.
+# Only those that exist yet.
+PURE_MODULES := $(wildcard \
+	telemon/alerts/rules.py telemon/alerts/schedule.py \
+	telemon/anticoagulation/nomogram.py telemon/anticoagulation/ttr.py \
+	telemon/anticoagulation/inr_rules.py telemon/anticoagulation/nomogram_config.py \
 	telemon/woundcare/push.py telemon/woundcare/trajectory.py telemon/woundcare/images.py \
 	telemon/woundcare/working_hours.py \
 	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py)
 
-.PHONY: help install run test services lint typecheck pytest bench constraints clean translations
+# Fails with a clear message unless $(PYTHON) is 3.11 or newer.
+CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \
+	|| { echo "no $(PYTHON): telemon needs Python 3.11 or newer; run make with PYTHON=/path/to/python3.11" >&2; exit 1; }; \
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+	"telemon needs Python 3.11 or newer, but $(PYTHON) is " + sys.version.split()[0] + \
+	"; run make with PYTHON=/path/to/python3.11")'
+
+.PHONY: help install run services lint typecheck pytest test bench constraints translations clean
 
 help: ## list the targets
+	@echo "telemon: make TARGET"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
+# ---- installing -----------------------------------------------------------------------------
+
+# The stamp is newer than pyproject.toml and constraints.txt once they are installed: pip runs
+# again only when one of them changes (or after `make clean`).
 $(VENV)/.installed: pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "telemon needs Python 3.11 or newer; found " + sys.version.split()[0])'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(CHECK_PYTHON)
+	@test -x $(BIN)/python || { echo "creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
+# The compiled translation catalogs (.mo, not committed).
 CATALOGS := $(wildcard telemon/translations/*/LC_MESSAGES/messages.po)
 
 install: $(VENV)/.installed $(CATALOGS:.po=.mo) ## create .venv and install telemon with its pinned dependencies
@@ -45,33 +67,54 @@ translations: install ## extract UI text, merge it into the Danish catalog, fill
 	$(BIN)/python scripts/translations_da.py telemon/translations/da/LC_MESSAGES/messages.po
 	$(MAKE) install
 
-run: install ## load the synthetic demo data and serve on http://$(HOST):$(PORT)/
+# Re-pin the whole tree: install pyproject.toml's pins (dependencies and the dev extra) into a
+# throwaway venv, with nothing else constraining them, and freeze it.
+CONSTRAINTS_VENV := /tmp/telemon-constraints
+define CONSTRAINTS_HEADER
+# The whole dependency tree, pinned. Regenerate with `make constraints` after changing
+# pyproject.toml's pins (it installs the pins into a throwaway venv and freezes it).
+endef
+export CONSTRAINTS_HEADER
+
+constraints: ## re-pin the whole dependency tree (constraints.txt) from pyproject.toml's pins
+	$(CHECK_PYTHON)
+	rm -rf $(CONSTRAINTS_VENV) && $(PYTHON) -m venv $(CONSTRAINTS_VENV)
+	$(CONSTRAINTS_VENV)/bin/python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+		print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > $(CONSTRAINTS_VENV)/pins.txt
+	$(CONSTRAINTS_VENV)/bin/pip install --quiet --upgrade pip
+	$(CONSTRAINTS_VENV)/bin/pip install --quiet -r $(CONSTRAINTS_VENV)/pins.txt
+	{ echo "$$CONSTRAINTS_HEADER"; $(CONSTRAINTS_VENV)/bin/pip freeze --exclude-editable | grep -viE '^telemon([=@ ]|$$)'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf $(CONSTRAINTS_VENV)
+
+# ---- running --------------------------------------------------------------------------------
+
+run: install ## load the synthetic demo data (idempotent) and serve on http://127.0.0.1:5000/ (HOST=, PORT=)
 	$(BIN)/telemon demo
 	$(BIN)/telemon serve --host $(HOST) --port $(PORT)
 
-services: ## start (or install) PostgreSQL, Redis and Chromium for the tests
+services: ## start (installing if missing) PostgreSQL, Redis and Chromium for the tests
 	scripts/ensure-services.sh
 
-lint: install ## ruff lint and format check
+# ---- checking -------------------------------------------------------------------------------
+
+lint: install ## ruff: lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: install ## mypy --strict on the pure domain modules
 	$(BIN)/mypy --follow-imports=silent $(PURE_MODULES)
 
-pytest: install services ## run the test suite only
+pytest: install services ## the test suite only (PYTEST_ARGS passed through)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: install services lint typecheck pytest ## everything CI runs
+test: install services lint typecheck pytest ## everything CI runs: install, services, lint, typecheck, tests
 
-bench: install services ## the benchmark harness (prints figures)
+bench: install services ## the benchmark harness, bench/run.py (BENCH_ARGS passed through)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-constraints: ## re-pin the whole dependency tree from pyproject.toml's pins
-	rm -rf /tmp/telemon-constraints && $(PYTHON) -m venv /tmp/telemon-constraints
-	/tmp/telemon-constraints/bin/pip install --quiet -e '.[dev]'
-	{ sed -n '1,2p' constraints.txt; /tmp/telemon-constraints/bin/pip freeze --exclude-editable; } > constraints.txt.new
-	mv constraints.txt.new constraints.txt
+# ---- tidying --------------------------------------------------------------------------------
 
-clean: ## remove the virtualenv, local data and caches
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache *.egg-info
+clean: ## remove the virtualenv, local data (instance/) and caches
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
