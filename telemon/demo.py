@@ -104,6 +104,16 @@ def load_demo() -> Iterator[str]:
         )
         ak_team.members = [clinician]
         db.session.add(ak_team)
+    wound_team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Wound clinic (demo)"))
+    if wound_team is None:
+        wound_team = CareTeam(
+            name="Wound clinic (demo)",
+            organisation_id=hospital.id,
+            email="wound-clinic@example.invalid",
+            created_at=clock.now(),
+        )
+        wound_team.members = [clinician]
+        db.session.add(wound_team)
     ada = _patient("0101501234", "Ada Demo", hospital)
     bo = _patient("1205482345", "Bo Demo", hospital)
     _user("demo-patient", "patient", None, patient_id=ada.id)
@@ -141,12 +151,21 @@ def load_demo() -> Iterator[str]:
     _inr_series(
         nurse, carl.id, [(84, 2.4), (70, 2.9), (56, 3.4), (42, 2.6), (28, 2.2), (14, 1.9), (1, 4.2)]
     )
+    dorte = _patient("2207384567", "Dorte Demo", hospital)
+    db.session.commit()
+    if not dorte.enrollments:
+        enroll(
+            clinician,
+            dorte.id,
+            {"programme": "wound", "care_team_id": wound_team.id, "shared_with": [municipality.id]},
+        )
+        _wound_series(nurse, dorte.id)
     yield (
         "Demo data loaded (all synthetic). Sign in with any of these, password "
         + repr(DEMO_PASSWORD)
         + ":"
     )
-    yield "  demo-clinician  hospital clinician: lung team and anticoagulation clinic"
+    yield "  demo-clinician  hospital clinician: lung team, anticoagulation and wound clinic"
     yield "  demo-nurse      municipal home nurse"
     yield "  demo-gp         GP"
     yield "  admin           system administrator (API only)"
@@ -175,6 +194,71 @@ def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]])
                 }
             ],
         )
+
+
+def _wound_series(nurse: User, patient_id: int) -> None:
+    """A venous leg ulcer photographed weekly for four weeks, shrinking too slowly, and the
+    nurse's question to the wound clinic. The photos are drawn here: no real person's skin."""
+    from telemon.woundcare import assessments, records, reviews
+
+    wound = records.create_wound(
+        nurse,
+        patient_id,
+        {"body_site": "left medial malleolus", "wound_type": "venous_leg_ulcer"},
+    )
+    now = clock.now().replace(microsecond=0)
+    for week, (length, width, tissue) in enumerate(
+        (
+            (5.0, 4.0, "slough"),
+            (4.8, 3.9, "slough"),
+            (4.6, 3.7, "granulation"),
+            (4.4, 3.6, "granulation"),
+        )
+    ):
+        assessments.record_assessment(
+            nurse,
+            wound.id,
+            {
+                "client_id": uuid.uuid5(DEMO_NAMESPACE, f"{patient_id}:wound:{week}"),
+                "assessed_at": now - timedelta(days=30 - 10 * week, hours=3),
+                "length_cm": length,
+                "width_cm": width,
+                "depth_cm": 0.3,
+                "exudate": "moderate",
+                "tissue": tissue,
+                "pain": 4,
+                "note": "Cleaned, compression bandage renewed.",
+            },
+            [_wound_photo(length, width)],
+        )
+    reviews.request_review(
+        nurse,
+        wound.id,
+        {
+            "question": "Barely smaller after four weeks. Change of dressing or referral?",
+            "urgency": "routine",
+        },
+    )
+
+
+def _wound_photo(length_cm: float, width_cm: float) -> bytes:
+    """A drawn stand-in for a wound photo: an ellipse of the wound's size beside a 2 cm marker."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    scale = 60  # pixels per cm
+    image = Image.new("RGB", (640, 480), (224, 180, 150))
+    draw = ImageDraw.Draw(image)
+    cx, cy = 300, 240
+    rx, ry = length_cm * scale / 2, width_cm * scale / 2
+    draw.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), fill=(170, 50, 55), outline=(120, 30, 30))
+    draw.rectangle(
+        (560, 400, 560 + 2 * scale // 2, 400 + 2 * scale // 2), outline=(0, 0, 0), width=3
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
 
 
 def _readings(recorder: User, patient_id: int, spo2: list[float]) -> None:

@@ -1,12 +1,12 @@
 """Languages: Danish by default, English on request; chosen per user.
 
-Signed-in users get the language stored on their user; everyone else the best match of the
-browser's Accept-Language, falling back to Danish.
+Signed-in users get the language stored on their user; before signing in, the language chosen
+in this session, else the best match of the browser's Accept-Language, falling back to Danish.
 """
 
 from __future__ import annotations
 
-from flask import request
+from flask import request, session
 from flask_babel import Babel
 
 LANGUAGES = ("da", "en")
@@ -21,6 +21,8 @@ def select_locale() -> str:
     user = web_user() if request else None
     if user is not None and user.language in LANGUAGES:
         return user.language
+    if session.get("language") in LANGUAGES:
+        return str(session["language"])
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 

@@ -69,8 +69,11 @@ def sign_in() -> Any:
     user = authenticate(request.form.get("username", ""), request.form.get("password", ""))
     if user is None:
         return render_template("web/sign_in.html", error=_("Wrong username or password.")), 401
+    language = session.get("language")
     session.clear()
     session["user_id"] = user.id
+    if language:
+        session["language"] = language
     return redirect(_local_path(request.args.get("next"), url_for("web.queue")))
 
 
@@ -85,10 +88,12 @@ def _local_path(target: str | None, default: str) -> str:
 def language() -> Response:
     """Switch the UI language; remembered on the user when signed in."""
     chosen = request.form.get("language")
-    user = web_user()
-    if chosen in LANGUAGES and user is not None:
-        user.language = chosen
-        db.session.commit()
+    if chosen in LANGUAGES:
+        session["language"] = chosen
+        user = web_user()
+        if user is not None:
+            user.language = chosen
+            db.session.commit()
     return redirect(_local_path(request.form.get("back"), url_for("web.queue")))
 
 

@@ -22,12 +22,11 @@ import pytest
 
 from telemon.woundcare.storage import LocalStorage, S3Storage, new_key
 from tests.conftest import token_for
-from tests.e2e.test_wounds_api import (  # noqa: F401  (wounds is a fixture)
+from tests.e2e.test_wounds_api import (
     assessment_data,
     jpeg_with_gps,
     open_wound,
     post_assessment,
-    wounds,
 )
 
 
