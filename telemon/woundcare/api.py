@@ -49,6 +49,24 @@ _ASSESSMENT_UPLOAD = {
 }
 
 
+@bp.route("/wounds/<int:wound_id>", methods=["PATCH"])
+@bp.arguments(schemas.WoundPatch)
+@bp.response(200, schemas.WoundOut)
+def update_wound(data: dict[str, Any], wound_id: int) -> Any:
+    """Mark the wound healed (or open again), or correct its body site."""
+    return records.update_wound(api_user(*records.STAFF_ROLES), wound_id, data)
+
+
+@bp.route("/reports/review-answer-times", methods=["GET"])
+@bp.response(200, schemas.AnswerTimeList)
+def answer_times() -> Any:
+    """Timeliness of the wound clinics' replies, per clinic and urgency (no patient data):
+    all clinics for a system administrator, an organisation's for its administrator, a
+    clinician's own teams."""
+    user = api_user("admin", "clinician")
+    return {"items": reviews.answer_times(reviews.reportable_teams(user))}
+
+
 @bp.route("/patients/<int:patient_id>/wounds", methods=["POST"])
 @bp.arguments(schemas.WoundIn)
 @bp.response(201, schemas.WoundOut)

@@ -67,6 +67,17 @@ def load_wound(user: User, wound_id: int, action: str) -> Wound:
     return wound
 
 
+def update_wound(user: User, wound_id: int, data: dict[str, Any]) -> Wound:
+    """Mark a wound healed (or open again), or correct its body site."""
+    access.require_role(user, *STAFF_ROLES)
+    wound = load_wound(user, wound_id, "wound.update")
+    for field in ("status", "body_site"):
+        if field in data:
+            setattr(wound, field, data[field])
+    db.session.commit()
+    return wound
+
+
 def wound_record(user: User, wound_id: int) -> dict[str, Any]:
     """The wound with its assessments (newest first), trajectory and review requests."""
     access.require_role(user, *READ_ROLES)

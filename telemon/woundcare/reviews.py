@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from telemon import access, audit, clock, work
 from telemon.alerts.routing import queue_url
@@ -248,7 +248,25 @@ def escalate_overdue_reviews() -> int:
     return len(overdue)
 
 
-def answer_times() -> list[dict[str, Any]]:
+def reportable_teams(user: User) -> list[int] | None:
+    """Whose timeliness a user may see: all (system administrator; None), the teams of an
+    administrator's organisation, or the teams a clinician belongs to."""
+    if user.is_system_admin:
+        return None
+    if user.role == "admin":
+        return list(
+            db.session.scalars(
+                select(CareTeam.id).where(CareTeam.organisation_id == user.organisation_id)
+            )
+        )
+    if user.role == "clinician":
+        return list(
+            db.session.scalars(select(CareTeam.id).where(CareTeam.members.any(User.id == user.id)))
+        )
+    raise Forbidden("Timeliness reports are for administrators and clinicians.")
+
+
+def answer_times(care_team_ids: list[int] | None = None) -> list[dict[str, Any]]:
     """Time to answer per clinic and urgency: requests, answered, answered on time, and the
     mean and longest minutes from request to answer (the quality indicator "timeliness of
     replies"). Counted in Python so that SQLite and PostgreSQL agree."""
@@ -259,6 +277,8 @@ def answer_times() -> list[dict[str, Any]]:
             ReviewRequest.requested_at,
             ReviewRequest.answered_at,
             ReviewRequest.due_at,
+        ).where(
+            ReviewRequest.care_team_id.in_(care_team_ids) if care_team_ids is not None else true()
         )
     ).all()
     groups: dict[tuple[int, str], list[Any]] = {}

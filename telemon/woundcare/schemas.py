@@ -36,6 +36,25 @@ class WoundIn(Schema):
     onset_date = _optional(fields.Date())
 
 
+class WoundPatch(Schema):
+    status = fields.String(validate=validate.OneOf(WOUND_STATUSES))
+    body_site = fields.String(validate=validate.Length(min=1, max=200))
+
+
+class AnswerTimeOut(Schema):
+    care_team_id = fields.Integer()
+    urgency = fields.String()
+    requests = fields.Integer()
+    answered = fields.Integer()
+    on_time = fields.Integer(metadata={"description": "Answered by the due time"})
+    mean_minutes_to_answer = fields.Float(allow_none=True)
+    max_minutes_to_answer = fields.Float(allow_none=True)
+
+
+class AnswerTimeList(Schema):
+    items = fields.List(fields.Nested(AnswerTimeOut))
+
+
 class AssessmentData(Schema):
     """The JSON held by the `data` part of an assessment upload."""
 

@@ -502,3 +502,67 @@ def test_alerts_and_review_requests_share_one_queue(app, client, wounds) -> None
     page = client.get("/").get_data(as_text=True)
     assert page.count("data-review-id=") == 2 and page.count("data-alert-id=") == 1
     assert "urgent question" in page
+
+
+def test_a_wound_is_marked_healed(client, wounds) -> None:
+    nurse = token_for(client, "nurse")
+    wound_id = open_wound(client, nurse, wounds.base.patient.id)
+    healed = client.patch(f"/api/v1/wounds/{wound_id}", json={"status": "healed"}, headers=nurse)
+    assert healed.status_code == 200 and healed.get_json()["status"] == "healed"
+    bad = client.patch(f"/api/v1/wounds/{wound_id}", json={"status": "gone"}, headers=nurse)
+    assert bad.status_code == 422 and "status" in bad.get_json()["errors"]
+    other = token_for(client, "other-nurse")
+    assert (
+        client.patch(
+            f"/api/v1/wounds/{wound_id}", json={"status": "open"}, headers=other
+        ).status_code
+        == 404
+    )
+
+
+def test_time_to_answer_is_reported_per_clinic_and_urgency(app, client, wounds) -> None:
+    app.config["TELEMON_NOW"] = MONDAY_10.astimezone(UTC)
+    nurse = token_for(client, "nurse")
+    wound_id = open_wound(client, nurse, wounds.base.patient.id)
+    asked = client.post(
+        f"/api/v1/wounds/{wound_id}/review-requests",
+        json={"question": "Dressing?", "urgency": "urgent"},
+        headers=nurse,
+    ).get_json()
+    client.post(
+        f"/api/v1/wounds/{wound_id}/review-requests",
+        json={"question": "Later?", "urgency": "routine"},
+        headers=nurse,
+    )
+    app.config["TELEMON_NOW"] = (MONDAY_10 + timedelta(minutes=90)).astimezone(UTC)
+    specialist = token_for(client, "wound-specialist")
+    client.post(
+        f"/api/v1/review-requests/{asked['id']}/reply",
+        json={"instructions": "Alginate."},
+        headers=specialist,
+    )
+    report = client.get("/api/v1/reports/review-answer-times", headers=specialist).get_json()
+    assert report["items"] == [
+        {
+            "care_team_id": wounds.clinic.id,
+            "urgency": "routine",
+            "requests": 1,
+            "answered": 0,
+            "on_time": 0,
+            "mean_minutes_to_answer": None,
+            "max_minutes_to_answer": None,
+        },
+        {
+            "care_team_id": wounds.clinic.id,
+            "urgency": "urgent",
+            "requests": 1,
+            "answered": 1,
+            "on_time": 1,
+            "mean_minutes_to_answer": 90.0,
+            "max_minutes_to_answer": 90.0,
+        },
+    ]
+    # A lung-team clinician sees no wound clinic's figures; nurses see none at all.
+    lung = client.get("/api/v1/reports/review-answer-times", headers=token_for(client, "clinician"))
+    assert lung.get_json()["items"] == []
+    assert client.get("/api/v1/reports/review-answer-times", headers=nurse).status_code == 403
