@@ -68,7 +68,8 @@ def _sign_in(page: Any, username: str) -> None:
     assert "Log ind" in page.title()  # Danish by default
     page.get_by_label("Brugernavn").fill(username)
     page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    with page.expect_navigation():  # read the next page, not this one
+        page.get_by_role("button", name="Log ind").click()
 
 
 def test_clinician_sees_red_first_opens_it_and_acknowledges(client, world, page, tmp_path) -> None:
@@ -93,10 +94,12 @@ def test_clinician_sees_red_first_opens_it_and_acknowledges(client, world, page,
     red_id = first.get_attribute("data-alert-id")
     page.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
 
-    first.locator("a[href^='/alerts/']").click()
+    with page.expect_navigation():  # read the next page, not this one
+        first.locator("a[href^='/alerts/']").click()
     assert "Rød alarm" in page.title()
     assert page.get_by_text("Synthetic Patient").is_visible()
-    page.get_by_role("button", name="Kvittér").click()
+    with page.expect_navigation():  # read the next page, not this one
+        page.get_by_role("button", name="Kvittér").click()
     assert page.get_by_text("Alarmen er kvitteret.").is_visible()
 
     page.goto("/")
@@ -144,7 +147,8 @@ def test_yellow_alerts_are_bulk_acknowledged_and_red_is_not(client, world, page)
     assert boxes.count() == 2  # only the yellow rows offer a box
     boxes.nth(0).check()
     boxes.nth(1).check()
-    page.get_by_role("button", name="Kvittér de valgte gule alarmer").click()
+    with page.expect_navigation():  # read the next page, not this one
+        page.get_by_role("button", name="Kvittér de valgte gule alarmer").click()
     assert page.get_by_text("2 gule alarmer kvitteret.").is_visible()
     rows = page.locator("table.queue tbody tr")
     assert rows.count() == 1 and "sev-red" in (rows.nth(0).get_attribute("class") or "")
@@ -193,7 +197,8 @@ def test_wound_page_photos_side_by_side_and_a_reply_from_the_browser(
     _sign_in(page, "wound-specialist")
     review_row = page.locator("tr.review")
     assert review_row.count() == 1
-    review_row.locator("a[href^='/review-requests/']").click()
+    with page.expect_navigation():  # read the next page, not this one
+        review_row.locator("a[href^='/review-requests/']").click()
     assert page.title().startswith("Sår")
     cards = page.locator("article.assessment")
     assert cards.count() == 3
@@ -206,6 +211,7 @@ def test_wound_page_photos_side_by_side_and_a_reply_from_the_browser(
     page.screenshot(path=str(tmp_path / "wound.png"), full_page=True)
 
     page.get_by_label("Instruks til sygeplejersken").fill("Use alginate; review in 3 days.")
-    page.get_by_role("button", name="Send svar").click()
+    with page.expect_navigation():  # read the next page, not this one
+        page.get_by_role("button", name="Send svar").click()
     assert page.get_by_text("Svaret er sendt").is_visible()
     assert page.get_by_text("Use alginate; review in 3 days.").is_visible()
