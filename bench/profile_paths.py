@@ -1,0 +1,169 @@
+"""Profile telemon's hot request paths in-process, on a database seeded by bench/seed.py.
+
+    python bench/profile_paths.py --database-url postgresql+psycopg://postgres@127.0.0.1/DB
+
+For each path (a single-observation post, a batch of 50, evaluation of such a batch,
+GET /api/v1/alerts, the queue page) it prints the mean time, the SQL statements per request
+grouped by shape (an N+1 shows as one shape repeated), and the top functions by cumulative time
+(cProfile). Nothing here is part of the application; it writes a few observations, alerts and
+audit rows into the database given, so point it at a benchmark database, never a real one.
+Tasks go to Redis (db 13 by default, flushed before and after); no worker consumes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import loadgen  # noqa: E402
+import seed as seeding  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+
+    import redis
+    from sqlalchemy import event, func, select
+
+    os.environ["TELEMON_INSTANCE"] = tempfile.mkdtemp(prefix="telemon-profile-")
+    os.environ.setdefault("TELEMON_LOG_LEVEL", "WARNING")
+    from telemon import create_app
+    from telemon.extensions import db
+    from telemon.models import IngestBatch, Patient
+
+    redis.Redis.from_url(args.redis_url).flushdb()
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": args.database_url,
+            "TELEMON_REDIS_URL": args.redis_url,
+            "TELEMON_TASKS_IN_PROCESS": False,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    app.extensions["celery"].conf.broker_url = args.redis_url
+    statements: list[str] = []
+
+    with app.app_context():
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def _count(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+            statements.append(statement)
+
+        first = db.session.scalar(select(func.min(Patient.id)))
+        last = db.session.scalar(select(func.max(Patient.id)))
+        db.session.commit()
+        patients = list(range(first, last - 200))
+        client = app.test_client()
+        password = seeding.PASSWORD
+
+        def token(user: str) -> dict[str, str]:
+            answer = client.post(
+                "/api/v1/auth/token", json={"username": user, "password": password}
+            )
+            return {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
+
+        nurse = token("bench-nurse-1")
+        clinician = token("bench-clinician")
+        web = app.test_client()
+        web.post("/sign-in", data={"username": "bench-clinician", "password": password})
+        rng = random.Random(7)
+
+        def post(size: int) -> Any:
+            body = (
+                loadgen.batch_body(rng, patients, size)
+                if size > 1
+                else loadgen.single_body(rng, patients)
+            )
+            answer = client.post(
+                "/api/v1/observations",
+                data=body,
+                headers={**nurse, "Content-Type": "application/json"},
+            )
+            assert answer.status_code == 201, answer.get_data()[:300]
+            return answer
+
+        def evaluate() -> None:
+            from telemon.alerts import evaluation
+
+            post(50)
+            batch_id = db.session.scalar(select(func.max(IngestBatch.id)))
+            db.session.commit()
+            statements.clear()
+            evaluation.evaluate_batch(batch_id)
+
+        paths: list[tuple[str, Any]] = [
+            ("POST /api/v1/observations (1 item)", lambda: post(1)),
+            ("POST /api/v1/observations (50 items)", lambda: post(50)),
+            ("evaluate_batch (50 items, 10 patients)", evaluate),
+            (
+                "GET /api/v1/alerts (clinician)",
+                lambda: client.get("/api/v1/alerts", headers=clinician),
+            ),
+            ("GET / (queue page)", lambda: web.get("/")),
+        ]
+        for name, call in paths:
+            call()  # warm
+            timings = []
+            profile = cProfile.Profile()
+            shapes: Counter[str] = Counter()
+            for _ in range(args.runs):
+                statements.clear()
+                started = time.perf_counter()
+                profile.enable()
+                call()
+                profile.disable()
+                timings.append(time.perf_counter() - started)
+                shapes.update(_shape(s) for s in statements)
+            per_request = sum(shapes.values()) / args.runs
+            print(f"\n=== {name}")
+            print(f"mean {1000 * sum(timings) / len(timings):.1f} ms over {args.runs} runs")
+            print(f"SQL statements per request: {per_request:.1f}")
+            for shape, count in shapes.most_common(8):
+                print(f"  {count / args.runs:7.1f} x  {shape}")
+            out = io.StringIO()
+            stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
+            stats.print_stats(args.top)
+            print(_trim(out.getvalue()))
+    redis.Redis.from_url(args.redis_url).flushdb()
+    print(json.dumps({"note": "profile done"}))
+    return 0
+
+
+def _shape(statement: str) -> str:
+    text = re.sub(r"\s+", " ", statement)
+    text = re.sub(r"%\(\w+\)s", "?", text)
+    text = re.sub(r"\(\?(, \?)*\)", "(…)", text)
+    return text[:150]
+
+
+def _trim(report: str) -> str:
+    """Drop pstats' header noise; keep the table."""
+    lines = report.splitlines()
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("ncalls"):
+            return "\n".join(lines[i:])
+    return report
+
+
+if __name__ == "__main__":
+    sys.exit(main())
