@@ -11,6 +11,8 @@ Nobody else does: not a system administrator, not another municipality's nurse.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Select, exists, literal, or_, select
 
 from telemon import audit
@@ -49,10 +51,18 @@ def visible_patient_ids(user: User) -> Select[tuple[int]]:
     return through_enrolment
 
 
-def may_see_patient(user: User, patient_id: int) -> bool:
+def visible_among(user: User, patient_ids: Iterable[int]) -> set[int]:
+    """Which of these patients the user may see, in one query."""
+    wanted = set(patient_ids)
+    if not wanted:
+        return set()
     visible = visible_patient_ids(user).subquery()
-    hit = select(visible.c.patient_id).where(visible.c.patient_id == patient_id).limit(1)
-    return db.session.scalar(hit) is not None
+    query = select(visible.c.patient_id).where(visible.c.patient_id.in_(wanted))
+    return set(db.session.scalars(query))
+
+
+def may_see_patient(user: User, patient_id: int) -> bool:
+    return patient_id in visible_among(user, [patient_id])
 
 
 def patient_for(

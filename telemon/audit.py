@@ -51,6 +51,16 @@ def record(
     )
 
 
+def record_many(user: User, patient_ids: list[int], action: str, resource_type: str) -> None:
+    """One allowed access per patient (a list read), in one statement of the current
+    transaction."""
+    if patient_ids:
+        db.session.execute(
+            insert(AuditEvent),
+            [_row(user, pid, action, resource_type, None, "allowed") for pid in patient_ids],
+        )
+
+
 def record_refusal(
     user: User | None,
     patient_id: int | None,

@@ -48,8 +48,7 @@ def list_alerts(args: dict[str, Any]) -> Any:
     items = queries.work_list(user, queries.AlertFilter(**args), limit=limit)
     if user.role == "patient":
         items = [a for a in items if a.visible_to_patient]
-    for patient_id in sorted({a.patient_id for a in items}):
-        audit.record(user, patient_id, "alert.list", "alert")
+    audit.record_many(user, sorted({a.patient_id for a in items}), "alert.list", "alert")
     db.session.commit()
     return {"items": items}
 

@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from telemon import clock, work
 from telemon.alerts import rules, schedule
@@ -32,8 +32,6 @@ from telemon.models import (
 log = logging.getLogger(__name__)
 
 MISSING_RULE = "missing_measurement"
-# Codes whose rules look back at the patient's own history.
-BASELINE_CODES = ("spo2", "weight", "cat_score")
 
 
 def evaluate_batch(batch_id: int) -> None:
@@ -107,23 +105,29 @@ def _evaluate_copd(copd: Enrollment, copd_readings: list[Observation]) -> int:
 def _history(
     patient_id: int, new: list[Observation], settings: rules.BaselineSettings
 ) -> list[rules.Reading]:
-    codes = sorted({o.code for o in new} & set(BASELINE_CODES))
-    if not codes:
-        return []
-    look_back = timedelta(
-        days=max(
-            settings.spo2_baseline_days, settings.weight_window_days, settings.cat_baseline_days
+    """The earlier readings the baseline rules look at: per code only as far back as its rule
+    does (SpO2 14 days, weight 3, CAT 90), in one query."""
+    look_back = {
+        "spo2": settings.spo2_baseline_days,
+        "weight": settings.weight_window_days,
+        "cat_score": settings.cat_baseline_days,
+    }
+    windows = []
+    for code in sorted({o.code for o in new} & set(look_back)):
+        times = [o.effective_at for o in new if o.code == code]
+        windows.append(
+            and_(
+                Observation.code == code,
+                Observation.effective_at >= min(times) - timedelta(days=look_back[code]),
+                Observation.effective_at <= max(times),
+            )
         )
-    )
-    earliest = min(o.effective_at for o in new) - look_back
-    latest = max(o.effective_at for o in new)
+    if not windows:
+        return []
     new_ids = {o.id for o in new}
     rows = db.session.execute(
         select(Observation.id, Observation.code, Observation.value, Observation.effective_at).where(
-            Observation.patient_id == patient_id,
-            Observation.code.in_(codes),
-            Observation.effective_at >= earliest,
-            Observation.effective_at <= latest,
+            Observation.patient_id == patient_id, or_(*windows)
         )
     ).all()
     return [

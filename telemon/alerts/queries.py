@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, case, select
+from sqlalchemy.orm import selectinload
 
 from telemon import access
 from telemon.extensions import db
-from telemon.models import Alert, User
+from telemon.models import Alert, Observation, User
 
 # Severity as a sortable number (red first), matching rules.SEVERITY_RANK.
 SEVERITY_ORDER = case({"red": 3, "yellow": 2, "blue": 1}, value=Alert.severity, else_=0)
@@ -43,5 +44,9 @@ def _filtered(user: User, f: AlertFilter) -> Select[tuple[Alert]]:
 
 
 def work_list(user: User, f: AlertFilter, limit: int = 200) -> list[Alert]:
-    query = _filtered(user, f).order_by(SEVERITY_ORDER.desc(), Alert.raised_at, Alert.id)
+    query = (
+        _filtered(user, f)
+        .options(selectinload(Alert.observations).load_only(Observation.id))
+        .order_by(SEVERITY_ORDER.desc(), Alert.raised_at, Alert.id)
+    )
     return list(db.session.scalars(query.limit(limit)))

@@ -66,20 +66,16 @@ def _default_performer(user: User) -> str | None:
 
 def _check_access(user: User, items: list[dict[str, Any]]) -> None:
     access.require_role(user, *INGEST_ROLES)
-    refused: dict[str, dict[str, list[str]]] = {}
-    allowed: set[int] = set()
-    for index, item in enumerate(items):
-        patient_id = item["patient_id"]
-        if patient_id in allowed:
-            continue
-        if user.role == "patient":
-            ok = patient_id == user.patient_id
-        else:
-            ok = access.may_see_patient(user, patient_id)
-        if ok:
-            allowed.add(patient_id)
-        else:
-            refused[str(index)] = {"patient_id": ["Not a patient you may record for."]}
+    wanted = {item["patient_id"] for item in items}
+    if user.role == "patient":
+        allowed = {user.patient_id} & wanted
+    else:
+        allowed = access.visible_among(user, wanted)
+    refused = {
+        str(index): {"patient_id": ["Not a patient you may record for."]}
+        for index, item in enumerate(items)
+        if item["patient_id"] not in allowed
+    }
     if refused:
         for patient_id in {items[int(i)]["patient_id"] for i in refused}:
             audit.record_refusal(user, patient_id, "observation.create", "observation")

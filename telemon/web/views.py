@@ -116,8 +116,7 @@ def queue() -> Any:
     )
     items = work_queue.work_list(g.user, f)
     team_counts = work_queue.counts_by_team(g.user, work_queue.QueueFilter(status="open"))
-    for patient_id in work_queue.patient_ids(items):
-        audit.record(g.user, patient_id, "queue.read", "queue")
+    audit.record_many(g.user, work_queue.patient_ids(items), "queue.read", "queue")
     patients = {
         p.id: p
         for p in db.session.scalars(
