@@ -96,10 +96,12 @@ def load_config(instance_path: str) -> dict[str, Any]:
 
 
 def engine_options(database_url: str) -> dict[str, Any]:
+    # SQL parameters (CPR numbers, names, values) never reach an error message or a log line.
+    options: dict[str, Any] = {"hide_parameters": True}
     if database_url.startswith("sqlite"):
         # The API and the in-process scheduler share the file; wait for locks instead of failing.
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+        return {**options, "connect_args": {"timeout": 30}}
+    return {**options, "pool_pre_ping": True}
 
 
 def _development_secret(storage: Path) -> str:
