@@ -53,6 +53,9 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
+        # A web session ends after this long without a request (a shared ward PC).
+        "PERMANENT_SESSION_LIFETIME": 60
+        * int(os.environ.get("TELEMON_SESSION_IDLE_MINUTES", "30")),
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies wherever telemon is reached over HTTPS (everywhere but a laptop).
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),

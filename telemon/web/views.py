@@ -72,6 +72,7 @@ def sign_in() -> Any:
     language = session.get("language")
     session.clear()
     session["user_id"] = user.id
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
     if language:
         session["language"] = language
     return redirect(_local_path(request.args.get("next"), url_for("web.queue")))

@@ -82,3 +82,12 @@ def test_the_language_is_chosen_per_user(client, world) -> None:
     client.post("/sign-out")
     _sign_in(client, "clinician")
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_the_web_session_ends_after_30_idle_minutes(app, client, world) -> None:
+    from datetime import timedelta
+
+    response = client.post("/sign-in", data={"username": "clinician", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+    assert app.permanent_session_lifetime == timedelta(minutes=30)
