@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
 from telemon import clock, work
 from telemon.alerts import rules, schedule
@@ -48,9 +49,10 @@ def evaluate_batch(batch_id: int) -> None:
     by_patient: dict[int, list[Observation]] = defaultdict(list)
     for observation in observations:
         by_patient[observation.patient_id].append(observation)
+    enrollments = _active_enrollments(list(by_patient))
     raised = 0
     for patient_id, readings in by_patient.items():
-        raised += _evaluate_patient(patient_id, readings)
+        raised += _evaluate_patient(enrollments.get(patient_id, {}), readings)
     batch.evaluated_at = clock.now()
     work.commit()
     log.info(
@@ -62,15 +64,21 @@ def evaluate_batch(batch_id: int) -> None:
     )
 
 
-def _evaluate_patient(patient_id: int, readings: list[Observation]) -> int:
-    enrollments = {
-        e.programme: e
-        for e in db.session.scalars(
-            select(Enrollment).where(
-                Enrollment.patient_id == patient_id, Enrollment.status == "active"
-            )
-        )
-    }
+def _active_enrollments(patient_ids: list[int]) -> dict[int, dict[str, Enrollment]]:
+    """The active enrolments of every patient in the batch, with their thresholds and plans,
+    in a few queries for the whole batch rather than a few per patient."""
+    rows = db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.patient_id.in_(patient_ids), Enrollment.status == "active")
+        .options(selectinload(Enrollment.thresholds), selectinload(Enrollment.anticoagulation))
+    )
+    by_patient: dict[int, dict[str, Enrollment]] = defaultdict(dict)
+    for enrollment in rows:
+        by_patient[enrollment.patient_id][enrollment.programme] = enrollment
+    return by_patient
+
+
+def _evaluate_patient(enrollments: dict[str, Enrollment], readings: list[Observation]) -> int:
     findings = 0
     by_programme: dict[str, list[Observation]] = defaultdict(list)
     for reading in readings:
