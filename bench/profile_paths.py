@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="pstats sort key (e.g. tottime)")
     args = parser.parse_args(argv)
 
     import redis
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         clinician = token("bench-clinician")
         web = app.test_client()
         web.post("/sign-in", data={"username": "bench-clinician", "password": password})
-        rng = random.Random(7)
+        rng = random.Random()  # fresh client_ids: the script may run again on the same database
 
         def post(size: int) -> Any:
             body = (
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             for shape, count in shapes.most_common(8):
                 print(f"  {count / args.runs:7.1f} x  {shape}")
             out = io.StringIO()
-            stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
+            stats = pstats.Stats(profile, stream=out).sort_stats(args.sort)
             stats.print_stats(args.top)
             print(_trim(out.getvalue()))
     redis.Redis.from_url(args.redis_url).flushdb()
