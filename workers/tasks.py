@@ -1,7 +1,9 @@
 """Celery tasks: ids in, one service call, nothing else. All of them are safe to run twice.
 
-Retries with backoff are for the outside world only (the SMTP server); evaluation failures are
-left to the sweep, which finds the unevaluated batch again.
+Retries with backoff are for the outside world (the SMTP server) and for evaluation runs that
+PostgreSQL broke off in a lock conflict (a deadlock between two runs judging the same patient):
+those are tried again within seconds. Other evaluation failures are left to the sweep, which
+finds the unevaluated batch again.
 """
 
 from __future__ import annotations
@@ -9,12 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from sqlalchemy.exc import OperationalError
 
 from telemon import jobs
 from telemon.notify.outbox import MailNotSent
 
 
-@shared_task(name=jobs.EVALUATE_BATCH, acks_late=True)
+@shared_task(
+    name=jobs.EVALUATE_BATCH,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=1,
+    retry_jitter=True,
+    max_retries=3,
+)
 def evaluate_batch(batch_id: int) -> None:
     jobs.run(jobs.EVALUATE_BATCH, batch_id)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
@@ -33,35 +33,84 @@ from telemon.models import (
 log = logging.getLogger(__name__)
 
 MISSING_RULE = "missing_measurement"
+# How many waiting batches one evaluation run takes on (its own included): enough to amortise
+# the per-run queries under load, few enough that one transaction stays short.
+MAX_BATCHES_PER_RUN = 25
 
 
 def evaluate_batch(batch_id: int) -> None:
+    """Evaluate this batch, and with it up to MAX_BATCHES_PER_RUN - 1 others still waiting.
+
+    Under load the evaluation queue holds many small batches; one run then judges them together
+    with a few queries for all their patients, so evaluation keeps up with ingest. Batches
+    another run holds are skipped (that run evaluates them); a task whose batch was taken by
+    another run, or evaluated already, does nothing.
+    """
     batch = db.session.scalar(
-        select(IngestBatch).where(IngestBatch.id == batch_id).with_for_update()
+        select(IngestBatch).where(IngestBatch.id == batch_id).with_for_update(skip_locked=True)
     )
     if batch is None or batch.evaluated_at is not None:
         db.session.rollback()
         return
-    batch.attempts += 1
+    batches = [batch, *_waiting_batches(exclude=batch_id, limit=MAX_BATCHES_PER_RUN - 1)]
     observations = db.session.scalars(
-        select(Observation).where(Observation.batch_id == batch_id)
+        select(Observation)
+        .where(Observation.batch_id.in_([b.id for b in batches]))
+        .order_by(Observation.effective_at, Observation.id)
     ).all()
     by_patient: dict[int, list[Observation]] = defaultdict(list)
     for observation in observations:
         by_patient[observation.patient_id].append(observation)
-    enrollments = _active_enrollments(list(by_patient))
-    raised = 0
-    for patient_id, readings in by_patient.items():
-        raised += _evaluate_patient(enrollments.get(patient_id, {}), readings)
-    batch.evaluated_at = clock.now()
+    raised = _evaluate_patients(by_patient)
+    now = clock.now()
+    for each in batches:
+        each.attempts += 1
+        each.evaluated_at = now
     work.commit()
     log.info(
-        "batch %s evaluated: %s reading(s), %s patient(s), %s alert change(s)",
+        "evaluated %s batch(es) from batch %s: %s reading(s), %s patient(s), %s alert change(s)",
+        len(batches),
         batch_id,
         len(observations),
         len(by_patient),
         raised,
     )
+
+
+def _waiting_batches(exclude: int, limit: int) -> list[IngestBatch]:
+    """Other batches not yet evaluated that no other run holds, oldest first, locked."""
+    if limit <= 0:
+        return []
+    return list(
+        db.session.scalars(
+            select(IngestBatch)
+            .where(IngestBatch.evaluated_at.is_(None), IngestBatch.id != exclude)
+            .order_by(IngestBatch.received_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def _evaluate_patients(by_patient: dict[int, list[Observation]]) -> int:
+    """Judge each patient's new readings by the programmes they are enrolled in."""
+    enrollments = _active_enrollments(list(by_patient))
+    copd: dict[int, tuple[Enrollment, list[Observation]]] = {}
+    changes = 0
+    # Patients in id order, so that concurrent runs lock their alerts in the same order.
+    for patient_id, readings in sorted(by_patient.items()):
+        theirs = enrollments.get(patient_id, {})
+        by_programme: dict[str, list[Observation]] = defaultdict(list)
+        for reading in readings:
+            by_programme[CODES[reading.code].programme].append(reading)
+        # Readings of a programme the patient is not enrolled in are stored and shown, not judged.
+        if "copd" in theirs and by_programme["copd"]:
+            copd[patient_id] = (theirs["copd"], by_programme["copd"])
+        if "anticoagulation" in theirs and by_programme["anticoagulation"]:
+            changes += anticoagulation.evaluate_inr(
+                theirs["anticoagulation"], by_programme["anticoagulation"]
+            )
+    return changes + _evaluate_copd(copd)
 
 
 def _active_enrollments(patient_ids: list[int]) -> dict[int, dict[str, Enrollment]]:
@@ -78,86 +127,104 @@ def _active_enrollments(patient_ids: list[int]) -> dict[int, dict[str, Enrollmen
     return by_patient
 
 
-def _evaluate_patient(enrollments: dict[str, Enrollment], readings: list[Observation]) -> int:
+def _evaluate_copd(patients: dict[int, tuple[Enrollment, list[Observation]]]) -> int:
+    """COPD readings against each patient's limits and baseline: the history and the missing-
+    measurement alerts of all these patients in one query each."""
+    if not patients:
+        return 0
+    settings = {
+        patient_id: rules.baseline_settings_from(enrollment.rule_settings)
+        for patient_id, (enrollment, _) in patients.items()
+    }
+    _resolve_missing(patients)
+    history = _history(patients, settings)
     findings = 0
-    by_programme: dict[str, list[Observation]] = defaultdict(list)
-    for reading in readings:
-        by_programme[CODES[reading.code].programme].append(reading)
-    # Readings of a programme the patient is not enrolled in are stored and shown, not judged.
-    if "copd" in enrollments and by_programme["copd"]:
-        findings += _evaluate_copd(enrollments["copd"], by_programme["copd"])
-    if "anticoagulation" in enrollments and by_programme["anticoagulation"]:
-        findings += anticoagulation.evaluate_inr(
-            enrollments["anticoagulation"], by_programme["anticoagulation"]
+    for patient_id, (enrollment, readings) in sorted(patients.items()):
+        found = rules.evaluate_readings(
+            [_reading(o) for o in readings],
+            history.get(patient_id, []),
+            {t.code: limits_of(t) for t in enrollment.thresholds},
+            settings[patient_id],
         )
+        for finding in found:
+            outcome = raise_or_update(
+                enrollment, finding.rule, finding.severity, finding.reason, finding.observation_ids
+            )
+            route(outcome)
+        findings += len(found)
     return findings
 
 
-def _evaluate_copd(copd: Enrollment, copd_readings: list[Observation]) -> int:
-    _resolve_missing(copd, copd_readings)
-    settings = rules.baseline_settings_from(copd.rule_settings)
-    findings = rules.evaluate_readings(
-        [_reading(o) for o in copd_readings],
-        _history(copd.patient_id, copd_readings, settings),
-        {t.code: limits_of(t) for t in copd.thresholds},
-        settings,
-    )
-    for finding in findings:
-        outcome = raise_or_update(
-            copd, finding.rule, finding.severity, finding.reason, finding.observation_ids
-        )
-        route(outcome)
-    return len(findings)
-
-
 def _history(
-    patient_id: int, new: list[Observation], settings: rules.BaselineSettings
-) -> list[rules.Reading]:
-    """The earlier readings the baseline rules look at: per code only as far back as its rule
-    does (SpO2 14 days, weight 3, CAT 90), in one query."""
-    look_back = {
-        "spo2": settings.spo2_baseline_days,
-        "weight": settings.weight_window_days,
-        "cat_score": settings.cat_baseline_days,
-    }
-    windows = []
-    for code in sorted({o.code for o in new} & set(look_back)):
-        times = [o.effective_at for o in new if o.code == code]
-        windows.append(
-            and_(
-                Observation.code == code,
-                Observation.effective_at >= min(times) - timedelta(days=look_back[code]),
-                Observation.effective_at <= max(times),
-            )
+    patients: dict[int, tuple[Enrollment, list[Observation]]],
+    settings: dict[int, rules.BaselineSettings],
+) -> dict[int, list[rules.Reading]]:
+    """The earlier readings the baseline rules look at, per patient, in one query: per code
+    only as far back as its rule does (SpO2 14 days, weight 3, CAT 90 by default). The window is
+    the widest any of these patients needs; the rules themselves keep to each patient's own."""
+    look_back: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for patient_id, (_, readings) in patients.items():
+        days = {
+            "spo2": settings[patient_id].spo2_baseline_days,
+            "weight": settings[patient_id].weight_window_days,
+            "cat_score": settings[patient_id].cat_baseline_days,
+        }
+        for o in readings:
+            if o.code in days:
+                look_back[o.code].append(
+                    (o.effective_at - timedelta(days=days[o.code]), o.effective_at)
+                )
+    if not look_back:
+        return {}
+    windows = [
+        and_(
+            Observation.code == code,
+            Observation.effective_at >= min(start for start, _ in spans),
+            Observation.effective_at <= max(end for _, end in spans),
         )
-    if not windows:
-        return []
-    new_ids = {o.id for o in new}
-    rows = db.session.execute(
-        select(Observation.id, Observation.code, Observation.value, Observation.effective_at).where(
-            Observation.patient_id == patient_id, or_(*windows)
-        )
-    ).all()
-    return [
-        rules.Reading(id=r.id, code=r.code, value=r.value, effective_at=r.effective_at)
-        for r in rows
-        if r.id not in new_ids
+        for code, spans in sorted(look_back.items())
     ]
+    new_ids = {o.id for _, readings in patients.values() for o in readings}
+    rows = db.session.execute(
+        select(
+            Observation.patient_id,
+            Observation.id,
+            Observation.code,
+            Observation.value,
+            Observation.effective_at,
+        ).where(Observation.patient_id.in_(list(patients)), or_(*windows))
+    ).all()
+    history: dict[int, list[rules.Reading]] = defaultdict(list)
+    for r in rows:
+        if r.id not in new_ids:
+            history[r.patient_id].append(
+                rules.Reading(id=r.id, code=r.code, value=r.value, effective_at=r.effective_at)
+            )
+    return history
 
 
-def _resolve_missing(enrollment: Enrollment, readings: list[Observation]) -> None:
-    expected = schedule.schedule_from(enrollment.schedule).expected_codes
-    if not any(o.code in expected for o in readings):
+def _resolve_missing(patients: dict[int, tuple[Enrollment, list[Observation]]]) -> None:
+    """A reading the schedule expects resolves the patient's missing-measurement alert."""
+    received = [
+        patient_id
+        for patient_id, (enrollment, readings) in patients.items()
+        if any(
+            o.code in schedule.schedule_from(enrollment.schedule).expected_codes for o in readings
+        )
+    ]
+    if not received:
         return
-    alert = db.session.scalar(
-        select(Alert).where(
-            Alert.patient_id == enrollment.patient_id,
-            Alert.programme == enrollment.programme,
+    alerts = db.session.scalars(
+        select(Alert)
+        .where(
+            Alert.patient_id.in_(received),
+            Alert.programme == "copd",
             Alert.rule == MISSING_RULE,
             Alert.status != "resolved",
         )
+        .order_by(Alert.patient_id)
     )
-    if alert is not None:
+    for alert in alerts:
         resolve_automatically(alert, "Measurement received.")
 
 

@@ -1,0 +1,131 @@
+"""Evaluation runs on PostgreSQL: one run takes on the batches waiting with it, skips what another
+run holds, and judges each patient against their own baseline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, text
+
+from telemon import jobs
+from telemon.extensions import db
+from telemon.models import Alert, IngestBatch
+from telemon.patients import service as patients
+from tests.conftest import token_for
+from tests.helpers import CPH_WINTER, item
+
+
+def _broker_down(app: Any) -> None:
+    """Accepted batches stay waiting: nothing hands them to a worker."""
+    app.config["TELEMON_TASKS_IN_PROCESS"] = False
+    app.config["TELEMON_REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    app.extensions["celery"].conf.broker_url = "redis://127.0.0.1:1/0"
+
+
+def _post(client: Any, headers: dict[str, str], *items: dict[str, Any]) -> int:
+    response = client.post(
+        "/api/v1/observations", json={"observations": list(items)}, headers=headers
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["observations"][0]["id"]
+
+
+def _second_patient(world: Any) -> Any:
+    patient = patients.create_patient(
+        world.clinician,
+        {"cpr": "1503624321", "name": "Synthetic Two", "birth_date": date(1962, 3, 15)},
+    )
+    patients.enroll(
+        world.clinician,
+        patient.id,
+        {
+            "programme": "copd",
+            "care_team_id": world.lung_team.id,
+            "shared_with": [world.municipality.id],
+        },
+    )
+    return patient
+
+
+def _batches() -> list[IngestBatch]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(IngestBatch).order_by(IngestBatch.id)))
+
+
+def test_one_run_evaluates_the_batches_waiting_with_it(app, client, world) -> None:
+    second = _second_patient(world)
+    nurse = token_for(client, "nurse")
+    _broker_down(app)
+    _post(client, nurse, item(world.patient.id, "spo2", 85))
+    _post(client, nurse, item(second.id, "pulse", 135))
+    _post(client, nurse, item(world.patient.id, "pulse", 72))
+    first, *others = _batches()
+    assert all(b.evaluated_at is None for b in [first, *others])
+
+    app.config["TELEMON_TASKS_IN_PROCESS"] = True
+    jobs.run(jobs.EVALUATE_BATCH, first.id)
+
+    batches = _batches()
+    assert [b.evaluated_at is not None for b in batches] == [True, True, True]
+    assert {b.evaluated_at for b in batches} == {batches[0].evaluated_at}  # one transaction
+    alerts = {(a.patient_id, a.rule, a.severity) for a in db.session.scalars(select(Alert))}
+    assert alerts == {
+        (world.patient.id, "threshold.spo2", "red"),
+        (second.id, "threshold.pulse", "red"),
+    }
+    # The later tasks for the other batches find them done and change nothing.
+    for batch in others:
+        jobs.run(jobs.EVALUATE_BATCH, batch.id)
+    assert len(db.session.scalars(select(Alert)).all()) == 2
+
+
+def test_a_batch_another_run_holds_is_left_to_that_run(app, client, world) -> None:
+    nurse = token_for(client, "nurse")
+    _broker_down(app)
+    _post(client, nurse, item(world.patient.id, "spo2", 85))
+    _post(client, nurse, item(world.patient.id, "pulse", 135))
+    first, held = _batches()
+    app.config["TELEMON_TASKS_IN_PROCESS"] = True
+    with db.engine.connect() as other_run:
+        other_run.execute(
+            text("SELECT id FROM ingest_batch WHERE id = :id FOR UPDATE"), {"id": held.id}
+        )
+        jobs.run(jobs.EVALUATE_BATCH, held.id)  # held elsewhere: does nothing, does not wait
+        assert [b.evaluated_at is not None for b in _batches()] == [False, False]
+        jobs.run(jobs.EVALUATE_BATCH, first.id)  # takes its own, skips the held one
+        assert [b.evaluated_at is not None for b in _batches()] == [True, False]
+        other_run.rollback()  # that run failed: the batch waits for its task or the sweep
+    jobs.run(jobs.EVALUATE_BATCH, held.id)
+    assert [b.evaluated_at is not None for b in _batches()] == [True, True]
+    rules = {a.rule for a in db.session.scalars(select(Alert))}
+    assert rules == {"threshold.spo2", "threshold.pulse"}
+
+
+def test_each_patient_is_judged_against_their_own_baseline_in_a_shared_run(
+    app, client, world
+) -> None:
+    # One patient usually at 97 %, the other usually at 93 %: a reading of 93 % is a drop of 4
+    # points for the first (yellow), and an ordinary day for the second.
+    second = _second_patient(world)
+    nurse = token_for(client, "nurse")
+    now = datetime.now(CPH_WINTER)
+    for days in (5, 4, 3, 2):
+        at = now - timedelta(days=days)
+        _post(
+            client, nurse, item(world.patient.id, "spo2", 97, at), item(second.id, "spo2", 93, at)
+        )
+    assert db.session.scalars(select(Alert)).all() == []
+    _broker_down(app)
+    _post(client, nurse, item(world.patient.id, "spo2", 93))
+    _post(client, nurse, item(second.id, "spo2", 93))
+    app.config["TELEMON_TASKS_IN_PROCESS"] = True
+    jobs.run(jobs.EVALUATE_BATCH, _batches()[-2].id)
+
+    assert all(b.evaluated_at is not None for b in _batches())
+    (alert,) = db.session.scalars(select(Alert)).all()
+    assert (alert.patient_id, alert.rule, alert.severity) == (
+        world.patient.id,
+        "spo2.drop_from_baseline",
+        "yellow",
+    )
