@@ -42,15 +42,18 @@ def mark_seen(alert: Alert, user: User) -> None:
 def list_alerts(args: dict[str, Any]) -> Any:
     """Alerts for the caller's patients: most severe first, then oldest.
 
-    Without `status`, every alert not yet resolved (open and acknowledged)."""
+    Without `status`, every alert not yet resolved (open and acknowledged). A page holds up to
+    `limit` alerts (200 unless asked); `next` is the cursor of the following page, null on the
+    last. To read on, send the same query with `after` set to that `next`. A cursor that is not
+    one of this list's is a 422."""
     user = api_user(*READ_ROLES)
     limit = args.pop("limit")
-    items = queries.work_list(user, queries.AlertFilter(**args), limit=limit)
-    if user.role == "patient":
-        items = [a for a in items if a.visible_to_patient]
-    audit.record_many(user, sorted({a.patient_id for a in items}), "alert.list", "alert")
+    after = args.pop("after", None)
+    f = queries.AlertFilter(**args, shown_to_patient=user.role == "patient")
+    page = queries.work_page(user, f, limit, after)
+    audit.record_many(user, sorted({a.patient_id for a in page.items}), "alert.list", "alert")
     db.session.commit()
-    return {"items": items}
+    return {"items": page.items, "next": page.next}
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["GET"])

@@ -5,16 +5,22 @@ The web queue (alerts and review requests together, with per-team counts) is tel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
-from telemon import access
+from telemon import access, paging
+from telemon.alerts.rules import SEVERITY_RANK
 from telemon.extensions import db
 from telemon.models import Alert, Observation, User
 
-# Severity as a sortable number (red first), matching rules.SEVERITY_RANK.
-SEVERITY_ORDER = case({"red": 3, "yellow": 2, "blue": 1}, value=Alert.severity, else_=0)
+# Severity as a sortable number (red first): rules.SEVERITY_RANK in SQL.
+SEVERITY_ORDER = case(SEVERITY_RANK, value=Alert.severity, else_=0)
+# The list's order (telemon.paging): severity rank descending, then oldest, then id.
+SORT_COLUMNS = (SEVERITY_ORDER, Alert.raised_at, Alert.id)
+# The types of a cursor's values: rank, raised_at, id.
+CURSOR_SHAPE = (int, datetime, int)
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,7 @@ class AlertFilter:
     patient_id: int | None = None
     severity: str | None = None
     care_team_id: int | None = None
+    shown_to_patient: bool = False  # the patient's own view: only alerts shared with them
 
 
 def _filtered(user: User, f: AlertFilter) -> Select[tuple[Alert]]:
@@ -40,13 +47,32 @@ def _filtered(user: User, f: AlertFilter) -> Select[tuple[Alert]]:
         query = query.where(Alert.severity == f.severity)
     if f.care_team_id is not None:
         query = query.where(Alert.care_team_id == f.care_team_id)
+    if f.shown_to_patient:
+        query = query.where(Alert.visible_to_patient.is_(True))
     return query
 
 
-def work_list(user: User, f: AlertFilter, limit: int = 200) -> list[Alert]:
+def work_list(
+    user: User, f: AlertFilter, limit: int = 200, after: paging.Key | None = None
+) -> list[Alert]:
+    """Up to `limit` alerts, most severe first, then oldest; with `after`, those past that key."""
     query = (
         _filtered(user, f)
         .options(selectinload(Alert.observations).load_only(Observation.id))
-        .order_by(SEVERITY_ORDER.desc(), Alert.raised_at, Alert.id)
+        .order_by(*paging.order(*SORT_COLUMNS))
     )
+    if after is not None:
+        query = query.where(paging.after(after, *SORT_COLUMNS))
     return list(db.session.scalars(query.limit(limit)))
+
+
+def work_page(
+    user: User, f: AlertFilter, limit: int, after: paging.Key | None = None
+) -> paging.Page[Alert]:
+    """One page of work_list, with the cursor of the next page when there is one."""
+    return paging.page(work_list(user, f, limit + 1, after), limit, sort_key)
+
+
+def sort_key(alert: Alert) -> paging.Key:
+    """The alert's place in the list, as SORT_COLUMNS compute it in the database."""
+    return (SEVERITY_RANK.get(alert.severity, 0), alert.raised_at, alert.id)

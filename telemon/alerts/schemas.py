@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from telemon import paging
+from telemon.alerts.queries import CURSOR_SHAPE
 from telemon.models import ALERT_STATUSES, PROGRAMMES, SEVERITIES
+
+
+class AlertCursor(fields.Field[paging.Key]):
+    """The `next` of a previous page, read as the sort key of that page's last alert."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> paging.Key:
+        if isinstance(value, str):
+            try:
+                return paging.decode(value, CURSOR_SHAPE)
+            except ValueError:
+                pass
+        raise ValidationError("Not a cursor of this list; pass the `next` of the previous page.")
 
 
 class AlertQuery(Schema):
@@ -16,6 +30,12 @@ class AlertQuery(Schema):
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
     care_team_id = fields.Integer()
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+    after = AlertCursor(
+        metadata={
+            "type": "string",
+            "description": "The `next` of the previous page: the alerts after its last one",
+        }
+    )
 
 
 class AlertEventOut(Schema):
@@ -59,6 +79,10 @@ class AlertDetailOut(AlertOut):
 
 class AlertList(Schema):
     items = fields.List(fields.Nested(AlertOut))
+    next = fields.String(
+        allow_none=True,
+        metadata={"description": "Pass as `after` for the next page; null on the last page"},
+    )
 
 
 class AcknowledgeIn(Schema):

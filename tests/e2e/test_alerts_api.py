@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import base64
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
-from telemon import jobs
+from telemon import jobs, paging
+from telemon.alerts import service
 from telemon.extensions import db
 from telemon.models import Alert, IngestBatch, OutgoingMail
 from tests.conftest import token_for
@@ -223,3 +226,138 @@ def test_evaluating_a_batch_twice_changes_nothing(app, client, world) -> None:
     jobs.run(jobs.EVALUATE_BATCH, batch.id)
     assert len(db.session.scalars(select(Alert)).all()) == 1
     assert len(db.session.scalars(select(OutgoingMail)).all()) == 1
+
+
+# --- paging -----------------------------------------------------------------------------------
+
+BASE = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+
+
+def raise_alert(enrollment, rule: str, severity: str, minutes: int) -> int:
+    """An alert raised through the service at BASE + minutes: many alerts, cheaply, in an order
+    the test chooses (one unresolved alert per rule, so each call names its own rule)."""
+    outcome = service.raise_or_update(
+        enrollment,
+        rule,
+        severity,
+        f"Synthetic finding {rule}",
+        now=BASE + timedelta(minutes=minutes),
+    )
+    db.session.commit()
+    return outcome.alert.id
+
+
+def read_all(client, headers, query: str) -> tuple[list[int], list[list[int]]]:
+    """Follow `next` from the first page to the last: every id in order, and the pages."""
+    pages: list[list[int]] = []
+    after = ""
+    while True:
+        body = client.get(f"/api/v1/alerts?{query}{after}", headers=headers).get_json()
+        pages.append([a["id"] for a in body["items"]])
+        if body["next"] is None:
+            return [i for p in pages for i in p], pages
+        assert len(pages) < 50, "the cursor does not advance"
+        after = f"&after={body['next']}"
+
+
+def test_pages_visit_every_alert_once_most_severe_then_oldest_then_id(client, world) -> None:
+    e = world.enrollment
+    a = raise_alert(e, "test.a", "yellow", 10)
+    b = raise_alert(e, "test.b", "red", 30)
+    c = raise_alert(e, "test.c", "blue", 0)
+    d = raise_alert(e, "test.d", "red", 30)  # raised with b: the id decides, across pages
+    f = raise_alert(e, "test.f", "yellow", 5)
+    g = raise_alert(e, "test.g", "red", 20)
+    h = raise_alert(e, "test.h", "yellow", 10)  # raised with a
+    resolved = raise_alert(e, "test.resolved", "red", 1)
+    clinician = token_for(client, "clinician")
+    client.post(f"/api/v1/alerts/{resolved}/resolve", json={"note": "Done."}, headers=clinician)
+
+    ids, pages = read_all(client, clinician, "limit=2")
+    assert pages == [[g, b], [d, f], [a, h], [c]]
+    assert ids == [g, b, d, f, a, h, c]
+
+    exact = client.get("/api/v1/alerts?limit=7", headers=clinician).get_json()
+    assert [x["id"] for x in exact["items"]] == ids and exact["next"] is None
+    whole = client.get("/api/v1/alerts", headers=clinician).get_json()
+    assert [x["id"] for x in whole["items"]] == ids and whole["next"] is None
+
+    first = client.get("/api/v1/alerts?limit=2", headers=clinician).get_json()
+    cursor = base64.urlsafe_b64decode(first["next"] + "==").decode()
+    assert "Synthetic" not in cursor and "0101701234" not in cursor
+
+
+def test_the_cursor_keeps_to_the_filters_and_the_patients_view(client, world) -> None:
+    from telemon.patients import service as patients
+
+    second = patients.create_patient(
+        world.clinician,
+        {"cpr": "0202802345", "name": "Second Patient", "birth_date": date(1980, 2, 2)},
+    )
+    second_enrollment = patients.enroll(
+        world.clinician, second.id, {"programme": "copd", "care_team_id": world.lung_team.id}
+    )
+    one = world.enrollment
+    one_red = raise_alert(one, "test.one-red", "red", 0)
+    one_yellow = raise_alert(one, "test.one-yellow", "yellow", 1)
+    one_late = raise_alert(one, "test.one-late", "yellow", 2)
+    one_blue = raise_alert(one, "test.one-blue", "blue", 3)
+    two_red = raise_alert(second_enrollment, "test.two-red", "red", 0)
+    two_yellow = raise_alert(second_enrollment, "test.two-yellow", "yellow", 4)
+    two_late = raise_alert(second_enrollment, "test.two-late", "yellow", 5)
+    clinician = token_for(client, "clinician")
+    for alert_id in (one_yellow, two_late, one_blue):
+        client.post(f"/api/v1/alerts/{alert_id}/acknowledge", json={}, headers=clinician)
+
+    assert read_all(client, clinician, "status=acknowledged&limit=1")[0] == [
+        one_yellow,
+        two_late,
+        one_blue,
+    ]
+    assert read_all(client, clinician, f"patient_id={second.id}&limit=1")[0] == [
+        two_red,
+        two_yellow,
+        two_late,
+    ]
+    assert read_all(client, clinician, f"patient_id={second.id}&status=open&limit=1")[0] == [
+        two_red,
+        two_yellow,
+    ]
+    assert read_all(client, clinician, "status=open&limit=1")[0] == [
+        one_red,
+        two_red,
+        one_late,
+        two_yellow,
+    ]
+
+    # The patient pages through the notes shared with them only: no empty or short pages.
+    for alert_id, shown in ((one_red, True), (one_yellow, False), (one_late, True)):
+        client.post(
+            f"/api/v1/alerts/{alert_id}/resolve",
+            json={"note": "Talked it through.", "visible_to_patient": shown},
+            headers=clinician,
+        )
+    ids, pages = read_all(client, token_for(client, "patient"), "status=resolved&limit=1")
+    assert pages == [[one_red], [one_late]]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "nonsense",
+        "",
+        base64.urlsafe_b64encode(b'{"rank": 3}').decode(),
+        base64.urlsafe_b64encode(b'[3, "2025-01-06T09:00:00", 1]').decode(),  # no offset
+        base64.urlsafe_b64encode(b'[3, "yesterday", 1]').decode(),
+        base64.urlsafe_b64encode(b'[true, "2025-01-06T09:00:00+00:00", 1]').decode(),
+        paging.encode((3, BASE, "alert", 1)),  # the web queue's cursor
+        paging.encode((3, BASE, 2**70)),
+    ],
+)
+def test_a_malformed_cursor_is_a_422_naming_after(client, world, after: str) -> None:
+    response = client.get(
+        "/api/v1/alerts", query_string={"after": after}, headers=token_for(client, "clinician")
+    )
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert list(response.get_json()["errors"]) == ["after"]
