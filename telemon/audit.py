@@ -51,13 +51,19 @@ def record(
     )
 
 
-def record_many(user: User, patient_ids: list[int], action: str, resource_type: str) -> None:
-    """One allowed access per patient (a list read), in one statement of the current
-    transaction."""
+def record_many(
+    user: User,
+    patient_ids: list[int],
+    action: str,
+    resource_type: str,
+    resource_id: object | None = None,
+) -> None:
+    """One allowed access per patient (a list read, a batch upload), in one statement of the
+    current transaction."""
     if patient_ids:
         db.session.execute(
             insert(AuditEvent),
-            [_row(user, pid, action, resource_type, None, "allowed") for pid in patient_ids],
+            [_row(user, pid, action, resource_type, resource_id, "allowed") for pid in patient_ids],
         )
 
 

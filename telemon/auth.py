@@ -48,14 +48,16 @@ def _user_from_bearer() -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    row = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == token_digest(token.strip()), ApiToken.expires_at > clock.now()
+    # One query for the token and its user: every API call pays for it.
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == token_digest(token.strip()),
+            ApiToken.expires_at > clock.now(),
+            User.active.is_(True),
         )
     )
-    if row is None or not row.user.active:
-        return None
-    return row.user
 
 
 def api_user(*roles: str) -> User:
