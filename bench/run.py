@@ -86,6 +86,41 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def cpu_snapshot(groups: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far: by each process group named in `groups` (name -> pgid), by every
+    PostgreSQL process, and by the whole machine (`machine`), read from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys([*groups, "postgres"], 0.0)
+    by_pgid = {pgid: name for name, pgid in groups.items()}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        name = by_pgid.get(int(fields[2]))
+        if name is not None:
+            used[name] += seconds
+        elif comm == "postgres":
+            used["postgres"] += seconds
+    jiffies = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    used["machine"] = (sum(jiffies) - jiffies[3] - jiffies[4]) / tick  # all but idle, iowait
+    return used
+
+
+def emit_cpu(phase: str, before: dict[str, float], after: dict[str, float], elapsed: float) -> None:
+    """Cores used on average during the phase, per part; `other` is the load generator, Redis,
+    the SMTP sink and anything else running on the machine."""
+    parts = {name: (after[name] - before.get(name, 0.0)) / elapsed for name in after}
+    parts["other"] = parts["machine"] - sum(v for k, v in parts.items() if k != "machine")
+    for name in (*(k for k in parts if k not in ("machine", "other")), "other", "machine"):
+        emit(f"{phase}_cpu_{name}", parts[name], "cores")
+
+
 class Services:
     """The subprocesses of the production shape; every one is stopped by stop_all()."""
 
@@ -135,6 +170,10 @@ class Services:
     def worker(self, name: str, concurrency: int, *extra: str) -> None:
         argv = [str(VENV_BIN / "python"), "-m", "telemon", "worker", "--concurrency"]
         self.start(name, [*argv, str(concurrency), "-n", f"{name}@%h", *extra])
+
+    def groups(self, *names: str) -> dict[str, int]:
+        """name -> process group id (each service runs in its own session) of running ones."""
+        return {n: self.procs[n].pid for n in names if n in self.procs}
 
     def tail(self, name: str, chars: int = 1500) -> str:
         path = self.logs / f"{name}.log"
@@ -486,8 +525,12 @@ class Bench:
         duration = self.bounded(seconds)
         max_requests = int(duration * (self.args.max_obs_rate / size if size > 1 else 1500))
         before = self.db.max_batch()
+        groups = self.services.groups("gunicorn", "worker")
+        started = datetime.now(UTC)
+        cpu_before = cpu_snapshot(groups)
         result = self.post_phase(size, duration, max_requests, None, name)
         ended = datetime.now(UTC)
+        cpu_after = cpu_snapshot(groups)
         rate = result["ok"] * size / result["elapsed"]
         emit(f"{name}_obs_per_s", rate, "obs/s")
         emit(f"{name}_requests_per_s", result["ok"] / result["elapsed"], "req/s")
@@ -527,6 +570,8 @@ class Bench:
         )
         emit(f"{name}_eval_lag_p50", float(lags[0] or 0) * 1000, "ms")
         emit(f"{name}_eval_lag_p99", float(lags[1] or 0) * 1000, "ms")
+        # Over the whole phase (start-up of the load processes included): where the cores went.
+        emit_cpu(name, cpu_before, cpu_after, (ended - started).total_seconds())
         self.results[name] = {
             "rate": rate,
             "eval_rate": eval_rate,
