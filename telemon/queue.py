@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Integer, String, case, cast, func, literal, null, select
 
-from telemon import access
+from telemon import access, paging
 from telemon.extensions import db
 from telemon.models import Alert, ReviewRequest, User
 from telemon.models.types import UTCDateTime
@@ -28,6 +28,8 @@ _RANK_OF_NAME = {name: rank for rank, name in RANK_NAMES.items()}
 
 _alert_rank = case({"red": 3, "yellow": 2, "blue": 1}, value=Alert.severity, else_=0)
 _review_rank = case({"urgent": 3, "routine": 2}, value=ReviewRequest.urgency, else_=0)
+# The types of a cursor's values (telemon.paging): rank, since, kind, id.
+CURSOR_SHAPE = (int, datetime, str, int)
 
 
 @dataclass(frozen=True)
@@ -102,13 +104,28 @@ def _union(user: User, f: QueueFilter) -> Any:
     return alerts.union_all(reviews).subquery("queue")
 
 
-def work_list(user: User, f: QueueFilter, limit: int = 200) -> list[QueueItem]:
-    """The user's queue: most urgent first, then oldest."""
+def work_list(
+    user: User, f: QueueFilter, limit: int = 200, after: paging.Key | None = None
+) -> list[QueueItem]:
+    """The user's queue: most urgent first, then oldest; with `after`, the items past that key."""
     q = _union(user, f)
-    rows = db.session.execute(
-        select(q).order_by(q.c.rank.desc(), q.c.since, q.c.kind, q.c.id).limit(limit)
-    ).all()
+    sort_columns = (q.c.rank, q.c.since, q.c.kind, q.c.id)
+    query = select(q).order_by(*paging.order(*sort_columns))
+    if after is not None:
+        query = query.where(paging.after(after, *sort_columns))
+    rows = db.session.execute(query.limit(limit)).all()
     return [QueueItem(**row._mapping) for row in rows]
+
+
+def work_page(
+    user: User, f: QueueFilter, limit: int, after: paging.Key | None = None
+) -> paging.Page[QueueItem]:
+    """One page of work_list, with the cursor of the next page when there is one."""
+    return paging.page(work_list(user, f, limit + 1, after), limit, sort_key)
+
+
+def sort_key(item: QueueItem) -> paging.Key:
+    return (item.rank, item.since, item.kind, item.id)
 
 
 def counts_by_team(user: User, f: QueueFilter | None = None) -> dict[int, dict[str, int]]:

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from telemon import audit, clock
+from telemon import audit, clock, paging
 from telemon import queue as work_queue
 from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
@@ -41,6 +41,7 @@ bp = Blueprint(
 )
 
 STAFF_ROLES = ("clinician", "nurse", "gp")
+QUEUE_PAGE_SIZE = 50  # rows on one page of the review queue
 
 
 def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -115,7 +116,9 @@ def queue() -> Any:
         rank=_choice(request.args.get("severity"), SEVERITIES),
         care_team_id=request.args.get("team", type=int),
     )
-    items = work_queue.work_list(g.user, f)
+    after = _queue_cursor(request.args.get("after"))
+    page = work_queue.work_page(g.user, f, QUEUE_PAGE_SIZE, after)
+    items = page.items
     team_counts = work_queue.counts_by_team(g.user, work_queue.QueueFilter(status="open"))
     audit.record_many(g.user, work_queue.patient_ids(items), "queue.read", "queue")
     patients = {
@@ -135,6 +138,13 @@ def queue() -> Any:
         .order_by(CareTeam.name)
     ).all()
     db.session.commit()
+    # The paging links keep the filters, under the form's names (url_for leaves out None).
+    shown: dict[str, Any] = {
+        "status": f.status,
+        "programme": f.programme,
+        "severity": f.rank,
+        "team": f.care_team_id,
+    }
     return render_template(
         "web/queue.html",
         items=items,
@@ -146,7 +156,20 @@ def queue() -> Any:
         filters=f,
         programmes=PROGRAMMES,
         severities=SEVERITIES,
+        next_page=url_for("web.queue", **shown, after=page.next) if page.next else None,
+        first_page=url_for("web.queue", **shown) if after is not None else None,
     )
+
+
+def _queue_cursor(raw: str | None) -> paging.Key | None:
+    """The key to read the queue after. A stale or mangled link shows the first page: a nurse
+    is better served by the queue than by an error page."""
+    if not raw:
+        return None
+    try:
+        return paging.decode(raw, work_queue.CURSOR_SHAPE)
+    except ValueError:
+        return None
 
 
 @bp.route("/alerts/acknowledge", methods=["POST"])

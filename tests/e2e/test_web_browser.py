@@ -175,6 +175,30 @@ def test_the_queue_refreshes_itself_and_keeps_ticked_boxes(app, client, world, p
     assert page.title().startswith("(1) ")
 
 
+def test_a_later_page_of_the_queue_refreshes_itself_in_place(app, client, world, page) -> None:
+    from tests.e2e.test_alerts_api import raise_alert
+
+    for n in range(50):
+        raise_alert(world.enrollment, f"test.red.{n}", "red", n)  # the whole first page
+    waiting = raise_alert(world.enrollment, "test.yellow", "yellow", 60)
+    _sign_in(page, "clinician")
+    with page.expect_navigation():  # read the next page, not this one
+        page.get_by_role("link", name="Næste side").click()
+    assert "after=" in page.url
+    rows = page.locator("table.queue tbody tr")
+    assert [r.get_attribute("data-alert-id") for r in rows.all()] == [str(waiting)]
+    page.locator("h1").click()
+    client.post(  # a yellow alert raised now: behind the cursor, so on this page
+        "/api/v1/observations",
+        json={"observations": [item(world.patient.id, "pulse", 105)]},
+        headers=token_for(client, "nurse"),
+    )
+    page.wait_for_selector("tr.fresh", timeout=30000)
+    assert rows.count() == 2 and rows.nth(0).get_attribute("data-alert-id") == str(waiting)
+    assert "after=" in page.url
+    assert page.get_by_role("link", name="Første side").is_visible()
+
+
 def test_wound_page_photos_side_by_side_and_a_reply_from_the_browser(
     client, wounds, page, tmp_path
 ) -> None:

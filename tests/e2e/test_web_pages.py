@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from sqlalchemy import select
 
+from telemon.alerts.rules import SEVERITY_RANK as RANK
 from telemon.extensions import db
 from telemon.models import AuditEvent, Threshold
 from tests.conftest import PASSWORD, token_for
+from tests.e2e.test_alerts_api import raise_alert
 from tests.helpers import item
 
 
@@ -91,3 +96,56 @@ def test_the_web_session_ends_after_30_idle_minutes(app, client, world) -> None:
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
     assert app.permanent_session_lifetime == timedelta(minutes=30)
+
+
+def _alert_ids(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'data-alert-id="(\d+)"', page)]
+
+
+def _link(page: str, text: str) -> str | None:
+    found = re.search(r'<a href="([^"]+)"[^>]*>' + text + "</a>", page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_the_queue_shows_50_items_a_page_and_links_to_the_rest(client, world) -> None:
+    created = []
+    for n in range(53):
+        severity = ("blue", "yellow", "red")[n % 3]
+        minutes = (53 - n) // 2  # later ones older, in pairs raised at the same minute
+        created.append(
+            (RANK[severity], minutes, raise_alert(world.enrollment, f"q.{n}", severity, minutes))
+        )
+    expected = [alert_id for _, _, alert_id in sorted(created, key=lambda c: (-c[0], c[1], c[2]))]
+    _sign_in(client, "clinician")
+
+    first = client.get("/?programme=copd").get_data(as_text=True)
+    assert _alert_ids(first) == expected[:50]
+    assert _link(first, "Første side") is None
+    next_page = _link(first, "Næste side")
+    assert next_page is not None and "programme=copd" in next_page
+
+    second = client.get(next_page).get_data(as_text=True)
+    assert _alert_ids(second) == expected[50:]
+    assert _link(second, "Næste side") is None
+    assert (
+        _alert_ids(client.get(_link(second, "Første side")).get_data(as_text=True)) == expected[:50]
+    )
+    # The counts at the top stay the totals over every page.
+    assert (
+        '<span class="badge red">rød: 17</span> <span class="badge yellow">gul: 18</span>' in second
+    )
+
+    # A filter that leaves one page has no paging links.
+    yellow = client.get("/?severity=yellow").get_data(as_text=True)
+    assert len(_alert_ids(yellow)) == 18 and _link(yellow, "Næste side") is None
+
+
+def test_a_mangled_cursor_shows_the_first_page_of_the_queue(client, world) -> None:
+    ids = [raise_alert(world.enrollment, f"q.{n}", "yellow", n) for n in range(51)]
+    _sign_in(client, "clinician")
+    for after in ("garbage", "WzMsIjIwMjUiXQ", ""):  # the second is [3,"2025"]
+        response = client.get("/", query_string={"after": after})
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert _alert_ids(page) == ids[:50]
+        assert _link(page, "Første side") is None and _link(page, "Næste side") is not None

@@ -14,7 +14,7 @@ import pytest
 from PIL import ExifTags, Image
 from sqlalchemy import select, text
 
-from telemon import jobs
+from telemon import jobs, paging
 from telemon import queue as work_queue
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, Photo, ReviewRequest, User, WoundAssessment
@@ -502,6 +502,42 @@ def test_alerts_and_review_requests_share_one_queue(app, client, wounds) -> None
     page = client.get("/").get_data(as_text=True)
     assert page.count("data-review-id=") == 2 and page.count("data-alert-id=") == 1
     assert "urgent question" in page
+
+
+def test_the_queue_pages_through_alerts_and_reviews_raised_at_one_moment(
+    app, client, wounds
+) -> None:
+    from tests.e2e.test_alerts_api import BASE, raise_alert
+
+    nurse = token_for(client, "nurse")
+    wound_id = open_wound(client, nurse, wounds.base.patient.id)
+    app.config["TELEMON_NOW"] = BASE  # every item below waits since the same moment
+    reviews = {}
+    for urgency in ("urgent", "routine"):
+        reviews[urgency] = client.post(
+            f"/api/v1/wounds/{wound_id}/review-requests",
+            json={"question": f"{urgency} question", "urgency": urgency},
+            headers=nurse,
+        ).get_json()["id"]
+    yellow = raise_alert(wounds.enrollment, "test.yellow", "yellow", 0)
+    red = raise_alert(wounds.enrollment, "test.red", "red", 0)
+    second_red = raise_alert(wounds.enrollment, "test.red-again", "red", 0)
+
+    specialist = db.session.get(User, wounds.specialist.id)
+    seen, after = [], None
+    for _ in range(10):
+        page = work_queue.work_page(specialist, work_queue.QueueFilter(), 1, after)
+        seen += [(item.kind, item.id) for item in page.items]
+        if page.next is None:
+            break
+        after = paging.decode(page.next, work_queue.CURSOR_SHAPE)
+    assert seen == [  # rank, then the same moment: alerts before reviews, then by id
+        ("alert", red),
+        ("alert", second_red),
+        ("review", reviews["urgent"]),
+        ("alert", yellow),
+        ("review", reviews["routine"]),
+    ]
 
 
 def test_a_wound_is_marked_healed(client, wounds) -> None:
