@@ -158,7 +158,15 @@ def queue() -> Any:
         severities=SEVERITIES,
         next_page=url_for("web.queue", **shown, after=page.next) if page.next else None,
         first_page=url_for("web.queue", **shown) if after is not None else None,
+        words=_words(items),
     )
+
+
+def _words(items: list[work_queue.QueueItem]) -> dict[str, str]:
+    """The items' own words (severity or urgency, programme, status), each translated once:
+    a page of 50 rows repeats a handful of them."""
+    found = {word for item in items for word in (item.label, item.programme, item.status)}
+    return {word: _(word) for word in found}
 
 
 def _queue_cursor(raw: str | None) -> paging.Key | None:
