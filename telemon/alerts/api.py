@@ -33,7 +33,7 @@ def mark_seen(alert: Alert, user: User) -> None:
     """Timeliness: the first time care staff opened the alert."""
     if alert.first_seen_at is None and user.role in service.HANDLING_ROLES:
         alert.first_seen_at = clock.now()
-        alert.events.append(AlertEvent(at=alert.first_seen_at, kind="seen", by_id=user.id))
+        service.record_event(alert, AlertEvent(at=alert.first_seen_at, kind="seen", by_id=user.id))
 
 
 @bp.route("/alerts", methods=["GET"])

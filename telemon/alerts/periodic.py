@@ -15,7 +15,7 @@ from telemon import clock, jobs, work
 from telemon.alerts import rules, schedule
 from telemon.alerts.evaluation import MISSING_RULE
 from telemon.alerts.routing import alert_url, queue_url
-from telemon.alerts.service import raise_or_update
+from telemon.alerts.service import raise_or_update, record_event
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import (
@@ -131,8 +131,9 @@ def escalate_overdue() -> int:
             care_team_id=team.id,
         )
         alert.escalated_at = now
-        alert.events.append(
-            AlertEvent(at=now, kind="escalated", note=f"Not acknowledged within {minutes} min.")
+        record_event(
+            alert,
+            AlertEvent(at=now, kind="escalated", note=f"Not acknowledged within {minutes} min."),
         )
         escalated += 1
     work.commit()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from telemon import clock
@@ -34,6 +34,19 @@ def _unresolved(patient_id: int, programme: str, rule: str) -> Alert | None:
         )
         .with_for_update()
     )
+
+
+def record_event(alert: Alert, event: AlertEvent) -> None:
+    """Add an entry to the alert's timeline without loading the timeline first.
+
+    An alert updated by every new reading collects many entries; appending to an unloaded
+    collection would read all of them each time. A timeline already loaded (a handler about to
+    show it) is appended to, so what is shown includes the new entry."""
+    if alert.id is not None and "events" in inspect(alert).unloaded:
+        event.alert_id = alert.id
+        db.session.add(event)
+    else:
+        alert.events.append(event)
 
 
 def raise_or_update(
@@ -70,7 +83,7 @@ def raise_or_update(
             with db.session.begin_nested():
                 db.session.add(alert)
             created = True
-            alert.events.append(AlertEvent(at=now, kind="raised", severity=severity, note=None))
+            record_event(alert, AlertEvent(at=now, kind="raised", severity=severity, note=None))
         except IntegrityError:
             # Another worker raised it a moment ago: attach to theirs.
             alert = _unresolved(enrollment.patient_id, enrollment.programme, rule)
@@ -82,10 +95,10 @@ def raise_or_update(
             alert.severity = severity
             alert.reason = reason
             severity_raised = True
-            alert.events.append(AlertEvent(at=now, kind="severity_raised", severity=severity))
+            record_event(alert, AlertEvent(at=now, kind="severity_raised", severity=severity))
             if alert.status == "acknowledged":
                 alert.status = "open"
-                alert.events.append(AlertEvent(at=now, kind="reopened", severity=severity))
+                record_event(alert, AlertEvent(at=now, kind="reopened", severity=severity))
         elif SEVERITY_RANK[severity] == SEVERITY_RANK[alert.severity]:
             alert.reason = reason  # the newest reading of the same severity says it best
         alert.updated_at = now
@@ -112,8 +125,8 @@ def _attach(alert: Alert, observation_ids: Iterable[int], now: datetime, created
             insert(alert_observation), [{"alert_id": alert.id, "observation_id": i} for i in new]
         )
         if not created:
-            alert.events.append(
-                AlertEvent(at=now, kind="readings_attached", note=f"{len(new)} reading(s)")
+            record_event(
+                alert, AlertEvent(at=now, kind="readings_attached", note=f"{len(new)} reading(s)")
             )
 
 
@@ -124,7 +137,7 @@ def resolve_automatically(alert: Alert, note: str, now: datetime | None = None) 
     alert.resolved_at = now
     alert.resolution_note = note
     alert.updated_at = now
-    alert.events.append(AlertEvent(at=now, kind="resolved", note=note))
+    record_event(alert, AlertEvent(at=now, kind="resolved", note=note))
 
 
 HANDLING_ROLES = ("clinician", "nurse", "gp")
@@ -147,7 +160,7 @@ def acknowledge(alert: Alert, user: User, note: str | None) -> Alert:
         alert.acknowledged_by_id = user.id
         alert.acknowledge_note = note
         alert.updated_at = now
-        alert.events.append(AlertEvent(at=now, kind="acknowledged", by_id=user.id, note=note))
+        record_event(alert, AlertEvent(at=now, kind="acknowledged", by_id=user.id, note=note))
     return alert
 
 
@@ -168,5 +181,5 @@ def resolve(alert: Alert, user: User, note: str, visible_to_patient: bool) -> Al
     alert.resolution_note = note
     alert.visible_to_patient = visible_to_patient
     alert.updated_at = now
-    alert.events.append(AlertEvent(at=now, kind="resolved", by_id=user.id, note=note))
+    record_event(alert, AlertEvent(at=now, kind="resolved", by_id=user.id, note=note))
     return alert
