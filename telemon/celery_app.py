@@ -28,7 +28,9 @@ def celery_init_app(app: Flask) -> Celery:
         # Work that must not be lost: acknowledged only when done, re-delivered if a worker dies.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=4,
+        # A worker process reserves only the task it runs: an evaluation task works through
+        # whatever waits, and one queued behind a busy process would keep an idle one idle.
+        worker_prefetch_multiplier=1,
         task_default_queue="periodic",
         task_routes={name: {"queue": queue} for name, queue in jobs.QUEUES.items()},
         beat_schedule={

@@ -30,6 +30,11 @@ QUEUES: dict[str, str] = {
     ESCALATE_REVIEWS: "periodic",
 }
 
+# Jobs that work through everything waiting, not only the item they were handed: while one of
+# them waits in the queue, handing over another would add nothing, so it is skipped (work.py).
+# Under load this turns one task per upload into one task per run of uploads.
+COALESCED = frozenset({EVALUATE_BATCH})
+
 # How often the periodic jobs run (seconds), for Celery beat and the in-process scheduler.
 PERIODIC: dict[str, float] = {
     SWEEP: 30,

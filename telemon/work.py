@@ -5,6 +5,15 @@ over only after the commit succeeded, so a task never runs before its rows exist
 configured it is sent to Celery by name; on the embedded default it runs in this process,
 right after the commit. Either way a failure to hand over loses nothing: what still needs doing
 is recorded in the database, and the periodic sweep hands it over again.
+
+A coalesced job (jobs.COALESCED) works through everything waiting when it runs. A Redis key
+(the mark) says "a run is queued or under way and will look again"; while it is set, handing over
+another is skipped. The worker clears it (`started`) only after its first pass and then looks
+once more, so whatever was committed while the mark was set is found by that last look, and
+uploads that arrive while a run works add no tasks. A run that finds a backlog asks for one more
+task alongside it (`ask_for_help`), so every worker process joins in. The mark expires by
+itself: a lost task costs at most QUEUED_MARK_SECONDS of skipped hand-overs, and the sweep
+remains behind it.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import redis
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -22,6 +32,7 @@ from telemon.extensions import db
 log = logging.getLogger(__name__)
 
 _PENDING = "telemon_pending_work"
+QUEUED_MARK_SECONDS = 10
 
 
 def enqueue(job: str, *args: Any) -> None:
@@ -48,6 +59,13 @@ def _hand_over(job: str, args: tuple[Any, ...]) -> None:
             log.exception("in-process job %s failed; the sweep will retry it", job)
             db.session.rollback()
         return
+    if job in jobs.COALESCED and not _mark_queued(job):
+        return  # one is queued and will find this work
+    if not _send(job, args) and job in jobs.COALESCED:
+        started(job)  # nothing is queued after all
+
+
+def _send(job: str, args: tuple[Any, ...]) -> bool:
     celery = current_app.extensions["celery"]
     try:
         celery.send_task(
@@ -59,6 +77,46 @@ def _hand_over(job: str, args: tuple[Any, ...]) -> None:
         )
     except Exception:
         log.warning("could not hand %s to the broker; the sweep will retry it", job)
+        return False
+    return True
+
+
+def ask_for_help(job: str, *args: Any) -> None:
+    """A coalesced job found more waiting than one run takes: hand over one more task now, mark
+    or not, for another worker process to work alongside. In-process nobody could help."""
+    if job not in jobs.COALESCED:
+        raise KeyError(f"{job} is not a coalesced job")
+    if not current_app.config["TELEMON_TASKS_IN_PROCESS"]:
+        _send(job, args)
+
+
+def started(job: str) -> None:
+    """A worker has done a first pass of a coalesced job and is about to look once more: work
+    committed from now on must hand over a new task."""
+    try:
+        _redis().delete(_queued_key(job))
+    except Exception:
+        log.warning("could not clear the queued mark of %s; it expires by itself", job)
+
+
+def _mark_queued(job: str) -> bool:
+    """Set the queued mark; False when it was set already (one is queued)."""
+    try:
+        return bool(_redis().set(_queued_key(job), "1", nx=True, ex=QUEUED_MARK_SECONDS))
+    except Exception:
+        return True  # without the mark, hand over every time
+
+
+def _queued_key(job: str) -> str:
+    return f"telemon:queued:{job}"
+
+
+def _redis() -> redis.Redis:
+    client = current_app.extensions.get("telemon_redis")
+    if client is None:
+        client = redis.Redis.from_url(current_app.config["TELEMON_REDIS_URL"])
+        current_app.extensions["telemon_redis"] = client
+    return client
 
 
 @event.listens_for(Session, "after_soft_rollback")

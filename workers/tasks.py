@@ -13,7 +13,7 @@ from typing import Any
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
-from telemon import jobs
+from telemon import jobs, work
 from telemon.notify.outbox import MailNotSent
 
 
@@ -25,8 +25,12 @@ from telemon.notify.outbox import MailNotSent
     retry_jitter=True,
     max_retries=3,
 )
-def evaluate_batch(batch_id: int) -> None:
+def evaluate_batch(batch_id: int | None) -> None:
+    # While the mark is set, uploads hand over no task of their own: clear it, then look again
+    # for whatever they committed meanwhile (telemon.work explains the mark).
     jobs.run(jobs.EVALUATE_BATCH, batch_id)
+    work.started(jobs.EVALUATE_BATCH)
+    jobs.run(jobs.EVALUATE_BATCH, None)
 
 
 @shared_task(

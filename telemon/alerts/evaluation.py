@@ -1,20 +1,21 @@
-"""Evaluation of an accepted batch: the readings against each patient's thresholds and baseline.
+"""Evaluation of accepted batches: the readings against each patient's thresholds and baseline.
 
-Runs in a worker (or in-process on the embedded default). It re-loads the batch, does nothing if
-the batch was evaluated already, and marks it evaluated in the same transaction as the alerts it
-raises, so running it twice raises nothing twice.
+Runs in a worker (or in-process on the embedded default). A run locks the batches it takes, does
+nothing with a batch evaluated already, and marks them evaluated in the same transaction as the
+alerts it raises, so running it twice raises nothing twice.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from telemon import clock, work
+from telemon import clock, jobs, work
 from telemon.alerts import rules, schedule
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically
@@ -36,23 +37,52 @@ MISSING_RULE = "missing_measurement"
 # How many waiting batches one evaluation run takes on (its own included): enough to amortise
 # the per-run queries under load, few enough that one transaction stays short.
 MAX_BATCHES_PER_RUN = 25
+# How long one task goes on taking runs before it hands over to a fresh one.
+RUN_BUDGET_SECONDS = 30.0
 
 
-def evaluate_batch(batch_id: int) -> None:
-    """Evaluate this batch, and with it up to MAX_BATCHES_PER_RUN - 1 others still waiting.
+def evaluate_batch(batch_id: int | None = None) -> int:
+    """Evaluate this batch and every batch waiting with it; return how many were evaluated.
 
-    Under load the evaluation queue holds many small batches; one run then judges them together
-    with a few queries for all their patients, so evaluation keeps up with ingest. Batches
-    another run holds are skipped (that run evaluates them); a task whose batch was taken by
-    another run, or evaluated already, does nothing.
+    Under load many small batches wait; a run judges up to MAX_BATCHES_PER_RUN of them
+    together, with a few queries for all their patients, and runs follow one another until
+    fewer than that wait, or for RUN_BUDGET_SECONDS, after which a fresh task takes over (so a
+    worker is never held indefinitely). The first full run asks for one more task alongside,
+    so that every worker process works on a backlog. Batches another run holds are skipped:
+    that run evaluates them. The embedded default and a worker both call this; work.py hands it
+    over once for however many batches are waiting (jobs.COALESCED).
     """
-    batch = db.session.scalar(
-        select(IngestBatch).where(IngestBatch.id == batch_id).with_for_update(skip_locked=True)
-    )
-    if batch is None or batch.evaluated_at is not None:
+    deadline = time.monotonic() + RUN_BUDGET_SECONDS
+    total = 0
+    while True:
+        taken = _run(batch_id)
+        if taken == MAX_BATCHES_PER_RUN and total == 0:
+            work.ask_for_help(jobs.EVALUATE_BATCH, None)
+        total += taken
+        batch_id = None
+        if taken < MAX_BATCHES_PER_RUN:
+            return total
+        if time.monotonic() > deadline:
+            work.enqueue(jobs.EVALUATE_BATCH, None)
+            work.commit()
+            return total
+
+
+def _run(batch_id: int | None) -> int:
+    """One transaction: this batch if it still waits, and others waiting, oldest first."""
+    own = []
+    if batch_id is not None:
+        own = list(
+            db.session.scalars(
+                select(IngestBatch)
+                .where(IngestBatch.id == batch_id, IngestBatch.evaluated_at.is_(None))
+                .with_for_update(skip_locked=True)
+            )
+        )
+    batches = own + _waiting_batches(exclude=batch_id, limit=MAX_BATCHES_PER_RUN - len(own))
+    if not batches:
         db.session.rollback()
-        return
-    batches = [batch, *_waiting_batches(exclude=batch_id, limit=MAX_BATCHES_PER_RUN - 1)]
+        return 0
     observations = db.session.scalars(
         select(Observation)
         .where(Observation.batch_id.in_([b.id for b in batches]))
@@ -68,24 +98,26 @@ def evaluate_batch(batch_id: int) -> None:
         each.evaluated_at = now
     work.commit()
     log.info(
-        "evaluated %s batch(es) from batch %s: %s reading(s), %s patient(s), %s alert change(s)",
+        "evaluated %s batch(es) (first %s): %s reading(s), %s patient(s), %s alert change(s)",
         len(batches),
-        batch_id,
+        batches[0].id,
         len(observations),
         len(by_patient),
         raised,
     )
+    return len(batches)
 
 
-def _waiting_batches(exclude: int, limit: int) -> list[IngestBatch]:
-    """Other batches not yet evaluated that no other run holds, oldest first, locked."""
+def _waiting_batches(exclude: int | None, limit: int) -> list[IngestBatch]:
+    """Batches not yet evaluated that no other run holds, oldest first, locked."""
     if limit <= 0:
         return []
+    query = select(IngestBatch).where(IngestBatch.evaluated_at.is_(None))
+    if exclude is not None:
+        query = query.where(IngestBatch.id != exclude)
     return list(
         db.session.scalars(
-            select(IngestBatch)
-            .where(IngestBatch.evaluated_at.is_(None), IngestBatch.id != exclude)
-            .order_by(IngestBatch.received_at)
+            query.order_by(IngestBatch.received_at, IngestBatch.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )

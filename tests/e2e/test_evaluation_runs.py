@@ -3,16 +3,20 @@ run holds, and judges each patient against their own baseline."""
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import redis
 from sqlalchemy import select, text
 
-from telemon import jobs
+from telemon import jobs, work
+from telemon.alerts import evaluation
 from telemon.extensions import db
 from telemon.models import Alert, IngestBatch
 from telemon.patients import service as patients
-from tests.conftest import token_for
+from tests.conftest import TEST_REDIS_URL, token_for
 from tests.helpers import CPH_WINTER, item
 
 
@@ -83,23 +87,55 @@ def test_one_run_evaluates_the_batches_waiting_with_it(app, client, world) -> No
 def test_a_batch_another_run_holds_is_left_to_that_run(app, client, world) -> None:
     nurse = token_for(client, "nurse")
     _broker_down(app)
-    _post(client, nurse, item(world.patient.id, "spo2", 85))
     _post(client, nurse, item(world.patient.id, "pulse", 135))
-    first, held = _batches()
+    _post(client, nurse, item(world.patient.id, "spo2", 85))
+    waiting, held = _batches()
     app.config["TELEMON_TASKS_IN_PROCESS"] = True
     with db.engine.connect() as other_run:
         other_run.execute(
             text("SELECT id FROM ingest_batch WHERE id = :id FOR UPDATE"), {"id": held.id}
         )
-        jobs.run(jobs.EVALUATE_BATCH, held.id)  # held elsewhere: does nothing, does not wait
-        assert [b.evaluated_at is not None for b in _batches()] == [False, False]
-        jobs.run(jobs.EVALUATE_BATCH, first.id)  # takes its own, skips the held one
+        # Its own batch is held elsewhere: it does not wait for it, it takes what else waits.
+        assert jobs.run(jobs.EVALUATE_BATCH, held.id) == 1
         assert [b.evaluated_at is not None for b in _batches()] == [True, False]
-        other_run.rollback()  # that run failed: the batch waits for its task or the sweep
-    jobs.run(jobs.EVALUATE_BATCH, held.id)
+        assert jobs.run(jobs.EVALUATE_BATCH, waiting.id) == 0
+        other_run.rollback()  # that run failed: the batch waits for the next run or the sweep
+    assert jobs.run(jobs.EVALUATE_BATCH, waiting.id) == 1
     assert [b.evaluated_at is not None for b in _batches()] == [True, True]
     rules = {a.rule for a in db.session.scalars(select(Alert))}
     assert rules == {"threshold.spo2", "threshold.pulse"}
+
+
+def test_one_task_is_queued_for_however_many_batches_wait(app, client, world) -> None:
+    # The real broker, no worker: what the API hands over stays in the queue to be counted.
+    broker = redis.Redis.from_url(TEST_REDIS_URL)
+    broker.flushdb()
+    app.config["TELEMON_TASKS_IN_PROCESS"] = False
+    app.config["TELEMON_REDIS_URL"] = TEST_REDIS_URL
+    app.extensions["celery"].conf.broker_url = TEST_REDIS_URL
+    nurse = token_for(client, "nurse")
+    for value in (85, 86, 87):
+        _post(client, nurse, item(world.patient.id, "spo2", value))
+    assert broker.llen("evaluation") == 1
+    (message,) = [json.loads(m) for m in broker.lrange("evaluation", 0, -1)]
+    assert message["headers"]["task"] == jobs.EVALUATE_BATCH
+
+    # What a worker does with it (workers/tasks.py): a first pass, clear the mark, look again.
+    broker.delete("evaluation")
+    (batch_id,) = json.loads(base64.b64decode(message["body"]))[0]
+    assert jobs.run(jobs.EVALUATE_BATCH, batch_id) == 3
+    _post(client, nurse, item(world.patient.id, "spo2", 83))  # while the mark is still set
+    assert broker.llen("evaluation") == 0
+    work.started(jobs.EVALUATE_BATCH)
+    assert jobs.run(jobs.EVALUATE_BATCH, None) == 1  # the last look finds it
+    assert all(b.evaluated_at is not None for b in _batches())
+    (alert,) = db.session.scalars(select(Alert)).all()
+    assert len(alert.observations) == 4
+
+    # Once the mark is cleared, the next upload hands over a new task.
+    _post(client, nurse, item(world.patient.id, "spo2", 84))
+    assert broker.llen("evaluation") == 1
+    broker.flushdb()
 
 
 def test_each_patient_is_judged_against_their_own_baseline_in_a_shared_run(
@@ -129,3 +165,25 @@ def test_each_patient_is_judged_against_their_own_baseline_in_a_shared_run(
         "spo2.drop_from_baseline",
         "yellow",
     )
+
+
+def test_a_run_that_finds_a_backlog_asks_for_a_second_task(app, client, world, monkeypatch) -> None:
+    broker = redis.Redis.from_url(TEST_REDIS_URL)
+    broker.flushdb()
+    app.config["TELEMON_TASKS_IN_PROCESS"] = False
+    app.config["TELEMON_REDIS_URL"] = TEST_REDIS_URL
+    app.extensions["celery"].conf.broker_url = TEST_REDIS_URL
+    monkeypatch.setattr(evaluation, "MAX_BATCHES_PER_RUN", 2)
+    nurse = token_for(client, "nurse")
+    for value in range(70, 75):
+        _post(client, nurse, item(world.patient.id, "pulse", value))
+    assert broker.llen("evaluation") == 1  # five uploads, one task
+    broker.delete("evaluation")
+
+    # Runs of two, until fewer than two wait; the first full run asked for help.
+    assert jobs.run(jobs.EVALUATE_BATCH, _batches()[0].id) == 5
+    assert all(b.evaluated_at is not None for b in _batches())
+    assert broker.llen("evaluation") == 1
+    # The helper finds nothing left and changes nothing.
+    assert jobs.run(jobs.EVALUATE_BATCH, None) == 0
+    broker.flushdb()

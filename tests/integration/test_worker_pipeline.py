@@ -162,3 +162,29 @@ def test_mail_is_retried_until_the_server_takes_it(client, world, worker, smtp_p
         assert len(handler.messages) == 1
     finally:
         controller.stop()
+
+
+def test_every_upload_of_a_quick_series_is_evaluated(client, world, worker) -> None:
+    # Uploads arriving faster than a run takes share queued runs (jobs.COALESCED): whichever
+    # run picks them up, none is left waiting for the sweep.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from telemon.models import IngestBatch
+
+    nurse = token_for(client, "nurse")
+    app = client.application
+
+    def post(value: int) -> int:
+        with app.test_client() as own:
+            body = {"observations": [item(world.patient.id, "pulse", value)]}
+            return own.post("/api/v1/observations", json=body, headers=nurse).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(post, range(60, 100))) == {201}
+
+    def all_evaluated() -> bool:
+        db.session.expire_all()
+        batches = db.session.scalars(select(IngestBatch)).all()
+        return len(batches) == 40 and all(b.evaluated_at is not None for b in batches)
+
+    _until(all_evaluated, "all 40 uploads evaluated")
