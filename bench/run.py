@@ -570,6 +570,11 @@ class Bench:
         )
         emit(f"{name}_eval_lag_p50", float(lags[0] or 0) * 1000, "ms")
         emit(f"{name}_eval_lag_p99", float(lags[1] or 0) * 1000, "ms")
+        # The batches of one evaluation run share its evaluated_at.
+        runs = self.db.one(
+            "SELECT count(DISTINCT evaluated_at) FROM ingest_batch WHERE id > %s", (before,)
+        )
+        emit(f"{name}_eval_runs", int(runs or 0))
         # Over the whole phase (start-up of the load processes included): where the cores went.
         emit_cpu(name, cpu_before, cpu_after, (ended - started).total_seconds())
         self.results[name] = {
@@ -622,7 +627,7 @@ class Bench:
 
     # phase: does a second worker process add evaluation throughput?
     def worker_scaling(self) -> None:
-        batches = 100 if self.q else 300
+        batches = 100 if self.q else 600
         self.services.stop("worker")
         configs = [(1, 1), (2, 1)] if self.q else [(1, 1), (2, 1), (1, 2), (2, 2)]
         drains: dict[str, float] = {}
@@ -646,12 +651,16 @@ class Bench:
             finally:
                 for name in names:
                     self.services.stop(name)
-            count, span = self.db.row(
-                "SELECT count(*), extract(epoch FROM max(evaluated_at) - min(evaluated_at)) "
-                "FROM ingest_batch WHERE id > %s AND id <= %s",
-                (before, after),
+            # The batches of one run share its evaluated_at; the first run's start is unknown,
+            # so the rate is what the later runs evaluated over the time they took.
+            count, first_run, span = self.db.row(
+                "SELECT count(*), count(*) FILTER (WHERE evaluated_at = m), "
+                "extract(epoch FROM max(evaluated_at) - m) FROM ingest_batch, "
+                "(SELECT min(evaluated_at) AS m FROM ingest_batch WHERE id > %s AND id <= %s) f "
+                "WHERE id > %s AND id <= %s GROUP BY m",
+                (before, after, before, after),
             )
-            rate = (int(count) - 1) * 50 / max(float(span), 1e-9)
+            rate = (int(count) - int(first_run)) * 50 / max(float(span), 1e-9)
             key = f"{processes}x{concurrency}"
             drains[key] = rate
             emit(f"eval_drain_{key}_obs_per_s", rate, "obs/s")
