@@ -30,7 +30,11 @@ RUN pybabel --quiet compile -d telemon/translations \
 USER telemon
 # The instance folder (beat schedule) and the storage (photos, outbox) live on the volume.
 ENV TELEMON_INSTANCE=/var/lib/telemon TELEMON_STORAGE_DIR=/var/lib/telemon
+# One API process per core, four threads each (threads overlap the database round trips; the
+# benchmark measured 2 x 4 ahead of 4 sync processes on 2 cores: docs/performance.md).
+# Override with GUNICORN_CMD_ARGS on a bigger machine.
+ENV GUNICORN_CMD_ARGS="--workers 2 --threads 4"
 EXPOSE 8000
 # compose runs `telemon init-db` before this in the api service, and overrides it for the
 # worker and beat.
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "telemon.wsgi:app"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "telemon.wsgi:app"]
