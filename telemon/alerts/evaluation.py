@@ -12,7 +12,7 @@ import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from telemon import clock, jobs, work
@@ -70,54 +70,46 @@ def evaluate_batch(batch_id: int | None = None) -> int:
 
 def _run(batch_id: int | None) -> int:
     """One transaction: this batch if it still waits, and others waiting, oldest first."""
-    own = []
-    if batch_id is not None:
-        own = list(
-            db.session.scalars(
-                select(IngestBatch)
-                .where(IngestBatch.id == batch_id, IngestBatch.evaluated_at.is_(None))
-                .with_for_update(skip_locked=True)
-            )
-        )
-    batches = own + _waiting_batches(exclude=batch_id, limit=MAX_BATCHES_PER_RUN - len(own))
-    if not batches:
+    ids = _claim(batch_id, MAX_BATCHES_PER_RUN)
+    if not ids:
         db.session.rollback()
         return 0
     observations = db.session.scalars(
         select(Observation)
-        .where(Observation.batch_id.in_([b.id for b in batches]))
+        .where(Observation.batch_id.in_(ids))
         .order_by(Observation.effective_at, Observation.id)
     ).all()
     by_patient: dict[int, list[Observation]] = defaultdict(list)
     for observation in observations:
         by_patient[observation.patient_id].append(observation)
     raised = _evaluate_patients(by_patient)
-    now = clock.now()
-    for each in batches:
-        each.attempts += 1
-        each.evaluated_at = now
+    db.session.execute(
+        update(IngestBatch)
+        .where(IngestBatch.id.in_(ids))
+        .values(evaluated_at=clock.now(), attempts=IngestBatch.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
     work.commit()
     log.info(
         "evaluated %s batch(es) (first %s): %s reading(s), %s patient(s), %s alert change(s)",
-        len(batches),
-        batches[0].id,
+        len(ids),
+        ids[0],
         len(observations),
         len(by_patient),
         raised,
     )
-    return len(batches)
+    return len(ids)
 
 
-def _waiting_batches(exclude: int | None, limit: int) -> list[IngestBatch]:
-    """Batches not yet evaluated that no other run holds, oldest first, locked."""
-    if limit <= 0:
-        return []
-    query = select(IngestBatch).where(IngestBatch.evaluated_at.is_(None))
-    if exclude is not None:
-        query = query.where(IngestBatch.id != exclude)
+def _claim(batch_id: int | None, limit: int) -> list[int]:
+    """Lock up to `limit` batches not yet evaluated that no other run holds: this one first if
+    it still waits, then the oldest."""
+    own_first = [] if batch_id is None else [case((IngestBatch.id == batch_id, 0), else_=1)]
     return list(
         db.session.scalars(
-            query.order_by(IngestBatch.received_at, IngestBatch.id)
+            select(IngestBatch.id)
+            .where(IngestBatch.evaluated_at.is_(None))
+            .order_by(*own_first, IngestBatch.received_at, IngestBatch.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -126,7 +118,12 @@ def _waiting_batches(exclude: int | None, limit: int) -> list[IngestBatch]:
 
 def _evaluate_patients(by_patient: dict[int, list[Observation]]) -> int:
     """Judge each patient's new readings by the programmes they are enrolled in."""
-    enrollments = _active_enrollments(list(by_patient))
+    with_inr = any(
+        CODES[o.code].programme == "anticoagulation"
+        for readings in by_patient.values()
+        for o in readings
+    )
+    enrollments = _active_enrollments(list(by_patient), with_plans=with_inr)
     copd: dict[int, tuple[Enrollment, list[Observation]]] = {}
     changes = 0
     # Patients in id order, so that concurrent runs lock their alerts in the same order.
@@ -145,13 +142,18 @@ def _evaluate_patients(by_patient: dict[int, list[Observation]]) -> int:
     return changes + _evaluate_copd(copd)
 
 
-def _active_enrollments(patient_ids: list[int]) -> dict[int, dict[str, Enrollment]]:
-    """The active enrolments of every patient in the batch, with their thresholds and plans,
-    in a few queries for the whole batch rather than a few per patient."""
+def _active_enrollments(
+    patient_ids: list[int], with_plans: bool
+) -> dict[int, dict[str, Enrollment]]:
+    """The active enrolments of every patient in the run, with their thresholds (and, when INR
+    readings came, their anticoagulation plans), in a few queries for the whole run."""
+    options = [selectinload(Enrollment.thresholds)]
+    if with_plans:
+        options.append(selectinload(Enrollment.anticoagulation))
     rows = db.session.scalars(
         select(Enrollment)
         .where(Enrollment.patient_id.in_(patient_ids), Enrollment.status == "active")
-        .options(selectinload(Enrollment.thresholds), selectinload(Enrollment.anticoagulation))
+        .options(*options)
     )
     by_patient: dict[int, dict[str, Enrollment]] = defaultdict(dict)
     for enrollment in rows:
