@@ -37,6 +37,9 @@ MISSING_RULE = "missing_measurement"
 # How many waiting batches one evaluation run takes on (its own included): enough to amortise
 # the per-run queries under load, few enough that one transaction stays short.
 MAX_BATCHES_PER_RUN = 25
+# A waiting batch that failed this often is no longer taken along by other runs: its own task
+# (the sweep hands it over again) still tries it, and each failure is logged.
+MAX_FAILED_ATTEMPTS = 3
 # How long one task goes on taking runs before it hands over to a fresh one.
 RUN_BUDGET_SECONDS = 30.0
 
@@ -54,12 +57,14 @@ def evaluate_batch(batch_id: int | None = None) -> int:
     """
     deadline = time.monotonic() + RUN_BUDGET_SECONDS
     total = 0
+    first = True
     while True:
-        taken = _run(batch_id)
-        if taken == MAX_BATCHES_PER_RUN and total == 0:
+        taken, evaluated = _run(batch_id)
+        if taken == MAX_BATCHES_PER_RUN and first:
             work.ask_for_help(jobs.EVALUATE_BATCH, None)
-        total += taken
+        total += evaluated
         batch_id = None
+        first = False
         if taken < MAX_BATCHES_PER_RUN:
             return total
         if time.monotonic() > deadline:
@@ -68,12 +73,58 @@ def evaluate_batch(batch_id: int | None = None) -> int:
             return total
 
 
-def _run(batch_id: int | None) -> int:
-    """One transaction: this batch if it still waits, and others waiting, oldest first."""
+def _run(batch_id: int | None) -> tuple[int, int]:
+    """One transaction: this batch if it still waits, and others waiting, oldest first.
+    Returns how many batches it took and how many of them it evaluated.
+
+    A run that fails is tried again one batch at a time, so that a batch evaluation cannot
+    handle (a bug meeting unusual data) holds up no other; such a batch counts a failed attempt
+    and, after MAX_FAILED_ATTEMPTS, is left to its own task and the sweep."""
     ids = _claim(batch_id, MAX_BATCHES_PER_RUN)
     if not ids:
         db.session.rollback()
+        return 0, 0
+    try:
+        _evaluate(ids)
+    except Exception:
+        db.session.rollback()
+        if len(ids) == 1:
+            _record_failure(ids[0])
+            return 1, 0
+        log.warning(
+            "a run of %s batches failed; evaluating them one at a time", len(ids), exc_info=True
+        )
+        return len(ids), sum(_alone(batch) for batch in ids)
+    return len(ids), len(ids)
+
+
+def _alone(batch_id: int) -> int:
+    """Evaluate one batch in a transaction of its own: 1 if done, 0 if failed or taken."""
+    if not _claim_one(batch_id):
+        db.session.rollback()
         return 0
+    try:
+        _evaluate([batch_id])
+    except Exception:
+        db.session.rollback()
+        _record_failure(batch_id)
+        return 0
+    return 1
+
+
+def _record_failure(batch_id: int) -> None:
+    log.exception("batch %s could not be evaluated; it stays waiting", batch_id)
+    db.session.execute(
+        update(IngestBatch)
+        .where(IngestBatch.id == batch_id)
+        .values(attempts=IngestBatch.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _evaluate(ids: list[int]) -> None:
+    """Judge the readings of these (locked) batches and mark them evaluated, then commit."""
     observations = db.session.scalars(
         select(Observation)
         .where(Observation.batch_id.in_(ids))
@@ -98,17 +149,30 @@ def _run(batch_id: int | None) -> int:
         len(by_patient),
         raised,
     )
-    return len(ids)
+
+
+def _claim_one(batch_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(IngestBatch.id)
+            .where(IngestBatch.id == batch_id, IngestBatch.evaluated_at.is_(None))
+            .with_for_update(skip_locked=True)
+        )
+        is not None
+    )
 
 
 def _claim(batch_id: int | None, limit: int) -> list[int]:
     """Lock up to `limit` batches not yet evaluated that no other run holds: this one first if
-    it still waits, then the oldest."""
+    it still waits, then the oldest that have not failed too often."""
     own_first = [] if batch_id is None else [case((IngestBatch.id == batch_id, 0), else_=1)]
+    takeable = IngestBatch.attempts < MAX_FAILED_ATTEMPTS
+    if batch_id is not None:
+        takeable = or_(takeable, IngestBatch.id == batch_id)
     return list(
         db.session.scalars(
             select(IngestBatch.id)
-            .where(IngestBatch.evaluated_at.is_(None))
+            .where(IngestBatch.evaluated_at.is_(None), takeable)
             .order_by(*own_first, IngestBatch.received_at, IngestBatch.id)
             .limit(limit)
             .with_for_update(skip_locked=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy import select, text
 from telemon import jobs, work
 from telemon.alerts import evaluation
 from telemon.extensions import db
-from telemon.models import Alert, IngestBatch
+from telemon.models import Alert, IngestBatch, Observation
 from telemon.patients import service as patients
 from tests.conftest import TEST_REDIS_URL, token_for
 from tests.helpers import CPH_WINTER, item
@@ -187,3 +188,54 @@ def test_a_run_that_finds_a_backlog_asks_for_a_second_task(app, client, world, m
     # The helper finds nothing left and changes nothing.
     assert jobs.run(jobs.EVALUATE_BATCH, None) == 0
     broker.flushdb()
+
+
+def test_a_batch_evaluation_cannot_handle_holds_up_no_other(app, client, world) -> None:
+    # A stored reading whose code the catalogue no longer knows (as after a code is retired)
+    # makes its batch fail evaluation. The batches around it must still be judged.
+    nurse = token_for(client, "nurse")
+    _broker_down(app)
+    _post(client, nurse, item(world.patient.id, "spo2", 85))
+    now = datetime.now(CPH_WINTER)
+    poison = IngestBatch(received_at=now, submitted_by_id=world.nurse.id, attempts=0)
+    db.session.add(poison)
+    db.session.flush()
+    db.session.add(
+        Observation(
+            client_id=uuid.uuid4(),
+            content_hash="0" * 64,
+            batch_id=poison.id,
+            patient_id=world.patient.id,
+            code="retired_code",
+            value=1.0,
+            unit="1",
+            effective_at=now,
+            effective_offset_minutes=60,
+            performer="nurse",
+            received_at=now,
+        )
+    )
+    db.session.commit()
+    poison_id = poison.id
+    _post(client, nurse, item(world.patient.id, "pulse", 135))
+    app.config["TELEMON_TASKS_IN_PROCESS"] = True
+
+    assert jobs.run(jobs.EVALUATE_BATCH, None) == 2
+    done = {b.id: (b.evaluated_at is not None, b.attempts) for b in _batches()}
+    assert done[poison_id] == (False, 1)
+    assert sorted(v for k, v in done.items() if k != poison_id) == [(True, 1), (True, 1)]
+    assert {a.rule for a in db.session.scalars(select(Alert))} == {
+        "threshold.spo2",
+        "threshold.pulse",
+    }
+
+    # Runs for other batches take it along until it has failed MAX_FAILED_ATTEMPTS times...
+    for _ in range(evaluation.MAX_FAILED_ATTEMPTS + 2):
+        jobs.run(jobs.EVALUATE_BATCH, None)
+    poisoned = db.session.get(IngestBatch, poison_id)
+    db.session.refresh(poisoned)
+    assert (poisoned.evaluated_at, poisoned.attempts) == (None, evaluation.MAX_FAILED_ATTEMPTS)
+    # ...then only its own task (the sweep's hand-over) tries it again.
+    jobs.run(jobs.EVALUATE_BATCH, poison_id)
+    db.session.refresh(poisoned)
+    assert poisoned.attempts == evaluation.MAX_FAILED_ATTEMPTS + 1
