@@ -1,9 +1,9 @@
 """Celery tasks: ids in, one service call, nothing else. All of them are safe to run twice.
 
-Retries with backoff are for the outside world (the SMTP server) and for evaluation runs that
-PostgreSQL broke off in a lock conflict (a deadlock between two runs judging the same patient):
-those are tried again within seconds. Other evaluation failures are left to the sweep, which
-finds the unevaluated batch again.
+Retries with backoff are for the outside world: the SMTP server, and the database for an
+evaluation task that could not reach it. Within a task, an evaluation run that fails (a lock
+conflict with another run, a batch it cannot handle) is tried again one batch at a time
+(telemon.alerts.evaluation); what still fails is left to the sweep, which hands it over again.
 """
 
 from __future__ import annotations
