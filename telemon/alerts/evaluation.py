@@ -40,8 +40,9 @@ MAX_BATCHES_PER_RUN = 25
 # A waiting batch that failed this often is no longer taken along by other runs: its own task
 # (the sweep hands it over again) still tries it, and each failure is logged.
 MAX_FAILED_ATTEMPTS = 3
-# How long one task goes on taking runs before it hands over to a fresh one.
-RUN_BUDGET_SECONDS = 30.0
+# How long one task goes on taking runs before it hands over to a fresh one: a worker process
+# that evaluates a backlog still turns to a queued alert mail within this time.
+RUN_BUDGET_SECONDS = 10.0
 
 
 def evaluate_batch(batch_id: int | None = None) -> int:
