@@ -19,15 +19,19 @@ from typing import Any
 from sqlalchemy import Integer, String, case, cast, func, literal, null, select
 
 from telemon import access, paging
+from telemon.alerts.rules import SEVERITY_RANK
 from telemon.extensions import db
 from telemon.models import Alert, ReviewRequest, User
 from telemon.models.types import UTCDateTime
 
-RANK_NAMES = {3: "red", 2: "yellow", 1: "blue"}
-_RANK_OF_NAME = {name: rank for rank, name in RANK_NAMES.items()}
+# The alerts' scale (rules.SEVERITY_RANK); an urgent review request ranks with a red alert, a
+# routine one with a yellow.
+_RANK_OF_NAME = SEVERITY_RANK
+RANK_NAMES = {rank: name for name, rank in SEVERITY_RANK.items()}
+_REVIEW_RANK = {"urgent": SEVERITY_RANK["red"], "routine": SEVERITY_RANK["yellow"]}
 
-_alert_rank = case({"red": 3, "yellow": 2, "blue": 1}, value=Alert.severity, else_=0)
-_review_rank = case({"urgent": 3, "routine": 2}, value=ReviewRequest.urgency, else_=0)
+_alert_rank = case(SEVERITY_RANK, value=Alert.severity, else_=0)
+_review_rank = case(_REVIEW_RANK, value=ReviewRequest.urgency, else_=0)
 # The types of a cursor's values (telemon.paging): rank, since, kind, id.
 CURSOR_SHAPE = (int, datetime, str, int)
 
