@@ -307,9 +307,8 @@ def _resolve_missing(patients: dict[int, tuple[Enrollment, list[Observation]]]) 
     received = [
         patient_id
         for patient_id, (enrollment, readings) in patients.items()
-        if any(
-            o.code in schedule.schedule_from(enrollment.schedule).expected_codes for o in readings
-        )
+        if {o.code for o in readings}
+        & set(schedule.schedule_from(enrollment.schedule).expected_codes)
     ]
     if not received:
         return
