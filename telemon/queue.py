@@ -26,7 +26,6 @@ from telemon.models.types import UTCDateTime
 
 # The alerts' scale (rules.SEVERITY_RANK); an urgent review request ranks with a red alert, a
 # routine one with a yellow.
-_RANK_OF_NAME = SEVERITY_RANK
 RANK_NAMES = {rank: name for name, rank in SEVERITY_RANK.items()}
 _REVIEW_RANK = {"urgent": SEVERITY_RANK["red"], "routine": SEVERITY_RANK["yellow"]}
 
@@ -103,8 +102,8 @@ def _union(user: User, f: QueueFilter) -> Any:
         if f.programme != "wound":
             reviews = reviews.where(literal(False))
     if f.rank is not None:
-        alerts = alerts.where(_alert_rank == _RANK_OF_NAME.get(f.rank, 0))
-        reviews = reviews.where(_review_rank == _RANK_OF_NAME.get(f.rank, 0))
+        alerts = alerts.where(_alert_rank == SEVERITY_RANK.get(f.rank, 0))
+        reviews = reviews.where(_review_rank == SEVERITY_RANK.get(f.rank, 0))
     return alerts.union_all(reviews).subquery("queue")
 
 
