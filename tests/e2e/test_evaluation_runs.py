@@ -21,11 +21,16 @@ from tests.conftest import TEST_REDIS_URL, token_for
 from tests.helpers import CPH_WINTER, item
 
 
+def _hand_over_to(app: Any, redis_url: str) -> None:
+    """Work goes to the broker at `redis_url` instead of running in-process."""
+    app.config["TELEMON_TASKS_IN_PROCESS"] = False
+    app.config["TELEMON_REDIS_URL"] = redis_url
+    app.extensions["celery"].conf.broker_url = redis_url
+
+
 def _broker_down(app: Any) -> None:
     """Accepted batches stay waiting: nothing hands them to a worker."""
-    app.config["TELEMON_TASKS_IN_PROCESS"] = False
-    app.config["TELEMON_REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
-    app.extensions["celery"].conf.broker_url = "redis://127.0.0.1:1/0"
+    _hand_over_to(app, "redis://127.0.0.1:1/0")  # nothing listens there
 
 
 def _post(client: Any, headers: dict[str, str], *items: dict[str, Any]) -> int:
@@ -111,9 +116,7 @@ def test_one_task_is_queued_for_however_many_batches_wait(app, client, world) ->
     # The real broker, no worker: what the API hands over stays in the queue to be counted.
     broker = redis.Redis.from_url(TEST_REDIS_URL)
     broker.flushdb()
-    app.config["TELEMON_TASKS_IN_PROCESS"] = False
-    app.config["TELEMON_REDIS_URL"] = TEST_REDIS_URL
-    app.extensions["celery"].conf.broker_url = TEST_REDIS_URL
+    _hand_over_to(app, TEST_REDIS_URL)
     nurse = token_for(client, "nurse")
     for value in (85, 86, 87):
         _post(client, nurse, item(world.patient.id, "spo2", value))
@@ -171,9 +174,7 @@ def test_each_patient_is_judged_against_their_own_baseline_in_a_shared_run(
 def test_a_run_that_finds_a_backlog_asks_for_a_second_task(app, client, world, monkeypatch) -> None:
     broker = redis.Redis.from_url(TEST_REDIS_URL)
     broker.flushdb()
-    app.config["TELEMON_TASKS_IN_PROCESS"] = False
-    app.config["TELEMON_REDIS_URL"] = TEST_REDIS_URL
-    app.extensions["celery"].conf.broker_url = TEST_REDIS_URL
+    _hand_over_to(app, TEST_REDIS_URL)
     monkeypatch.setattr(evaluation, "MAX_BATCHES_PER_RUN", 2)
     nurse = token_for(client, "nurse")
     for value in range(70, 75):
