@@ -2,7 +2,16 @@
 
 Run `make translations` after changing UI text: it extracts the messages, merges them into the
 Danish catalog and fills in what is listed here. Untranslated text shows in English.
+
+Each part of the UI may keep its own table beside this one, as `DA` in a module
+`scripts/translations_da_<part>.py`; they are merged with this one (a message listed twice
+must say the same in both).
 """
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
 
 DA = {
     "%(n)s yellow alert(s) acknowledged.": "%(n)s gule alarmer kvitteret.",
@@ -191,6 +200,21 @@ DA = {
 }
 
 
+def all_translations() -> dict[str, str]:
+    """This table and every `scripts/translations_da_<part>.py` table, merged."""
+    merged = dict(DA)
+    for path in sorted(Path(__file__).parent.glob("translations_da_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for message, text in module.DA.items():
+            if merged.get(message, text) != text:
+                raise SystemExit(f"{path.name}: {message!r} is translated differently elsewhere")
+            merged[message] = text
+    return merged
+
+
 def main() -> None:
     import sys
 
@@ -200,11 +224,12 @@ def main() -> None:
     with open(path, "rb") as f:
         catalog = read_po(f, locale="da")
     missing = []
+    translations = all_translations()
     for message in catalog:
         if not message.id:
             continue
-        if message.id in DA:
-            message.string = DA[message.id]
+        if message.id in translations:
+            message.string = translations[message.id]
             message.flags.discard("fuzzy")
         elif not message.string:
             missing.append(message.id)
