@@ -22,6 +22,9 @@ class AnticoagulationPlan(db.Model):
     target_high: Mapped[float] = mapped_column(Float)
     # Changes only when a suggestion is confirmed (or accepted by a self-managing patient).
     weekly_dose_mg: Mapped[float] = mapped_column(Float)
+    # The strength of the patient's tablets (mg): the weekly dose is given in whole and half
+    # tablets of this strength.
+    tablet_strength_mg: Mapped[float] = mapped_column(Float, default=2.5)
     indication: Mapped[str | None] = mapped_column(String(200))
     # Trained and approved to self-dose: may accept a suggestion without a clinician.
     self_managing: Mapped[bool] = mapped_column(Boolean, default=False)
