@@ -29,6 +29,8 @@ from telemon.models import (
 )
 from telemon.notify import messages
 from telemon.notify.outbox import queue_mail
+from telemon.patients import monitoring
+from telemon.patients.monitoring_sql import monitored_on
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +70,13 @@ def sweep() -> dict[str, int]:
 
 
 def check_missing_measurements() -> int:
-    """Raise a blue alert for each COPD enrolment whose expected measurement has not arrived."""
+    """Raise a blue alert for each monitored COPD enrolment (active, not paused today) whose
+    expected measurement has not arrived; after a pause, from the end of the pause."""
     now = clock.now()
+    today = clock.local(now).date()
     raised = 0
     enrollments = db.session.scalars(
-        select(Enrollment).where(Enrollment.status == "active", Enrollment.programme == "copd")
+        select(Enrollment).where(monitored_on(today), Enrollment.programme == "copd")
     ).all()
     for enrollment in enrollments:
         plan = schedule.schedule_from(enrollment.schedule)
@@ -84,7 +88,11 @@ def check_missing_measurements() -> int:
         )
         if last is not None and last < enrollment.enrolled_at:
             last = None  # readings before this enrolment do not count towards its schedule
-        missing_day = schedule.missing_since(plan, enrollment.enrolled_at, last, now)
+        counted_from = monitoring.counting_from(
+            enrollment.enrolled_at,
+            monitoring.ended_pause_until(enrollment.paused_from, enrollment.paused_until, today),
+        )
+        missing_day = schedule.missing_since(plan, counted_from, last, now)
         if missing_day is None:
             continue
         labels = ", ".join(CODES[c].label for c in plan.expected_codes if c in CODES)
