@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from telemon import access, clock, work
+from telemon import access, audit, clock, work
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically
 from telemon.anticoagulation import inr_rules
@@ -35,6 +35,8 @@ from telemon.models import (
     StoredNomogram,
     User,
 )
+from telemon.patients import monitoring
+from telemon.patients.monitoring_sql import monitored_on
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ RULE_RANGE = "inr.out_of_range"
 RULE_POOR_CONTROL = "inr.poor_control"
 RULE_MISSED_TEST = "inr.missed_test"
 DEFAULT_TARGET = (2.0, 3.0)
+DEFAULT_TABLET_STRENGTH_MG = 2.5  # warfarin's usual Danish tablet
 
 
 def ensure_default_nomogram() -> None:
@@ -57,8 +60,22 @@ def ensure_default_nomogram() -> None:
         db.session.commit()
 
 
+def current_nomogram_version() -> str:
+    """The version new suggestions use: the one added last."""
+    version = db.session.scalar(
+        select(StoredNomogram.version)
+        .order_by(StoredNomogram.created_at.desc(), StoredNomogram.version.desc())
+        .limit(1)
+    )
+    return version or DEFAULT_NOMOGRAM.version
+
+
 def store_nomogram(actor: User, definition: dict[str, Any]) -> StoredNomogram:
-    """Add a new nomogram version (system administrator). A version, once stored, is fixed."""
+    """Add a new nomogram version (system administrator). A version, once stored, is fixed.
+
+    It applies to new suggestions from now on: new plans start on it, and plans on the version
+    that was current move to it (a plan deliberately kept on an older version stays there).
+    Suggestions already made keep the version that made them."""
     if not actor.is_system_admin:
         raise Forbidden("Only a system administrator adds nomogram versions.")
     try:
@@ -67,10 +84,25 @@ def store_nomogram(actor: User, definition: dict[str, Any]) -> StoredNomogram:
         raise Invalid("The nomogram is not valid.", {"definition": [str(error)]}) from None
     if db.session.get(StoredNomogram, nomogram.version) is not None:
         raise Conflict(f"Nomogram version {nomogram.version} exists; versions are never changed.")
+    previous = current_nomogram_version()
     stored = StoredNomogram(
         version=nomogram.version, definition=nomogram_to_dict(nomogram), created_at=clock.now()
     )
     db.session.add(stored)
+    db.session.flush()
+    moved = db.session.execute(
+        update(AnticoagulationPlan)
+        .where(AnticoagulationPlan.nomogram_version == previous)
+        .values(nomogram_version=nomogram.version)
+    ).rowcount
+    audit.record_change(
+        actor,
+        "nomogram.add",
+        "nomogram",
+        nomogram.version,
+        {"current_version": previous, "plans_moved": 0},
+        {"current_version": nomogram.version, "plans_moved": moved},
+    )
     db.session.commit()
     return stored
 
@@ -91,7 +123,7 @@ def plan_from_input(data: dict[str, Any]) -> AnticoagulationPlan:
         errors["inr_target_high"] = ["Must be above inr_target_low."]
     if data.get("weekly_dose_mg") is None:
         errors["weekly_dose_mg"] = ["Required for anticoagulation: the weekly dose in force."]
-    version = data.get("nomogram_version") or DEFAULT_NOMOGRAM.version
+    version = data.get("nomogram_version") or current_nomogram_version()
     if db.session.get(StoredNomogram, version) is None:
         errors["nomogram_version"] = [f"No nomogram version {version}."]
     settings = data.get("inr_alert_settings") or {}
@@ -105,6 +137,7 @@ def plan_from_input(data: dict[str, Any]) -> AnticoagulationPlan:
         target_low=low,
         target_high=high,
         weekly_dose_mg=data["weekly_dose_mg"],
+        tablet_strength_mg=data.get("tablet_strength_mg") or DEFAULT_TABLET_STRENGTH_MG,
         indication=data.get("indication"),
         self_managing=bool(data.get("self_managing")),
         device=data.get("device"),
@@ -256,20 +289,24 @@ def _resolve_missed_test(enrollment: Enrollment) -> None:
 
 
 def check_missed_tests() -> int:
-    """Raise a blue alert for each plan whose next test is overdue (periodic job)."""
+    """Raise a blue alert for each monitored plan (active, not paused today) whose next test is
+    overdue (periodic job); a test due during a pause is due the day after it."""
     today = clock.local(clock.now()).date()
     raised = 0
     plans = db.session.scalars(
         select(AnticoagulationPlan)
         .join(Enrollment)
-        .where(Enrollment.status == "active", AnticoagulationPlan.next_test_due.is_not(None))
+        .where(monitored_on(today), AnticoagulationPlan.next_test_due.is_not(None))
     ).all()
     for plan in plans:
         enrollment = plan.enrollment
         history = _inr_history(enrollment.patient_id)
         last = _tested_on(history[-1]) if history else None
         settings = inr_rules.inr_settings_from(plan.alert_settings)
-        if not inr_rules.is_test_missed(plan.next_test_due, last, today, settings):
+        due = monitoring.due_after_pause(
+            plan.next_test_due, enrollment.paused_from, enrollment.paused_until
+        )
+        if not inr_rules.is_test_missed(due, last, today, settings):
             continue
         reason = f"No INR received by the planned test date {plan.next_test_due.isoformat()}"
         raised += raise_or_update(enrollment, RULE_MISSED_TEST, "blue", reason).created
