@@ -61,12 +61,14 @@ def create_user(
 
     from telemon import clock
     from telemon.extensions import db
+    from telemon.identity.passwords import password_problems
     from telemon.models import Organisation, User
-    from telemon.security import MIN_PASSWORD_LENGTH, hash_password
+    from telemon.security import hash_password
 
     password = sys.stdin.readline().rstrip("\n")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    problems = password_problems(password, [username, email or ""])
+    if problems:
+        raise click.ClickException("The password will not do: " + " ".join(problems))
     if organisation_id is None and role != "admin":
         raise click.ClickException("Only an admin may be created without --organisation.")
     if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
