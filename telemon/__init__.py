@@ -94,10 +94,14 @@ _API_DESCRIPTION = (
 )
 
 
+# Signing in and changing one's password prove who is calling with the password itself.
+_NO_TOKEN_PATHS = ("/api/v1/auth/token", "/api/v1/auth/password")
+
+
 def _authenticate_api() -> Any:
     """Every /api/v1 call but the token exchange needs a valid bearer token, checked before
     the body is parsed, so an anonymous caller learns nothing from validation errors."""
-    if not request.path.startswith("/api/v1/") or request.path == "/api/v1/auth/token":
+    if not request.path.startswith("/api/v1/") or request.path in _NO_TOKEN_PATHS:
         return None
     from telemon.auth import api_user
     from telemon.errors import TelemonError, handle_telemon_error

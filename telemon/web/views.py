@@ -26,10 +26,11 @@ from telemon import audit, clock, paging
 from telemon import queue as work_queue
 from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
-from telemon.auth import authenticate, web_user
+from telemon.auth import SESSION_KEY, authenticate, forget_web_user, web_user
 from telemon.errors import Forbidden
 from telemon.extensions import db, limiter
 from telemon.i18n import LANGUAGES
+from telemon.identity import limits, sessions
 from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
 
 bp = Blueprint(
@@ -64,6 +65,7 @@ def _login_limit() -> str:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+@limits.per_user_name()
 def sign_in() -> Any:
     if request.method == "GET":
         return render_template("web/sign_in.html")
@@ -71,8 +73,10 @@ def sign_in() -> Any:
     if user is None:
         return render_template("web/sign_in.html", error=_("Wrong username or password.")), 401
     language = session.get("language")
+    sessions.end(session.get(SESSION_KEY))
     session.clear()
-    session["user_id"] = user.id
+    session[SESSION_KEY] = sessions.start(user)
+    forget_web_user()
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
     if language:
         session["language"] = language
@@ -101,6 +105,7 @@ def language() -> Response:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
+    sessions.end(session.get(SESSION_KEY))  # a copy of the cookie opens nothing from now on
     session.clear()
     return redirect(url_for("web.sign_in"))
 
