@@ -105,8 +105,9 @@ def record_change(
     patient_id: int | None = None,
 ) -> dict[str, Any]:
     """An allowed change, in the current transaction, with the fields whose values differ
-    (a field missing on one side is None there). Returns what was recorded. Values are stored
-    as JSON: dates and times as ISO text, sets and tuples as sorted lists."""
+    (a field missing on one side is left out there: a creation has only "after"). Returns
+    what was recorded. Values are stored as JSON: dates and times as ISO text, sets and
+    tuples as sorted lists."""
     changes = diff(before, after)
     db.session.add(
         AuditEvent(**_row(user, patient_id, action, resource_type, resource_id, "allowed", changes))
@@ -115,13 +116,14 @@ def record_change(
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    """{"before": {...}, "after": {...}} holding only the keys whose values differ."""
+    """{"before": {...}, "after": {...}} holding only the keys whose values differ (a key
+    missing on one side counts as None when comparing, and is left out of that side)."""
     old = {k: _plain(v) for k, v in before.items()}
     new = {k: _plain(v) for k, v in after.items()}
     changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
     return {
-        "before": {k: old.get(k) for k in changed},
-        "after": {k: new.get(k) for k in changed},
+        "before": {k: old[k] for k in changed if k in old},
+        "after": {k: new[k] for k in changed if k in new},
     }
 
 

@@ -30,7 +30,7 @@ class AuditEvent(db.Model):
     client_address: Mapped[str | None] = mapped_column(String(64))
     # For a change: {"before": {...}, "after": {...}} of the fields that changed. Never holds a
     # password, a CPR number, a name or a measured value (see telemon.audit.record_change).
-    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (
         Index("ix_audit_event_patient_at", "patient_id", "at"),
