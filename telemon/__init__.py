@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     celery_init_app(app)
 
+    from telemon.administration.api import bp as administration_bp
     from telemon.alerts.api import bp as alerts_bp
     from telemon.anticoagulation.api import bp as anticoagulation_bp
     from telemon.identity.api import bp as identity_bp
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         alerts_bp,
         anticoagulation_bp,
         wounds_bp,
+        administration_bp,
     ):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: no cross-site forgery
         api.register_blueprint(blueprint)

@@ -27,15 +27,18 @@ def register_commands(app: Flask) -> None:
 
 
 def prepare_database() -> None:
-    """Create or migrate the schema, and store the standard threshold sets."""
+    """Create or migrate the schema; store the standard threshold sets, the shipped nomogram
+    and the environment's public holidays where they are not stored yet."""
     from flask_migrate import upgrade
 
+    from telemon.administration.holidays import ensure_from_environment
     from telemon.anticoagulation.service import ensure_default_nomogram
     from telemon.patients.service import ensure_default_thresholds
 
     upgrade()
     ensure_default_thresholds()
     ensure_default_nomogram()
+    ensure_from_environment()
 
 
 @click.command("init-db")

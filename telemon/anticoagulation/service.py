@@ -55,19 +55,20 @@ def ensure_default_nomogram() -> None:
                 version=DEFAULT_NOMOGRAM.version,
                 definition=nomogram_to_dict(DEFAULT_NOMOGRAM),
                 created_at=clock.now(),
+                current=_current_row() is None,
             )
         )
         db.session.commit()
 
 
+def _current_row() -> StoredNomogram | None:
+    return db.session.scalar(select(StoredNomogram).where(StoredNomogram.current.is_(True)))
+
+
 def current_nomogram_version() -> str:
-    """The version new suggestions use: the one added last."""
-    version = db.session.scalar(
-        select(StoredNomogram.version)
-        .order_by(StoredNomogram.created_at.desc(), StoredNomogram.version.desc())
-        .limit(1)
-    )
-    return version or DEFAULT_NOMOGRAM.version
+    """The version new plans start on and new suggestions use: the one added last."""
+    current = _current_row()
+    return current.version if current is not None else DEFAULT_NOMOGRAM.version
 
 
 def store_nomogram(actor: User, definition: dict[str, Any]) -> StoredNomogram:
@@ -85,8 +86,12 @@ def store_nomogram(actor: User, definition: dict[str, Any]) -> StoredNomogram:
     if db.session.get(StoredNomogram, nomogram.version) is not None:
         raise Conflict(f"Nomogram version {nomogram.version} exists; versions are never changed.")
     previous = current_nomogram_version()
+    db.session.execute(update(StoredNomogram).values(current=False))
     stored = StoredNomogram(
-        version=nomogram.version, definition=nomogram_to_dict(nomogram), created_at=clock.now()
+        version=nomogram.version,
+        definition=nomogram_to_dict(nomogram),
+        created_at=clock.now(),
+        current=True,
     )
     db.session.add(stored)
     db.session.flush()

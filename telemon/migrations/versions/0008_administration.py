@@ -51,6 +51,23 @@ def upgrade():
     # Until now only the first look by anyone was recorded: take it as the team's.
     op.execute("UPDATE alert SET team_seen_at = first_seen_at")
 
+    with op.batch_alter_table("nomogram", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("current", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.create_index(
+            "uq_nomogram_current",
+            ["current"],
+            unique=True,
+            sqlite_where=sa.text("current"),
+            postgresql_where=sa.text("current"),
+        )
+    # Until now the newest version was the one new plans started on.
+    op.execute(
+        "UPDATE nomogram SET current = true WHERE version = "
+        "(SELECT version FROM nomogram ORDER BY created_at DESC, version DESC LIMIT 1)"
+    )
+
     with op.batch_alter_table("anticoagulation_plan", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("tablet_strength_mg", sa.Float(), nullable=False, server_default="2.5")
@@ -113,6 +130,10 @@ def downgrade():
 
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.drop_column("team_seen_at")
+
+    with op.batch_alter_table("nomogram", schema=None) as batch_op:
+        batch_op.drop_index("uq_nomogram_current")
+        batch_op.drop_column("current")
 
     with op.batch_alter_table("web_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_session_user_id"))
