@@ -51,9 +51,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "TELEMON_DIGEST_HOUR": int(os.environ.get("TELEMON_DIGEST_HOUR", "7")),
         "TELEMON_LOGIN_LIMIT": os.environ.get("TELEMON_LOGIN_LIMIT", "5 per minute"),
         # Failed sign-ins per user name, from whatever address (telemon.identity.limits).
-        "TELEMON_LOGIN_USER_LIMIT": os.environ.get(
-            "TELEMON_LOGIN_USER_LIMIT", "10 per 15 minutes"
-        ),
+        "TELEMON_LOGIN_USER_LIMIT": os.environ.get("TELEMON_LOGIN_USER_LIMIT", "10 per 15 minutes"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
