@@ -186,3 +186,40 @@ def test_clinicians_of_the_registering_organisation_or_the_team_enrol(client, wo
         "after": {"shared_with": [world.municipality.id]},
     }
     assert entries[-1].patient_id == world.patient.id
+
+
+def test_a_patient_is_registered_by_cpr_alone_and_her_details_audited_by_name(client, world):
+    clinician = token_for(client, "clinician")
+    made = client.post(
+        "/api/v1/patients",
+        json={"cpr": "150362-4321", "name": "Synthetic Two", "phone": "+45 12 34 56 78"},
+        headers=clinician,
+    )
+    assert made.status_code == 201, made.get_json()
+    patient = made.get_json()
+    assert patient["birth_date"] == "1962-03-15" and patient["phone"] == "+45 12 34 56 78"
+    assert patient["organisation_id"] == world.hospital.id
+    changed = client.patch(
+        f"/api/v1/patients/{patient['id']}",
+        json={"next_of_kin_name": "Synthetic Kin", "next_of_kin_phone": "87654321"},
+        headers=clinician,
+    )
+    assert changed.status_code == 200 and changed.get_json()["next_of_kin_name"] == "Synthetic Kin"
+    bad = client.patch(
+        f"/api/v1/patients/{patient['id']}", json={"phone": "call me"}, headers=clinician
+    )
+    assert bad.status_code == 422 and "phone" in bad.get_json()["errors"]
+    entries = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.patient_id == patient["id"], AuditEvent.changes.is_not(None))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [e.action for e in entries] == ["patient.create", "patient.update"]
+    assert entries[0].changes["after"]["details"] == ["name", "phone"]
+    assert entries[1].changes["after"]["changed"] == ["next_of_kin_name", "next_of_kin_phone"]
+    assert "Synthetic" not in str([e.changes for e in entries])
+    assert "12 34" not in str([e.changes for e in entries])
+    nurse = client.patch(
+        f"/api/v1/patients/{patient['id']}", json={"name": "X"}, headers=token_for(client, "nurse")
+    )
+    assert nurse.status_code in (403, 404)
