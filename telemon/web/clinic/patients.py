@@ -18,8 +18,9 @@ from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Observation, Wound
 from telemon.patients import service as patients
-from telemon.web.charts import Point, Zone, line_chart, zones_from_limits
-from telemon.web.views import bp, signed_in
+from telemon.web.clinic import bp
+from telemon.web.components.charts import Point, Zone, line_chart, zones_from_limits
+from telemon.web.guard import signed_in
 
 CHART_DAYS = 30
 INR_CHART_DAYS = 182
@@ -46,7 +47,7 @@ def patient(patient_id: int) -> Any:
     ).all()
     db.session.commit()
     return render_template(
-        "web/patient.html",
+        "clinic/patient.html",
         patient=patient,
         enrollments=enrollments,
         alerts=alerts,
@@ -172,13 +173,13 @@ def thresholds(enrollment_id: int) -> Any:
                 errors = dict((invalid.errors or {}).get("thresholds") or {})
             else:
                 flash(_("Thresholds saved."))
-                return redirect(url_for("web.patient", patient_id=enrollment.patient_id))
+                return redirect(url_for("clinic.patient", patient_id=enrollment.patient_id))
     db.session.commit()
     codes = sorted(
         set(values) | {c for c, s in CODES.items() if s.programme == enrollment.programme}
     )
     return render_template(
-        "web/thresholds.html",
+        "clinic/thresholds.html",
         enrollment=enrollment,
         codes=codes,
         labels={c: CODES[c].label for c in codes},
@@ -224,4 +225,4 @@ def confirm_dose(suggestion_id: int) -> Response:
         except Invalid as invalid:
             db.session.rollback()
             flash(invalid.detail)
-    return redirect(url_for("web.patient", patient_id=suggestion.patient_id))
+    return redirect(url_for("clinic.patient", patient_id=suggestion.patient_id))
