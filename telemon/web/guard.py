@@ -1,4 +1,13 @@
-"""The page guard: every page of the web UI is behind it."""
+"""The page guard: every page of the web UI is behind it, and says which roles it serves.
+
+    @bp.route("/queue")
+    @signed_in("clinician", "gp")
+    def queue(): ...
+
+Someone not signed in is sent to the sign-in page and back here afterwards; a signed-in user
+of another role gets the 403 page. The signed-in user is `g.user` in the view and its
+templates. Which patients a user may see, and what they may do, is decided by telemon.access.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +20,21 @@ from flask import g, redirect, request, url_for
 from telemon.auth import web_user
 from telemon.errors import Forbidden
 
-STAFF_ROLES = ("clinician", "nurse", "gp")
 
+def signed_in(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Guard a page for users of these roles (any role when none are named)."""
 
-def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        user = web_user()
-        if user is None:
-            return redirect(url_for("entry.sign_in", next=request.path))
-        if user.role not in STAFF_ROLES:
-            raise Forbidden("The web UI is for care staff; use the app or the API.")
-        g.user = user
-        return view(*args, **kwargs)
+    def guard(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = web_user()
+            if user is None:
+                return redirect(url_for("entry.sign_in", next=request.full_path.rstrip("?")))
+            g.user = user
+            if roles and user.role not in roles:
+                raise Forbidden("This page is not for your role.")
+            return view(*args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return guard

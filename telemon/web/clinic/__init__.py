@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+# Who works here: the hospital's clinicians and GPs. The home nurse uses these pages too until
+# her own (issue 11) exist; what each may see and do is telemon.access's to say.
+ROLES = ("clinician", "gp", "nurse")
+
 bp = Blueprint(
     "clinic",
     __name__,

@@ -13,13 +13,13 @@ from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
 from telemon.models import Patient
-from telemon.web.clinic import bp
+from telemon.web.clinic import ROLES, bp
 from telemon.web.components.forms import local_path
 from telemon.web.guard import signed_in
 
 
 @bp.route("/alerts/<int:alert_id>")
-@signed_in
+@signed_in(*ROLES)
 def alert(alert_id: int) -> Any:
     item = load_alert(g.user, alert_id, "alert.read")
     mark_seen(item, g.user)
@@ -29,7 +29,7 @@ def alert(alert_id: int) -> Any:
 
 
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
-@signed_in
+@signed_in(*ROLES)
 def acknowledge(alert_id: int) -> Response:
     item = load_alert(g.user, alert_id, "alert.acknowledge")
     mark_seen(item, g.user)
@@ -40,7 +40,7 @@ def acknowledge(alert_id: int) -> Response:
 
 
 @bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])
-@signed_in
+@signed_in(*ROLES)
 def resolve(alert_id: int) -> Any:
     item = load_alert(g.user, alert_id, "alert.resolve")
     note = (request.form.get("note") or "").strip()

@@ -18,7 +18,7 @@ from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Observation, Wound
 from telemon.patients import service as patients
-from telemon.web.clinic import bp
+from telemon.web.clinic import ROLES, bp
 from telemon.web.components.charts import Point, Zone, line_chart, zones_from_limits
 from telemon.web.guard import signed_in
 
@@ -29,7 +29,7 @@ LIMIT_FIELDS = patients.LIMIT_FIELDS
 
 
 @bp.route("/patients/<int:patient_id>")
-@signed_in
+@signed_in(*ROLES)
 def patient(patient_id: int) -> Any:
     patient = access.patient_for(g.user, patient_id, "patient.read")
     now = clock.now()
@@ -152,7 +152,7 @@ def _timeline(patient_id: int) -> list[dict[str, Any]]:
 
 
 @bp.route("/enrollments/<int:enrollment_id>/thresholds", methods=["GET", "POST"])
-@signed_in
+@signed_in(*ROLES)
 def thresholds(enrollment_id: int) -> Any:
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None:
@@ -208,7 +208,7 @@ def _parse_limits(enrollment: Enrollment, form: Any) -> tuple[dict[str, Any], di
 
 
 @bp.route("/dose-suggestions/<int:suggestion_id>/confirm", methods=["POST"])
-@signed_in
+@signed_in(*ROLES)
 def confirm_dose(suggestion_id: int) -> Response:
     suggestion = db.session.get(DoseSuggestion, suggestion_id)
     if suggestion is None:

@@ -15,15 +15,15 @@ from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
 from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
-from telemon.web.clinic import bp
+from telemon.web.clinic import ROLES, bp
 from telemon.web.components.forms import local_path
 from telemon.web.guard import signed_in
 
 QUEUE_PAGE_SIZE = 50  # rows on one page of the review queue
 
 
-@bp.route("/")
-@signed_in
+@bp.route("/queue")
+@signed_in(*ROLES)
 def queue() -> Any:
     # Alerts and wound review requests, on one scale (telemon.queue).
     f = work_queue.QueueFilter(
@@ -98,7 +98,7 @@ def _queue_cursor(raw: str | None) -> paging.Key | None:
 
 
 @bp.route("/alerts/acknowledge", methods=["POST"])
-@signed_in
+@signed_in(*ROLES)
 def acknowledge_many() -> Response:
     """Bulk acknowledgement of yellow alerts the clinician has looked at; red and blue are
     acknowledged one by one, on purpose."""

@@ -13,14 +13,14 @@ from telemon import clock
 from telemon.errors import Conflict, Forbidden
 from telemon.extensions import db
 from telemon.models import User
-from telemon.web.clinic import bp
+from telemon.web.clinic import ROLES, bp
 from telemon.web.components.charts import Point, line_chart
 from telemon.web.guard import signed_in
 from telemon.woundcare import photos, records, reviews
 
 
 @bp.route("/wounds/<int:wound_id>")
-@signed_in
+@signed_in(*ROLES)
 def wound(wound_id: int) -> Any:
     record = records.wound_record(g.user, wound_id)
     oldest_first = sorted(record["assessments"], key=lambda a: a.assessed_at)
@@ -65,19 +65,19 @@ def _people(record: dict[str, Any]) -> set[int]:
 
 
 @bp.route("/wounds/photos/<int:photo_id>")
-@signed_in
+@signed_in(*ROLES)
 def wound_photo(photo_id: int) -> Response:
     return photos.image_response(photos.photo_content(g.user, photo_id, False))
 
 
 @bp.route("/wounds/photos/<int:photo_id>/thumbnail")
-@signed_in
+@signed_in(*ROLES)
 def wound_thumbnail(photo_id: int) -> Response:
     return photos.image_response(photos.photo_content(g.user, photo_id, True))
 
 
 @bp.route("/review-requests/<int:review_id>")
-@signed_in
+@signed_in(*ROLES)
 def review_request(review_id: int) -> Response:
     """From the queue or a mail: record that the clinic has seen it, show it with its wound."""
     review = reviews.read_review(g.user, review_id)
@@ -87,7 +87,7 @@ def review_request(review_id: int) -> Response:
 
 
 @bp.route("/review-requests/<int:review_id>/reply", methods=["POST"])
-@signed_in
+@signed_in(*ROLES)
 def reply_review(review_id: int) -> Response:
     instructions = (request.form.get("instructions") or "").strip()
     review = reviews.load_review(g.user, review_id, "review_request.read")
@@ -106,7 +106,7 @@ def reply_review(review_id: int) -> Response:
 
 
 @bp.route("/review-requests/<int:review_id>/acknowledge", methods=["POST"])
-@signed_in
+@signed_in(*ROLES)
 def acknowledge_review(review_id: int) -> Response:
     review = reviews.acknowledge(g.user, review_id)
     flash(_("Marked as read."))
