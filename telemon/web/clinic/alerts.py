@@ -8,11 +8,11 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from telemon import clock
+from telemon import access, clock
 from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
-from telemon.models import Patient
+from telemon.models import Enrollment, Patient
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components.forms import local_path
 from telemon.web.guard import signed_in
@@ -24,8 +24,16 @@ def alert(alert_id: int) -> Any:
     item = load_alert(g.user, alert_id, "alert.read")
     mark_seen(item, g.user)
     patient = db.session.get(Patient, item.patient_id)
+    enrollment = db.session.get(Enrollment, item.enrollment_id)
+    assert enrollment is not None
+    may = {
+        "acknowledge": access.may_act(g.user, enrollment, access.ACKNOWLEDGE_ALERT),
+        "resolve": access.may_act(g.user, enrollment, access.RESOLVE_ALERT),
+    }
     db.session.commit()
-    return render_template("clinic/alert.html", alert=item, patient=patient, now=clock.now())
+    return render_template(
+        "clinic/alert.html", alert=item, patient=patient, now=clock.now(), may=may
+    )
 
 
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from telemon import access, clock
 from telemon.alerts import queries
 from telemon.anticoagulation import service as anticoagulation
-from telemon.errors import Forbidden, Invalid, NotFound
+from telemon.errors import Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Observation, Wound
@@ -55,7 +55,10 @@ def patient(patient_id: int) -> Any:
         ak=ak,
         timeline=timeline,
         wounds=wounds,
-        may_edit={e.id: access.is_team_clinician(g.user, e) for e in enrollments},
+        # What the user may do here, asked of telemon.access: buttons they may not use are
+        # not shown (and the services refuse them anyway).
+        may_edit=access.acting_on(g.user, [e.id for e in enrollments], access.CHANGE_PLAN),
+        may_decide_dose=access.acting_on(g.user, [e.id for e in enrollments], access.DECIDE_DOSE),
         chart_days=CHART_DAYS,
     )
 
@@ -160,8 +163,7 @@ def thresholds(enrollment_id: int) -> Any:
     access.patient_for(
         g.user, enrollment.patient_id, "thresholds.read", "enrollment", enrollment_id
     )
-    if not access.is_team_clinician(g.user, enrollment):
-        raise Forbidden("Only a clinician of the responsible care team changes thresholds.")
+    access.require_act(g.user, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
     errors: dict[str, Any] = {}
     values = {t.code: {f: getattr(t, f) for f in LIMIT_FIELDS} for t in enrollment.thresholds}
     if request.method == "POST":

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from telemon import audit, clock, paging
+from telemon import access, audit, clock, paging
 from telemon import queue as work_queue
 from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
@@ -76,6 +76,13 @@ def queue() -> Any:
         next_page=url_for("clinic.queue", **shown, after=page.next) if page.next else None,
         first_page=url_for("clinic.queue", **shown) if after is not None else None,
         words=_words(items),
+        # The rows whose alerts the user may acknowledge (telemon.access): only those offer
+        # the button and the bulk checkbox.
+        may_acknowledge=access.acting_on(
+            g.user,
+            {i.enrollment_id for i in items if i.kind == "alert"},
+            access.ACKNOWLEDGE_ALERT,
+        ),
     )
 
 
