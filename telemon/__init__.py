@@ -62,8 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from telemon.identity.api import bp as identity_bp
     from telemon.ingest.api import bp as ingest_bp
     from telemon.patients.api import bp as patients_bp
-    from telemon.web import patient_pages, wound_pages  # noqa: F401  (routes on the web blueprint)
-    from telemon.web.views import bp as web_bp
+    from telemon.web import register_blueprints
     from telemon.woundcare.api import bp as wounds_bp
 
     for blueprint in (
@@ -76,7 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: no cross-site forgery
         api.register_blueprint(blueprint)
-    app.register_blueprint(web_bp)
+    register_blueprints(app)
 
     app.register_error_handler(TelemonError, handle_telemon_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -13,13 +13,14 @@ from werkzeug.wrappers import Response
 from telemon import access, clock
 from telemon.alerts import queries
 from telemon.anticoagulation import service as anticoagulation
-from telemon.errors import Forbidden, Invalid, NotFound
+from telemon.errors import Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Observation, Wound
 from telemon.patients import service as patients
-from telemon.web.charts import Point, Zone, line_chart, zones_from_limits
-from telemon.web.views import bp, signed_in
+from telemon.web.clinic import ROLES, bp
+from telemon.web.components.charts import Point, Zone, line_chart, zones_from_limits
+from telemon.web.guard import signed_in
 
 CHART_DAYS = 30
 INR_CHART_DAYS = 182
@@ -28,7 +29,7 @@ LIMIT_FIELDS = patients.LIMIT_FIELDS
 
 
 @bp.route("/patients/<int:patient_id>")
-@signed_in
+@signed_in(*ROLES)
 def patient(patient_id: int) -> Any:
     patient = access.patient_for(g.user, patient_id, "patient.read")
     now = clock.now()
@@ -46,7 +47,7 @@ def patient(patient_id: int) -> Any:
     ).all()
     db.session.commit()
     return render_template(
-        "web/patient.html",
+        "clinic/patient.html",
         patient=patient,
         enrollments=enrollments,
         alerts=alerts,
@@ -54,7 +55,10 @@ def patient(patient_id: int) -> Any:
         ak=ak,
         timeline=timeline,
         wounds=wounds,
-        may_edit={e.id: access.is_team_clinician(g.user, e) for e in enrollments},
+        # What the user may do here, asked of telemon.access: buttons they may not use are
+        # not shown (and the services refuse them anyway).
+        may_edit=access.acting_on(g.user, [e.id for e in enrollments], access.CHANGE_PLAN),
+        may_decide_dose=access.acting_on(g.user, [e.id for e in enrollments], access.DECIDE_DOSE),
         chart_days=CHART_DAYS,
     )
 
@@ -151,7 +155,7 @@ def _timeline(patient_id: int) -> list[dict[str, Any]]:
 
 
 @bp.route("/enrollments/<int:enrollment_id>/thresholds", methods=["GET", "POST"])
-@signed_in
+@signed_in(*ROLES)
 def thresholds(enrollment_id: int) -> Any:
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None:
@@ -159,8 +163,7 @@ def thresholds(enrollment_id: int) -> Any:
     access.patient_for(
         g.user, enrollment.patient_id, "thresholds.read", "enrollment", enrollment_id
     )
-    if not access.is_team_clinician(g.user, enrollment):
-        raise Forbidden("Only a clinician of the responsible care team changes thresholds.")
+    access.require_act(g.user, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
     errors: dict[str, Any] = {}
     values = {t.code: {f: getattr(t, f) for f in LIMIT_FIELDS} for t in enrollment.thresholds}
     if request.method == "POST":
@@ -172,13 +175,13 @@ def thresholds(enrollment_id: int) -> Any:
                 errors = dict((invalid.errors or {}).get("thresholds") or {})
             else:
                 flash(_("Thresholds saved."))
-                return redirect(url_for("web.patient", patient_id=enrollment.patient_id))
+                return redirect(url_for("clinic.patient", patient_id=enrollment.patient_id))
     db.session.commit()
     codes = sorted(
         set(values) | {c for c, s in CODES.items() if s.programme == enrollment.programme}
     )
     return render_template(
-        "web/thresholds.html",
+        "clinic/thresholds.html",
         enrollment=enrollment,
         codes=codes,
         labels={c: CODES[c].label for c in codes},
@@ -207,7 +210,7 @@ def _parse_limits(enrollment: Enrollment, form: Any) -> tuple[dict[str, Any], di
 
 
 @bp.route("/dose-suggestions/<int:suggestion_id>/confirm", methods=["POST"])
-@signed_in
+@signed_in(*ROLES)
 def confirm_dose(suggestion_id: int) -> Response:
     suggestion = db.session.get(DoseSuggestion, suggestion_id)
     if suggestion is None:
@@ -224,4 +227,4 @@ def confirm_dose(suggestion_id: int) -> Response:
         except Invalid as invalid:
             db.session.rollback()
             flash(invalid.detail)
-    return redirect(url_for("web.patient", patient_id=suggestion.patient_id))
+    return redirect(url_for("clinic.patient", patient_id=suggestion.patient_id))

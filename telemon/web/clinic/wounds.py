@@ -13,13 +13,14 @@ from telemon import clock
 from telemon.errors import Conflict, Forbidden
 from telemon.extensions import db
 from telemon.models import User
-from telemon.web.charts import Point, line_chart
-from telemon.web.views import bp, signed_in
+from telemon.web.clinic import ROLES, bp
+from telemon.web.components.charts import Point, line_chart
+from telemon.web.guard import signed_in
 from telemon.woundcare import photos, records, reviews
 
 
 @bp.route("/wounds/<int:wound_id>")
-@signed_in
+@signed_in(*ROLES)
 def wound(wound_id: int) -> Any:
     record = records.wound_record(g.user, wound_id)
     oldest_first = sorted(record["assessments"], key=lambda a: a.assessed_at)
@@ -41,7 +42,7 @@ def wound(wound_id: int) -> Any:
     )
     people = {u.id: u for u in db.session.query(User).filter(User.id.in_(_people(record)))}
     return render_template(
-        "web/wound.html",
+        "clinic/wound.html",
         wound=record,
         assessments=oldest_first,
         area_chart=area,
@@ -64,27 +65,29 @@ def _people(record: dict[str, Any]) -> set[int]:
 
 
 @bp.route("/wounds/photos/<int:photo_id>")
-@signed_in
+@signed_in(*ROLES)
 def wound_photo(photo_id: int) -> Response:
     return photos.image_response(photos.photo_content(g.user, photo_id, False))
 
 
 @bp.route("/wounds/photos/<int:photo_id>/thumbnail")
-@signed_in
+@signed_in(*ROLES)
 def wound_thumbnail(photo_id: int) -> Response:
     return photos.image_response(photos.photo_content(g.user, photo_id, True))
 
 
 @bp.route("/review-requests/<int:review_id>")
-@signed_in
+@signed_in(*ROLES)
 def review_request(review_id: int) -> Response:
     """From the queue or a mail: record that the clinic has seen it, show it with its wound."""
     review = reviews.read_review(g.user, review_id)
-    return redirect(url_for("web.wound", wound_id=review.wound_id, _anchor=f"review-{review.id}"))
+    return redirect(
+        url_for("clinic.wound", wound_id=review.wound_id, _anchor=f"review-{review.id}")
+    )
 
 
 @bp.route("/review-requests/<int:review_id>/reply", methods=["POST"])
-@signed_in
+@signed_in(*ROLES)
 def reply_review(review_id: int) -> Response:
     instructions = (request.form.get("instructions") or "").strip()
     review = reviews.load_review(g.user, review_id, "review_request.read")
@@ -97,12 +100,16 @@ def reply_review(review_id: int) -> Response:
         except (Conflict, Forbidden) as error:
             db.session.rollback()
             flash(error.detail)
-    return redirect(url_for("web.wound", wound_id=review.wound_id, _anchor=f"review-{review_id}"))
+    return redirect(
+        url_for("clinic.wound", wound_id=review.wound_id, _anchor=f"review-{review_id}")
+    )
 
 
 @bp.route("/review-requests/<int:review_id>/acknowledge", methods=["POST"])
-@signed_in
+@signed_in(*ROLES)
 def acknowledge_review(review_id: int) -> Response:
     review = reviews.acknowledge(g.user, review_id)
     flash(_("Marked as read."))
-    return redirect(url_for("web.wound", wound_id=review.wound_id, _anchor=f"review-{review_id}"))
+    return redirect(
+        url_for("clinic.wound", wound_id=review.wound_id, _anchor=f"review-{review_id}")
+    )
