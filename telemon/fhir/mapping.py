@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.ingest.codes import (
@@ -183,9 +183,23 @@ class PatientMatch:
     patient_id: int | None = None
 
 
+def search_params(query: str | None) -> list[tuple[str, str]]:
+    """A search string ("identifier=sys|value&…") as (name, value) pairs, percent-decoded.
+
+    Not form decoding: a "+" stays a "+", since gateways write identifier values (time offsets,
+    say) into ifNoneExist unencoded.
+    """
+    pairs = []
+    for part in (query or "").lstrip("?").split("&"):
+        if part:
+            name, _, value = part.partition("=")
+            pairs.append((unquote(name), unquote(value)))
+    return pairs
+
+
 def cpr_from_search(query: str | None) -> str | None:
     """The CPR number in a search string such as "identifier=urn:oid:1.2.208.176.1.2|0101701234"."""
-    for name, value in parse_qsl(query or "", keep_blank_values=True):
+    for name, value in search_params(query):
         if name == "identifier" and "|" in value:
             system, _, code = value.partition("|")
             if system == CPR_SYSTEM and code:
@@ -231,8 +245,14 @@ class DeviceSpec:
 
     @property
     def label(self) -> str | None:
-        words = " ".join(p.strip() for p in (self.manufacturer, self.model) if p and p.strip())
-        return (words or self.type_text or "")[:200] or None
+        return device_label(self.manufacturer, self.model, self.type_text)
+
+
+def device_label(manufacturer: str | None, model: str | None, type_text: str | None) -> str | None:
+    """What a reading's free-text `device` says of its device: manufacturer and model, else its
+    type; the JSON API's field, so at most 200 characters."""
+    words = " ".join(p.strip() for p in (manufacturer, model) if p and p.strip())
+    return (words or type_text or "")[:200] or None
 
 
 def device_spec(entry: Entry) -> DeviceSpec:
@@ -245,7 +265,7 @@ def device_spec(entry: Entry) -> DeviceSpec:
             system, value = str(identifier["system"]), str(identifier["value"])
             break
     if value is None:
-        for name, text in parse_qsl(entry.if_none_exist or "", keep_blank_values=True):
+        for name, text in search_params(entry.if_none_exist):
             if name == "identifier" and "|" in text:
                 system, _, value = text.partition("|")
                 break
@@ -443,9 +463,9 @@ def identity_key(entry: Entry) -> str | None:
         if i.get("value")
     ]
     if entry.if_none_exist:
-        params = sorted(parse_qsl(entry.if_none_exist, keep_blank_values=True))
+        params = sorted(search_params(entry.if_none_exist))
         if len(params) == 1 and params[0][0] == "identifier":
-            system, bar, value = unquote(params[0][1]).rpartition("|")
+            system, bar, value = params[0][1].rpartition("|")
             if not bar:  # identifier=VALUE: any system; the resource's own says which
                 system = next((s for s, v in identifiers if v == value), "")
             return f"identifier|{system}|{value}"

@@ -259,13 +259,8 @@ def _items(
     patient_id: int,
 ) -> list[dict[str, Any]]:
     """The JSON API's items for an Observation's readings, validated by its schema."""
-    device_spec, device_id, device_label = _device_of(state, references, entry, plan)
+    device_spec, device_id, device_label, device_key = _device_of(state, references, entry, plan)
     performer = _performer_of(state, references, entry, plan)
-    device_key = (
-        f"{device_spec.identifier_system}|{device_spec.identifier_value}"
-        if device_spec
-        else str(device_id or "")
-    )
     assert plan.effective_at is not None
     items = []
     for reading in plan.readings:
@@ -312,9 +307,12 @@ def _schema_issues(messages: Any, entry: Entry, reading: mapping.Reading) -> lis
 
 def _device_of(
     state: _Upload, references: mapping.References, entry: Entry, plan: ObservationPlan
-) -> tuple[DeviceSpec | None, int | None, str | None]:
+) -> tuple[DeviceSpec | None, int | None, str | None, str]:
+    """The reading's device: as described in this Bundle (kept when stored) or already kept
+    (its id); its label for the reading's text; its identity (system|value) for the key of a
+    reading that has no identifier of its own, the same whichever way the device is named."""
     if plan.device is None:
-        return None, None, None
+        return None, None, None, ""
     at = entry.path + ".resource.device"
     target = references.resolve(plan.device, entry)
     if target.entry is not None:
@@ -324,11 +322,13 @@ def _device_of(
         spec = state.devices.get(target.entry)
         if spec is None:
             raise FhirError(422, [Issue("The device reference is not a Device.", at)])
-        return spec, None, spec.label
+        return spec, None, spec.label, f"{spec.identifier_system}|{spec.identifier_value}"
     if target.resource_type == "Device" and target.id and target.id.isdigit():
         device = db.session.get(Device, int(target.id))
         if device is not None:
-            return None, device.id, device.label
+            identity = f"{device.identifier_system}|{device.identifier_value}"
+            label = mapping.device_label(device.manufacturer, device.model, device.type_text)
+            return None, device.id, label, identity
     raise FhirError(422, [Issue("The device is neither in this Bundle nor known here.", at)])
 
 

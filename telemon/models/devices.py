@@ -31,9 +31,3 @@ class Device(db.Model):
     __table_args__ = (
         UniqueConstraint("identifier_system", "identifier_value", name="uq_device_identifier"),
     )
-
-    @property
-    def label(self) -> str | None:
-        """What the reading's free-text `device` says: manufacturer and model, or the type."""
-        words = " ".join(p.strip() for p in (self.manufacturer, self.model) if p and p.strip())
-        return (words or self.type_text or "")[:200] or None

@@ -4,6 +4,7 @@ through the same path as the JSON API (validation, idempotency, access, audit, e
 from __future__ import annotations
 
 import copy
+import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -232,7 +233,8 @@ def test_a_conflicting_identifier_is_a_409_in_a_transaction_and_per_entry_in_a_b
 
 
 def test_readings_may_name_a_registered_patient_and_device_by_id(client, world) -> None:
-    first = _bundle(_post(client, fb.scale_bundle(CPR)))
+    body_of_scale = fb.scale_bundle(CPR)
+    first = _bundle(_post(client, copy.deepcopy(body_of_scale)))
     device_location = first["entry"][1]["response"]["location"]
     later = {
         "resourceType": "Bundle",
@@ -257,6 +259,35 @@ def test_readings_may_name_a_registered_patient_and_device_by_id(client, world) 
     weights = [o for o in _readings() if o.code == "weight"]
     assert sorted(w.value for w in weights) == [74.0, 74.842741]
     assert {w.device_id for w in weights} == {int(device_location.split("/")[1])}
+    # The first reading sent again, now naming patient and device by id: the same reading.
+    first_weight = copy.deepcopy(later)
+    sent = body_of_scale["entry"][2]["resource"]
+    first_weight["entry"][0]["resource"].update(
+        effectiveDateTime=sent["effectiveDateTime"], valueQuantity=sent["valueQuantity"]
+    )
+    again = _bundle(_post(client, first_weight))
+    assert again["entry"][0]["response"] == {
+        "status": "200 OK",
+        "location": first["entry"][2]["response"]["location"],
+    }
+    assert _count(Observation) == 2
+
+
+def test_absolute_full_urls_and_relative_references_as_in_the_phd_guide(client, world) -> None:
+    body = fb.pulse_oximeter_bundle(CPR)
+    names = {}
+    for n, entry in enumerate(body["entry"]):
+        kind = entry["resource"]["resourceType"]
+        entry["resource"]["id"] = f"{kind.lower()}-{n:03d}"
+        names[entry["fullUrl"]] = f"{kind}/{entry['resource']['id']}"
+        entry["fullUrl"] = f"http://gateway.example/{names[entry['fullUrl']]}"
+    text = json.dumps(body)
+    for old, new in names.items():
+        text = text.replace(f'"{old}"', f'"{new}"')
+    response = _post(client, json.loads(text))
+    assert response.status_code == 200, response.get_json()
+    assert [o.code for o in _readings()] == ["pulse", "spo2"]
+    assert all(o.device_id is not None for o in _readings())
 
 
 def test_concurrent_retries_store_each_reading_once(client, world) -> None:
