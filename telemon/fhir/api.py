@@ -15,12 +15,20 @@ from telemon.errors import TelemonError
 from telemon.fhir import capability, reading, upload
 from telemon.fhir.model import FHIR_JSON
 from telemon.fhir.outcome import FhirError, Issue, outcome_json
+from telemon.fhir.redaction import RedactIdentifiers
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 
 ACCEPTED_MEDIA = (FHIR_JSON, "application/json")
+
+
+@bp.record_once
+def _redact_access_log(_: Any) -> None:
+    access_log = logging.getLogger("werkzeug")  # `telemon serve`'s request lines
+    if not any(isinstance(f, RedactIdentifiers) for f in access_log.filters):
+        access_log.addFilter(RedactIdentifiers())
 
 
 def fhir_response(data: dict[str, Any], status: int = 200) -> Response:

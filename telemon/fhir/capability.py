@@ -10,7 +10,7 @@ from telemon.fhir.model import FHIR_JSON, FHIR_VERSION, build
 SUPPORTED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
     "Patient": (("read", "search-type"), (("identifier", "token"),)),
     "Observation": (
-        ("read", "search-type", "create"),
+        ("read", "search-type"),
         (
             ("patient", "reference"),
             ("subject", "reference"),
@@ -19,9 +19,15 @@ SUPPORTED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
             ("_count", "number"),
         ),
     ),
-    "Device": (("read", "create"), ()),
-    "Flag": (("read", "search-type"), (("patient", "reference"), ("status", "token"))),
-    "Task": (("read", "search-type"), (("patient", "reference"), ("status", "token"))),
+    "Device": (("read",), ()),
+    "Flag": (
+        ("read", "search-type"),
+        (("patient", "reference"), ("status", "token"), ("_count", "number")),
+    ),
+    "Task": (
+        ("read", "search-type"),
+        (("patient", "reference"), ("status", "token"), ("_count", "number")),
+    ),
     "Communication": (("read",), ()),
     "Media": (("read",), ()),
 }
@@ -91,8 +97,13 @@ def statement(base_url: str) -> dict[str, Any]:
                         for resource_type, (interactions, params) in SUPPORTED.items()
                     ],
                     "interaction": [
-                        {"code": "transaction", "documentation": "All or nothing."},
-                        {"code": "batch", "documentation": "Each entry on its own."},
+                        {
+                            "code": "transaction",
+                            "documentation": "POST /fhir: all or nothing. Patient entries are "
+                            "matched (never created), Device entries kept, Observation entries "
+                            "stored as readings; nothing else is created.",
+                        },
+                        {"code": "batch", "documentation": "POST /fhir: each entry on its own."},
                     ],
                 }
             ],

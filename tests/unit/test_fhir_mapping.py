@@ -147,3 +147,27 @@ def test_interpretation_follows_the_patients_limits(value: float, expected: str)
 def test_no_limits_no_interpretation() -> None:
     assert interpretation(96, None) is None
     assert interpretation(130, Limits(alert_high=120, warning_high=100)) == "HH"
+
+
+def test_access_log_lines_do_not_carry_a_cpr_number() -> None:
+    import logging
+
+    from telemon.fhir.redaction import RedactIdentifiers
+
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - - "%s" %s %s',
+        (
+            "127.0.0.1",
+            "GET /fhir/Patient?identifier=urn:oid:1.2.208.176.1.2|0101701234&_count=5 HTTP/1.1",
+            "200",
+            "-",
+        ),
+        None,
+    )
+    RedactIdentifiers().filter(record)
+    line = record.getMessage()
+    assert "0101701234" not in line and "identifier=[redacted]&_count=5" in line
