@@ -62,6 +62,16 @@ class Entry:
     def path(self) -> str:
         return f"Bundle.entry[{self.index}]"
 
+    @property
+    def condition(self) -> str | None:
+        """The search that makes the entry conditional: ifNoneExist (conditional create), or
+        the query of a PUT's URL (conditional update, "Patient?identifier=…")."""
+        if self.if_none_exist:
+            return self.if_none_exist
+        if self.method == "PUT" and self.url and "?" in self.url:
+            return self.url.split("?", 1)[1]
+        return None
+
 
 def entries_of(bundle: dict[str, Any]) -> list[Entry]:
     """The request entries, in order."""
@@ -212,7 +222,7 @@ def patient_match(entry: Entry) -> PatientMatch:
     for identifier in entry.resource.get("identifier") or []:
         if identifier.get("system") == CPR_SYSTEM and identifier.get("value"):
             return PatientMatch(cpr=str(identifier["value"]))
-    cpr = cpr_from_search(entry.if_none_exist)
+    cpr = cpr_from_search(entry.condition)
     if cpr:
         return PatientMatch(cpr=cpr)
     if entry.method == "PUT" and entry.url:
@@ -265,7 +275,7 @@ def device_spec(entry: Entry) -> DeviceSpec:
             system, value = str(identifier["system"]), str(identifier["value"])
             break
     if value is None:
-        for name, text in search_params(entry.if_none_exist):
+        for name, text in search_params(entry.condition):
             if name == "identifier" and "|" in text:
                 system, _, value = text.partition("|")
                 break
@@ -453,17 +463,18 @@ def _aware(text: Any) -> datetime | None:
 
 def identity_key(entry: Entry) -> str | None:
     """The upload's own identity for the reading, to store it once however often it is sent:
-    a PUT's URL, the entry's ifNoneExist search, or the first Observation.identifier. None when
-    it gives none (then telemon derives one from the reading's content)."""
-    if entry.method == "PUT" and entry.url:
+    a PUT's URL, the entry's condition (ifNoneExist, or a conditional PUT's search), or the
+    first Observation.identifier. None when it gives none (then telemon derives one from the
+    reading's content)."""
+    if entry.method == "PUT" and entry.url and entry.condition is None:
         return f"put|{entry.url}"
     identifiers = [
         (str(i.get("system") or ""), str(i["value"]))
         for i in entry.resource.get("identifier") or []
         if i.get("value")
     ]
-    if entry.if_none_exist:
-        params = sorted(search_params(entry.if_none_exist))
+    if entry.condition:
+        params = sorted(search_params(entry.condition))
         if len(params) == 1 and params[0][0] == "identifier":
             system, bar, value = params[0][1].rpartition("|")
             if not bar:  # identifier=VALUE: any system; the resource's own says which

@@ -30,6 +30,15 @@ def test_a_patient_is_matched_by_cpr_identifier_or_if_none_exist() -> None:
     assert patient_match(entry).cpr == "0101701234"
     entry.resource["identifier"] = []
     assert patient_match(entry).cpr == "0101701234"  # from ifNoneExist
+    update = Entry(
+        0,
+        None,
+        {"resourceType": "Patient"},
+        "PUT",
+        f"Patient?identifier={fb.CPR_SYSTEM}|0101701234",
+        None,
+    )
+    assert patient_match(update).cpr == "0101701234"  # a conditional update
     bare = Entry(0, None, {"resourceType": "Patient"}, "POST", "Patient", None)
     with pytest.raises(FhirError) as refused:
         patient_match(bare)
@@ -122,6 +131,10 @@ def test_the_identity_of_a_reading_comes_from_if_none_exist_identifier_or_put() 
     assert identity_key(entry(ident, if_none_exist="identifier=abc")) == "identifier|urn:x|abc"
     assert identity_key(entry({}, if_none_exist="identifier=urn:x|abc")) == "identifier|urn:x|abc"
     assert identity_key(entry({}, "PUT", "Observation/o-1")) == "put|Observation/o-1"
+    conditional = entry({}, "PUT", "Observation?identifier=urn:x|abc")
+    assert identity_key(conditional) == "identifier|urn:x|abc"
+    plus = entry({}, if_none_exist="identifier=urn:x|2026-11-20T08:00+01:00")
+    assert identity_key(plus) == "identifier|urn:x|2026-11-20T08:00+01:00"
     assert identity_key(entry({})) is None
 
 
