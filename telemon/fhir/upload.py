@@ -109,6 +109,8 @@ def _whole(failures: dict[int, FhirError]) -> FhirError:
 
 
 def _read_entries(user: User, state: _Upload) -> None:
+    """Read every entry; match the patients (one query for all) and check that the user may
+    record for them; turn the Observations into the JSON API's items."""
     plans: dict[int, ObservationPlan] = {}
     matches: dict[int, PatientMatch] = {}
     for entry in state.entries:
@@ -128,7 +130,7 @@ def _read_entries(user: User, state: _Upload) -> None:
         except FhirError as error:
             state.fail(entry.index, error)
     references = mapping.References(state.entries)
-    subjects = {i: _subject(state, references, plan, i, matches) for i, plan in plans.items()}
+    subjects = {i: _subject(state, references, plan, i) for i, plan in plans.items()}
     found = _find_patients({*matches.values(), *(s for s in subjects.values() if s)})
     allowed = service.recordable_patients(user, {p for p in found.values() if p is not None})
     for index, match in matches.items():
@@ -147,24 +149,24 @@ def _read_entries(user: User, state: _Upload) -> None:
                 audit.record_refusal(user, patient_id, "observation.create", "fhir_bundle")
                 raise _refused(entry, ".resource.subject")
             items = _items(state, references, entry, plan, patient_id)
-            for item in items:
-                first = seen.get(item["client_id"])
-                if first is not None and _differs(first[1], item):
-                    raise FhirError(
-                        422,
-                        [
-                            Issue(
-                                f"Repeats the reading of Bundle.entry[{first[0]}] with other "
-                                "content.",
-                                entry.path + ".resource.identifier",
-                            )
-                        ],
-                    )
-            for item in items:
-                seen.setdefault(item["client_id"], (index, item))
+            _check_repeats(entry, items, seen)
             state.items.extend(items)
         except FhirError as error:
             state.fail(index, error)
+
+
+def _check_repeats(
+    entry: Entry, items: list[dict[str, Any]], seen: dict[uuid.UUID, tuple[int, dict[str, Any]]]
+) -> None:
+    """A reading sent twice in one Bundle is one reading; the same identity with other content
+    is refused."""
+    for item in items:
+        first = seen.get(item["client_id"])
+        if first is not None and _differs(first[1], item):
+            repeated = f"Repeats the reading of Bundle.entry[{first[0]}] with other content."
+            raise FhirError(422, [Issue(repeated, entry.path + ".resource.identifier")])
+    for item in items:
+        seen.setdefault(item["client_id"], (entry.index, item))
 
 
 def _refused(entry: Entry, where: str = ".resource") -> FhirError:
@@ -176,11 +178,7 @@ def _refused(entry: Entry, where: str = ".resource") -> FhirError:
 
 
 def _subject(
-    state: _Upload,
-    references: mapping.References,
-    plan: ObservationPlan,
-    index: int,
-    matches: dict[int, PatientMatch],
+    state: _Upload, references: mapping.References, plan: ObservationPlan, index: int
 ) -> PatientMatch | None:
     """The patient an Observation names outside this Bundle's Patient entries, if it does."""
     subject = plan.subject if isinstance(plan.subject, dict) else {}
