@@ -26,8 +26,9 @@ from sqlalchemy import select
 from telemon import audit
 from telemon.errors import TelemonError
 from telemon.extensions import db
-from telemon.fhir import devices, mapping
-from telemon.fhir.mapping import DeviceSpec, Entry, ObservationPlan, PatientMatch
+from telemon.fhir import devices, entries, mapping
+from telemon.fhir.entries import Entry, References
+from telemon.fhir.mapping import DeviceSpec, ObservationPlan, PatientMatch
 from telemon.fhir.model import build, parse, without_extensions
 from telemon.fhir.outcome import FhirError, Issue, information, outcome_json
 from telemon.ingest import service
@@ -79,16 +80,15 @@ def upload(user: User, body: Any) -> dict[str, Any]:
         )
     if not isinstance(body, dict) or body.get("resourceType") != "Bundle":
         raise FhirError(422, [Issue("POST /fhir takes a Bundle.", "Bundle")])
+    if isinstance(body.get("entry"), list) and len(body["entry"]) > MAX_ENTRIES:
+        raise FhirError(413, [Issue(f"At most {MAX_ENTRIES} entries in one Bundle.", "Bundle")])
     parse(body, "Bundle")
     bundle_type = body.get("type")
     if bundle_type not in ("transaction", "batch"):
         raise FhirError(
             422, [Issue("The Bundle must be of type transaction or batch.", "Bundle.type")]
         )
-    entries = mapping.entries_of(without_extensions(body))
-    if len(entries) > MAX_ENTRIES:
-        raise FhirError(413, [Issue(f"At most {MAX_ENTRIES} entries in one Bundle.", "Bundle")])
-    state = _Upload(entries)
+    state = _Upload(entries.entries_of(without_extensions(body)))
     _read_entries(user, state)
     if bundle_type == "transaction":
         if state.failures:
@@ -115,7 +115,7 @@ def _read_entries(user: User, state: _Upload) -> None:
     matches: dict[int, PatientMatch] = {}
     for entry in state.entries:
         try:
-            mapping.check_request(entry)
+            entries.check_request(entry)
             if entry.resource_type == "Patient":
                 matches[entry.index] = mapping.patient_match(entry)
             elif entry.resource_type == "Device":
@@ -129,7 +129,7 @@ def _read_entries(user: User, state: _Upload) -> None:
                     state.answers[entry.index] = _Answer("200 OK", outcome=note)
         except FhirError as error:
             state.fail(entry.index, error)
-    references = mapping.References(state.entries)
+    references = References(state.entries)
     subjects = {i: _subject(state, references, plan, i) for i, plan in plans.items()}
     found = _find_patients({*matches.values(), *(s for s in subjects.values() if s)})
     allowed = service.recordable_patients(user, {p for p in found.values() if p is not None})
@@ -178,11 +178,11 @@ def _refused(entry: Entry, where: str = ".resource") -> FhirError:
 
 
 def _subject(
-    state: _Upload, references: mapping.References, plan: ObservationPlan, index: int
+    state: _Upload, references: References, plan: ObservationPlan, index: int
 ) -> PatientMatch | None:
     """The patient an Observation names outside this Bundle's Patient entries, if it does."""
     subject = plan.subject if isinstance(plan.subject, dict) else {}
-    reference = mapping.reference_string(subject)
+    reference = entries.reference_string(subject)
     if reference is not None:
         target = references.resolve(reference, state.entries[index])
         if target.entry is None and target.resource_type == "Patient" and target.id:
@@ -218,14 +218,14 @@ def _find_patients(matches: set[PatientMatch]) -> dict[PatientMatch, int | None]
 
 def _patient_of(
     state: _Upload,
-    references: mapping.References,
+    references: References,
     entry: Entry,
     plan: ObservationPlan,
     subject: PatientMatch | None,
     found: dict[PatientMatch, int | None],
 ) -> int:
     at = entry.path + ".resource.subject"
-    reference = mapping.reference_string(plan.subject)
+    reference = entries.reference_string(plan.subject)
     if reference is not None:
         target = references.resolve(reference, entry)
         if target.entry is not None:
@@ -251,7 +251,7 @@ def _patient_of(
 
 def _items(
     state: _Upload,
-    references: mapping.References,
+    references: References,
     entry: Entry,
     plan: ObservationPlan,
     patient_id: int,
@@ -304,7 +304,7 @@ def _schema_issues(messages: Any, entry: Entry, reading: mapping.Reading) -> lis
 
 
 def _device_of(
-    state: _Upload, references: mapping.References, entry: Entry, plan: ObservationPlan
+    state: _Upload, references: References, entry: Entry, plan: ObservationPlan
 ) -> tuple[DeviceSpec | None, int | None, str | None, str]:
     """The reading's device: as described in this Bundle (kept when stored) or already kept
     (its id); its label for the reading's text; its identity (system|value) for the key of a
@@ -331,11 +331,11 @@ def _device_of(
 
 
 def _performer_of(
-    state: _Upload, references: mapping.References, entry: Entry, plan: ObservationPlan
+    state: _Upload, references: References, entry: Entry, plan: ObservationPlan
 ) -> str | None:
     for performer in plan.performers:
-        type_name = mapping.reference_type(performer)
-        reference = mapping.reference_string(performer)
+        type_name = entries.reference_type(performer)
+        reference = entries.reference_string(performer)
         if reference is not None:
             target = references.resolve(reference, entry)
             if target.entry is not None:

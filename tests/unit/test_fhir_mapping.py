@@ -7,12 +7,10 @@ from typing import Any
 import pytest
 
 from telemon.alerts.rules import Limits
+from telemon.fhir.entries import Entry, References, entries_of
 from telemon.fhir.interpretation import interpretation
 from telemon.fhir.mapping import (
-    Entry,
-    References,
     device_spec,
-    entries_of,
     identity_key,
     observation_plan,
     patient_match,
