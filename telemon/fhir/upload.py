@@ -1,74 +1,28 @@
 """POST /fhir: a gateway's transaction or batch Bundle, into telemon's readings.
 
-Each entry is read (telemon.fhir.mapping), patients are matched by CPR and checked for the
-right to record (the same rule as the JSON API), and the readings are stored through
+The entries are read into readings by telemon.fhir.intake, and stored through
 telemon.ingest.service.ingest_batch, the one store path: the same validation (the JSON API's
-ObservationItem schema), plausibility, idempotency, audit and evaluation. A transaction is all or
-nothing; a batch answers each entry on its own.
-
-Idempotency: each reading's client_id is a UUID derived from the patient, the upload's own
-identity for it (Observation.identifier, the entry's ifNoneExist, a PUT's URL) or, without one,
-its content, and the code. The unique constraint on client_id makes a repeated upload, however
-concurrent, store nothing new; it is answered with the existing readings' locations.
+ObservationItem schema), plausibility, idempotency, audit and evaluation, with the devices in the
+same transaction. A transaction is all or nothing; a batch answers each entry on its own. A
+repeated upload stores nothing new and is answered with the existing readings' locations.
 """
 
 from __future__ import annotations
 
-import contextlib
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
-
-from marshmallow import ValidationError
-from sqlalchemy import select
 
 from telemon import audit
 from telemon.errors import TelemonError
 from telemon.extensions import db
-from telemon.fhir import devices, entries, mapping
-from telemon.fhir.entries import Entry, References
-from telemon.fhir.mapping import DeviceSpec, ObservationPlan, PatientMatch
+from telemon.fhir import devices, entries
+from telemon.fhir.intake import FIELD_PATHS, Answer, Upload, read_entries
 from telemon.fhir.model import build, parse, without_extensions
 from telemon.fhir.outcome import FhirError, Issue, information, outcome_json
 from telemon.ingest import service
-from telemon.ingest.schemas import ObservationItem
-from telemon.models import Device, Patient, User
-from telemon.patients.cpr import normalise_cpr
+from telemon.models import User
 
 MAX_ENTRIES = 1000
-# Namespace of the client_ids derived for FHIR readings (uuid5); never change it, or repeated
-# uploads would no longer be recognised.
-READING_NAMESPACE = uuid.UUID("5d0f4a5e-3c1b-4f7e-9a40-6f1de8f0c113")
-# Where a field of the JSON API's item sits in an Observation, for error messages.
-_FIELD_PATHS = {
-    "effective_at": ".effective[x]",
-    "performer": ".performer",
-    "code": ".code",
-    "unit": ".valueQuantity.code",
-}
-
-
-@dataclass
-class _Answer:
-    status: str
-    location: str | None = None
-    outcome: dict[str, Any] | None = None
-
-
-@dataclass
-class _Upload:
-    """The state of one upload: what each entry became, and what is still to store."""
-
-    entries: list[Entry]
-    failures: dict[int, FhirError] = field(default_factory=dict)
-    answers: dict[int, _Answer] = field(default_factory=dict)
-    patients: dict[int, int] = field(default_factory=dict)  # Patient entry -> patient id
-    devices: dict[int, DeviceSpec] = field(default_factory=dict)  # Device entry -> spec
-    items: list[dict[str, Any]] = field(default_factory=list)  # readings, "_entry" = entry
-
-    def fail(self, index: int, error: FhirError) -> None:
-        self.failures.setdefault(index, error)
 
 
 def upload(user: User, body: Any) -> dict[str, Any]:
@@ -88,8 +42,8 @@ def upload(user: User, body: Any) -> dict[str, Any]:
         raise FhirError(
             422, [Issue("The Bundle must be of type transaction or batch.", "Bundle.type")]
         )
-    state = _Upload(entries.entries_of(without_extensions(body)))
-    _read_entries(user, state)
+    state = Upload(entries.entries_of(without_extensions(body)))
+    read_entries(user, state)
     if bundle_type == "transaction":
         if state.failures:
             raise _whole(state.failures)
@@ -105,256 +59,10 @@ def _whole(failures: dict[int, FhirError]) -> FhirError:
     return FhirError(ordered[0].status, [issue for f in ordered for issue in f.issues])
 
 
-# ---- reading the entries --------------------------------------------------------------------
-
-
-def _read_entries(user: User, state: _Upload) -> None:
-    """Read every entry; match the patients (one query for all) and check that the user may
-    record for them; turn the Observations into the JSON API's items."""
-    plans: dict[int, ObservationPlan] = {}
-    matches: dict[int, PatientMatch] = {}
-    for entry in state.entries:
-        try:
-            entries.check_request(entry)
-            if entry.resource_type == "Patient":
-                matches[entry.index] = mapping.patient_match(entry)
-            elif entry.resource_type == "Device":
-                state.devices[entry.index] = mapping.device_spec(entry)
-            else:
-                plan = mapping.observation_plan(entry)
-                if plan.readings:
-                    plans[entry.index] = plan
-                else:
-                    note = information(plan.note or "")
-                    state.answers[entry.index] = _Answer("200 OK", outcome=note)
-        except FhirError as error:
-            state.fail(entry.index, error)
-    references = References(state.entries)
-    subjects = {i: _subject(state, references, plan, i) for i, plan in plans.items()}
-    found = _find_patients({*matches.values(), *(s for s in subjects.values() if s)})
-    allowed = service.recordable_patients(user, {p for p in found.values() if p is not None})
-    for index, match in matches.items():
-        patient_id = found.get(match)
-        if patient_id is None or patient_id not in allowed:
-            audit.record_refusal(user, patient_id, "observation.create", "fhir_bundle")
-            state.fail(index, _refused(state.entries[index]))
-        else:
-            state.patients[index] = patient_id
-    seen: dict[uuid.UUID, tuple[int, dict[str, Any]]] = {}
-    for index, plan in sorted(plans.items()):
-        entry = state.entries[index]
-        try:
-            patient_id = _patient_of(state, references, entry, plan, subjects[index], found)
-            if patient_id not in allowed:
-                audit.record_refusal(user, patient_id, "observation.create", "fhir_bundle")
-                raise _refused(entry, ".resource.subject")
-            items = _items(state, references, entry, plan, patient_id)
-            _check_repeats(entry, items, seen)
-            state.items.extend(items)
-        except FhirError as error:
-            state.fail(index, error)
-
-
-def _check_repeats(
-    entry: Entry, items: list[dict[str, Any]], seen: dict[uuid.UUID, tuple[int, dict[str, Any]]]
-) -> None:
-    """A reading sent twice in one Bundle is one reading; the same identity with other content
-    is refused."""
-    for item in items:
-        first = seen.get(item["client_id"])
-        if first is not None and _differs(first[1], item):
-            repeated = f"Repeats the reading of Bundle.entry[{first[0]}] with other content."
-            raise FhirError(422, [Issue(repeated, entry.path + ".resource.identifier")])
-    for item in items:
-        seen.setdefault(item["client_id"], (entry.index, item))
-
-
-def _refused(entry: Entry, where: str = ".resource") -> FhirError:
-    # Unknown and not-yours read alike, so that CPR numbers cannot be probed.
-    return FhirError(
-        403,
-        [Issue("Not a registered patient you may record readings for.", entry.path + where)],
-    )
-
-
-def _subject(
-    state: _Upload, references: References, plan: ObservationPlan, index: int
-) -> PatientMatch | None:
-    """The patient an Observation names outside this Bundle's Patient entries, if it does."""
-    subject = plan.subject if isinstance(plan.subject, dict) else {}
-    reference = entries.reference_string(subject)
-    if reference is not None:
-        target = references.resolve(reference, state.entries[index])
-        if target.entry is None and target.resource_type == "Patient" and target.id:
-            return PatientMatch(patient_id=int(target.id)) if target.id.isdigit() else None
-        return None
-    identifier = subject.get("identifier") or {}
-    if identifier.get("system") == mapping.CPR_SYSTEM and identifier.get("value"):
-        return PatientMatch(cpr=str(identifier["value"]))
-    return None
-
-
-def _find_patients(matches: set[PatientMatch]) -> dict[PatientMatch, int | None]:
-    """Registered patients by CPR or id, in two queries; None for no such patient."""
-    cprs: dict[str, PatientMatch] = {}
-    for match in matches:
-        if match.cpr:
-            with contextlib.suppress(ValueError):  # not a CPR number: no such patient
-                cprs[normalise_cpr(match.cpr)] = match
-    ids = {m.patient_id for m in matches if m.patient_id is not None}
-    found: dict[PatientMatch, int | None] = dict.fromkeys(matches)
-    if cprs:
-        for pid, cpr in db.session.execute(
-            select(Patient.id, Patient.cpr).where(Patient.cpr.in_(list(cprs)))
-        ):
-            found[cprs[cpr]] = pid
-    if ids:
-        known = set(db.session.scalars(select(Patient.id).where(Patient.id.in_(list(ids)))))
-        for match in matches:
-            if match.patient_id is not None:
-                found[match] = match.patient_id if match.patient_id in known else None
-    return found
-
-
-def _patient_of(
-    state: _Upload,
-    references: References,
-    entry: Entry,
-    plan: ObservationPlan,
-    subject: PatientMatch | None,
-    found: dict[PatientMatch, int | None],
-) -> int:
-    at = entry.path + ".resource.subject"
-    reference = entries.reference_string(plan.subject)
-    if reference is not None:
-        target = references.resolve(reference, entry)
-        if target.entry is not None:
-            other = state.entries[target.entry]
-            if other.resource_type != "Patient":
-                raise FhirError(422, [Issue("The subject of a reading must be the patient.", at)])
-            if target.entry in state.failures:
-                raise FhirError(
-                    state.failures[target.entry].status,
-                    [Issue(f"Its patient, Bundle.entry[{target.entry}], was refused.", at)],
-                )
-            return state.patients[target.entry]
-    if subject is not None:
-        patient_id = found.get(subject)
-        if patient_id is not None:
-            return patient_id
-        raise _refused(entry, ".resource.subject")
-    raise FhirError(
-        422,
-        [Issue("The subject must reference the patient (in this Bundle or Patient/{id}).", at)],
-    )
-
-
-def _items(
-    state: _Upload,
-    references: References,
-    entry: Entry,
-    plan: ObservationPlan,
-    patient_id: int,
-) -> list[dict[str, Any]]:
-    """The JSON API's items for an Observation's readings, validated by its schema."""
-    device_spec, device_id, device_label, device_key = _device_of(state, references, entry, plan)
-    performer = _performer_of(state, references, entry, plan)
-    assert plan.effective_at is not None
-    items = []
-    for reading in plan.readings:
-        key = plan.key or (
-            f"content|{plan.effective_at.timestamp()!r}|{reading.value!r}|"
-            f"{reading.qualifier}|{device_key}"
-        )
-        item = {
-            "client_id": str(uuid.uuid5(READING_NAMESPACE, f"{patient_id}|{key}|{reading.code}")),
-            "patient_id": patient_id,
-            "code": reading.code,
-            "value": reading.value,
-            "value_qualifier": reading.qualifier,
-            "effective_at": plan.effective_at.isoformat(),
-            "performer": performer,
-            "device": device_label,
-        }
-        try:
-            loaded: dict[str, Any] = ObservationItem().load(item)
-        except ValidationError as error:
-            raise FhirError(422, _schema_issues(error.messages, entry, reading)) from None
-        loaded.update(
-            _entry=entry.index,
-            _device_spec=device_spec,
-            device_id=device_id,
-            loinc=reading.loinc,
-        )
-        items.append(loaded)
-    return items
-
-
-def _schema_issues(messages: Any, entry: Entry, reading: mapping.Reading) -> list[Issue]:
-    issues = []
-    for name, texts in messages.items() if isinstance(messages, dict) else []:
-        where = (
-            reading.value_path
-            if name == "value"
-            else entry.path + ".resource" + _FIELD_PATHS.get(name, "")
-        )
-        for text in texts if isinstance(texts, list) else [texts]:
-            issues.append(Issue(str(text), where, code="value"))
-    return issues or [Issue("Not a valid reading.", entry.path + ".resource")]
-
-
-def _device_of(
-    state: _Upload, references: References, entry: Entry, plan: ObservationPlan
-) -> tuple[DeviceSpec | None, int | None, str | None, str]:
-    """The reading's device: as described in this Bundle (kept when stored) or already kept
-    (its id); its label for the reading's text; its identity (system|value) for the key of a
-    reading that has no identifier of its own, the same whichever way the device is named."""
-    if plan.device is None:
-        return None, None, None, ""
-    at = entry.path + ".resource.device"
-    target = references.resolve(plan.device, entry)
-    if target.entry is not None:
-        if target.entry in state.failures:
-            refused = f"Its device, Bundle.entry[{target.entry}], was refused."
-            raise FhirError(422, [Issue(refused, at)])
-        spec = state.devices.get(target.entry)
-        if spec is None:
-            raise FhirError(422, [Issue("The device reference is not a Device.", at)])
-        return spec, None, spec.label, f"{spec.identifier_system}|{spec.identifier_value}"
-    if target.resource_type == "Device" and target.id and target.id.isdigit():
-        device = db.session.get(Device, int(target.id))
-        if device is not None:
-            identity = f"{device.identifier_system}|{device.identifier_value}"
-            label = mapping.device_label(device.manufacturer, device.model, device.type_text)
-            return None, device.id, label, identity
-    raise FhirError(422, [Issue("The device is neither in this Bundle nor known here.", at)])
-
-
-def _performer_of(
-    state: _Upload, references: References, entry: Entry, plan: ObservationPlan
-) -> str | None:
-    for performer in plan.performers:
-        type_name = entries.reference_type(performer)
-        reference = entries.reference_string(performer)
-        if reference is not None:
-            target = references.resolve(reference, entry)
-            if target.entry is not None:
-                type_name = state.entries[target.entry].resource_type
-        found = mapping.performer_of(type_name)
-        if found is not None:
-            return found
-    return None
-
-
-def _differs(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    keys = ("patient_id", "code", "value", "value_qualifier", "effective_at", "performer")
-    return any(a.get(k) != b.get(k) for k in keys)
-
-
 # ---- storing --------------------------------------------------------------------------------
 
 
-def _store(user: User, state: _Upload, transaction: bool) -> None:
+def _store(user: User, state: Upload, transaction: bool) -> None:
     """Store the readings and devices through the one store path. In a batch, entries the store
     refuses (a conflict, say) are answered on their own and the rest stored without them."""
     kept: dict[int, tuple[int, bool]] = {}
@@ -374,7 +82,7 @@ def _store(user: User, state: _Upload, transaction: bool) -> None:
 
 
 def _keeping(
-    user: User, state: _Upload, kept: dict[int, tuple[int, bool]]
+    user: User, state: Upload, kept: dict[int, tuple[int, bool]]
 ) -> Callable[[list[dict[str, Any]]], None]:
     """What runs inside the storing transaction: keep the devices (filling `kept` with each
     Device entry's id and whether it is new), link the readings to them, audit the matches."""
@@ -411,20 +119,20 @@ def _refused_entries(error: TelemonError, items: list[dict[str, Any]]) -> dict[i
         item = items[int(key)]
         path = f"Bundle.entry[{item['_entry']}].resource"
         for name, texts in fields.items():
-            where = path + _FIELD_PATHS.get(name, ".identifier" if name == "client_id" else "")
+            where = path + FIELD_PATHS.get(name, ".identifier" if name == "client_id" else "")
             for text in texts:
                 refused.setdefault(item["_entry"], []).append(Issue(str(text), where))
     return refused
 
 
-def _issues(error: TelemonError, items: list[dict[str, Any]], state: _Upload) -> list[Issue]:
+def _issues(error: TelemonError, items: list[dict[str, Any]], state: Upload) -> list[Issue]:
     refused = _refused_entries(error, items)
     issues = [issue for index in sorted(refused) for issue in refused[index]]
     return issues or [Issue(error.detail)]
 
 
 def _answer(
-    state: _Upload,
+    state: Upload,
     items: list[dict[str, Any]],
     result: service.BatchResult,
     kept: dict[int, tuple[int, bool]],
@@ -432,11 +140,9 @@ def _answer(
     by_client = {str(r.client_id): r for r in result.observations}
     for index, patient_id in state.patients.items():
         if index not in state.failures:
-            state.answers[index] = _Answer("200 OK", f"Patient/{patient_id}")
+            state.answers[index] = Answer("200 OK", f"Patient/{patient_id}")
     for index, (device_id, created) in kept.items():
-        state.answers[index] = _Answer(
-            "201 Created" if created else "200 OK", f"Device/{device_id}"
-        )
+        state.answers[index] = Answer("201 Created" if created else "200 OK", f"Device/{device_id}")
     stored: dict[int, list[service.ItemResult]] = {}
     for item in state.items:
         if item["_entry"] not in state.failures:
@@ -447,10 +153,10 @@ def _answer(
         note = (
             information("Stored as " + ", ".join(locations) + ".") if len(locations) > 1 else None
         )
-        state.answers[index] = _Answer("201 Created" if created else "200 OK", locations[0], note)
+        state.answers[index] = Answer("201 Created" if created else "200 OK", locations[0], note)
 
 
-def _response(state: _Upload, bundle_type: str) -> dict[str, Any]:
+def _response(state: Upload, bundle_type: str) -> dict[str, Any]:
     entries = []
     for entry in state.entries:
         if entry.index in state.failures:
