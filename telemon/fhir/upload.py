@@ -86,7 +86,12 @@ def _keeping(
 ) -> Callable[[list[dict[str, Any]]], None]:
     """What runs inside the storing transaction: keep the devices (filling `kept` with each
     Device entry's id and whether it is new), link the readings to them, audit the matches."""
-    device_entries = [i for i in state.devices if i not in state.failures]
+    # In identifier order, so that concurrent uploads naming the same devices in another order
+    # wait on each other instead of deadlocking.
+    device_entries = sorted(
+        (i for i in state.devices if i not in state.failures),
+        key=lambda i: (state.devices[i].identifier_system, state.devices[i].identifier_value),
+    )
     patient_entries = [i for i in state.patients if i not in state.failures]
 
     def within(batch: list[dict[str, Any]]) -> None:

@@ -152,7 +152,12 @@ def _store(
             "A client_id was sent before with other content.", {"observations": conflicts}
         )
     now = clock.now()
-    new_items = [item for item in items if item["client_id"] not in existing]
+    # In client_id order: concurrent uploads of the same readings listed in another order then
+    # wait on each other's unique-index entries instead of deadlocking.
+    new_items = sorted(
+        (item for item in items if item["client_id"] not in existing),
+        key=lambda item: str(item["client_id"]),
+    )
     created: dict[uuid.UUID, int] = {}
     if new_items:
         # Bulk INSERT … RETURNING rather than the unit of work: nothing here is read back as

@@ -326,3 +326,22 @@ def test_the_patient_uploads_their_own(client, world) -> None:
         select(AuditEvent).where(AuditEvent.action == "observation.create")
     ).all()
     assert [(e.patient_id, e.outcome) for e in created] == [(world.patient.id, "allowed")]
+
+
+def test_devices_and_readings_are_stored_in_one_order_whatever_the_bundles(client, world) -> None:
+    # Concurrent uploads naming the same devices and readings in other orders must take their
+    # row locks in one order, or they deadlock: devices go in by identifier, readings by
+    # client_id, which the ids they get show.
+    body = fb.blood_pressure_bundle(CPR)
+    patient, gateway, monitor, *observations = body["entry"]
+    assert (
+        gateway["resource"]["identifier"][0]["value"]
+        > monitor["resource"]["identifier"][0]["value"]
+    )
+    body["entry"] = [patient, gateway, monitor, *reversed(observations)]
+    assert _post(client, body).status_code == 200
+    devices = db.session.scalars(select(Device).order_by(Device.id)).all()
+    identifiers = [(d.identifier_system, d.identifier_value) for d in devices]
+    assert identifiers == sorted(identifiers)
+    readings = db.session.scalars(select(Observation).order_by(Observation.id)).all()
+    assert [str(o.client_id) for o in readings] == sorted(str(o.client_id) for o in readings)
