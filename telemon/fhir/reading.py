@@ -3,10 +3,9 @@ like the JSON API's reads (an unknown patient and a patient not yours both read 
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, exists, select
@@ -18,11 +17,11 @@ from telemon.alerts.evaluation import limits_of
 from telemon.alerts.rules import Limits
 from telemon.errors import NotFound
 from telemon.extensions import db
-from telemon.fhir import resources
+from telemon.fhir import resources, search
 from telemon.fhir.interpretation import interpretation
 from telemon.fhir.mapping import CPR_SYSTEM
 from telemon.fhir.outcome import FhirError, Issue
-from telemon.ingest.codes import CODES, LOINC, WOUND_PANEL_LOINC, code_for_coding
+from telemon.ingest.codes import CODES
 from telemon.models import (
     Alert,
     Device,
@@ -38,10 +37,7 @@ from telemon.patients.cpr import normalise_cpr
 from telemon.woundcare import reviews
 from telemon.woundcare.records import READ_ROLES, STAFF_ROLES
 
-DEFAULT_COUNT = 50
-MAX_COUNT = 500
 ALERT_ROLES = ("clinician", "nurse", "gp", "patient")
-_DAY_ZONE = ZoneInfo("Europe/Copenhagen")  # a date without a time is a Copenhagen day
 _SHAPE = (datetime, int)  # an Observation cursor: effective_at, id
 
 
@@ -53,20 +49,6 @@ def _int_id(rid: str) -> int:
     if not rid.isdigit() or len(rid) > 18:
         raise NotFound("No such resource.")
     return int(rid)
-
-
-def _one(params: list[tuple[str, str]], name: str) -> str | None:
-    values = [v for k, v in params if k == name]
-    return values[-1] if values else None
-
-
-def _count(params: list[tuple[str, str]]) -> int:
-    text = _one(params, "_count")
-    if text is None:
-        return DEFAULT_COUNT
-    if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
-        raise FhirError(400, [Issue(f"_count is a whole number from 1 to {MAX_COUNT}.")])
-    return int(text)
 
 
 # ---- Patient --------------------------------------------------------------------------------
@@ -81,7 +63,7 @@ def read_patient(user: User, rid: str) -> dict[str, Any]:
 def search_patients(user: User, params: list[tuple[str, str]]) -> dict[str, Any]:
     """Patient?identifier=urn:oid:1.2.208.176.1.2|DDMMYYSSSS: the patient, if you may see them.
     The links carry no CPR number."""
-    token = _one(params, "identifier")
+    token = search.one(params, "identifier")
     if token is None:
         raise FhirError(400, [Issue("Search patients by identifier (the CPR number).")])
     system, bar, value = token.rpartition("|")
@@ -131,23 +113,23 @@ def _read_wound_observation(user: User, rid: str) -> dict[str, Any]:
 def search_observations(user: User, params: list[tuple[str, str]], url: str) -> dict[str, Any]:
     """Observation?patient=&code=system|code&date=ge…&date=lt…&_count=: newest first, a page at
     a time; the next link carries a keyset cursor (telemon.paging), never patient data."""
-    patient_text = _one(params, "patient") or (_one(params, "subject") or "").removeprefix(
-        "Patient/"
-    )
+    patient_text = search.one(params, "patient") or (
+        search.one(params, "subject") or ""
+    ).removeprefix("Patient/")
     if not patient_text:
         raise FhirError(400, [Issue("Search observations of one patient: patient={id}.")])
     patient_id = _int_id(patient_text.removeprefix("Patient/"))
     access.patient_for(user, patient_id, "observation.read", "observation")
-    count = _count(params)
-    cursor = _one(params, "_cursor")
+    count = search.count(params)
+    cursor = search.one(params, "_cursor")
     after = None
     if cursor:
         try:
             after = paging.decode(cursor, _SHAPE)
         except ValueError:
             raise FhirError(400, [Issue("_cursor is not one of this search's.")]) from None
-    codes, wound_panel = _codes(params)
-    since, until = _dates(params)
+    codes, wound_panel = search.codes(params)
+    since, until = search.dates(params)
     if wound_panel and not codes:
         wounds = _wound_page(patient_id, since, until, count, after)
         entries = [("Observation", resources.wound_observation(a)) for a in wounds.items]
@@ -167,72 +149,6 @@ def search_observations(user: User, params: list[tuple[str, str]], url: str) -> 
         next_url = f"{url}?{urlencode([*kept, ('_cursor', next_cursor)])}"
     self_url = f"{url}?{urlencode(params)}" if params else url
     return resources.searchset(entries, _base(), self_url, next_url)
-
-
-def _codes(params: list[tuple[str, str]]) -> tuple[set[str] | None, bool]:
-    """The telemon codes a code parameter asks for (None: any), and whether it asks for the
-    wound-size panel. A code telemon does not know matches nothing."""
-    tokens = [t for k, v in params if k == "code" for t in v.split(",") if t]
-    if not tokens:
-        return None, False
-    codes: set[str] = set()
-    wound = False
-    for token in tokens:
-        system, bar, code = token.rpartition("|")
-        if code == WOUND_PANEL_LOINC and system in ("", LOINC):
-            wound = True
-            continue
-        systems = [system] if bar and system else _ALL_SYSTEMS
-        codes |= {c for s in systems if (c := code_for_coding(s, code)) is not None}
-    return codes, wound
-
-
-_ALL_SYSTEMS = [
-    LOINC,
-    "urn:iso:std:iso:11073:10101",
-    "urn:oid:1.2.208.176.2.1",
-    "urn:oid:1.2.208.184.100.8",
-]
-
-
-def _dates(params: list[tuple[str, str]]) -> tuple[datetime | None, datetime | None]:
-    """date=ge…/gt…/le…/lt…/eq… as [since, until): a date alone is a Copenhagen day."""
-    since: datetime | None = None
-    until: datetime | None = None
-    for key, value in params:
-        if key != "date":
-            continue
-        prefix, text = (value[:2], value[2:]) if value[:2].isalpha() else ("eq", value)
-        start, end = _span(text)
-        if prefix in ("ge", "gt", "sa"):
-            lower = start if prefix == "ge" else end
-            since = lower if since is None else max(since, lower)
-        elif prefix in ("le", "lt", "eb"):
-            upper = end if prefix == "le" else start
-            until = upper if until is None else min(until, upper)
-        elif prefix == "eq":
-            since = start if since is None else max(since, start)
-            until = end if until is None else min(until, end)
-        else:
-            raise FhirError(400, [Issue(f"date prefix {prefix!r} is not supported.")])
-    return since, until
-
-
-def _span(text: str) -> tuple[datetime, datetime]:
-    """The instants a date or dateTime covers: [start, end)."""
-    try:
-        if "T" in text:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                raise ValueError("no offset")
-            return moment, moment + timedelta(microseconds=1)
-        day = datetime.fromisoformat(text).date()
-    except ValueError:
-        raise FhirError(
-            400, [Issue("date takes a date (YYYY-MM-DD) or a time with an offset.")]
-        ) from None
-    start = datetime.combine(day, time(), _DAY_ZONE)
-    return start, datetime.combine(day + timedelta(days=1), time(), _DAY_ZONE)
 
 
 def _observation_page(
@@ -339,12 +255,12 @@ def search_flags(user: User, params: list[tuple[str, str]], url: str) -> dict[st
     """Flag?patient=&status=active (the default: alerts not resolved) or inactive (resolved),
     most severe first, then oldest, as GET /api/v1/alerts."""
     access.require_role(user, *ALERT_ROLES)
-    status = _one(params, "status") or "active"
+    status = search.one(params, "status") or "active"
     if status not in ("active", "inactive"):
         raise FhirError(400, [Issue("status is active or inactive.")])
-    patient_text = (_one(params, "patient") or "").removeprefix("Patient/")
+    patient_text = (search.one(params, "patient") or "").removeprefix("Patient/")
     patient_id = _int_id(patient_text) if patient_text else None
-    cursor = _one(params, "_cursor")
+    cursor = search.one(params, "_cursor")
     after = None
     if cursor:
         try:
@@ -356,7 +272,7 @@ def search_flags(user: User, params: list[tuple[str, str]], url: str) -> dict[st
         patient_id=patient_id,
         shown_to_patient=user.role == "patient",
     )
-    page = queries.work_page(user, f, _count(params), after)
+    page = queries.work_page(user, f, search.count(params), after)
     audit.record_many(user, sorted({a.patient_id for a in page.items}), "alert.list", "alert")
     db.session.commit()
     next_url = None
@@ -379,19 +295,19 @@ def read_task(user: User, rid: str) -> dict[str, Any]:
 
 def search_tasks(user: User, params: list[tuple[str, str]]) -> dict[str, Any]:
     """Task?status=requested|completed&patient=: review requests, soonest due first."""
-    status = _one(params, "status")
+    status = search.one(params, "status")
     wanted = {"requested": {"open"}, "completed": {"answered", "closed"}}
     if status is not None and status not in wanted:
         raise FhirError(400, [Issue("status is requested or completed.")])
-    patient_text = (_one(params, "patient") or "").removeprefix("Patient/")
-    items = reviews.list_reviews(user, "open" if status == "requested" else None, MAX_COUNT)
+    patient_text = (search.one(params, "patient") or "").removeprefix("Patient/")
+    items = reviews.list_reviews(user, "open" if status == "requested" else None, search.MAX_COUNT)
     items = [
         r
         for r in items
         if (status is None or r.status in wanted[status])
         and (not patient_text or str(r.patient_id) == patient_text)
     ]
-    entries = [("Task", resources.task(r)) for r in items[: _count(params)]]
+    entries = [("Task", resources.task(r)) for r in items[: search.count(params)]]
     return resources.searchset(entries, _base(), f"{_base()}/fhir/Task", None)
 
 
