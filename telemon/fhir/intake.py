@@ -105,7 +105,7 @@ def read_entries(user: User, state: Upload) -> None:
             if patient_id not in allowed:
                 audit.record_refusal(user, patient_id, "observation.create", "fhir_bundle")
                 raise _refused(entry, ".resource.subject")
-            items = _items(state, references, entry, plan, patient_id)
+            items = _items(user, state, references, entry, plan, patient_id)
             _check_repeats(entry, items, seen)
             state.items.extend(items)
         except FhirError as error:
@@ -207,6 +207,7 @@ def _patient_of(
 
 
 def _items(
+    user: User,
     state: Upload,
     references: References,
     entry: Entry,
@@ -216,6 +217,10 @@ def _items(
     """The JSON API's items for an Observation's readings, validated by its schema."""
     device_spec, device_id, device_label, device_key = _device_of(state, references, entry, plan)
     performer = _performer_of(state, references, entry, plan)
+    if performer is None and device_key and service.default_performer(user) is None:
+        # A gateway's reading that names its device but nobody, sent by someone who did not
+        # take it (a clinician's system): the device took it.
+        performer = "device"
     assert plan.effective_at is not None
     items = []
     for reading in plan.readings:

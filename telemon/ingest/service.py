@@ -61,7 +61,9 @@ def content_hash(item: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
-def _default_performer(user: User) -> str | None:
+def default_performer(user: User) -> str | None:
+    """Who took a reading that does not say: a patient themself, a nurse herself; None for
+    other roles, who must say."""
     return {"patient": "patient", "nurse": "nurse"}.get(user.role)
 
 
@@ -110,12 +112,12 @@ def ingest_batch(
     missing_performer = {
         str(i): {"performer": ["Required when a clinician records."]}
         for i, item in enumerate(items)
-        if item.get("performer") is None and _default_performer(user) is None
+        if item.get("performer") is None and default_performer(user) is None
     }
     if missing_performer:
         raise Invalid("Say who took the measurement.", {"observations": missing_performer})
     for item in items:
-        item["performer"] = item.get("performer") or _default_performer(user)
+        item["performer"] = item.get("performer") or default_performer(user)
         item["hash"] = content_hash(item)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:

@@ -345,3 +345,17 @@ def test_devices_and_readings_are_stored_in_one_order_whatever_the_bundles(clien
     assert identifiers == sorted(identifiers)
     readings = db.session.scalars(select(Observation).order_by(Observation.id)).all()
     assert [str(o.client_id) for o in readings] == sorted(str(o.client_id) for o in readings)
+
+
+def test_a_clinicians_system_uploading_device_readings_records_the_device_as_performer(
+    client, world
+) -> None:
+    response = _post(client, fb.pulse_oximeter_bundle(CPR), user="clinician")
+    assert response.status_code == 200, response.get_json()
+    assert {o.performer for o in _readings()} == {"device"}
+    # Without a device, a clinician must say who took it, as in the JSON API.
+    no_device = fb.as_batch(fb.spo2_fraction_bundle(CPR))
+    no_device["entry"][1]["resource"].pop("performer")
+    answer = _bundle(_post(client, no_device, user="clinician"))["entry"][1]["response"]
+    assert answer["status"].startswith("422")
+    assert answer["outcome"]["issue"][0]["expression"] == ["Bundle.entry[1].resource.performer"]
