@@ -10,9 +10,17 @@ A user may see a patient when
 Nobody else does: not another municipality's nurse, and no administrator. Administrators manage
 users, care teams and settings; they never read clinical data (names, CPR numbers, values).
 
+Seeing is not acting. Acting on a patient's programme -- acknowledging and resolving its
+alerts, changing its thresholds, schedule or INR target, confirming or overriding a dose --
+belongs to the members of the enrolment's responsible care team, whatever their role (the
+anticoagulation clinic's nurses confirm doses), and to a self-managing patient accepting
+their own dose suggestion (may_act, require_act). Users of the organisations an enrolment is
+shared with see the patient and record readings, wounds and review requests; they do not act
+on the team's alerts or plan.
+
 The administrative powers are decided here too (see "Powers" below): who manages which users
-and teams, who creates a patient's login, who enrols and re-shares a patient, who reads whose
-audit trail.
+and teams, who creates a patient's login, who enrols, re-shares, pauses or ends a patient's
+enrolment, who reads whose audit trail.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from telemon import audit
 from telemon.errors import Forbidden, NotFound
 from telemon.extensions import db
 from telemon.models import (
+    AnticoagulationPlan,
     CareTeam,
     Enrollment,
     Patient,
@@ -108,9 +117,72 @@ def require_role(user: User, *roles: str) -> None:
         raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
 
 
-def is_team_clinician(user: User, enrollment: Enrollment) -> bool:
-    """A clinician who is a member of the enrolment's responsible care team."""
-    return user.role == "clinician" and any(m.id == user.id for m in enrollment.care_team.members)
+# What acting on an enrolment's programme means (the audit log's action names).
+ACKNOWLEDGE_ALERT = "alert.acknowledge"
+RESOLVE_ALERT = "alert.resolve"
+CHANGE_PLAN = "enrollment.update"  # thresholds, schedule, rule settings, INR target, team
+DECIDE_DOSE = "dose_suggestion.decide"  # confirm or override; a self-managing patient accepts
+ACTIONS = (ACKNOWLEDGE_ALERT, RESOLVE_ALERT, CHANGE_PLAN, DECIDE_DOSE)
+
+
+def acting_on(user: User, enrollment_ids: Iterable[int], action: str) -> set[int]:
+    """Of these enrolments, those whose programme the user may act on this way, in one query.
+
+    Members of an enrolment's responsible care team may take every action, whatever their
+    role. A patient may take one: deciding (accepting) their own dose suggestion, when their
+    anticoagulation plan says they are self-managing. Nobody else acts: not the organisations
+    the enrolment is shared with, not other clinicians of the hospital, not administrators.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}; one of {', '.join(ACTIONS)}.")
+    wanted = set(enrollment_ids)
+    if not wanted:
+        return set()
+    if user.role == "patient":
+        if action != DECIDE_DOSE or user.patient_id is None:
+            return set()
+        query = (
+            select(Enrollment.id)
+            .join(AnticoagulationPlan, AnticoagulationPlan.enrollment_id == Enrollment.id)
+            .where(
+                Enrollment.id.in_(wanted),
+                Enrollment.patient_id == user.patient_id,
+                AnticoagulationPlan.self_managing.is_(True),
+            )
+        )
+    else:
+        query = select(Enrollment.id).where(
+            Enrollment.id.in_(wanted),
+            exists().where(
+                care_team_member.c.care_team_id == Enrollment.care_team_id,
+                care_team_member.c.user_id == user.id,
+            ),
+        )
+    return set(db.session.scalars(query))
+
+
+def may_act(user: User, enrollment: Enrollment, action: str) -> bool:
+    """Whether the user may act this way on the enrolment's programme (see acting_on)."""
+    return enrollment.id in acting_on(user, [enrollment.id], action)
+
+
+def require_act(
+    user: User,
+    enrollment: Enrollment,
+    action: str,
+    resource_type: str,
+    resource_id: object | None = None,
+) -> None:
+    """may_act, or refuse: the refusal is audited (outcome denied) and raised as 403.
+
+    Call it after the user has been shown to see the patient (patient_for), so that a
+    patient who is not theirs stays a 404."""
+    if may_act(user, enrollment, action):
+        return
+    audit.record_refusal(user, enrollment.patient_id, action, resource_type, resource_id)
+    if user.role == "patient":
+        raise Forbidden("Your care team decides this; self-dosing is not enabled for you.")
+    raise Forbidden("Only the patient's responsible care team may do this.")
 
 
 def is_care_team_member(user: User, care_team_id: int) -> bool:
@@ -193,13 +265,14 @@ def may_enrol(actor: User, patient: Patient) -> bool:
 def may_manage_enrolment(actor: User, enrollment: Enrollment) -> bool:
     """Change the enrolment's care team or sharing, pause or end it: a clinician of the
     responsible care team or of the registering organisation. (Its clinical settings — limits,
-    schedule, INR target, tablet strength — are the responsible team's: is_team_clinician.)"""
+    schedule, INR target, tablet strength — are the responsible team's: may_act CHANGE_PLAN.)"""
     if actor.role != "clinician" or not actor.active:
         return False
-    return is_team_clinician(actor, enrollment) or (
+    registering = (
         actor.organisation_id is not None
         and enrollment.patient.organisation_id == actor.organisation_id
     )
+    return registering or is_care_team_member(actor, enrollment.care_team_id)
 
 
 def may_read_patient_audit(actor: User, patient: Patient) -> bool:

@@ -90,7 +90,9 @@ def _wants_page() -> bool:
 
 
 def _html(status: int, title: str, detail: str | None) -> tuple[str, int]:
-    return render_template("web/error.html", status=status, title=title, detail=detail), status
+    return render_template(
+        "components/error.html", status=status, title=title, detail=detail
+    ), status
 
 
 def handle_telemon_error(error: TelemonError) -> Response | tuple[str, int]:

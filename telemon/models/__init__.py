@@ -4,6 +4,7 @@ from telemon.models.alerts import ALERT_STATUSES, SEVERITIES, Alert, AlertEvent,
 from telemon.models.anticoagulation import AnticoagulationPlan, DoseSuggestion, StoredNomogram
 from telemon.models.audit import AuditEvent
 from telemon.models.calendar import PublicHoliday
+from telemon.models.devices import Device
 from telemon.models.identity import (
     ORGANISATION_KINDS,
     ROLES,
@@ -52,6 +53,7 @@ __all__ = [
     "CareTeam",
     "DefaultSchedule",
     "DefaultThreshold",
+    "Device",
     "Enrollment",
     "IngestBatch",
     "Observation",

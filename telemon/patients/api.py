@@ -89,9 +89,10 @@ class EnrollmentResource(MethodView):
     @bp.response(200, schemas.EnrollmentOut)
     def patch(self, data: dict[str, Any], enrollment_id: int) -> Any:
         """Change thresholds (per code, all four limits), schedule, INR target, tablet strength
-        or other settings (a clinician of the responsible team); care team or sharing (also a
-        clinician of the registering organisation). Audited with before and after."""
-        return service.update_enrollment(api_user("clinician"), enrollment_id, data)
+        or other settings (members of the responsible care team, whatever their role); care
+        team or sharing (clinicians of the responsible team or the registering organisation).
+        Others who see the patient get 403. Audited with before and after."""
+        return service.update_enrollment(api_user(), enrollment_id, data)
 
 
 @bp.route("/enrollments/<int:enrollment_id>/pause", methods=["POST"])

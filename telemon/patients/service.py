@@ -321,23 +321,28 @@ def get_enrollment(actor: User, enrollment_id: int, action: str) -> Enrollment:
     return enrollment
 
 
-# What the responsible care team's clinicians decide (clinical settings), and what any
-# clinician who manages the enrolment decides (who is responsible, who may see the patient).
+# What the responsible care team decides (clinical settings), and what a clinician who manages
+# the enrolment decides (who is responsible, who may see the patient).
 SETTING_FIELDS = ("thresholds", "schedule", "rule_settings", *PLAN_FIELDS)
 RESPONSIBILITY_FIELDS = ("care_team_id", "shared_with")
 
 
 def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> Enrollment:
-    """Change thresholds and settings (a clinician of the responsible team), or care team and
-    sharing (also a clinician of the registering organisation). Ending goes through
-    telemon.patients.lifecycle.end_enrolment."""
-    enrollment = get_enrollment(actor, enrollment_id, "enrollment.update")
-    if any(f in data for f in SETTING_FIELDS) and not access.is_team_clinician(actor, enrollment):
-        raise Forbidden("Only a clinician of the responsible care team changes the settings.")
-    if not access.may_manage_enrolment(actor, enrollment):
+    """Change thresholds and other settings (a member of the responsible care team, whatever
+    her role: access.may_act CHANGE_PLAN), or care team and sharing (a clinician of the
+    responsible team or of the registering organisation: access.may_manage_enrolment).
+    Audited with before and after. Ending goes through telemon.patients.lifecycle."""
+    enrollment = get_enrollment(actor, enrollment_id, access.CHANGE_PLAN)
+    responsibility = [f for f in (*RESPONSIBILITY_FIELDS, "status") if f in data]
+    if any(f in data for f in SETTING_FIELDS) or not responsibility:
+        access.require_act(actor, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
+    if responsibility and not access.may_manage_enrolment(actor, enrollment):
+        audit.record_refusal(
+            actor, enrollment.patient_id, access.CHANGE_PLAN, "enrollment", enrollment_id
+        )
         raise Forbidden(
             "Only clinicians of the responsible care team or the registering organisation "
-            "change the enrolment."
+            "change who is responsible or who may see the patient."
         )
     _validate_settings(data)
     before = settings_of(enrollment)

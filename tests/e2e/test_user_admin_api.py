@@ -99,7 +99,7 @@ def test_role_and_teams_change_and_deactivation_stops_tokens_and_sessions(client
         web.post("/sign-in", data={"username": "clinician", "password": PASSWORD}).status_code
         == 302
     )
-    assert web.get("/").status_code == 200
+    assert web.get("/queue").status_code == 200
     moved = _ok(
         client.patch(
             f"/api/v1/users/{world.clinician.id}", json={"care_team_ids": []}, headers=admin
@@ -111,7 +111,7 @@ def test_role_and_teams_change_and_deactivation_stops_tokens_and_sessions(client
     )
     assert off["active"] is False and off["deactivated_at"]
     assert client.get(f"/api/v1/patients/{world.patient.id}", headers=clinician).status_code == 401
-    assert web.get("/").status_code == 302  # back to the sign-in page
+    assert web.get("/queue").status_code == 302  # back to the sign-in page
     actions = db.session.scalars(
         select(AuditEvent.action).where(
             AuditEvent.resource_id == str(world.clinician.id), AuditEvent.resource_type == "user"
@@ -168,9 +168,9 @@ def test_signing_out_ends_the_session_on_the_server(client, world) -> None:
     assert cookie is not None
     copy = client.application.test_client()
     copy.set_cookie("session", cookie.value)
-    assert copy.get("/").status_code == 200  # the copied cookie works while signed in …
+    assert copy.get("/queue").status_code == 200  # the copied cookie works while signed in …
     browser.post("/sign-out")
-    assert copy.get("/").status_code == 302  # … and not after signing out
+    assert copy.get("/queue").status_code == 302  # … and not after signing out
 
 
 def test_failed_sign_ins_are_limited_per_user_name_from_any_address(client, world) -> None:
