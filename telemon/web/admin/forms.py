@@ -34,6 +34,23 @@ MESSAGES = (
     N_("Not a number."),
     N_("Must be above inr_target_low."),
 )
+# Words that reach the console's and patient pages as data (roles, kinds, reasons, severities).
+VOCABULARY = (
+    N_("admin"),
+    N_("clinician"),
+    N_("gp"),
+    N_("hospital"),
+    N_("municipality"),
+    N_("gp_practice"),
+    N_("nursing_home"),
+    N_("admitted"),
+    N_("holiday"),
+    N_("completed"),
+    N_("transferred"),
+    N_("declined"),
+    N_("deceased"),
+    N_("green"),
+)
 _FORM_KEYS = "telemon.form_keys"
 _KEPT = 20
 

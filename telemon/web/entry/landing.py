@@ -29,10 +29,11 @@ START_PAGES: dict[str, str] = {
 }
 
 _QUEUE = ("clinic.queue", N_("Review queue"))
+_PATIENTS = ("clinic.patient_list", N_("Patients"))
 NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
-    "clinician": (_QUEUE,),
-    "gp": (_QUEUE,),
-    "nurse": (("entry.start", N_("Start")), _QUEUE),
+    "clinician": (_QUEUE, _PATIENTS),
+    "gp": (_QUEUE, _PATIENTS),
+    "nurse": (("entry.start", N_("Start")), _QUEUE, _PATIENTS),
     "patient": (("entry.start", N_("Start")),),
     "admin": (
         ("admin.home", N_("Administration")),
