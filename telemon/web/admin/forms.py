@@ -33,6 +33,7 @@ MESSAGES = (
     N_("Digits, spaces, + ( ) - only."),
     N_("Not a number."),
     N_("Must be above inr_target_low."),
+    N_("No patient registered by your organisation has this number."),
 )
 # Words that reach the console's and patient pages as data (roles, kinds, reasons, severities).
 VOCABULARY = (

@@ -114,8 +114,11 @@ def user_new() -> Any:
         done = already_done(values["form_key"])
         if done:
             return redirect(done)
-        if values["role"] not in STAFF_ROLES:
+        values["patient_id"] = form.get("patient_id", "").strip()
+        if values["role"] not in STAFF_ROLES + ("patient",):
             errors["role"] = _("Choose a role.")
+        elif values["role"] == "patient" and not values["patient_id"].isdigit():
+            errors["patient_id"] = _("The patient's number, from her record.")
         if not values["username"]:
             errors["username"] = _("Required.")
         if not errors:
@@ -130,7 +133,12 @@ def user_new() -> Any:
                         if values["language"] in ("da", "en")
                         else "da",
                         "organisation_id": values["organisation_id"],
-                        "care_team_ids": values["care_team_ids"],
+                        "care_team_ids": values["care_team_ids"]
+                        if values["role"] in ("clinician", "nurse", "gp")
+                        else [],
+                        "patient_id": int(values["patient_id"])
+                        if values["role"] == "patient"
+                        else None,
                     },
                 )
             except TelemonError as error:
@@ -144,7 +152,7 @@ def user_new() -> Any:
         user=None,
         values=values,
         errors=errors,
-        roles=STAFF_ROLES,
+        roles=STAFF_ROLES + ("patient",),
         organisations=organisations,
         teams=_teams_for(values["organisation_id"]),
     ), (422 if errors else 200)
