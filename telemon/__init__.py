@@ -31,8 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from telemon import models  # noqa: F401  (registers the tables)
     from telemon.celery_app import celery_init_app
     from telemon.errors import (
+        DATABASE_UNAVAILABLE,
         TelemonApi,
         TelemonError,
+        handle_database_unavailable,
         handle_telemon_error,
         handle_unexpected,
     )
@@ -79,6 +81,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(web_bp)
 
     app.register_error_handler(TelemonError, handle_telemon_error)
+    for database_error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(database_error, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
     app.before_request(_authenticate_api)
 

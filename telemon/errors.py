@@ -10,9 +10,10 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, json, render_template, request
+from flask import Response, current_app, g, json, render_template, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,37 @@ def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
         return _html(500, "Internal Server Error", "Something went wrong; it has been logged.")
     return problem(
         500, "Internal Server Error", "Something went wrong on our side; it has been logged."
+    )
+
+
+# The database could not be reached or gave up on the statement (a restart, a network fault,
+# a full connection pool, SQLite's "database is locked"): worth trying again shortly.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def handle_database_unavailable(error: Exception) -> Response | tuple[str, int, dict[str, str]]:
+    """503 with Retry-After: problem+json for the API, a plain page for the browser.
+
+    Only the error's type is logged: a driver's message may quote what was sent."""
+    log.error(
+        "database unavailable on %s %s (%s)", request.method, request.path, type(error).__name__
+    )
+    try:
+        from telemon.extensions import db
+
+        db.session.rollback()
+    except Exception:  # noqa: S110  (the connection is gone; nothing to roll back)
+        pass
+    retry_after = str(current_app.config["TELEMON_RETRY_AFTER_SECONDS"])
+    if _wants_page():
+        g.database_unavailable = True  # the page's language must not be looked up in it
+        page = render_template("web/unavailable.html", retry_after=retry_after)
+        return page, 503, {"Retry-After": retry_after}
+    return problem(
+        503,
+        "Service Unavailable",
+        "The service cannot reach its database; try again shortly.",
+        headers={"Retry-After": retry_after},
     )
 
 
