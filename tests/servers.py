@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -103,7 +104,10 @@ def _pg_bin(name: str) -> str:
 class PostgresCluster:
     """Its own cluster: initdb (as the postgres user when the tests run as root), pg_ctl."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self) -> None:
+        # Its own folder under /tmp: pytest's folders are closed to the postgres user.
+        workdir = Path(tempfile.mkdtemp(prefix="telemon-pg-"))
+        workdir.chmod(0o755)
         self.port = free_port()
         self.data = workdir / "pgdata"
         self.log = workdir / "postgres.log"
@@ -161,9 +165,9 @@ class PostgresCluster:
 
 
 class _Listener(threading.Thread):
-    def __init__(self, close_at_once: bool) -> None:
+    def __init__(self, close_at_once: bool, port: int | None = None) -> None:
         super().__init__(daemon=True)
-        self.port = free_port()
+        self.port = port or free_port()
         self.close_at_once = close_at_once
         self.connections = 0
         self.held: list[socket.socket] = []
@@ -197,8 +201,12 @@ class _Listener(threading.Thread):
 class HungSMTPServer(_Listener):
     """Accepts and never answers (not even the greeting)."""
 
-    def __init__(self) -> None:
-        super().__init__(close_at_once=False)
+    def __init__(self, port: int | None = None) -> None:
+        super().__init__(close_at_once=False, port=port)
+
+    @classmethod
+    def on_port(cls, port: int) -> HungSMTPServer:
+        return cls(port)
 
 
 class ClosingListener(_Listener):
