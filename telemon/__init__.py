@@ -50,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         compare_type=True,
     )
     limiter.init_app(app)
+    from telemon.http_security import init_http_security
+
+    init_http_security(app)
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LANGUAGE)
     app.jinja_env.globals["get_locale"] = get_locale
     # The language is the request's: forget the last one even if an app context outlives it.

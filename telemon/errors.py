@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+NOT_VISIBLE = "No such item, or not one you may see."
 
 
 class TelemonError(Exception):
@@ -42,6 +43,12 @@ class Forbidden(TelemonError):
 
 
 class NotFound(TelemonError):
+    """Unknown, or not the caller's to see: the two look the same to the caller.
+
+    The detail a service gives says which for the reader of the code and the log; the caller
+    always gets NOT_VISIBLE, so that 404 never tells whether an id exists (ids are sequential).
+    """
+
     status = 404
     title = "Not found"
 
@@ -95,9 +102,17 @@ def _html(status: int, title: str, detail: str | None) -> tuple[str, int]:
 
 
 def handle_telemon_error(error: TelemonError) -> Response | tuple[str, int]:
+    detail = NOT_VISIBLE if isinstance(error, NotFound) else error.detail
+    if error.status in (403, 404):
+        from telemon.audit import record_unrecorded_refusal
+
+        try:
+            record_unrecorded_refusal()
+        except Exception:
+            log.exception("could not audit a refused request")
     if _wants_page():
-        return _html(error.status, error.title, error.detail)
-    return problem(error.status, error.title, error.detail, error.errors)
+        return _html(error.status, error.title, detail)
+    return problem(error.status, error.title, detail, error.errors)
 
 
 def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:

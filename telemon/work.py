@@ -47,7 +47,7 @@ BROKER_PAUSE_SECONDS = 5.0
 # Time-outs for each Redis call made while a request waits.
 REDIS_TIMEOUT_SECONDS = 1.0
 
-_broker_down_until = 0.0
+_broker_down_until: dict[str, float] = {}  # per broker URL
 _broker_lock = threading.Lock()
 
 
@@ -96,13 +96,14 @@ def _send(job: str, args: tuple[Any, ...]) -> bool:
 
 
 def _broker_paused() -> bool:
-    return time.monotonic() < _broker_down_until
+    until = _broker_down_until.get(current_app.config["TELEMON_REDIS_URL"] or "", 0.0)
+    return time.monotonic() < until
 
 
 def _pause_broker() -> None:
-    global _broker_down_until
     with _broker_lock:
-        _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
+        key = current_app.config["TELEMON_REDIS_URL"] or ""
+        _broker_down_until[key] = time.monotonic() + BROKER_PAUSE_SECONDS
 
 
 def ask_for_help(job: str, *args: Any) -> None:

@@ -88,11 +88,13 @@ def plan_from_input(data: dict[str, Any]) -> AnticoagulationPlan:
     """The plan for a new anticoagulation enrolment, checked (ValueError-free: Invalid)."""
     low = data.get("inr_target_low") or DEFAULT_TARGET[0]
     high = data.get("inr_target_high") or DEFAULT_TARGET[1]
-    errors: dict[str, list[str]] = {}
-    if not low < high:
-        errors["inr_target_high"] = ["Must be above inr_target_low."]
+    errors: dict[str, list[str]] = {
+        field: [problem] for field, problem in inr_rules.target_range_problems(low, high).items()
+    }
     if data.get("weekly_dose_mg") is None:
         errors["weekly_dose_mg"] = ["Required for anticoagulation: the weekly dose in force."]
+    elif problem := inr_rules.weekly_dose_problem(data["weekly_dose_mg"]):
+        errors["weekly_dose_mg"] = [problem]
     version = data.get("nomogram_version") or DEFAULT_NOMOGRAM.version
     if db.session.get(StoredNomogram, version) is None:
         errors["nomogram_version"] = [f"No nomogram version {version}."]
@@ -336,8 +338,8 @@ def decide(
         ):
             return suggestion
         raise Conflict(f"The suggestion is {suggestion.status}; decide on the newest one.")
-    if weekly_dose_mg <= 0:
-        raise Invalid("The weekly dose must be positive.", {"weekly_dose_mg": ["Must be above 0."]})
+    if problem := inr_rules.weekly_dose_problem(weekly_dose_mg):
+        raise Invalid("The weekly dose cannot be put in force.", {"weekly_dose_mg": [problem]})
     if user.role == "patient":
         suggestion.status = "accepted"
     elif abs(weekly_dose_mg - suggestion.weekly_dose_mg) <= 1e-9:

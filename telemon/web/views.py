@@ -31,6 +31,7 @@ from telemon.errors import Forbidden
 from telemon.extensions import db, limiter
 from telemon.i18n import LANGUAGES
 from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
+from telemon.web.safe_redirect import local_target
 
 bp = Blueprint(
     "web",
@@ -76,14 +77,7 @@ def sign_in() -> Any:
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
     if language:
         session["language"] = language
-    return redirect(_local_path(request.args.get("next"), url_for("web.queue")))
-
-
-def _local_path(target: str | None, default: str) -> str:
-    """Only paths on this site: never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
+    return redirect(local_target(request.args.get("next"), url_for("web.queue")))
 
 
 @bp.route("/language", methods=["POST"])
@@ -96,7 +90,7 @@ def language() -> Response:
         if user is not None:
             user.language = chosen
             db.session.commit()
-    return redirect(_local_path(request.form.get("back"), url_for("web.queue")))
+    return redirect(local_target(request.form.get("back"), url_for("web.queue")))
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -197,7 +191,7 @@ def acknowledge_many() -> Response:
         done += 1
     db.session.commit()
     flash(_("%(n)s yellow alert(s) acknowledged.", n=done))
-    return redirect(_local_path(request.form.get("back"), url_for("web.queue")))
+    return redirect(local_target(request.form.get("back"), url_for("web.queue")))
 
 
 @bp.app_template_filter("local")
@@ -238,7 +232,7 @@ def acknowledge(alert_id: int) -> Response:
     service.acknowledge(item, g.user, request.form.get("note") or None)
     db.session.commit()
     flash(_("Alert acknowledged."))
-    return redirect(_local_path(request.form.get("back"), url_for("web.queue")))
+    return redirect(local_target(request.form.get("back"), url_for("web.queue")))
 
 
 @bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])
