@@ -16,6 +16,7 @@ from marshmallow import (
 
 from telemon.alerts.rules import Limits, limits_problems
 from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG, TARGET_RANGE
+from telemon.ids import Id
 from telemon.models import PROGRAMMES
 from telemon.patients.cpr import birth_date_from_cpr, normalise_cpr
 
@@ -92,8 +93,8 @@ class PatientOut(Schema):
 
 class EnrollmentIn(Schema):
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
-    care_team_id = fields.Integer(required=True)
-    shared_with = fields.List(fields.Integer(), load_default=list)
+    care_team_id = Id(required=True)
+    shared_with = fields.List(Id(), load_default=list)
     thresholds = ThresholdsField
     schedule = fields.Dict(
         load_default=None,
@@ -128,8 +129,8 @@ class EnrollmentIn(Schema):
 
 
 class EnrollmentPatch(Schema):
-    care_team_id = fields.Integer()
-    shared_with = fields.List(fields.Integer())
+    care_team_id = Id()
+    shared_with = fields.List(Id())
     thresholds = ThresholdsField
     schedule = fields.Dict()
     rule_settings = fields.Dict()
