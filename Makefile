@@ -27,7 +27,8 @@ PURE_MODULES := $(wildcard \
 	telemon/anticoagulation/inr_rules.py telemon/anticoagulation/nomogram_config.py \
 	telemon/woundcare/push.py telemon/woundcare/trajectory.py telemon/woundcare/images.py \
 	telemon/woundcare/working_hours.py \
-	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py)
+	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py \
+	telemon/web/safe_redirect.py)
 
 # Fails with a clear message unless $(PYTHON) is 3.11 or newer.
 CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \

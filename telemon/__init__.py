@@ -64,6 +64,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api = TelemonApi(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.register_converter(IdConverter, id_param_schema)
+    from telemon.openapi import document_errors
+
+    generated = api.spec.to_dict
+    api.spec.to_dict = lambda: document_errors(generated())
     celery_init_app(app)
 
     from telemon.alerts.api import bp as alerts_bp

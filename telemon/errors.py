@@ -14,7 +14,7 @@ from flask import Response, current_app, g, json, render_template, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +125,12 @@ def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
         detail = "Something went wrong on our side; it has been logged."
     else:
         detail = data.get("message") or error.description
+    headers = dict(data.get("headers") or {})
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
     if _wants_page():
         return _html(status, error.name, detail)
-    return problem(status, error.name, detail, errors, data.get("headers"))
+    return problem(status, error.name, detail, errors, headers)
 
 
 def _flatten_locations(messages: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -31,8 +31,9 @@ def init_input_guard(app: Flask) -> None:
 def _refuse_malformed_input() -> None:
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
-            if "\x00" in key or "\x00" in value:
-                raise Invalid(NUL_MESSAGE, {key.replace("\x00", ""): [NUL_MESSAGE]})
+            if any(isinstance(text, str) and "\x00" in text for text in (key, value)):
+                name = str(key or "").replace("\x00", "") or "query"
+                raise Invalid(NUL_MESSAGE, {name: [NUL_MESSAGE]})
     if request.is_json and request.content_length:
         try:
             data = request.get_json(silent=True)  # malformed JSON is the handler's 400
