@@ -88,6 +88,7 @@ class TestDatabaseDown:
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "17"
         assert "text/html" in response.content_type
+        assert "Midlertidigt utilgængelig" in response.get_data(as_text=True)  # Danish default
 
 
 def _queue(event_key: str = "alert:1:red") -> int:
