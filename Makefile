@@ -28,7 +28,9 @@ PURE_MODULES := $(wildcard \
 	telemon/woundcare/push.py telemon/woundcare/trajectory.py telemon/woundcare/images.py \
 	telemon/woundcare/working_hours.py \
 	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py \
-	telemon/web/safe_redirect.py)
+	telemon/clinical_text/*.py \
+	telemon/fhir/entries.py telemon/fhir/mapping.py telemon/fhir/interpretation.py telemon/fhir/redaction.py \
+	telemon/fhir/search.py telemon/web/safe_redirect.py)
 
 # Fails with a clear message unless $(PYTHON) is 3.11 or newer.
 CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \

@@ -142,6 +142,96 @@ def single_body(rng: random.Random, patients: list[int]) -> bytes:
     return ('{"observations":[' + item + "]}").encode()
 
 
+# A gateway's session as the HL7 PHD guide uploads it: the patient (by CPR), the gateway and the
+# measuring device (conditional creates), then SpO2 and pulse from an oximeter, a blood-pressure
+# panel, weight in grams and temperature: 5 Observation entries, 6 readings.
+FHIR_READINGS = 6
+_MDC, _LOINC, _UCUM = "urn:iso:std:iso:11073:10101", "http://loinc.org", "http://unitsofmeasure.org"
+_EUI64 = "urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680"
+
+
+def fhir_bundle_body(rng: random.Random, patient_id: int, cpr: str) -> bytes:
+    """A transaction Bundle for one patient's session, values in the normal range."""
+    at = _now_text(rng.uniform(5, 60))
+    pat, gw, dev = (f"urn:uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}" for _ in "abc")
+
+    def device(url: str, system_id: str, kind: str) -> dict[str, Any]:
+        return {
+            "fullUrl": url,
+            "resource": {
+                "resourceType": "Device",
+                "identifier": [{"system": _EUI64, "value": system_id}],
+                "type": {"coding": [{"system": _MDC, "code": kind}]},
+                "manufacturer": "Bench devices",
+            },
+            "request": {
+                "method": "POST",
+                "url": "Device",
+                "ifNoneExist": f"identifier={_EUI64}|{system_id}",
+            },
+        }
+
+    def reading(codes: list[tuple[str, str]], **value: Any) -> dict[str, Any]:
+        return {
+            "fullUrl": f"urn:uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+            "resource": {
+                "resourceType": "Observation",
+                "status": "final",
+                "code": {"coding": [{"system": s, "code": c} for s, c in codes]},
+                "subject": {"reference": pat},
+                "device": {"reference": dev},
+                "effectiveDateTime": at,
+                **value,
+            },
+            "request": {"method": "POST", "url": "Observation"},
+        }
+
+    def quantity(value: float, unit: str) -> dict[str, Any]:
+        return {"value": value, "system": _UCUM, "code": unit}
+
+    mmhg = "mm[Hg]"
+    entries = [
+        {
+            "fullUrl": pat,
+            "resource": {
+                "resourceType": "Patient",
+                "identifier": [{"system": "urn:oid:1.2.208.176.1.2", "value": cpr}],
+            },
+            "request": {
+                "method": "POST",
+                "url": "Patient",
+                "ifNoneExist": f"identifier=urn:oid:1.2.208.176.1.2|{cpr}",
+            },
+        },
+        device(gw, f"FE-ED-{patient_id:012X}", "531981"),
+        device(dev, f"00-1C-{patient_id:012X}", "65573"),
+        reading(
+            [(_MDC, "150456"), (_LOINC, "2708-6")],
+            valueQuantity=quantity(_value(rng, "spo2"), "%"),
+        ),
+        reading(
+            [(_MDC, "149530"), (_LOINC, "8867-4")],
+            valueQuantity=quantity(_value(rng, "pulse"), "/min"),
+        ),
+        reading(
+            [(_LOINC, "85354-9"), (_MDC, "150020")],
+            component=[
+                {
+                    "code": {"coding": [{"system": _MDC, "code": "150021"}]},
+                    "valueQuantity": quantity(_value(rng, "systolic_bp"), mmhg),
+                },
+                {
+                    "code": {"coding": [{"system": _MDC, "code": "150022"}]},
+                    "valueQuantity": quantity(round(rng.uniform(70, 85)), mmhg),
+                },
+            ],
+        ),
+        reading([(_MDC, "188736")], valueQuantity=quantity(_value(rng, "weight") * 1000, "g")),
+        reading([(_MDC, "150364")], valueQuantity=quantity(_value(rng, "temperature"), "Cel")),
+    ]
+    return json.dumps({"resourceType": "Bundle", "type": "transaction", "entry": entries}).encode()
+
+
 # --- the load ---------------------------------------------------------------------------------
 
 
@@ -163,16 +253,22 @@ def post_load(spec: dict[str, Any]) -> dict[str, Any]:
     size = int(spec["size"])
     patients = list(spec["patients"])
     rate = spec.get("rate")
-    headers = {"Authorization": f"Bearer {spec['token']}", "Content-Type": "application/json"}
+    # spec["fhir_patients"] ([(id, cpr), …]): post PHD-style Bundles to /fhir instead.
+    fhir_patients = spec.get("fhir_patients")
+    path = "/fhir" if fhir_patients else "/api/v1/observations"
+    media = "application/fhir+json" if fhir_patients else "application/json"
+    headers = {"Authorization": f"Bearer {spec['token']}", "Content-Type": media}
     results: list[dict[str, Any]] = [{} for _ in range(threads)]
+
+    def body_for(rng: random.Random) -> bytes:
+        if fhir_patients:
+            return fhir_bundle_body(rng, *rng.choice(fhir_patients))
+        return batch_body(rng, patients, size) if size > 1 else single_body(rng, patients)
 
     def run(index: int) -> None:
         rng = random.Random(f"{spec['seed']}-{index}")
         share = budget // threads + (1 if index < budget % threads else 0)
-        bodies = [
-            batch_body(rng, patients, size) if size > 1 else single_body(rng, patients)
-            for _ in range(share)
-        ]
+        bodies = [body_for(rng) for _ in range(share)]
         client = Http(spec["host"], spec["port"])
         latencies: list[float] = []
         statuses: dict[int, int] = {}
@@ -194,7 +290,7 @@ def post_load(spec: dict[str, Any]) -> dict[str, Any]:
             if now >= deadline:
                 break
             try:
-                status, _, _ = client.request("POST", "/api/v1/observations", body, headers)
+                status, _, _ = client.request("POST", path, body, headers)
             except (OSError, http.client.HTTPException):
                 errors += 1
                 continue

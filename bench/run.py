@@ -586,6 +586,51 @@ class Bench:
         }
         return rate
 
+    # phase: FHIR gateway uploads
+    def fhir(self) -> None:
+        """PHD-style transaction Bundles to POST /fhir (a gateway's session each: patient,
+        devices, 5 observations holding 6 readings), closed loop; readings/s and the ratio to
+        the JSON API's batch rate, when that phase ran."""
+        duration = self.bounded(self.args.phase_seconds)
+        max_requests = int(duration * 600)
+        before = self.db.max_batch()
+        ids = list(self.seeded.load_patient_ids)
+        with psycopg.connect(self.dsn) as conn:
+            rows = conn.execute(
+                "SELECT id, cpr FROM patient WHERE id >= %s AND id <= %s ORDER BY id",
+                (ids[0], ids[-1]),
+            ).fetchall()
+        specs = self.load_specs(self.nurse_tokens, 1, duration, max_requests, None, "fhir")
+        for spec in specs:
+            spec["fhir_patients"] = [(int(pid), str(cpr)) for pid, cpr in rows]
+        groups = self.services.groups("gunicorn", "worker")
+        started = datetime.now(UTC)
+        cpu_before = cpu_snapshot(groups)
+        results = run_in_processes(loadgen.post_load, specs)
+        ended = datetime.now(UTC)
+        cpu_after = cpu_snapshot(groups)
+        statuses: dict[int, int] = {}
+        for r in results:
+            for status, count in r["statuses"].items():
+                statuses[status] = statuses.get(status, 0) + count
+        elapsed = max(r["elapsed"] for r in results)
+        latencies = [x for r in results for x in r["latencies"]]
+        ok = statuses.get(200, 0)
+        if set(statuses) - {200} or any(r["errors"] for r in results):
+            note(f"fhir: answers {statuses}, connection errors {sum(r['errors'] for r in results)}")
+        stored = int(self.db.one("SELECT count(*) FROM observation WHERE batch_id > %s", (before,)))
+        rate = ok * loadgen.FHIR_READINGS / elapsed
+        emit("fhir_bundles_per_s", ok / elapsed, "bundles/s")
+        emit("fhir_readings_per_s", rate, "readings/s")
+        emit("fhir_readings_stored", stored)
+        emit_latency("fhir_http", latencies)
+        if "batch50_obs_per_s" in FIGURES:
+            batch = float(FIGURES["batch50_obs_per_s"][0])
+            emit("ratio_fhir_readings_to_batch50_api", rate / batch, "")
+        wait_for(lambda: self.db.pending(before) == 0, "fhir: evaluation to drain", 300, 0.25)
+        emit_cpu("fhir", cpu_before, cpu_after, (ended - started).total_seconds())
+        self.results["fhir"] = {"rate": rate}
+
     # phase: end-to-end alert latency at half load
     def alert_latency(self, batch_rate: float) -> None:
         duration = self.bounded(self.args.phase_seconds)
@@ -784,7 +829,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--skip",
         default="",
-        help="comma-separated phases to skip: raw,reads,batch,single,e2e,scaling",
+        help="comma-separated phases to skip: raw,reads,batch,single,fhir,e2e,scaling",
     )
     p.add_argument(
         "--database-url",
@@ -836,6 +881,9 @@ def main(argv: list[str] | None = None) -> int:
         if "single" not in skip:
             load_average("single")
             bench.throughput(1, "single")
+        if "fhir" not in skip:
+            load_average("fhir")
+            bench.fhir()
         if "raw" not in skip and "batch" not in skip and "single" not in skip:
             api50, raw50 = FIGURES["batch50_obs_per_s"][0], FIGURES["raw_pg_insert50_rows_per_s"][0]
             api1, raw1 = FIGURES["single_obs_per_s"][0], FIGURES["raw_pg_insert1_rows_per_s"][0]

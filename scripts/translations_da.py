@@ -6,6 +6,10 @@ Danish catalog and fills in what is listed here. Untranslated text shows in Engl
 Each part of the UI may keep its own table beside this one, as `DA` in a module
 `scripts/translations_da_<part>.py`; they are merged with this one (a message listed twice
 must say the same in both).
+
+A message with plural forms (ngettext) is keyed by its (singular, plural) pair and translated
+as a pair of Danish forms, one and other:
+    ("%(num)s day", "%(num)s days"): ("%(num)s dag", "%(num)s dage"),
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-DA = {
+Message = str | tuple[str, str]  # a plural message: (singular, plural)
+
+DA: dict[Message, Message] = {
     "%(n)s yellow alert(s) acknowledged.": "%(n)s gule alarmer kvitteret.",
     "Acknowledge the selected yellow alerts": "Kvittér de valgte gule alarmer",
     "Acknowledged, not resolved": "Kvitteret, ikke afsluttet",
@@ -100,7 +106,7 @@ DA = {
     "CAT score": "CAT-score",
     "Confirm dose": "Bekræft dosis",
     "Decided": "Besluttet",
-    "Diastolic BP": "Diastolisk BT",
+    "Diastolic BP": "Diastolisk blodtryk",
     "Dose history": "Doseringshistorik",
     "Each limit is optional. Set ones must be ordered: alert high > warning high > warning low > alert low. A value exactly on a limit is not past it.": "Hver grænse er valgfri. De udfyldte skal stå i rækkefølge: alarm høj > advarsel høj > advarsel lav > alarm lav. En værdi præcis på en grænse er ikke over den.",
     "Edit thresholds": "Redigér grænseværdier",
@@ -142,7 +148,7 @@ DA = {
     "SpO2": "SpO2",
     "Status": "Status",
     "Suggested for INR %(inr)s (%(date)s)": "Forslag ved INR %(inr)s (%(date)s)",
-    "Systolic BP": "Systolisk BT",
+    "Systolic BP": "Systolisk blodtryk",
     "Taken": "Målt",
     "Target range": "Terapiområde",
     "Temperature": "Temperatur",
@@ -200,7 +206,7 @@ DA = {
 }
 
 
-def all_translations() -> dict[str, str]:
+def all_translations() -> dict[Message, Message]:
     """This table and every `scripts/translations_da_<part>.py` table, merged."""
     merged = dict(DA)
     for path in sorted(Path(__file__).parent.glob("translations_da_*.py")):
@@ -211,6 +217,8 @@ def all_translations() -> dict[str, str]:
         for message, text in module.DA.items():
             if merged.get(message, text) != text:
                 raise SystemExit(f"{path.name}: {message!r} is translated differently elsewhere")
+            if isinstance(message, tuple) != isinstance(text, tuple):
+                raise SystemExit(f"{path.name}: {message!r} needs one Danish form per form")
             merged[message] = text
     return merged
 
@@ -228,10 +236,12 @@ def main() -> None:
     for message in catalog:
         if not message.id:
             continue
-        if message.id in translations:
-            message.string = translations[message.id]
+        # A plural message's id is its (singular, plural) pair, its string one form per plural.
+        key = tuple(message.id) if isinstance(message.id, list | tuple) else message.id
+        if key in translations:
+            message.string = translations[key]
             message.flags.discard("fuzzy")
-        elif not message.string:
+        elif not any(message.string if isinstance(message.string, tuple) else [message.string]):
             missing.append(message.id)
     with open(path, "wb") as f:
         write_po(f, catalog, width=100, sort_output=True, omit_header=False)

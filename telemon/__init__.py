@@ -72,11 +72,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from telemon.alerts.api import bp as alerts_bp
     from telemon.anticoagulation.api import bp as anticoagulation_bp
+    from telemon.fhir.api import bp as fhir_bp
     from telemon.identity.api import bp as identity_bp
     from telemon.ingest.api import bp as ingest_bp
     from telemon.patients.api import bp as patients_bp
-    from telemon.web import patient_pages, wound_pages  # noqa: F401  (routes on the web blueprint)
-    from telemon.web.views import bp as web_bp
+    from telemon.web import register_blueprints
     from telemon.woundcare.api import bp as wounds_bp
 
     for blueprint in (
@@ -89,7 +89,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: no cross-site forgery
         api.register_blueprint(blueprint)
-    app.register_blueprint(web_bp)
+    register_blueprints(app)
+    csrf.exempt(fhir_bp)  # bearer tokens too; FHIR is described by /fhir/metadata, not OpenAPI
+    app.register_blueprint(fhir_bp)
 
     app.register_error_handler(TelemonError, handle_telemon_error)
     for database_error in DATABASE_UNAVAILABLE:

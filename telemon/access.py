@@ -7,6 +7,14 @@ A user may see a patient when
   practice, nursing home);
 - they are an admin or clinician of the organisation that registered, and so treats, the patient.
 Nobody else does: not a system administrator, not another municipality's nurse.
+
+Seeing is not acting. Acting on a patient's programme -- acknowledging and resolving its
+alerts, changing its thresholds, schedule or INR target, confirming or overriding a dose --
+belongs to the members of the enrolment's responsible care team, whatever their role (the
+anticoagulation clinic's nurses confirm doses), and to a self-managing patient accepting
+their own dose suggestion (may_act, require_act). Users of the organisations an enrolment is
+shared with see the patient and record readings, wounds and review requests; they do not act
+on the team's alerts or plan.
 """
 
 from __future__ import annotations
@@ -18,7 +26,14 @@ from sqlalchemy import Select, exists, literal, or_, select
 from telemon import audit
 from telemon.errors import Forbidden, NotFound
 from telemon.extensions import db
-from telemon.models import Enrollment, Patient, User, care_team_member, enrollment_share
+from telemon.models import (
+    AnticoagulationPlan,
+    Enrollment,
+    Patient,
+    User,
+    care_team_member,
+    enrollment_share,
+)
 
 CARE_ROLES = ("clinician", "nurse", "gp")
 REGISTERING_ROLES = ("admin", "clinician")
@@ -92,6 +107,69 @@ def require_role(user: User, *roles: str) -> None:
         raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
 
 
-def is_team_clinician(user: User, enrollment: Enrollment) -> bool:
-    """A clinician who is a member of the enrolment's responsible care team."""
-    return user.role == "clinician" and any(m.id == user.id for m in enrollment.care_team.members)
+# What acting on an enrolment's programme means (the audit log's action names).
+ACKNOWLEDGE_ALERT = "alert.acknowledge"
+RESOLVE_ALERT = "alert.resolve"
+CHANGE_PLAN = "enrollment.update"  # thresholds, schedule, rule settings, INR target, team
+DECIDE_DOSE = "dose_suggestion.decide"  # confirm or override; a self-managing patient accepts
+ACTIONS = (ACKNOWLEDGE_ALERT, RESOLVE_ALERT, CHANGE_PLAN, DECIDE_DOSE)
+
+
+def acting_on(user: User, enrollment_ids: Iterable[int], action: str) -> set[int]:
+    """Of these enrolments, those whose programme the user may act on this way, in one query.
+
+    Members of an enrolment's responsible care team may take every action, whatever their
+    role. A patient may take one: deciding (accepting) their own dose suggestion, when their
+    anticoagulation plan says they are self-managing. Nobody else acts: not the organisations
+    the enrolment is shared with, not other clinicians of the hospital, not administrators.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}; one of {', '.join(ACTIONS)}.")
+    wanted = set(enrollment_ids)
+    if not wanted:
+        return set()
+    if user.role == "patient":
+        if action != DECIDE_DOSE or user.patient_id is None:
+            return set()
+        query = (
+            select(Enrollment.id)
+            .join(AnticoagulationPlan, AnticoagulationPlan.enrollment_id == Enrollment.id)
+            .where(
+                Enrollment.id.in_(wanted),
+                Enrollment.patient_id == user.patient_id,
+                AnticoagulationPlan.self_managing.is_(True),
+            )
+        )
+    else:
+        query = select(Enrollment.id).where(
+            Enrollment.id.in_(wanted),
+            exists().where(
+                care_team_member.c.care_team_id == Enrollment.care_team_id,
+                care_team_member.c.user_id == user.id,
+            ),
+        )
+    return set(db.session.scalars(query))
+
+
+def may_act(user: User, enrollment: Enrollment, action: str) -> bool:
+    """Whether the user may act this way on the enrolment's programme (see acting_on)."""
+    return enrollment.id in acting_on(user, [enrollment.id], action)
+
+
+def require_act(
+    user: User,
+    enrollment: Enrollment,
+    action: str,
+    resource_type: str,
+    resource_id: object | None = None,
+) -> None:
+    """may_act, or refuse: the refusal is audited (outcome denied) and raised as 403.
+
+    Call it after the user has been shown to see the patient (patient_for), so that a
+    patient who is not theirs stays a 404."""
+    if may_act(user, enrollment, action):
+        return
+    audit.record_refusal(user, enrollment.patient_id, action, resource_type, resource_id)
+    if user.role == "patient":
+        raise Forbidden("Your care team decides this; self-dosing is not enabled for you.")
+    raise Forbidden("Only the patient's responsible care team may do this.")

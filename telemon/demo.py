@@ -80,6 +80,9 @@ def load_demo() -> Iterator[str]:
     _user("admin", "admin", None)
     clinician = _user("demo-clinician", "clinician", hospital)
     nurse = _user("demo-nurse", "nurse", municipality)
+    # A nurse of the hospital's anticoagulation clinic: a member of its team, so she confirms
+    # doses and handles the clinic's alerts, as the clinic's nurses do.
+    ak_nurse = _user("demo-ak-nurse", "nurse", hospital)
     _user("demo-gp", "gp", gp_practice)
     team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Lung team (demo)"))
     if team is None:
@@ -104,6 +107,8 @@ def load_demo() -> Iterator[str]:
         )
         ak_team.members = [clinician]
         db.session.add(ak_team)
+    if ak_nurse not in ak_team.members:
+        ak_team.members.append(ak_nurse)
     wound_team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Wound clinic (demo)"))
     if wound_team is None:
         wound_team = CareTeam(
@@ -166,7 +171,8 @@ def load_demo() -> Iterator[str]:
         + ":"
     )
     yield "  demo-clinician  hospital clinician: lung team, anticoagulation and wound clinic"
-    yield "  demo-nurse      municipal home nurse"
+    yield "  demo-nurse      municipal home nurse (sees shared patients; acts on no alerts)"
+    yield "  demo-ak-nurse   nurse of the anticoagulation clinic (confirms doses)"
     yield "  demo-gp         GP"
     yield "  admin           system administrator (API only)"
 

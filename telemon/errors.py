@@ -98,11 +98,14 @@ def _wants_page() -> bool:
 
 
 def _html(status: int, title: str, detail: str | None) -> tuple[str, int]:
-    return render_template("web/error.html", status=status, title=title, detail=detail), status
+    return render_template(
+        "components/error.html", status=status, title=title, detail=detail
+    ), status
 
 
-def handle_telemon_error(error: TelemonError) -> Response | tuple[str, int]:
-    detail = NOT_VISIBLE if isinstance(error, NotFound) else error.detail
+def answered_detail(error: TelemonError) -> str:
+    """What the caller is told of an error, for every error format (problem+json, pages,
+    FHIR): one sentence for every 404. A refusal (403/404) no service audited is audited."""
     if error.status in (403, 404):
         from telemon.audit import record_unrecorded_refusal
 
@@ -110,6 +113,11 @@ def handle_telemon_error(error: TelemonError) -> Response | tuple[str, int]:
             record_unrecorded_refusal()
         except Exception:
             log.exception("could not audit a refused request")
+    return NOT_VISIBLE if isinstance(error, NotFound) else error.detail
+
+
+def handle_telemon_error(error: TelemonError) -> Response | tuple[str, int]:
+    detail = answered_detail(error)
     if _wants_page():
         return _html(error.status, error.title, detail)
     return problem(error.status, error.title, detail, error.errors)
@@ -180,7 +188,7 @@ def handle_database_unavailable(error: Exception) -> Response | tuple[str, int, 
     retry_after = str(current_app.config["TELEMON_RETRY_AFTER_SECONDS"])
     if _wants_page():
         g.database_unavailable = True  # the page's language must not be looked up in it
-        page = render_template("web/unavailable.html", retry_after=retry_after)
+        page = render_template("components/unavailable.html", retry_after=retry_after)
         return page, 503, {"Retry-After": retry_after}
     return problem(
         503,

@@ -51,6 +51,7 @@ class QueueItem:
     id: int
     patient_id: int
     programme: str
+    enrollment_id: int
     care_team_id: int
     rank: int
     label: str  # the alert's severity, or the request's urgency
@@ -71,6 +72,7 @@ def _union(user: User, f: QueueFilter) -> Any:
         cast(Alert.id, Integer).label("id"),
         Alert.patient_id.label("patient_id"),
         Alert.programme.label("programme"),
+        Alert.enrollment_id.label("enrollment_id"),
         Alert.care_team_id.label("care_team_id"),
         _alert_rank.label("rank"),
         Alert.severity.label("label"),
@@ -84,6 +86,7 @@ def _union(user: User, f: QueueFilter) -> Any:
         ReviewRequest.id.label("id"),
         ReviewRequest.patient_id.label("patient_id"),
         literal("wound", String).label("programme"),
+        ReviewRequest.enrollment_id.label("enrollment_id"),
         ReviewRequest.care_team_id.label("care_team_id"),
         _review_rank.label("rank"),
         ReviewRequest.urgency.label("label"),

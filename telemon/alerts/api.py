@@ -71,8 +71,11 @@ def get_alert(alert_id: int) -> Any:
 @bp.arguments(schemas.AcknowledgeIn)
 @bp.response(200, schemas.AlertDetailOut)
 def acknowledge(data: dict[str, Any], alert_id: int) -> Any:
-    """Take the alert: who and when are recorded. Repeating it changes nothing."""
-    user = api_user(*service.HANDLING_ROLES)
+    """Take the alert: who and when are recorded. Repeating it changes nothing.
+
+    Only members of the patient's responsible care team act on its alerts (403 for the others
+    who see the patient, such as the organisations the enrolment is shared with)."""
+    user = api_user()
     alert = load_alert(user, alert_id, "alert.acknowledge")
     mark_seen(alert, user)
     service.acknowledge(alert, user, data.get("note"))
@@ -84,8 +87,10 @@ def acknowledge(data: dict[str, Any], alert_id: int) -> Any:
 @bp.arguments(schemas.ResolveIn)
 @bp.response(200, schemas.AlertDetailOut)
 def resolve(data: dict[str, Any], alert_id: int) -> Any:
-    """Close the alert with a note, optionally shown to the patient."""
-    user = api_user(*service.HANDLING_ROLES)
+    """Close the alert with a note, optionally shown to the patient.
+
+    Only members of the patient's responsible care team act on its alerts (403 else)."""
+    user = api_user()
     alert = load_alert(user, alert_id, "alert.resolve")
     mark_seen(alert, user)
     service.resolve(alert, user, data["note"], data["visible_to_patient"])

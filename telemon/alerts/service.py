@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from telemon import clock
+from telemon import access, clock
 from telemon.alerts.rules import SEVERITY_RANK
-from telemon.errors import Conflict, Forbidden
+from telemon.errors import Conflict
 from telemon.extensions import db
 from telemon.models import Alert, AlertEvent, Enrollment, User, alert_observation
 
@@ -140,17 +140,20 @@ def resolve_automatically(alert: Alert, note: str, now: datetime | None = None) 
     record_event(alert, AlertEvent(at=now, kind="resolved", note=note))
 
 
+# Care staff, whose first opening of an alert counts as it being seen (timeliness).
 HANDLING_ROLES = ("clinician", "nurse", "gp")
 
 
-def _check_handler(user: User) -> None:
-    if user.role not in HANDLING_ROLES:
-        raise Forbidden("Only clinicians, nurses and GPs handle alerts.")
+def _require_act(alert: Alert, user: User, action: str) -> None:
+    """Only the responsible care team handles an alert (telemon.access decides; 403 else)."""
+    enrollment = db.session.get(Enrollment, alert.enrollment_id)
+    assert enrollment is not None
+    access.require_act(user, enrollment, action, "alert", alert.id)
 
 
 def acknowledge(alert: Alert, user: User, note: str | None) -> Alert:
     """The user has seen the alert and takes it. Acknowledging twice is harmless."""
-    _check_handler(user)
+    _require_act(alert, user, access.ACKNOWLEDGE_ALERT)
     if alert.status == "resolved":
         raise Conflict("The alert is already resolved.")
     now = clock.now()
@@ -166,7 +169,7 @@ def acknowledge(alert: Alert, user: User, note: str | None) -> Alert:
 
 def resolve(alert: Alert, user: User, note: str, visible_to_patient: bool) -> Alert:
     """Close the alert with a note the patient (and nurse) may be shown."""
-    _check_handler(user)
+    _require_act(alert, user, access.RESOLVE_ALERT)
     if alert.status == "resolved":
         if alert.resolution_note == note and alert.resolved_by_id == user.id:
             return alert  # a retried request

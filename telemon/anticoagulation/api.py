@@ -33,8 +33,10 @@ def overview(patient_id: int) -> Any:
 def confirm(data: dict[str, Any], suggestion_id: int) -> Any:
     """Confirm (the suggested dose) or override (another dose); the dose in force changes now.
 
-    A trained self-managing patient may accept the suggested dose for themselves."""
-    user = api_user("clinician", "patient")
+    Members of the patient's responsible care team decide, whatever their role (the
+    anticoagulation clinic's nurses too); a trained self-managing patient may accept the
+    suggested dose for themselves. Others who see the patient get 403."""
+    user = api_user()
     return service.decide(user, suggestion_id, data["weekly_dose_mg"], data.get("note"))
 
 

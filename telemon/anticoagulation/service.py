@@ -308,29 +308,27 @@ def decide(
 ) -> DoseSuggestion:
     """Confirm or override a suggestion: only now does the dose in force change.
 
-    A clinician who may see the patient confirms (the suggested dose) or overrides (another
-    dose). A trained self-managing patient may accept the suggested dose for themselves only.
-    Repeating the same decision is harmless; a different decision on a decided one is 409.
+    A member of the patient's responsible care team (a clinician or a nurse of the
+    anticoagulation clinic) confirms (the suggested dose) or overrides (another dose); a
+    trained self-managing patient may accept the suggested dose for themselves only
+    (telemon.access.may_act). Repeating the same decision is harmless; a different decision on
+    a decided one is 409.
     """
     suggestion = db.session.get(DoseSuggestion, suggestion_id)
     if suggestion is None:
         raise NotFound("No such dose suggestion.")
     access.patient_for(
-        user, suggestion.patient_id, "dose_suggestion.decide", "dose_suggestion", suggestion_id
+        user, suggestion.patient_id, access.DECIDE_DOSE, "dose_suggestion", suggestion_id
     )
     enrollment = db.session.get(Enrollment, suggestion.enrollment_id)
     assert enrollment is not None
+    access.require_act(user, enrollment, access.DECIDE_DOSE, "dose_suggestion", suggestion_id)
     plan: AnticoagulationPlan = enrollment.anticoagulation
-    if user.role == "patient":
-        if not plan.self_managing:
-            raise Forbidden("Your clinic confirms your dose; self-dosing is not enabled for you.")
-        if abs(weekly_dose_mg - suggestion.weekly_dose_mg) > 1e-9:
-            raise Invalid(
-                "A self-managing patient accepts the suggested dose.",
-                {"weekly_dose_mg": [f"Must be {suggestion.weekly_dose_mg:g}."]},
-            )
-    elif user.role != "clinician":
-        raise Forbidden("Only a clinician (or a self-managing patient) decides the dose.")
+    if user.role == "patient" and abs(weekly_dose_mg - suggestion.weekly_dose_mg) > 1e-9:
+        raise Invalid(
+            "A self-managing patient accepts the suggested dose.",
+            {"weekly_dose_mg": [f"Must be {suggestion.weekly_dose_mg:g}."]},
+        )
     if suggestion.status != "pending":
         if (
             suggestion.decided_weekly_dose_mg == weekly_dose_mg

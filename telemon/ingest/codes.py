@@ -77,3 +77,183 @@ def plausibility_problem(code: str, value: float, qualifier: str | None) -> str 
             f"{spec.unit}; no device shows {value:g}."
         )
     return None
+
+
+# ---- Interoperability: the other code systems and units a reading may arrive in -------------
+#
+# One table for reading and writing FHIR (telemon.fhir): each telemon code's codings in LOINC,
+# IEEE 11073-10101 (MDC), NPU and MedCom (MCS), and the UCUM units it is converted from. Only
+# codes verified in published material are listed (docs/interoperability.md says where each
+# comes from and which are left out); an unlisted coding is a reading telemon does not monitor.
+
+LOINC = "http://loinc.org"
+MDC = "urn:iso:std:iso:11073:10101"
+NPU = "urn:oid:1.2.208.176.2.1"
+MCS = "urn:oid:1.2.208.184.100.8"
+UCUM = "http://unitsofmeasure.org"
+
+# Other spellings of the same systems seen in Danish material: DK Core writes NPU as
+# http://npu-terminology.org and MedCom as https://www.medcom.dk; early FUT examples wrote
+# http://sundhedsdatastyrelsen.dk/npu. Read, never written.
+SYSTEM_ALIASES: dict[str, str] = {
+    "http://npu-terminology.org": NPU,
+    "http://sundhedsdatastyrelsen.dk/npu": NPU,
+    "https://www.medcom.dk": MCS,
+    "https://www.medcom.dk/": MCS,
+}
+
+
+@dataclass(frozen=True)
+class Interop:
+    """How one telemon code is written in the other code systems (None: no verified code)."""
+
+    code: str
+    loinc_also: tuple[str, ...] = ()  # further LOINC codes read as this code (never written)
+    mdc: tuple[str, ...] = ()  # IEEE 11073-10101 codes, read only (devices send them)
+    npu: str | None = None
+    mcs: str | None = None
+    # UCUM unit -> factor to telemon's unit (CODES[code].unit), besides the unit itself.
+    units: tuple[tuple[str, float], ...] = ()
+
+
+INTEROP: dict[str, Interop] = {
+    i.code: i
+    for i in (
+        # SpO2 arrives as % or, in DK Core, as a fraction with unit 1.
+        Interop("spo2", ("2708-6",), ("150456",), npu="NPU03011", units=(("1", 100.0),)),
+        # MDC_PULS_OXIM_PULS_RATE from an oximeter, MDC_PULS_RATE_NON_INV from a BP monitor.
+        Interop("pulse", (), ("149530", "149546"), npu="NPU21692", units=(("/s", 60.0),)),
+        Interop("fev1", (), ("152586",), mcs="MCS88015", units=(("mL", 0.001),)),
+        Interop(
+            "peak_flow",
+            (PEAK_FLOW_METER_LOINC,),
+            ("152584",),
+            mcs="MCS88102",
+            units=(("L/s", 60.0), ("mL/min", 0.001)),
+        ),
+        Interop(
+            "weight", (), ("188736",), npu="NPU03804", units=(("g", 0.001), ("[lb_av]", 0.45359237))
+        ),
+        Interop("systolic_bp", (), ("150021",), mcs="MCS88019", units=(("kPa", 7.500615758),)),
+        Interop("diastolic_bp", (), ("150022",), mcs="MCS88020", units=(("kPa", 7.500615758),)),
+        Interop("temperature", (), ("150364",)),
+        Interop("respiratory_rate", (), ("151562",), units=(("/s", 60.0),)),
+        Interop("cat_score", mcs="MCS88137"),
+        Interop("inr", npu="NPU01685"),
+    )
+}
+
+# The blood-pressure panel: its components are read as systolic_bp and diastolic_bp; the mean
+# (MDC 150023) is not monitored.
+BP_PANEL: frozenset[tuple[str, str]] = frozenset({(LOINC, "85354-9"), (MDC, "150020")})
+
+# The wound-size panel and its components (cm, cm2), written for wound assessments.
+WOUND_PANEL_LOINC = "72287-6"
+WOUND_SIZE_LOINC: dict[str, tuple[str, str]] = {
+    "length_cm": ("39126-8", "cm"),
+    "width_cm": ("39125-0", "cm"),
+    "depth_cm": ("39127-6", "cm"),
+    "area_cm2": ("89260-4", "cm2"),
+}
+
+
+def canonical_system(system: str | None) -> str | None:
+    """The system as telemon writes it: known aliases (DK Core, FUT) mapped, others unchanged."""
+    if system is None:
+        return None
+    return SYSTEM_ALIASES.get(system, system)
+
+
+def _coding_index() -> dict[tuple[str, str], str]:
+    index: dict[tuple[str, str], str] = {}
+    for code, spec in CODES.items():
+        if spec.loinc:
+            index[(LOINC, spec.loinc)] = code
+    for code, interop in INTEROP.items():
+        for loinc in interop.loinc_also:
+            index[(LOINC, loinc)] = code
+        for mdc in interop.mdc:
+            index[(MDC, mdc)] = code
+        if interop.npu:
+            index[(NPU, interop.npu)] = code
+        if interop.mcs:
+            index[(MCS, interop.mcs)] = code
+    return index
+
+
+_BY_CODING = _coding_index()
+
+
+def code_for_coding(system: str | None, code: str | None) -> str | None:
+    """The telemon code a coding stands for (any listed system or alias), else None."""
+    canonical = canonical_system(system)
+    if canonical is None or code is None:
+        return None
+    return _BY_CODING.get((canonical, code))
+
+
+def is_bp_panel(system: str | None, code: str | None) -> bool:
+    """True for the blood-pressure panel (LOINC 85354-9, MDC 150020)."""
+    return (canonical_system(system), code) in BP_PANEL
+
+
+def codings_for(code: str, loinc: str | None) -> list[tuple[str, str]]:
+    """The (system, code) pairs to write for a stored reading: its LOINC code as stored (a peak
+    flow meter's 19935-6, say), then NPU and MCS where they exist. Never empty for a code in
+    CODES that has any of them; cat_score has MCS only."""
+    interop = INTEROP[code]
+    pairs: list[tuple[str, str]] = []
+    if loinc:
+        pairs.append((LOINC, loinc))
+    if interop.npu:
+        pairs.append((NPU, interop.npu))
+    if interop.mcs:
+        pairs.append((MCS, interop.mcs))
+    return pairs
+
+
+def _without_annotations(unit: str) -> str:
+    """UCUM with its {annotations} removed: "{beat}/min" is "/min", "{score}" is "1"."""
+    plain = ""
+    depth = 0
+    for char in unit.strip():
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            plain += char
+    return plain or "1"
+
+
+def to_telemon_unit(code: str, value: float, unit: str | None) -> float | None:
+    """`value` given in UCUM `unit`, converted to telemon's unit for `code`; None when the unit
+    cannot be converted.
+
+    UCUM annotations do not change a unit ("{beat}/min" is "/min"). Without a unit the value is
+    taken in telemon's unit, except that an SpO2 of at most 1 is a fraction (DK Core writes 0.97
+    without a unit). Degrees Fahrenheit are converted for temperature. Converted values are
+    rounded to 6 decimals, so that 0.97 becomes 97.0, not 97.00000000000001.
+    """
+    target = _without_annotations(CODES[code].unit)
+    if unit is None or not unit.strip():
+        if code == "spo2" and value <= 1:
+            return round(value * 100, 6)
+        return value
+    given = _without_annotations(unit)
+    if given == target:
+        return value
+    if code == "temperature" and given == "[degF]":
+        return round((value - 32) * 5 / 9, 6)
+    factors = dict(INTEROP[code].units)
+    if given in factors:
+        return round(value * factors[given], 6)
+    return None
+
+
+def convertible_units(code: str) -> list[str]:
+    """The UCUM units a reading of `code` is accepted in, telemon's own first."""
+    extra = [u for u, _ in INTEROP[code].units]
+    if code == "temperature":
+        extra.append("[degF]")
+    return [CODES[code].unit, *extra]

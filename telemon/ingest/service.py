@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,17 +64,24 @@ def content_hash(item: dict[str, Any]) -> str:
 PATIENT_PERFORMERS = ("patient", "relative", "device")
 
 
-def _default_performer(user: User) -> str | None:
+def default_performer(user: User) -> str | None:
+    """Who took a reading that does not say: a patient themself, a nurse herself; None for
+    other roles, who must say."""
     return {"patient": "patient", "nurse": "nurse"}.get(user.role)
+
+
+def recordable_patients(user: User, patient_ids: Iterable[int]) -> set[int]:
+    """Which of these patients the user may record readings for, in one query: a patient only
+    themself, care staff the patients they may see (telemon.access)."""
+    wanted = set(patient_ids)
+    if user.role == "patient":
+        return {user.patient_id} & wanted if user.patient_id is not None else set()
+    return access.visible_among(user, wanted)
 
 
 def _check_access(user: User, items: list[dict[str, Any]]) -> None:
     access.require_role(user, *INGEST_ROLES)
-    wanted = {item["patient_id"] for item in items}
-    if user.role == "patient":
-        allowed = {user.patient_id} & wanted
-    else:
-        allowed = access.visible_among(user, wanted)
+    allowed = recordable_patients(user, {item["patient_id"] for item in items})
     refused = {
         str(index): {"patient_id": ["Not a patient you may record for."]}
         for index, item in enumerate(items)
@@ -88,13 +96,26 @@ def _check_access(user: User, items: list[dict[str, Any]]) -> None:
         )
 
 
-def ingest_batch(user: User, items: list[dict[str, Any]]) -> BatchResult:
-    """Store a validated batch; nothing is stored if any item is refused or conflicts."""
+def ingest_batch(
+    user: User,
+    items: list[dict[str, Any]],
+    within: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> BatchResult:
+    """Store a validated batch; nothing is stored if any item is refused or conflicts.
+
+    This is the one store path for readings, whichever door they came through (the JSON API,
+    telemon.fhir). Refusals are TelemonErrors whose `errors["observations"]` is keyed by item
+    index: Forbidden (a patient the user may not record for), Invalid (no performer), Conflict
+    (a client_id used before with other content). `within(items)`, when given, runs first in
+    the storing transaction, and again if a race with a concurrent retry makes it start over:
+    the FHIR door keeps the devices the readings name there (setting item["device_id"]), so that
+    they are stored with the readings or not at all.
+    """
     _check_access(user, items)
     missing_performer = {
         str(i): {"performer": ["Required when a clinician records."]}
         for i, item in enumerate(items)
-        if item.get("performer") is None and _default_performer(user) is None
+        if item.get("performer") is None and default_performer(user) is None
     }
     if missing_performer:
         raise Invalid("Say who took the measurement.", {"observations": missing_performer})
@@ -109,18 +130,24 @@ def ingest_batch(user: User, items: list[dict[str, Any]]) -> BatchResult:
         if claimed:
             raise Invalid("A patient cannot record a nurse's reading.", {"observations": claimed})
     for item in items:
-        item["performer"] = item.get("performer") or _default_performer(user)
+        item["performer"] = item.get("performer") or default_performer(user)
         item["hash"] = content_hash(item)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            return _store(user, items)
+            return _store(user, items, within)
         except IntegrityError:
             db.session.rollback()
             log.info("ingest raced a concurrent retry (attempt %s); settling", attempt)
     raise RuntimeError("ingest could not settle a race with concurrent retries")
 
 
-def _store(user: User, items: list[dict[str, Any]]) -> BatchResult:
+def _store(
+    user: User,
+    items: list[dict[str, Any]],
+    within: Callable[[list[dict[str, Any]]], None] | None,
+) -> BatchResult:
+    if within is not None:
+        within(items)
     existing = {
         row.client_id: row
         for row in db.session.execute(
@@ -140,7 +167,12 @@ def _store(user: User, items: list[dict[str, Any]]) -> BatchResult:
             "A client_id was sent before with other content.", {"observations": conflicts}
         )
     now = clock.now()
-    new_items = [item for item in items if item["client_id"] not in existing]
+    # In client_id order: concurrent uploads of the same readings listed in another order then
+    # wait on each other's unique-index entries instead of deadlocking.
+    new_items = sorted(
+        (item for item in items if item["client_id"] not in existing),
+        key=lambda item: str(item["client_id"]),
+    )
     created: dict[uuid.UUID, int] = {}
     if new_items:
         # Bulk INSERT … RETURNING rather than the unit of work: nothing here is read back as
@@ -182,7 +214,8 @@ def _observation(item: dict[str, Any], batch_id: int, user: User, now: datetime)
         "batch_id": batch_id,
         "patient_id": item["patient_id"],
         "code": item["code"],
-        "loinc": loinc_for(item["code"], item.get("device")),
+        # A FHIR upload may name the LOINC code itself (a peak flow meter's 19935-6, say).
+        "loinc": item.get("loinc") or loinc_for(item["code"], item.get("device")),
         "value": float(item["value"]),
         "value_qualifier": item.get("value_qualifier"),
         "unit": CODES[item["code"]].unit,
@@ -190,6 +223,7 @@ def _observation(item: dict[str, Any], batch_id: int, user: User, now: datetime)
         "effective_offset_minutes": int(offset.total_seconds() // 60),
         "performer": item["performer"],
         "device": item.get("device"),
+        "device_id": item.get("device_id"),
         "location": item.get("location"),
         "recorded_by_id": user.id,
         "received_at": now,

@@ -3,6 +3,7 @@
 from telemon.models.alerts import ALERT_STATUSES, SEVERITIES, Alert, AlertEvent, alert_observation
 from telemon.models.anticoagulation import AnticoagulationPlan, DoseSuggestion, StoredNomogram
 from telemon.models.audit import AuditEvent
+from telemon.models.devices import Device
 from telemon.models.identity import (
     ORGANISATION_KINDS,
     ROLES,
@@ -48,6 +49,7 @@ __all__ = [
     "AuditEvent",
     "CareTeam",
     "DefaultThreshold",
+    "Device",
     "Enrollment",
     "IngestBatch",
     "Observation",

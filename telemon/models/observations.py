@@ -52,6 +52,8 @@ class Observation(db.Model):
     effective_offset_minutes: Mapped[int] = mapped_column(Integer)
     performer: Mapped[str] = mapped_column(String(10))
     device: Mapped[str | None] = mapped_column(String(200))
+    # The device record a FHIR upload named (telemon.fhir); `device` keeps its label as text.
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"), index=True)
     location: Mapped[str | None] = mapped_column(String(20))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -76,8 +76,11 @@ class EnrollmentResource(MethodView):
     @bp.arguments(schemas.EnrollmentPatch)
     @bp.response(200, schemas.EnrollmentOut)
     def patch(self, data: dict[str, Any], enrollment_id: int) -> Any:
-        """Change thresholds (per code, all four limits), care team, sharing or settings."""
-        return service.update_enrollment(api_user("clinician"), enrollment_id, data)
+        """Change thresholds (per code, all four limits), care team, sharing or settings.
+
+        Members of the responsible care team do this, whatever their role; others who see the
+        patient get 403."""
+        return service.update_enrollment(api_user(), enrollment_id, data)
 
 
 @bp.route("/threshold-defaults/<string:programme>")

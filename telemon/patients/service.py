@@ -256,10 +256,9 @@ def get_enrollment(actor: User, enrollment_id: int, action: str) -> Enrollment:
 
 
 def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> Enrollment:
-    """Change thresholds, care team, sharing or settings (a clinician of the responsible team)."""
-    enrollment = get_enrollment(actor, enrollment_id, "enrollment.update")
-    if not access.is_team_clinician(actor, enrollment):
-        raise Forbidden("Only a clinician of the responsible care team changes the enrolment.")
+    """Change thresholds, care team, sharing or settings (a member of the responsible team)."""
+    enrollment = get_enrollment(actor, enrollment_id, access.CHANGE_PLAN)
+    access.require_act(actor, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
     _validate_settings(data)
     if "care_team_id" in data:
         enrollment.care_team = _care_team(data["care_team_id"])

@@ -1,1 +1,23 @@
-"""The clinician web UI: sign-in, the review queue, alert pages."""
+"""The browser UI: one blueprint per audience, and the pieces they share.
+
+- `entry`: signing in and out, the language, and `/`;
+- `clinic`: the hospital clinician's pages (review queue, alerts, patient overview, thresholds,
+  wounds);
+- `components`: what every audience shares: the base layout and error page, the style sheet,
+  charts, the date/number filters and form helpers.
+Every page is guarded by `telemon.web.guard.signed_in` and asks `telemon.access` who may see
+and do what; no page decides access itself.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from telemon.web.clinic import bp as clinic_bp
+    from telemon.web.components import bp as components_bp
+    from telemon.web.entry import bp as entry_bp
+
+    for blueprint in (components_bp, entry_bp, clinic_bp):
+        app.register_blueprint(blueprint)

@@ -145,7 +145,7 @@ def test_alerts_of_other_patients_are_invisible(client, world) -> None:
         client.post(
             f"/api/v1/alerts/{alert.id}/acknowledge", json={}, headers=token_for(client, "patient")
         ).status_code
-        == 403  # patients read their notes; they do not handle alerts
+        == 404  # an alert not shown to the patient is not theirs to see, let alone handle
     )
 
 

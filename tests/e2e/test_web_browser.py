@@ -239,3 +239,25 @@ def test_wound_page_photos_side_by_side_and_a_reply_from_the_browser(
         page.get_by_role("button", name="Send svar").click()
     assert page.get_by_text("Svaret er sendt").is_visible()
     assert page.get_by_text("Use alginate; review in 3 days.").is_visible()
+
+
+def test_the_municipal_nurse_sees_the_alert_but_has_no_acknowledge_button(
+    client, world, page
+) -> None:
+    client.post(
+        "/api/v1/observations",
+        json={"observations": [item(world.patient.id, "spo2", 85)]},
+        headers=token_for(client, "nurse"),
+    )
+    _sign_in(page, "nurse")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Åbn arbejdslisten").click()
+    rows = page.locator("table.queue tbody tr")
+    assert rows.count() == 1
+    assert page.get_by_role("button", name="Kvittér").count() == 0
+    assert page.locator("input[name=alert_id]").count() == 0
+    with page.expect_navigation():
+        rows.nth(0).locator("a[href^='/alerts/']").click()
+    assert "Rød alarm" in page.title()
+    assert page.get_by_role("button", name="Kvittér").count() == 0
+    assert page.get_by_role("button", name="Afslut").count() == 0

@@ -81,12 +81,12 @@ def test_the_language_is_chosen_per_user(client, world) -> None:
     assert "<h1>Sign in</h1>" in anonymous.get_data(as_text=True)
     assert "<h1>Log ind</h1>" in client.get("/sign-in").get_data(as_text=True)
     _sign_in(client, "clinician")
-    assert "Arbejdsliste" in client.get("/").get_data(as_text=True)
+    assert "Arbejdsliste" in client.get("/queue").get_data(as_text=True)
     client.post("/language", data={"language": "en", "back": "/"})
-    assert "Review queue" in client.get("/").get_data(as_text=True)
+    assert "Review queue" in client.get("/queue").get_data(as_text=True)
     client.post("/sign-out")
     _sign_in(client, "clinician")
-    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/queue").get_data(as_text=True)
 
 
 def test_the_web_session_ends_after_30_idle_minutes(app, client, world) -> None:
@@ -118,7 +118,7 @@ def test_the_queue_shows_50_items_a_page_and_links_to_the_rest(client, world) ->
     expected = [alert_id for _, _, alert_id in sorted(created, key=lambda c: (-c[0], c[1], c[2]))]
     _sign_in(client, "clinician")
 
-    first = client.get("/?programme=copd").get_data(as_text=True)
+    first = client.get("/queue?programme=copd").get_data(as_text=True)
     assert _alert_ids(first) == expected[:50]
     assert _link(first, "Første side") is None
     next_page = _link(first, "Næste side")
@@ -136,7 +136,7 @@ def test_the_queue_shows_50_items_a_page_and_links_to_the_rest(client, world) ->
     )
 
     # A filter that leaves one page has no paging links.
-    yellow = client.get("/?severity=yellow").get_data(as_text=True)
+    yellow = client.get("/queue?severity=yellow").get_data(as_text=True)
     assert len(_alert_ids(yellow)) == 18 and _link(yellow, "Næste side") is None
 
 
@@ -144,7 +144,7 @@ def test_a_mangled_cursor_shows_the_first_page_of_the_queue(client, world) -> No
     ids = [raise_alert(world.enrollment, f"q.{n}", "yellow", n) for n in range(51)]
     _sign_in(client, "clinician")
     for after in ("garbage", "WzMsIjIwMjUiXQ", ""):  # the second is [3,"2025"]
-        response = client.get("/", query_string={"after": after})
+        response = client.get("/queue", query_string={"after": after})
         assert response.status_code == 200
         page = response.get_data(as_text=True)
         assert _alert_ids(page) == ids[:50]

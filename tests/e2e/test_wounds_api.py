@@ -499,7 +499,7 @@ def test_alerts_and_review_requests_share_one_queue(app, client, wounds) -> None
     client.post(
         "/sign-in", data={"username": "wound-specialist", "password": "correct-horse-battery"}
     )
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/queue").get_data(as_text=True)
     assert page.count("data-review-id=") == 2 and page.count("data-alert-id=") == 1
     assert "urgent question" in page
 

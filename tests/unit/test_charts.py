@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from telemon.web.charts import Point, Zone, _nice_step, line_chart, zones_from_limits
+from telemon.web.components.charts import Point, Zone, _nice_step, line_chart, zones_from_limits
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 END = START + timedelta(days=14)

@@ -1,0 +1,336 @@
+"""Reading the record back as FHIR: read and search, each through telemon.access and audited
+like the JSON API's reads (an unknown patient and a patient not yours both read as 404)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import current_app
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import selectinload
+
+from telemon import access, audit, paging
+from telemon.alerts import queries
+from telemon.alerts.evaluation import limits_of
+from telemon.alerts.rules import Limits
+from telemon.errors import NotFound
+from telemon.extensions import db
+from telemon.fhir import resources, search
+from telemon.fhir.interpretation import interpretation
+from telemon.fhir.mapping import CPR_SYSTEM
+from telemon.fhir.outcome import FhirError, Issue
+from telemon.ingest.codes import CODES
+from telemon.models import (
+    Alert,
+    Device,
+    Enrollment,
+    Observation,
+    Patient,
+    Photo,
+    User,
+    Wound,
+    WoundAssessment,
+)
+from telemon.patients.cpr import normalise_cpr
+from telemon.woundcare import reviews
+from telemon.woundcare.records import READ_ROLES, STAFF_ROLES
+
+ALERT_ROLES = ("clinician", "nurse", "gp", "patient")
+_SHAPE = (datetime, int)  # an Observation cursor: effective_at, id
+
+
+def _base() -> str:
+    return str(current_app.config["TELEMON_BASE_URL"])
+
+
+def _int_id(rid: str) -> int:
+    if not rid.isdigit() or len(rid) > 18:
+        raise NotFound("No such resource.")
+    return int(rid)
+
+
+# ---- Patient --------------------------------------------------------------------------------
+
+
+def read_patient(user: User, rid: str) -> dict[str, Any]:
+    found = access.patient_for(user, _int_id(rid), "patient.read", "patient")
+    db.session.commit()
+    return resources.patient(found)
+
+
+def search_patients(user: User, params: list[tuple[str, str]]) -> dict[str, Any]:
+    """Patient?identifier=urn:oid:1.2.208.176.1.2|DDMMYYSSSS: the patient, if you may see them.
+    The links carry no CPR number."""
+    token = search.one(params, "identifier")
+    if token is None:
+        raise FhirError(400, [Issue("Search patients by identifier (the CPR number).")])
+    system, bar, value = token.rpartition("|")
+    entries = []
+    if not bar or system == CPR_SYSTEM:
+        try:
+            cpr = normalise_cpr(value)
+        except ValueError:
+            cpr = None
+        found = db.session.scalar(select(Patient).where(Patient.cpr == cpr)) if cpr else None
+        if found is not None and access.may_see_patient(user, found.id):
+            audit.record(user, found.id, "patient.search", "patient", found.id)
+            entries.append(("Patient", resources.patient(found)))
+        elif found is not None:
+            audit.record_refusal(user, found.id, "patient.search", "patient", found.id)
+    db.session.commit()
+    return resources.searchset(entries, _base(), f"{_base()}/fhir/Patient", None)
+
+
+# ---- Observation ----------------------------------------------------------------------------
+
+
+def read_observation(user: User, rid: str) -> dict[str, Any]:
+    if rid.startswith(resources.WOUND_PREFIX):
+        return _read_wound_observation(user, rid.removeprefix(resources.WOUND_PREFIX))
+    reading = db.session.get(Observation, _int_id(rid))
+    if reading is None:
+        raise NotFound("No such observation.")
+    access.patient_for(user, reading.patient_id, "observation.read", "observation", reading.id)
+    limits = _limits(reading.patient_id)
+    db.session.commit()
+    return resources.observation(reading, interpretation(reading.value, limits.get(reading.code)))
+
+
+def _read_wound_observation(user: User, rid: str) -> dict[str, Any]:
+    access.require_role(user, *READ_ROLES)
+    assessment = db.session.get(WoundAssessment, _int_id(rid))
+    if assessment is None:
+        raise NotFound("No such observation.")
+    access.patient_for(
+        user, assessment.wound.patient_id, "wound.read", "wound_assessment", assessment.id
+    )
+    db.session.commit()
+    return resources.wound_observation(assessment)
+
+
+def search_observations(user: User, params: list[tuple[str, str]], url: str) -> dict[str, Any]:
+    """Observation?patient=&code=system|code&date=ge…&date=lt…&_count=: newest first, a page at
+    a time; the next link carries a keyset cursor (telemon.paging), never patient data."""
+    patient_text = search.one(params, "patient") or (
+        search.one(params, "subject") or ""
+    ).removeprefix("Patient/")
+    if not patient_text:
+        raise FhirError(400, [Issue("Search observations of one patient: patient={id}.")])
+    patient_id = _int_id(patient_text.removeprefix("Patient/"))
+    access.patient_for(user, patient_id, "observation.read", "observation")
+    count = search.count(params)
+    cursor = search.one(params, "_cursor")
+    after = None
+    if cursor:
+        try:
+            after = paging.decode(cursor, _SHAPE)
+        except ValueError:
+            raise FhirError(400, [Issue("_cursor is not one of this search's.")]) from None
+    codes, wound_panel = search.codes(params)
+    since, until = search.dates(params)
+    if wound_panel and not codes:
+        wounds = _wound_page(patient_id, since, until, count, after)
+        entries = [("Observation", resources.wound_observation(a)) for a in wounds.items]
+        next_cursor = wounds.next
+    else:
+        readings = _observation_page(patient_id, codes, since, until, count, after)
+        limits = _limits(patient_id)
+        entries = [
+            ("Observation", resources.observation(o, interpretation(o.value, limits.get(o.code))))
+            for o in readings.items
+        ]
+        next_cursor = readings.next
+    db.session.commit()
+    next_url = None
+    if next_cursor:
+        kept = [(k, v) for k, v in params if k != "_cursor"]
+        next_url = f"{url}?{urlencode([*kept, ('_cursor', next_cursor)])}"
+    self_url = f"{url}?{urlencode(params)}" if params else url
+    return resources.searchset(entries, _base(), self_url, next_url)
+
+
+def _observation_page(
+    patient_id: int,
+    codes: set[str] | None,
+    since: datetime | None,
+    until: datetime | None,
+    count: int,
+    after: paging.Key | None,
+) -> paging.Page[Observation]:
+    columns = (Observation.effective_at, Observation.id)
+    query = select(Observation).where(Observation.patient_id == patient_id)
+    if codes is not None:
+        query = query.where(Observation.code.in_(sorted(codes)))
+    if since is not None:
+        query = query.where(Observation.effective_at >= since)
+    if until is not None:
+        query = query.where(Observation.effective_at < until)
+    if after is not None:
+        query = query.where(paging.after(after, *columns))
+    rows = list(db.session.scalars(query.order_by(*paging.order(*columns)).limit(count + 1)))
+    return paging.page(rows, count, lambda o: (o.effective_at, o.id))
+
+
+def _wound_page(
+    patient_id: int,
+    since: datetime | None,
+    until: datetime | None,
+    count: int,
+    after: paging.Key | None,
+) -> paging.Page[WoundAssessment]:
+    columns = (WoundAssessment.assessed_at, WoundAssessment.id)
+    query = (
+        select(WoundAssessment)
+        .join(Wound, Wound.id == WoundAssessment.wound_id)
+        .where(Wound.patient_id == patient_id)
+        .options(selectinload(WoundAssessment.photos))
+    )
+    if since is not None:
+        query = query.where(WoundAssessment.assessed_at >= since)
+    if until is not None:
+        query = query.where(WoundAssessment.assessed_at < until)
+    if after is not None:
+        query = query.where(paging.after(after, *columns))
+    rows = list(db.session.scalars(query.order_by(*paging.order(*columns)).limit(count + 1)))
+    return paging.page(rows, count, lambda a: (a.assessed_at, a.id))
+
+
+def _limits(patient_id: int) -> dict[str, Limits]:
+    """The patient's limits per code, from their active enrolments."""
+    rows = db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.patient_id == patient_id, Enrollment.status == "active")
+        .options(selectinload(Enrollment.thresholds))
+    )
+    by_code: dict[str, Limits] = {}
+    for enrollment in rows:
+        for threshold in enrollment.thresholds:
+            if (
+                CODES.get(threshold.code)
+                and CODES[threshold.code].programme == enrollment.programme
+            ):
+                by_code[threshold.code] = limits_of(threshold)
+    return by_code
+
+
+# ---- Device ---------------------------------------------------------------------------------
+
+
+def read_device(user: User, rid: str) -> dict[str, Any]:
+    """A device, for those who may see a patient whose readings it took."""
+    found = db.session.get(Device, _int_id(rid))
+    visible = access.visible_patient_ids(user).subquery()
+    if found is None or not db.session.scalar(
+        select(
+            exists().where(
+                and_(
+                    Observation.device_id == found.id,
+                    Observation.patient_id.in_(select(visible.c.patient_id)),
+                )
+            )
+        )
+    ):
+        raise NotFound("No such device, or none of your patients'.")
+    return resources.device(found)
+
+
+# ---- Flag (alerts) --------------------------------------------------------------------------
+
+
+def read_flag(user: User, rid: str) -> dict[str, Any]:
+    access.require_role(user, *ALERT_ROLES)
+    alert = db.session.get(Alert, _int_id(rid))
+    if alert is None:
+        raise NotFound("No such flag.")
+    access.patient_for(user, alert.patient_id, "alert.read", "alert", alert.id)
+    if user.role == "patient" and not alert.visible_to_patient:
+        raise NotFound("No such flag.")
+    db.session.commit()
+    return resources.flag(alert)
+
+
+def search_flags(user: User, params: list[tuple[str, str]], url: str) -> dict[str, Any]:
+    """Flag?patient=&status=active (the default: alerts not resolved) or inactive (resolved),
+    most severe first, then oldest, as GET /api/v1/alerts."""
+    access.require_role(user, *ALERT_ROLES)
+    status = search.one(params, "status") or "active"
+    if status not in ("active", "inactive"):
+        raise FhirError(400, [Issue("status is active or inactive.")])
+    patient_text = (search.one(params, "patient") or "").removeprefix("Patient/")
+    patient_id = _int_id(patient_text) if patient_text else None
+    cursor = search.one(params, "_cursor")
+    after = None
+    if cursor:
+        try:
+            after = paging.decode(cursor, queries.CURSOR_SHAPE)
+        except ValueError:
+            raise FhirError(400, [Issue("_cursor is not one of this search's.")]) from None
+    f = queries.AlertFilter(
+        status="resolved" if status == "inactive" else None,
+        patient_id=patient_id,
+        shown_to_patient=user.role == "patient",
+    )
+    page = queries.work_page(user, f, search.count(params), after)
+    audit.record_many(user, sorted({a.patient_id for a in page.items}), "alert.list", "alert")
+    db.session.commit()
+    next_url = None
+    if page.next:
+        kept = [(k, v) for k, v in params if k != "_cursor"]
+        next_url = f"{url}?{urlencode([*kept, ('_cursor', page.next)])}"
+    entries = [("Flag", resources.flag(a)) for a in page.items]
+    return resources.searchset(entries, _base(), f"{url}?{urlencode(params)}", next_url)
+
+
+# ---- Task and Communication (wound review requests) -----------------------------------------
+
+
+def read_task(user: User, rid: str) -> dict[str, Any]:
+    access.require_role(user, *STAFF_ROLES)
+    review = reviews.load_review(user, _int_id(rid), "review_request.read")
+    db.session.commit()
+    return resources.task(review)
+
+
+def search_tasks(user: User, params: list[tuple[str, str]]) -> dict[str, Any]:
+    """Task?status=requested|completed&patient=: review requests, soonest due first."""
+    status = search.one(params, "status")
+    wanted = {"requested": {"open"}, "completed": {"answered", "closed"}}
+    if status is not None and status not in wanted:
+        raise FhirError(400, [Issue("status is requested or completed.")])
+    patient_text = (search.one(params, "patient") or "").removeprefix("Patient/")
+    items = reviews.list_reviews(user, "open" if status == "requested" else None, search.MAX_COUNT)
+    items = [
+        r
+        for r in items
+        if (status is None or r.status in wanted[status])
+        and (not patient_text or str(r.patient_id) == patient_text)
+    ]
+    entries = [("Task", resources.task(r)) for r in items[: search.count(params)]]
+    return resources.searchset(entries, _base(), f"{_base()}/fhir/Task", None)
+
+
+def read_communication(user: User, rid: str) -> dict[str, Any]:
+    access.require_role(user, *STAFF_ROLES)
+    review = reviews.load_review(user, _int_id(rid), "review_request.read")
+    db.session.commit()
+    if review.answered_at is None:
+        raise NotFound("The review request has no answer yet.")
+    return resources.communication(review)
+
+
+# ---- Media (wound photos) -------------------------------------------------------------------
+
+
+def read_media(user: User, rid: str) -> dict[str, Any]:
+    """A wound photo's description, after the same check as GET /api/v1/photos/{id}."""
+    access.require_role(user, *READ_ROLES)
+    photo = db.session.get(Photo, _int_id(rid))
+    if photo is None:
+        raise NotFound("No such media.")
+    access.patient_for(
+        user, photo.assessment.wound.patient_id, "photo.metadata.read", "photo", photo.id
+    )
+    db.session.commit()
+    return resources.media(photo, _base())

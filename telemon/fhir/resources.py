@@ -1,0 +1,287 @@
+"""telemon's records as FHIR R4 resources, each built through the model library (model.build).
+
+Codings come from telemon.ingest.codes; times keep the offset the reading was sent with.
+The CPR number is the patient's own identifier: it appears here, for callers who may see the
+patient, and nowhere in logs or URLs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from telemon.fhir.interpretation import INTERPRETATION_SYSTEM
+from telemon.fhir.mapping import CPR_SYSTEM
+from telemon.fhir.model import build
+from telemon.ingest.codes import (
+    CODES,
+    LOINC,
+    UCUM,
+    WOUND_PANEL_LOINC,
+    WOUND_SIZE_LOINC,
+    codings_for,
+)
+from telemon.models import (
+    Alert,
+    Device,
+    Observation,
+    Patient,
+    Photo,
+    ReviewRequest,
+    WoundAssessment,
+)
+
+# telemon's own code systems, for what no standard one names (alert rules, programmes).
+ALERT_RULE_SYSTEM = "urn:telemon:alert-rule"
+PROGRAMME_SYSTEM = "urn:telemon:programme"
+SEVERITY_SYSTEM = "urn:telemon:alert-severity"
+REVIEW_STATUS_SYSTEM = "urn:telemon:review-status"
+RFC3986 = "urn:ietf:rfc:3986"
+CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
+FLAG_PRIORITY = "http://hl7.org/fhir/StructureDefinition/flag-priority"
+FLAG_PRIORITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/flag-priority-code"
+MEDIA_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/media-type"
+VITAL_SIGNS = frozenset(
+    {"spo2", "pulse", "systolic_bp", "diastolic_bp", "weight", "temperature", "respiratory_rate"}
+)
+_PRIORITY = {"red": "PH", "yellow": "PM", "blue": "PL"}
+_TASK_STATUS = {"open": "requested", "answered": "completed", "closed": "completed"}
+WOUND_PREFIX = "wound-"
+
+
+def instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def patient(p: Patient) -> dict[str, Any]:
+    return build(
+        "Patient",
+        {
+            "id": str(p.id),
+            "identifier": [{"system": CPR_SYSTEM, "value": p.cpr}],
+            "name": [{"text": p.name}],
+            "birthDate": p.birth_date.isoformat(),
+        },
+    )
+
+
+def observation(o: Observation, interpretation: str | None) -> dict[str, Any]:
+    """A stored reading: LOINC (and NPU/MCS) codings, UCUM value, interpretation, performer,
+    device; its identifier is telemon's idempotency key (client_id) as a URN."""
+    unit = CODES[o.code].unit
+    quantity: dict[str, Any] = {"value": o.value, "unit": unit, "system": UCUM, "code": unit}
+    if o.value_qualifier:
+        quantity["comparator"] = o.value_qualifier
+    data: dict[str, Any] = {
+        "id": str(o.id),
+        "identifier": [{"system": RFC3986, "value": f"urn:uuid:{o.client_id}"}],
+        "status": "final",
+        "code": {"coding": [{"system": s, "code": c} for s, c in codings_for(o.code, o.loinc)]},
+        "subject": {"reference": f"Patient/{o.patient_id}"},
+        "effectiveDateTime": _as_sent(o.effective_at, o.effective_offset_minutes),
+        "issued": instant(o.received_at),
+        "performer": [_performer(o)],
+        "valueQuantity": quantity,
+    }
+    if o.code in VITAL_SIGNS:
+        data["category"] = [{"coding": [{"system": CATEGORY_SYSTEM, "code": "vital-signs"}]}]
+    if interpretation:
+        data["interpretation"] = [
+            {"coding": [{"system": INTERPRETATION_SYSTEM, "code": interpretation}]}
+        ]
+    if o.device_id is not None:
+        data["device"] = {"reference": f"Device/{o.device_id}", **_display(o.device)}
+    elif o.device:
+        data["device"] = {"display": o.device}
+    return build("Observation", data)
+
+
+def _display(text: str | None) -> dict[str, str]:
+    return {"display": text} if text else {}
+
+
+def _as_sent(moment: datetime, offset_minutes: int) -> str:
+    return moment.astimezone(timezone(timedelta(minutes=offset_minutes))).isoformat()
+
+
+def _performer(o: Observation) -> dict[str, Any]:
+    if o.performer == "patient":
+        return {"reference": f"Patient/{o.patient_id}"}
+    if o.performer == "device" and o.device_id is not None:
+        return {"reference": f"Device/{o.device_id}"}
+    kind = {"nurse": "Practitioner", "relative": "RelatedPerson", "device": "Device"}
+    return {"type": kind.get(o.performer, "Practitioner"), "display": o.performer}
+
+
+def device(d: Device) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(d.id),
+        "identifier": [{"system": d.identifier_system, "value": d.identifier_value}],
+    }
+    if d.type_code or d.type_text:
+        data["type"] = {
+            **({"coding": [{"system": d.type_system, "code": d.type_code}]} if d.type_code else {}),
+            **({"text": d.type_text} if d.type_text else {}),
+        }
+    for key, value in (
+        ("manufacturer", d.manufacturer),
+        ("modelNumber", d.model),
+        ("serialNumber", d.serial_number),
+    ):
+        if value:
+            data[key] = value
+    return build("Device", data)
+
+
+def flag(a: Alert) -> dict[str, Any]:
+    """An alert: severity as the flag's priority (red high, yellow medium, blue low), the
+    programme and the rule (with the measurement's LOINC code where the rule names one). Not
+    the reason text: that is for the web UI, in the reader's language."""
+    codings = [{"system": ALERT_RULE_SYSTEM, "code": a.rule}]
+    measured = next((part for part in a.rule.split(".") if part in CODES), None)
+    if measured and CODES[measured].loinc:
+        codings.append({"system": LOINC, "code": str(CODES[measured].loinc)})
+    period = {"start": instant(a.raised_at)}
+    if a.resolved_at is not None:
+        period["end"] = instant(a.resolved_at)
+    return build(
+        "Flag",
+        {
+            "id": str(a.id),
+            "extension": [
+                {
+                    "url": FLAG_PRIORITY,
+                    "valueCodeableConcept": {
+                        "coding": [{"system": FLAG_PRIORITY_SYSTEM, "code": _PRIORITY[a.severity]}]
+                    },
+                }
+            ],
+            "status": "inactive" if a.status == "resolved" else "active",
+            "category": [
+                {"coding": [{"system": PROGRAMME_SYSTEM, "code": a.programme}]},
+                {"coding": [{"system": SEVERITY_SYSTEM, "code": a.severity}]},
+            ],
+            "code": {"coding": codings},
+            "subject": {"reference": f"Patient/{a.patient_id}"},
+            "period": period,
+        },
+    )
+
+
+def task(r: ReviewRequest) -> dict[str, Any]:
+    """A wound review request; its answer is the Communication of the same id."""
+    data: dict[str, Any] = {
+        "id": str(r.id),
+        "status": _TASK_STATUS[r.status],
+        "businessStatus": {"coding": [{"system": REVIEW_STATUS_SYSTEM, "code": r.status}]},
+        "intent": "order",
+        "priority": "urgent" if r.urgency == "urgent" else "routine",
+        "description": r.question,
+        "for": {"reference": f"Patient/{r.patient_id}"},
+        "authoredOn": instant(r.requested_at),
+        "lastModified": instant(r.acknowledged_at or r.answered_at or r.requested_at),
+        "restriction": {"period": {"end": instant(r.due_at)}},
+        "owner": {"display": r.care_team.name},
+    }
+    if r.assessment_id is not None:
+        data["focus"] = {"reference": f"Observation/{WOUND_PREFIX}{r.assessment_id}"}
+    if r.answered_at is not None:
+        data["output"] = [
+            {"type": {"text": "reply"}, "valueReference": {"reference": f"Communication/{r.id}"}}
+        ]
+    return build("Task", data)
+
+
+def communication(r: ReviewRequest) -> dict[str, Any]:
+    """The wound clinic's reply to a review request (answered requests only)."""
+    data: dict[str, Any] = {
+        "id": str(r.id),
+        "status": "completed",
+        "basedOn": [{"reference": f"Task/{r.id}"}],
+        "subject": {"reference": f"Patient/{r.patient_id}"},
+        "payload": [{"contentString": r.instructions or ""}],
+    }
+    if r.answered_at is not None:
+        data["sent"] = instant(r.answered_at)
+    if r.acknowledged_at is not None:
+        data["received"] = instant(r.acknowledged_at)
+    return build("Communication", data)
+
+
+def media(p: Photo, base_url: str) -> dict[str, Any]:
+    """A wound photo's description; the image itself is served by /api/v1/photos/{id}, after
+    the same access check."""
+    assessment = p.assessment
+    return build(
+        "Media",
+        {
+            "id": str(p.id),
+            "status": "completed",
+            "type": {"coding": [{"system": MEDIA_TYPE_SYSTEM, "code": "image"}]},
+            "subject": {"reference": f"Patient/{assessment.wound.patient_id}"},
+            "createdDateTime": instant(assessment.assessed_at),
+            "issued": instant(p.uploaded_at),
+            "bodySite": {"text": assessment.wound.body_site},
+            "height": p.height,
+            "width": p.width,
+            "content": {
+                "contentType": p.media_type,
+                "url": f"{base_url}/api/v1/photos/{p.id}",
+                "size": p.size,
+            },
+        },
+    )
+
+
+def wound_observation(a: WoundAssessment) -> dict[str, Any]:
+    """A wound assessment as the wound-size panel (LOINC 72287-6): length, width, depth (cm) and
+    area (cm2) components, derived from its photos."""
+    components = []
+    for name, (loinc, unit) in WOUND_SIZE_LOINC.items():
+        value = getattr(a, name)
+        if value is not None:
+            components.append(
+                {
+                    "code": {"coding": [{"system": LOINC, "code": loinc}]},
+                    "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit},
+                }
+            )
+    data: dict[str, Any] = {
+        "id": f"{WOUND_PREFIX}{a.id}",
+        "status": "final",
+        "code": {"coding": [{"system": LOINC, "code": WOUND_PANEL_LOINC}]},
+        "subject": {"reference": f"Patient/{a.wound.patient_id}"},
+        "effectiveDateTime": instant(a.assessed_at),
+        "issued": instant(a.recorded_at),
+        "bodySite": {"text": a.wound.body_site},
+        "component": components,
+    }
+    if a.photos:
+        data["derivedFrom"] = [{"reference": f"Media/{p.id}"} for p in a.photos]
+    if a.note:
+        data["note"] = [{"text": a.note}]
+    return build("Observation", data)
+
+
+def searchset(
+    entries: list[tuple[str, dict[str, Any]]], base_url: str, self_url: str, next_url: str | None
+) -> dict[str, Any]:
+    """A searchset Bundle of (type, resource) pairs with self and next links."""
+    links = [{"relation": "self", "url": self_url}]
+    if next_url:
+        links.append({"relation": "next", "url": next_url})
+    return build(
+        "Bundle",
+        {
+            "type": "searchset",
+            "link": links,
+            "entry": [
+                {
+                    "fullUrl": f"{base_url}/fhir/{kind}/{resource['id']}",
+                    "resource": resource,
+                    "search": {"mode": "match"},
+                }
+                for kind, resource in entries
+            ],
+        },
+    )

@@ -1,0 +1,128 @@
+"""The review queue: alerts and wound review requests, most urgent first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
+
+from telemon import access, audit, clock, paging
+from telemon import queue as work_queue
+from telemon.alerts import service
+from telemon.alerts.api import load_alert, mark_seen
+from telemon.extensions import db
+from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
+from telemon.web.clinic import ROLES, bp
+from telemon.web.guard import signed_in
+from telemon.web.safe_redirect import local_target
+
+QUEUE_PAGE_SIZE = 50  # rows on one page of the review queue
+
+
+@bp.route("/queue")
+@signed_in(*ROLES)
+def queue() -> Any:
+    # Alerts and wound review requests, on one scale (telemon.queue).
+    f = work_queue.QueueFilter(
+        # Open (not yet taken) by default; "acknowledged" shows what is taken but not resolved.
+        status=_choice(request.args.get("status"), ("open", "acknowledged")) or "open",
+        programme=_choice(request.args.get("programme"), PROGRAMMES),
+        rank=_choice(request.args.get("severity"), SEVERITIES),
+        care_team_id=request.args.get("team", type=int),
+    )
+    after = _queue_cursor(request.args.get("after"))
+    page = work_queue.work_page(g.user, f, QUEUE_PAGE_SIZE, after)
+    items = page.items
+    team_counts = work_queue.counts_by_team(g.user, work_queue.QueueFilter(status="open"))
+    audit.record_many(g.user, work_queue.patient_ids(items), "queue.read", "queue")
+    patients = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Patient).where(Patient.id.in_({a.patient_id for a in items}))
+        )
+    }
+    teams = db.session.scalars(
+        select(CareTeam)
+        .where(
+            or_(
+                CareTeam.id.in_(list(team_counts)),
+                CareTeam.members.any(User.id == g.user.id),
+            )
+        )
+        .order_by(CareTeam.name)
+    ).all()
+    db.session.commit()
+    # The paging links keep the filters, under the form's names (url_for leaves out None).
+    shown: dict[str, Any] = {
+        "status": f.status,
+        "programme": f.programme,
+        "severity": f.rank,
+        "team": f.care_team_id,
+    }
+    return render_template(
+        "clinic/queue.html",
+        items=items,
+        counts=work_queue.total_counts(team_counts),
+        team_counts=team_counts,
+        teams=teams,
+        patients=patients,
+        now=clock.now(),
+        filters=f,
+        programmes=PROGRAMMES,
+        severities=SEVERITIES,
+        next_page=url_for("clinic.queue", **shown, after=page.next) if page.next else None,
+        first_page=url_for("clinic.queue", **shown) if after is not None else None,
+        words=_words(items),
+        # The rows whose alerts the user may acknowledge (telemon.access): only those offer
+        # the button and the bulk checkbox.
+        may_acknowledge=access.acting_on(
+            g.user,
+            {i.enrollment_id for i in items if i.kind == "alert"},
+            access.ACKNOWLEDGE_ALERT,
+        ),
+    )
+
+
+def _words(items: list[work_queue.QueueItem]) -> dict[str, str]:
+    """The items' own words (severity or urgency, programme, status), each translated once:
+    a page of 50 rows repeats a handful of them."""
+    found = {word for item in items for word in (item.label, item.programme, item.status)}
+    return {word: _(word) for word in found}
+
+
+def _queue_cursor(raw: str | None) -> paging.Key | None:
+    """The key to read the queue after. A stale or mangled link shows the first page: a nurse
+    is better served by the queue than by an error page."""
+    if not raw:
+        return None
+    try:
+        return paging.decode(raw, work_queue.CURSOR_SHAPE)
+    except ValueError:
+        return None
+
+
+@bp.route("/alerts/acknowledge", methods=["POST"])
+@signed_in(*ROLES)
+def acknowledge_many() -> Response:
+    """Bulk acknowledgement of yellow alerts the clinician has looked at; red and blue are
+    acknowledged one by one, on purpose."""
+    done = 0
+    for raw in request.form.getlist("alert_id"):
+        if not raw.isdigit():
+            continue
+        item = load_alert(g.user, int(raw), "alert.acknowledge")
+        if item.severity != "yellow" or item.status != "open":
+            continue
+        mark_seen(item, g.user)
+        service.acknowledge(item, g.user, None)
+        done += 1
+    db.session.commit()
+    flash(_("%(n)s yellow alert(s) acknowledged.", n=done))
+    return redirect(local_target(request.form.get("back"), url_for("clinic.queue")))
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
