@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from telemon.ids import Id
 from telemon.models import ORGANISATION_KINDS, ROLES
 from telemon.security import MIN_PASSWORD_LENGTH
 
@@ -42,9 +43,9 @@ class UserIn(Schema):
         required=True, load_only=True, validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=1000)
     )
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    organisation_id = fields.Integer(load_default=None, allow_none=True)
+    organisation_id = Id(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True)
-    patient_id = fields.Integer(load_default=None, allow_none=True)
+    patient_id = Id(load_default=None, allow_none=True)
     language = fields.String(load_default="da", validate=validate.OneOf(("da", "en")))
 
 
@@ -60,10 +61,10 @@ class UserOut(Schema):
 
 class CareTeamIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    organisation_id = fields.Integer(required=True)
+    organisation_id = Id(required=True)
     email = fields.Email(required=True)
     escalation_email = fields.Email(load_default=None, allow_none=True)
-    member_ids = fields.List(fields.Integer(), load_default=list)
+    member_ids = fields.List(Id(), load_default=list)
 
 
 class CareTeamOut(Schema):

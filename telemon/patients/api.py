@@ -4,22 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from telemon import access
 from telemon.auth import api_user
-from telemon.extensions import db
+from telemon.errors import TelemonError
+from telemon.extensions import db, limiter
 from telemon.models import PROGRAMMES
 from telemon.patients import schemas, service
 
 bp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Patients and programmes")
 
 
+def _cpr_conflict_limit() -> str:
+    return str(current_app.config["TELEMON_CPR_CONFLICT_LIMIT"])
+
+
+def _caller_key() -> str:
+    # Per user, not per address: a CPR probe is limited for the account that makes it.
+    try:
+        return f"user:{api_user().id}"
+    except TelemonError:
+        return f"address:{request.remote_addr}"  # refused with 401 anyway
+
+
 @bp.route("/patients", methods=["POST"])
+# Whether a CPR number is registered is itself health data: each "exists" answer is audited
+# (service.create_patient) and an account gets only a few of them an hour.
+@limiter.limit(
+    _cpr_conflict_limit,
+    key_func=_caller_key,
+    deduct_when=lambda response: response.status_code == 409,
+)
 @bp.arguments(schemas.PatientIn)
 @bp.response(201, schemas.PatientOut)
-@bp.alt_response(409, description="A patient with this CPR number exists")
+@bp.alt_response(409, description="A patient with this CPR number exists (audited)")
+@bp.alt_response(429, description="Too many CPR numbers found registered; wait and try again")
 def create_patient(data: dict[str, Any]) -> Any:
     """Register a patient (admin or clinician of a treating organisation)."""
     return service.create_patient(api_user("admin", "clinician"), data)
