@@ -19,6 +19,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    from telemon.ids import IdConverter, id_param_schema
+
+    app.url_map.converters["int"] = IdConverter  # before any route: every <int:id> is bounded
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     )
@@ -28,11 +31,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from flask_babel import get_locale
     from flask_babel import refresh as refresh_locale
 
-    from telemon import models  # noqa: F401  (registers the tables)
+    from telemon import db_privacy, models  # noqa: F401  (tables; redacted database errors)
     from telemon.celery_app import celery_init_app
     from telemon.errors import (
+        DATABASE_UNAVAILABLE,
         TelemonApi,
         TelemonError,
+        handle_database_unavailable,
         handle_telemon_error,
         handle_unexpected,
     )
@@ -48,6 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         compare_type=True,
     )
     limiter.init_app(app)
+    from telemon.http_security import init_http_security
+
+    init_http_security(app)
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LANGUAGE)
     app.jinja_env.globals["get_locale"] = get_locale
     # The language is the request's: forget the last one even if an app context outlives it.
@@ -55,6 +63,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     api = TelemonApi(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.register_converter(IdConverter, id_param_schema)
+    from telemon.openapi import document_errors
+
+    generated = api.spec.to_dict
+    api.spec.to_dict = lambda: document_errors(generated())
     celery_init_app(app)
 
     from telemon.administration.api import bp as administration_bp
@@ -83,8 +96,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(fhir_bp)
 
     app.register_error_handler(TelemonError, handle_telemon_error)
+    for database_error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(database_error, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
     app.before_request(_authenticate_api)
+    from telemon.input_guard import init_input_guard
+
+    init_input_guard(app)  # after authentication: anonymous callers get their 401 first
 
     from telemon.cli import register_commands
 

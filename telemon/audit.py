@@ -24,6 +24,8 @@ from telemon import clock
 from telemon.extensions import db
 from telemon.models import AuditEvent, User
 
+_REFUSAL_RECORDED = "telemon.refusal_recorded"
+
 
 def _row(
     user: User | None,
@@ -87,6 +89,8 @@ def record_refusal(
     resource_id: object | None = None,
 ) -> None:
     """A refused access, committed at once and independently of the request."""
+    if has_request_context():
+        request.environ[_REFUSAL_RECORDED] = True
     with db.engine.begin() as connection:
         connection.execute(
             insert(AuditEvent).values(
@@ -136,3 +140,30 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+def record_unrecorded_refusal() -> None:
+    """A refusal (403/404) that no service recorded, recorded here with what the request says:
+    the endpoint and its ids. So no refused request of a signed-in user goes unaudited."""
+    if not has_request_context() or request.environ.get(_REFUSAL_RECORDED):
+        return
+    user = _signed_in_user()
+    if user is None:
+        return
+    ids = ",".join(f"{k}={v}" for k, v in sorted((request.view_args or {}).items()))
+    record_refusal(
+        user,
+        None,
+        (request.endpoint or request.method)[:60],
+        "request",
+        ids[:60] or None,
+    )
+
+
+def _signed_in_user() -> User | None:
+    from flask import g
+
+    from telemon.auth import REQUEST_USER
+
+    user = request.environ.get(REQUEST_USER) or g.get("user")
+    return user if isinstance(user, User) else None

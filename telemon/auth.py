@@ -13,7 +13,7 @@ from telemon.extensions import db
 from telemon.models import ApiToken, User
 from telemon.security import new_token, token_digest, verify_password
 
-_REQUEST_USER = "telemon.api_user"
+REQUEST_USER = "telemon.api_user"
 # The name, in the signed cookie, of the key of the browser's server-side session.
 SESSION_KEY = "sid"
 
@@ -65,9 +65,9 @@ def _user_from_bearer() -> User | None:
 def api_user(*roles: str) -> User:
     """The API caller, who must hold one of `roles` (any role when none given)."""
     # Cached on the request itself: an app context (and its `g`) may outlive one request.
-    if _REQUEST_USER not in request.environ:
-        request.environ[_REQUEST_USER] = _user_from_bearer()
-    user: User | None = request.environ[_REQUEST_USER]
+    if REQUEST_USER not in request.environ:
+        request.environ[REQUEST_USER] = _user_from_bearer()
+    user: User | None = request.environ[REQUEST_USER]
     if user is None:
         raise Unauthorized("A valid bearer token is required.")
     if roles and user.role not in roles:

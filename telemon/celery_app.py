@@ -23,8 +23,14 @@ def celery_init_app(app: Flask) -> Celery:
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
         broker_url=broker,
-        result_backend=app.config["TELEMON_REDIS_URL"] or None,
+        # No result backend: nothing waits for a task's result, and sending a task must never
+        # wait on one (with Redis down, a result backend made every upload wait ~19 s).
+        result_backend=None,
         task_ignore_result=True,
+        # Short time-outs when the broker is away: a hand-over gives up quickly (work.py).
+        broker_connection_timeout=2,
+        redis_socket_connect_timeout=2,
+        redis_socket_timeout=5,
         # Work that must not be lost: acknowledged only when done, re-delivered if a worker dies.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -39,7 +45,11 @@ def celery_init_app(app: Flask) -> Celery:
         },
         broker_connection_retry_on_startup=True,
         # Redis: re-deliver an unacknowledged task after this long (longer than any task takes).
-        broker_transport_options={"visibility_timeout": 3600},
+        broker_transport_options={
+            "visibility_timeout": 3600,
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+        },
         timezone="UTC",
         enable_utc=True,
     )

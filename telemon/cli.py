@@ -137,24 +137,64 @@ def _celery_argv(kind: str, extra: tuple[str, ...]) -> list[str]:
     return [kind, *extra]
 
 
+# `telemon worker` with no --queues: one worker process per queue group, so that a hung SMTP
+# server or a long periodic job never delays alert evaluation. (queues, pool, concurrency)
+WORKER_GROUPS: tuple[tuple[str, str, int | None], ...] = (
+    ("evaluation", "prefork", None),  # None: --concurrency, else one per core
+    ("mail", "threads", 4),  # waits on SMTP, not on the CPU
+    ("periodic", "solo", 1),
+)
+
+
 @click.command("worker", context_settings={"ignore_unknown_options": True})
-@click.option("--queues", default="evaluation,mail,periodic", show_default=True)
+@click.option(
+    "--queues",
+    default=None,
+    help="Serve these queues in one process (e.g. evaluation). Default: a separate worker "
+    "each for evaluation, mail and periodic.",
+)
 @click.option("--concurrency", type=int, default=None)
 @click.argument("extra", nargs=-1, type=click.UNPROCESSED)
 @with_appcontext
-def worker(queues: str, concurrency: int | None, extra: tuple[str, ...]) -> None:
-    """Start a Celery worker (needs TELEMON_REDIS_URL)."""
-    argv = _celery_argv("worker", extra) + [
-        "-Q",
-        queues,
-        "--loglevel",
-        os.environ.get("TELEMON_LOG_LEVEL", "INFO"),
-    ]
+def worker(queues: str | None, concurrency: int | None, extra: tuple[str, ...]) -> None:
+    """Start Celery workers (needs TELEMON_REDIS_URL)."""
+    argv = _celery_argv("worker", extra)
+    if queues is None:
+        sys.exit(_supervise_groups(concurrency, extra))
+    argv += ["-Q", queues, "--loglevel", os.environ.get("TELEMON_LOG_LEVEL", "INFO")]
     if concurrency:
         argv += ["--concurrency", str(concurrency)]
     from workers.app import celery_app
 
     celery_app.worker_main(argv)
+
+
+def _supervise_groups(concurrency: int | None, extra: tuple[str, ...]) -> int:
+    """Run one `telemon worker --queues ...` per group; stop all when one stops or on a signal."""
+    import signal
+    import subprocess
+    import time
+
+    children = []
+    for queue, pool, size in WORKER_GROUPS:
+        command = [sys.executable, "-m", "telemon", "worker", "--queues", queue]
+        command += ["--pool", pool, "--hostname", f"{queue}@%h", *extra]
+        if size is not None or concurrency:
+            command += ["--concurrency", str(size or concurrency)]
+        children.append(subprocess.Popen(command))
+
+    def stop(signum: int, _frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    stop(signal.SIGTERM, None)
+    codes = [child.wait() for child in children]
+    return next((code for code in codes if code), 0)
 
 
 @click.command("beat", context_settings={"ignore_unknown_options": True})

@@ -52,8 +52,22 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "TELEMON_LOGIN_LIMIT": os.environ.get("TELEMON_LOGIN_LIMIT", "5 per minute"),
         # Failed sign-ins per user name, from whatever address (telemon.identity.limits).
         "TELEMON_LOGIN_USER_LIMIT": os.environ.get("TELEMON_LOGIN_USER_LIMIT", "10 per 15 minutes"),
+        # How many "this CPR number is registered" answers (409) one account gets.
+        "TELEMON_CPR_CONFLICT_LIMIT": os.environ.get("TELEMON_CPR_CONFLICT_LIMIT", "10 per hour"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # With Redis down, sign-in still works: the limits are counted in this process's memory
+        # until Redis answers again, and a limiter error never fails a request.
+        "RATELIMIT_STORAGE_OPTIONS": _redis_fail_fast() if redis_url else {},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many proxies in front of telemon may be believed about the client's address
+        # (X-Forwarded-For, -Proto, -Host): 0 unless telemon runs behind them.
+        "TELEMON_TRUSTED_PROXIES": int(os.environ.get("TELEMON_TRUSTED_PROXIES", "0")),
+        # An SMTP server that accepts and never answers holds a mail worker at most this long.
+        "TELEMON_SMTP_TIMEOUT_SECONDS": float(os.environ.get("TELEMON_SMTP_TIMEOUT_SECONDS", "10")),
+        # Seconds a client is told to wait (Retry-After) while the database is unreachable.
+        "TELEMON_RETRY_AFTER_SECONDS": int(os.environ.get("TELEMON_RETRY_AFTER_SECONDS", "30")),
         "SESSION_COOKIE_HTTPONLY": True,
         # A web session ends after this long without a request (a shared ward PC).
         "PERMANENT_SESSION_LIFETIME": 60
@@ -68,6 +82,10 @@ def load_config(instance_path: str) -> dict[str, Any]:
         # TELEMON_PHOTO_DIR.
         "TELEMON_PHOTO_MAX_BYTES": int(os.environ.get("TELEMON_PHOTO_MAX_BYTES", "15000000")),
         "TELEMON_PHOTO_MAX_PIXELS": int(os.environ.get("TELEMON_PHOTO_MAX_PIXELS", "40000000")),
+        # All photos of one upload together: bounds the decoding work one request can cause.
+        "TELEMON_PHOTO_MAX_PIXELS_PER_UPLOAD": int(
+            os.environ.get("TELEMON_PHOTO_MAX_PIXELS_PER_UPLOAD", "60000000")
+        ),
         "TELEMON_S3_BUCKET": os.environ.get("TELEMON_S3_BUCKET") or None,
         "TELEMON_S3_ENDPOINT_URL": os.environ.get("TELEMON_S3_ENDPOINT_URL") or None,
         # Wound review requests: reply deadlines in the clinic's working time (see
@@ -98,6 +116,14 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "OPENAPI_JSON_PATH": "openapi.json",
         "WTF_CSRF_TIME_LIMIT": None,
     }
+
+
+def _redis_fail_fast() -> dict[str, Any]:
+    """Redis client options for calls a request waits on: short time-outs, no retries."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)}
 
 
 def engine_options(database_url: str) -> dict[str, Any]:

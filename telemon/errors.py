@@ -10,14 +10,16 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, json, render_template, request
+from flask import Response, current_app, g, json, render_template, request
 from flask_smorest import Api
 from marshmallow import Schema, fields
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+NOT_VISIBLE = "No such item, or not one you may see."
 
 
 class TelemonError(Exception):
@@ -41,6 +43,12 @@ class Forbidden(TelemonError):
 
 
 class NotFound(TelemonError):
+    """Unknown, or not the caller's to see: the two look the same to the caller.
+
+    The detail a service gives says which for the reader of the code and the log; the caller
+    always gets NOT_VISIBLE, so that 404 never tells whether an id exists (ids are sequential).
+    """
+
     status = 404
     title = "Not found"
 
@@ -95,10 +103,24 @@ def _html(status: int, title: str, detail: str | None) -> tuple[str, int]:
     ), status
 
 
+def answered_detail(error: TelemonError) -> str:
+    """What the caller is told of an error, for every error format (problem+json, pages,
+    FHIR): one sentence for every 404. A refusal (403/404) no service audited is audited."""
+    if error.status in (403, 404):
+        from telemon.audit import record_unrecorded_refusal
+
+        try:
+            record_unrecorded_refusal()
+        except Exception:
+            log.exception("could not audit a refused request")
+    return NOT_VISIBLE if isinstance(error, NotFound) else error.detail
+
+
 def handle_telemon_error(error: TelemonError) -> Response | tuple[str, int]:
+    detail = answered_detail(error)
     if _wants_page():
-        return _html(error.status, error.title, error.detail)
-    return problem(error.status, error.title, error.detail, error.errors)
+        return _html(error.status, error.title, detail)
+    return problem(error.status, error.title, detail, error.errors)
 
 
 def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
@@ -111,9 +133,12 @@ def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
         detail = "Something went wrong on our side; it has been logged."
     else:
         detail = data.get("message") or error.description
+    headers = dict(data.get("headers") or {})
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
     if _wants_page():
         return _html(status, error.name, detail)
-    return problem(status, error.name, detail, errors, data.get("headers"))
+    return problem(status, error.name, detail, errors, headers)
 
 
 def _flatten_locations(messages: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -139,6 +164,37 @@ def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
         return _html(500, "Internal Server Error", "Something went wrong; it has been logged.")
     return problem(
         500, "Internal Server Error", "Something went wrong on our side; it has been logged."
+    )
+
+
+# The database could not be reached or gave up on the statement (a restart, a network fault,
+# a full connection pool, SQLite's "database is locked"): worth trying again shortly.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def handle_database_unavailable(error: Exception) -> Response | tuple[str, int, dict[str, str]]:
+    """503 with Retry-After: problem+json for the API, a plain page for the browser.
+
+    Only the error's type is logged: a driver's message may quote what was sent."""
+    log.error(
+        "database unavailable on %s %s (%s)", request.method, request.path, type(error).__name__
+    )
+    try:
+        from telemon.extensions import db
+
+        db.session.rollback()
+    except Exception:  # noqa: S110  (the connection is gone; nothing to roll back)
+        pass
+    retry_after = str(current_app.config["TELEMON_RETRY_AFTER_SECONDS"])
+    if _wants_page():
+        g.database_unavailable = True  # the page's language must not be looked up in it
+        page = render_template("components/unavailable.html", retry_after=retry_after)
+        return page, 503, {"Retry-After": retry_after}
+    return problem(
+        503,
+        "Service Unavailable",
+        "The service cannot reach its database; try again shortly.",
+        headers={"Retry-After": retry_after},
     )
 
 

@@ -6,7 +6,7 @@ in this session, else the best match of the browser's Accept-Language, falling b
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import g, request, session
 from flask_babel import Babel
 
 LANGUAGES = ("da", "en")
@@ -18,7 +18,8 @@ babel = Babel()
 def select_locale() -> str:
     from telemon.auth import web_user
 
-    user = web_user() if request else None
+    # While the database is unreachable (errors.handle_database_unavailable) it is not asked.
+    user = web_user() if request and not g.get("database_unavailable") else None
     if user is not None and user.language in LANGUAGES:
         return user.language
     if session.get("language") in LANGUAGES:

@@ -1,8 +1,9 @@
 """Celery tasks: ids in, one service call, nothing else. All of them are safe to run twice.
 
-Retries with backoff are for the outside world: the SMTP server, and the database for an
-evaluation task that could not reach it. Within a task, an evaluation run that fails (a lock
-conflict with another run, a batch it cannot handle) is tried again one batch at a time
+Retries with backoff are for the outside world: the SMTP server, and the database for a task
+that could not reach it (long enough to ride out a database restart: about ten minutes).
+Within a task, an evaluation run that fails (a lock conflict with another run, a batch it
+cannot handle) is tried again one batch at a time
 (telemon.alerts.evaluation); what still fails is left to the sweep, which hands it over again.
 """
 
@@ -16,14 +17,18 @@ from sqlalchemy.exc import OperationalError
 from telemon import jobs, work
 from telemon.notify.outbox import MailNotSent
 
+# Database errors: 2, 4, 8, ... 120 s between tries, about ten minutes in all.
+DATABASE_RETRIES = 10
+
 
 @shared_task(
     name=jobs.EVALUATE_BATCH,
     acks_late=True,
     autoretry_for=(OperationalError,),
-    retry_backoff=1,
+    retry_backoff=2,
+    retry_backoff_max=120,
     retry_jitter=True,
-    max_retries=3,
+    max_retries=DATABASE_RETRIES,
 )
 def evaluate_batch(batch_id: int | None) -> None:
     # While the mark is set, uploads hand over no task of their own: clear it, then look again
@@ -35,15 +40,21 @@ def evaluate_batch(batch_id: int | None) -> None:
 
 @shared_task(
     name=jobs.SEND_MAIL,
+    bind=True,
     acks_late=True,
-    autoretry_for=(MailNotSent,),
-    retry_backoff=5,
-    retry_backoff_max=600,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_backoff_max=120,
     retry_jitter=True,
-    max_retries=None,
+    max_retries=DATABASE_RETRIES,
 )
-def send_mail(mail_id: int) -> None:
-    jobs.run(jobs.SEND_MAIL, mail_id)
+def send_mail(self: Any, mail_id: int) -> None:
+    # One retry chain per mail: the outbox sets the time of the next attempt, and this task
+    # retries itself for exactly then (telemon.notify.outbox).
+    try:
+        jobs.run(jobs.SEND_MAIL, mail_id)
+    except MailNotSent as failed:
+        raise self.retry(countdown=failed.retry_in, max_retries=None) from None
 
 
 @shared_task(name=jobs.SWEEP)

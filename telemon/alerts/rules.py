@@ -156,12 +156,28 @@ class BaselineSettings:
     cat_min_baseline_readings: int = 1
 
 
+# Each setting's clinically sensible range, inclusive (days and counts are whole numbers).
+# Beyond these a setting no longer adjusts a rule, it switches it off (a 1e300-day baseline)
+# or breaks evaluation for the patient: refused, for the API and the web alike.
+BASELINE_SETTING_RANGES: dict[str, tuple[float, float]] = {
+    "spo2_baseline_days": (1, 90),
+    "spo2_drop_points": (1, 20),  # percentage points
+    "spo2_min_baseline_readings": (1, 60),
+    "weight_window_days": (1, 30),
+    "weight_gain_kg": (0.1, 20),
+    "cat_baseline_days": (1, 365),
+    "cat_rise_points": (1, 40),  # the CAT runs 0-40
+    "cat_min_baseline_readings": (1, 60),
+}
+
+
 def baseline_settings_from(overrides: Mapping[str, object] | None) -> BaselineSettings:
     """The default BaselineSettings with a patient's overrides applied; None means defaults.
 
-    Days and reading counts must be whole numbers >= 1 (14.0 is accepted as 14); points and
-    kilograms must be finite numbers > 0. Booleans and strings are not numbers here.
-    Raises ValueError naming the offending key for an unknown key or a bad value.
+    Each value must be a finite number within BASELINE_SETTING_RANGES (ends included); days
+    and reading counts must be whole numbers (14.0 is accepted as 14). Booleans and strings
+    are not numbers here. Raises ValueError naming the offending key for an unknown key or a
+    bad value.
     """
     if overrides is None:
         return BaselineSettings()
@@ -173,8 +189,11 @@ def baseline_settings_from(overrides: Mapping[str, object] | None) -> BaselineSe
     for key, value in overrides.items():
         if key not in known:
             raise ValueError(f"Unknown rule setting {key!r}; known: {', '.join(known)}.")
-        if not _is_number(value) or value <= 0:
-            raise ValueError(f"Rule setting {key!r} must be a positive number.")
+        low, high = BASELINE_SETTING_RANGES[key]
+        if not _is_number(value) or not low <= value <= high:
+            raise ValueError(
+                f"Rule setting {key!r} must be a positive number from {low:g} to {high:g}."
+            )
         if isinstance(getattr(defaults, key), int):
             if value != int(value):
                 raise ValueError(f"Rule setting {key!r} must be a whole number.")

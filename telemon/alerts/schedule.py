@@ -12,7 +12,7 @@ Plain Python over plain values, no clock: `now` is always passed in.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeGuard
@@ -36,12 +36,23 @@ class MeasurementSchedule:
     expected_codes: tuple[str, ...] = ("spo2",)
 
 
-def schedule_from(overrides: Mapping[str, object] | None) -> MeasurementSchedule:
+# Clinically sensible ranges, inclusive: at least one measurement every four weeks, and no
+# more than three days' grace. Beyond them the missing-measurement rule is switched off, or its
+# date arithmetic overflows.
+INTERVAL_DAYS_RANGE = (1, 28)
+GRACE_HOURS_RANGE = (0.0, 72.0)
+MAX_EXPECTED_CODES = 20
+
+
+def schedule_from(
+    overrides: Mapping[str, object] | None, known_codes: Collection[str] | None = None
+) -> MeasurementSchedule:
     """The default MeasurementSchedule with a patient's overrides applied; None means defaults.
 
-    interval_days must be a whole number >= 1 (2.0 is accepted as 2); grace_hours a finite
-    number >= 0 (0: missing from local midnight); expected_codes a non-empty list of non-empty
-    strings. Raises ValueError naming the offending key for an unknown key or a bad value.
+    interval_days must be a whole number from 1 to 28 (2.0 is accepted as 2); grace_hours a
+    number from 0 to 72 (0: missing from local midnight); expected_codes a non-empty list of
+    at most 20 codes, each one of `known_codes` when given. Raises ValueError naming the
+    offending key for an unknown key or a bad value.
     """
     if overrides is None:
         return MeasurementSchedule()
@@ -50,21 +61,33 @@ def schedule_from(overrides: Mapping[str, object] | None) -> MeasurementSchedule
     changes: dict[str, Any] = {}  # checked below, field by field
     for key, value in overrides.items():
         if key == "interval_days":
-            if not _is_number(value) or value < 1 or value != int(value):
-                raise ValueError("Schedule setting 'interval_days' must be a whole number >= 1.")
+            low, high = INTERVAL_DAYS_RANGE
+            if not _is_number(value) or not low <= value <= high or value != int(value):
+                raise ValueError(
+                    f"Schedule setting 'interval_days' must be a whole number from {low} to {high}."
+                )
             changes[key] = int(value)
         elif key == "grace_hours":
-            if not _is_number(value) or value < 0:
-                raise ValueError("Schedule setting 'grace_hours' must be a number >= 0.")
+            low_h, high_h = GRACE_HOURS_RANGE
+            if not _is_number(value) or not low_h <= value <= high_h:
+                raise ValueError(
+                    f"Schedule setting 'grace_hours' must be a number from {low_h:g} to {high_h:g}."
+                )
             changes[key] = float(value)
         elif key == "expected_codes":
             if (
                 not isinstance(value, list | tuple)
                 or not value
+                or len(value) > MAX_EXPECTED_CODES
                 or not all(isinstance(code, str) and code for code in value)
             ):
                 raise ValueError(
                     "Schedule setting 'expected_codes' must be a non-empty list of codes."
+                )
+            unknown = sorted(set(value) - set(known_codes)) if known_codes is not None else []
+            if unknown:
+                raise ValueError(
+                    f"Schedule setting 'expected_codes' has unknown codes: {', '.join(unknown)}."
                 )
             changes[key] = tuple(value)
         else:

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from telemon import paging
 from telemon.alerts.queries import CURSOR_SHAPE
+from telemon.ids import Id
 from telemon.models import ALERT_STATUSES, PROGRAMMES, SEVERITIES
 
 
@@ -26,9 +27,9 @@ class AlertCursor(fields.Field[paging.Key]):
 class AlertQuery(Schema):
     status = fields.String(validate=validate.OneOf(ALERT_STATUSES))
     programme = fields.String(validate=validate.OneOf(PROGRAMMES))
-    patient_id = fields.Integer()
+    patient_id = Id()
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
-    care_team_id = fields.Integer()
+    care_team_id = Id()
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
     after = AlertCursor(
         metadata={

@@ -7,6 +7,7 @@ the patient's own target range is yellow; inside it (limits included) is no aler
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
@@ -29,20 +30,75 @@ class InrAlertSettings:
     missed_test_grace_days: int = 1
 
 
+# Each setting's clinically sensible range, inclusive. Outside them a setting switches the
+# rule off (red only from INR 1e300, or from NaN) instead of adjusting it.
+INR_SETTING_RANGES: dict[str, tuple[float, float]] = {
+    "red_at_or_above": (3.0, 10.0),
+    "red_at_or_below": (0.8, 2.0),
+    "poor_control_ttr_percent": (0.0, 100.0),
+    "poor_control_min_days": (0.0, 365.0),
+    "poor_control_min_tests": (0, 100),
+    "ttr_window_days": (7, 730),
+    "missed_test_grace_days": (0, 28),
+}
+
+# A patient's target range: the usual ranges lie within 1.5-4.5 (2.0-3.0 for most, 2.5-3.5
+# for mechanical mitral valves).
+TARGET_RANGE = (1.5, 4.5)
+# The weekly dose in force (mg warfarin per week): above zero, at most 25 mg a day.
+MAX_WEEKLY_DOSE_MG = 175.0
+
+
 def inr_settings_from(overrides: Mapping[str, object] | None) -> InrAlertSettings:
-    """Defaults with overrides; ValueError names an unknown key or a non-positive value."""
+    """Defaults with overrides. Each value must be a finite number within INR_SETTING_RANGES
+    (ends included; counts and days of int settings whole numbers), and red_at_or_below must
+    stay below red_at_or_above. ValueError names an unknown key or a bad value."""
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ValueError("INR alert settings must be a mapping of setting name to number.")
     kinds = {f.name: f.type for f in fields(InrAlertSettings)}
     values: dict[str, int | float] = {}
     for key, value in (overrides or {}).items():
         if key not in kinds:
             raise ValueError(f"Unknown setting {key!r}; known: {', '.join(sorted(kinds))}.")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ValueError(f"Setting {key!r} must be a number of at least 0.")
-        values[key] = int(value) if kinds[key] == "int" else float(value)
+        low, high = INR_SETTING_RANGES[key]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not low <= value <= high
+        ):
+            raise ValueError(f"Setting {key!r} must be a number from {low:g} to {high:g}.")
+        if kinds[key] == "int":
+            if value != int(value):
+                raise ValueError(f"Setting {key!r} must be a whole number.")
+            values[key] = int(value)
+        else:
+            values[key] = float(value)
     settings = InrAlertSettings(**values)  # type: ignore[arg-type]
     if settings.red_at_or_below >= settings.red_at_or_above:
         raise ValueError("red_at_or_below must be below red_at_or_above.")
     return settings
+
+
+def target_range_problems(low: float, high: float) -> dict[str, str]:
+    """What is wrong with a target range, by field ("inr_target_low"/"inr_target_high");
+    empty when it is valid: both finite, within TARGET_RANGE (ends included), low below high."""
+    lowest, highest = TARGET_RANGE
+    problems: dict[str, str] = {}
+    for name, value in (("inr_target_low", low), ("inr_target_high", high)):
+        if not math.isfinite(value) or not lowest <= value <= highest:
+            problems[name] = f"Must be from {lowest:g} to {highest:g}."
+    if not problems and not low < high:
+        problems["inr_target_high"] = "Must be above inr_target_low."
+    return problems
+
+
+def weekly_dose_problem(weekly_dose_mg: float) -> str | None:
+    """Why a weekly dose (mg/week) cannot be put in force, or None: it must be a finite number
+    above 0 and at most MAX_WEEKLY_DOSE_MG (175 mg, 25 mg a day; exactly 175 is allowed)."""
+    if not math.isfinite(weekly_dose_mg) or not 0 < weekly_dose_mg <= MAX_WEEKLY_DOSE_MG:
+        return f"Must be above 0 and at most {MAX_WEEKLY_DOSE_MG:g} mg a week."
+    return None
 
 
 def inr_severity(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG
+
 
 class DoseSuggestionOut(Schema):
     id = fields.Integer()
@@ -61,7 +63,9 @@ class AnticoagulationOut(Schema):
 
 class DecisionIn(Schema):
     weekly_dose_mg = fields.Float(
-        required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False)
+        required=True,
+        allow_nan=False,
+        validate=validate.Range(min=0, min_inclusive=False, max=MAX_WEEKLY_DOSE_MG),
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
 

@@ -10,9 +10,11 @@ import logging
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
 
 from telemon import access, audit, clock, work
+from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically
 from telemon.anticoagulation import inr_rules
@@ -36,7 +38,6 @@ from telemon.models import (
     User,
 )
 from telemon.patients import monitoring
-from telemon.patients.monitoring_sql import monitored_on
 
 log = logging.getLogger(__name__)
 
@@ -123,11 +124,13 @@ def plan_from_input(data: dict[str, Any]) -> AnticoagulationPlan:
     """The plan for a new anticoagulation enrolment, checked (ValueError-free: Invalid)."""
     low = data.get("inr_target_low") or DEFAULT_TARGET[0]
     high = data.get("inr_target_high") or DEFAULT_TARGET[1]
-    errors: dict[str, list[str]] = {}
-    if not low < high:
-        errors["inr_target_high"] = ["Must be above inr_target_low."]
+    errors: dict[str, list[str]] = {
+        field: [problem] for field, problem in inr_rules.target_range_problems(low, high).items()
+    }
     if data.get("weekly_dose_mg") is None:
         errors["weekly_dose_mg"] = ["Required for anticoagulation: the weekly dose in force."]
+    elif problem := inr_rules.weekly_dose_problem(data["weekly_dose_mg"]):
+        errors["weekly_dose_mg"] = [problem]
     version = data.get("nomogram_version") or current_nomogram_version()
     if db.session.get(StoredNomogram, version) is None:
         errors["nomogram_version"] = [f"No nomogram version {version}."]
@@ -295,26 +298,48 @@ def _resolve_missed_test(enrollment: Enrollment) -> None:
 
 def check_missed_tests() -> int:
     """Raise a blue alert for each monitored plan (active, not paused today) whose next test is
-    overdue (periodic job); a test due during a pause is due the day after it."""
+    overdue (periodic job); a test due during a pause is due the day after it.
+
+    Two queries for all plans (the plans, each patient's latest INR), not one per plan; a plan
+    whose stored settings cannot be used is logged and skipped, never stopping the others."""
     today = clock.local(clock.now()).date()
     raised = 0
     plans = db.session.scalars(
         select(AnticoagulationPlan)
         .join(Enrollment)
-        .where(monitored_on(today), AnticoagulationPlan.next_test_due.is_not(None))
+        .where(is_monitored(), AnticoagulationPlan.next_test_due.is_not(None))
+        .options(contains_eager(AnticoagulationPlan.enrollment))
     ).all()
+    latest = (
+        dict(
+            db.session.execute(
+                select(Observation.patient_id, func.max(Observation.effective_at))
+                .where(
+                    Observation.code == "inr",
+                    Observation.patient_id.in_([plan.enrollment.patient_id for plan in plans]),
+                )
+                .group_by(Observation.patient_id)
+            ).all()
+        )
+        if plans
+        else {}
+    )
     for plan in plans:
         enrollment = plan.enrollment
-        history = _inr_history(enrollment.patient_id)
-        last = _tested_on(history[-1]) if history else None
-        settings = inr_rules.inr_settings_from(plan.alert_settings)
-        due = monitoring.due_after_pause(
-            plan.next_test_due, enrollment.paused_from, enrollment.paused_until
-        )
-        if not inr_rules.is_test_missed(due, last, today, settings):
-            continue
-        reason = f"No INR received by the planned test date {plan.next_test_due.isoformat()}"
-        raised += raise_or_update(enrollment, RULE_MISSED_TEST, "blue", reason).created
+        last_at = latest.get(enrollment.patient_id)
+        try:
+            settings = inr_rules.inr_settings_from(plan.alert_settings)
+            last = clock.local(last_at).date() if last_at is not None else None
+            due = monitoring.due_after_pause(
+                plan.next_test_due, enrollment.paused_from, enrollment.paused_until
+            )
+            if not inr_rules.is_test_missed(due, last, today, settings):
+                continue
+            reason = f"No INR received by the planned test date {plan.next_test_due.isoformat()}"
+            with db.session.begin_nested():
+                raised += raise_or_update(enrollment, RULE_MISSED_TEST, "blue", reason).created
+        except Exception:
+            log.exception("missed-test check failed for enrolment %s", enrollment.id)
     work.commit()
     return raised
 
@@ -352,8 +377,8 @@ def decide(
         ):
             return suggestion
         raise Conflict(f"The suggestion is {suggestion.status}; decide on the newest one.")
-    if weekly_dose_mg <= 0:
-        raise Invalid("The weekly dose must be positive.", {"weekly_dose_mg": ["Must be above 0."]})
+    if problem := inr_rules.weekly_dose_problem(weekly_dose_mg):
+        raise Invalid("The weekly dose cannot be put in force.", {"weekly_dose_mg": [problem]})
     if user.role == "patient":
         suggestion.status = "accepted"
     elif abs(weekly_dose_mg - suggestion.weekly_dose_mg) <= 1e-9:

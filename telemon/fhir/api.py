@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from telemon.auth import api_user
-from telemon.errors import TelemonError
+from telemon.errors import DATABASE_UNAVAILABLE, TelemonError, answered_detail
 from telemon.fhir import capability, reading, upload
 from telemon.fhir.model import FHIR_JSON
 from telemon.fhir.outcome import FhirError, Issue, outcome_json
@@ -44,7 +44,8 @@ def _fhir_error(error: FhirError) -> Response:
 
 @bp.errorhandler(TelemonError)
 def _telemon_error(error: TelemonError) -> Response:
-    response = fhir_response(outcome_json(error.status, [Issue(error.detail)]), error.status)
+    detail = answered_detail(error)
+    response = fhir_response(outcome_json(error.status, [Issue(detail)]), error.status)
     if error.status == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
@@ -54,6 +55,21 @@ def _telemon_error(error: TelemonError) -> Response:
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     return fhir_response(outcome_json(status, [Issue(error.description or error.name)]), status)
+
+
+def _database_unavailable(error: Exception) -> Response:
+    """503 with Retry-After, as the JSON API answers (telemon.errors)."""
+    log.error(
+        "database unavailable on %s %s (%s)", request.method, request.path, type(error).__name__
+    )
+    issue = Issue("The service cannot reach its database; try again shortly.", code="transient")
+    response = fhir_response(outcome_json(503, [issue]), 503)
+    response.headers["Retry-After"] = str(current_app.config["TELEMON_RETRY_AFTER_SECONDS"])
+    return response
+
+
+for _error in DATABASE_UNAVAILABLE:
+    bp.register_error_handler(_error, _database_unavailable)
 
 
 @bp.errorhandler(Exception)

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from telemon.identity.passwords import MAX_LENGTH, MIN_LENGTH
 from telemon.identity.users import CURSOR_SHAPE as USER_CURSOR
+from telemon.ids import Id
 from telemon.models import ORGANISATION_KINDS, ROLES
 from telemon.schema_fields import Cursor
 
@@ -64,20 +65,20 @@ class UserIn(Schema):
         },
     )
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    organisation_id = fields.Integer(load_default=None, allow_none=True)
+    organisation_id = Id(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True)
-    patient_id = fields.Integer(
+    patient_id = Id(
         load_default=None,
         allow_none=True,
         metadata={"description": "Role patient: the patient, registered by your organisation"},
     )
     language = fields.String(load_default="da", validate=validate.OneOf(("da", "en")))
-    care_team_ids = fields.List(fields.Integer(), load_default=list)
+    care_team_ids = fields.List(Id(), load_default=list)
 
 
 class UserPatch(Schema):
     role = fields.String(validate=validate.OneOf(("admin", "clinician", "nurse", "gp")))
-    care_team_ids = fields.List(fields.Integer())
+    care_team_ids = fields.List(Id())
     email = fields.Email(allow_none=True)
     language = fields.String(validate=validate.OneOf(("da", "en")))
     active = fields.Boolean(
@@ -167,17 +168,17 @@ class SignOutOut(Schema):
 
 class CareTeamIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    organisation_id = fields.Integer(required=True)
+    organisation_id = Id(required=True)
     email = fields.Email(required=True)
     escalation_email = fields.Email(load_default=None, allow_none=True)
-    member_ids = fields.List(fields.Integer(), load_default=list)
+    member_ids = fields.List(Id(), load_default=list)
 
 
 class CareTeamPatch(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     email = fields.Email()
     escalation_email = fields.Email(allow_none=True)
-    member_ids = fields.List(fields.Integer())
+    member_ids = fields.List(Id())
 
 
 class CareTeamOut(Schema):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from telemon import clock
+from telemon.ids import Id
 from telemon.ingest.codes import CODES, plausibility_problem
 from telemon.schema_fields import Cursor
 
@@ -16,18 +17,30 @@ LOCATIONS = ("home", "nursing_home")
 MAX_BATCH = 500
 # Device clocks drift; a reading a few minutes "in the future" is still a real reading.
 FUTURE_TOLERANCE = timedelta(minutes=10)
+# The earliest reading accepted: home telemonitoring is younger than this, and a device whose
+# clock was reset (to 1970, to 2000-01-01 00:00 local) must not file a reading in the past.
+EARLIEST_READING = datetime(2000, 1, 2, tzinfo=UTC)
+# Any time sent at all lies within these years: a year-1 or year-9999 time with an offset
+# cannot even be converted to UTC.
+YEARS = (1900, 2200)
 
 
 class AwareDateTime(fields.AwareDateTime):
-    """RFC 3339 with an explicit offset; the offset is kept."""
+    """RFC 3339 with an explicit offset; the offset is kept. Years 1900-2200 only."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="iso", **kwargs)
 
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
+        moment: datetime = super()._deserialize(value, attr, data, **kwargs)
+        if not YEARS[0] <= moment.year <= YEARS[1]:
+            raise ValidationError(f"Must lie between the years {YEARS[0]} and {YEARS[1]}.")
+        return moment
+
 
 class ObservationItem(Schema):
     client_id = fields.UUID(required=True, metadata={"description": "Idempotency key (UUID)"})
-    patient_id = fields.Integer(required=True)
+    patient_id = Id(required=True)
     code = fields.String(required=True, validate=validate.OneOf(sorted(CODES)))
     value = fields.Float(required=True, allow_nan=False)
     value_qualifier = fields.String(
@@ -54,6 +67,8 @@ class ObservationItem(Schema):
             raise ValidationError(problem, "value")
         if data["effective_at"] > clock.now() + FUTURE_TOLERANCE:
             raise ValidationError("Lies in the future; check the device clock.", "effective_at")
+        if data["effective_at"] < EARLIEST_READING:
+            raise ValidationError("Lies before 2000-01-02; check the device clock.", "effective_at")
 
 
 class ObservationBatchIn(Schema):

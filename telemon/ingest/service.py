@@ -63,6 +63,9 @@ def content_hash(item: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
+PATIENT_PERFORMERS = ("patient", "relative", "device")
+
+
 def default_performer(user: User) -> str | None:
     """Who took a reading that does not say: a patient themself, a nurse herself; None for
     other roles, who must say."""
@@ -118,6 +121,16 @@ def ingest_batch(
     }
     if missing_performer:
         raise Invalid("Say who took the measurement.", {"observations": missing_performer})
+    if user.role == "patient":
+        # A patient measures themselves, or a relative or a device does; a nurse's reading
+        # comes from the nurse's own account.
+        claimed = {
+            str(i): {"performer": [f"A patient records {', '.join(PATIENT_PERFORMERS)}."]}
+            for i, item in enumerate(items)
+            if item.get("performer") not in (None, *PATIENT_PERFORMERS)
+        }
+        if claimed:
+            raise Invalid("A patient cannot record a nurse's reading.", {"observations": claimed})
     for item in items:
         item["performer"] = item.get("performer") or default_performer(user)
         item["hash"] = content_hash(item)

@@ -23,6 +23,14 @@ class OutgoingMail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # The retry chain's schedule: when the next delivery attempt is due. A task that arrives
+    # before it belongs to no chain and stops; the sweep hands over only mail long overdue.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A sender's claim, taken in a short transaction of its own before talking to SMTP and
+    # cleared when the outcome is recorded. A claim found expired and never cleared means an
+    # attempt whose outcome is unknown (the process or the database went away meanwhile).
+    claim_id: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index(

@@ -32,7 +32,10 @@ def deliver(mail: OutgoingMail) -> None:
     smtp_url = current_app.config["TELEMON_SMTP_URL"]
     if smtp_url:
         parts = urlsplit(smtp_url)
-        with smtplib.SMTP(parts.hostname or "127.0.0.1", parts.port or 25, timeout=20) as smtp:
+        timeout = float(current_app.config["TELEMON_SMTP_TIMEOUT_SECONDS"])
+        # The time-out bounds each socket operation: a server that accepts and never answers
+        # costs one attempt, not a stuck worker.
+        with smtplib.SMTP(parts.hostname or "127.0.0.1", parts.port or 25, timeout=timeout) as smtp:
             if parts.scheme == "smtp+starttls":
                 smtp.starttls()
             if parts.username:

@@ -4,48 +4,71 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from telemon import access
 from telemon.auth import api_user
-from telemon.extensions import db
+from telemon.errors import TelemonError
+from telemon.extensions import db, limiter
 from telemon.models import PROGRAMMES
 from telemon.patients import defaults, lifecycle, overview, schemas, service
 
 bp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Patients and programmes")
 
 
-@bp.route("/patients")
-class Patients(MethodView):
-    @bp.arguments(schemas.OverviewQuery, location="query")
-    @bp.response(200, schemas.OverviewOut)
-    def get(self, args: dict[str, Any]) -> Any:
-        """The patient overview: one row per patient, the worst open (unacknowledged) alert
-        first, then the longest waiting; green where nothing is open.
+@bp.route("/patients", methods=["GET"])
+@bp.arguments(schemas.OverviewQuery, location="query")
+@bp.response(200, schemas.OverviewOut)
+def patient_overview(args: dict[str, Any]) -> Any:
+    """The patient overview: one row per patient, the worst open (unacknowledged) alert first,
+    then the longest waiting; green where nothing is open.
 
-        Care staff only. `scope=mine` (default): a clinician's care teams' patients, a nurse's
-        or GP's organisation's; `scope=all`: every patient the caller may see. `q` searches
-        the name or the start of the CPR number. Paged like the alerts: `next` → `after`."""
-        user = api_user("clinician", "nurse", "gp")
-        f = overview.OverviewFilter(
-            search=args.get("q"),
-            programme=args.get("programme"),
-            care_team_id=args.get("care_team_id"),
-            scope=args["scope"],
-        )
-        page = overview.patient_page(user, f, args["limit"], args.get("after"))
-        db.session.commit()
-        return {"items": page.items, "next": page.next}
+    Care staff only. `scope=mine` (default): a clinician's care teams' patients, a nurse's or
+    GP's organisation's; `scope=all`: every patient the caller may see. `q` searches the name
+    or the start of the CPR number. Paged like the alerts: `next` → `after`."""
+    user = api_user("clinician", "nurse", "gp")
+    f = overview.OverviewFilter(
+        search=args.get("q"),
+        programme=args.get("programme"),
+        care_team_id=args.get("care_team_id"),
+        scope=args["scope"],
+    )
+    page = overview.patient_page(user, f, args["limit"], args.get("after"))
+    db.session.commit()
+    return {"items": page.items, "next": page.next}
 
-    @bp.arguments(schemas.PatientIn)
-    @bp.response(201, schemas.PatientOut)
-    @bp.alt_response(409, description="A patient with this CPR number exists")
-    def post(self, data: dict[str, Any]) -> Any:
-        """Register a patient by CPR number (a clinician, or an administrator, of a treating
-        organisation); the birth date follows from the CPR number. Phone and next of kin are
-        optional."""
-        return service.create_patient(api_user("admin", "clinician"), data)
+
+def _cpr_conflict_limit() -> str:
+    return str(current_app.config["TELEMON_CPR_CONFLICT_LIMIT"])
+
+
+def _caller_key() -> str:
+    # Per user, not per address: a CPR probe is limited for the account that makes it.
+    try:
+        return f"user:{api_user().id}"
+    except TelemonError:
+        return f"address:{request.remote_addr}"  # refused with 401 anyway
+
+
+@bp.route("/patients", methods=["POST"])
+# Whether a CPR number is registered is itself health data: each "exists" answer is audited
+# (service.create_patient) and an account gets only a few of them an hour.
+@limiter.limit(
+    _cpr_conflict_limit,
+    key_func=_caller_key,
+    deduct_when=lambda response: response.status_code == 409,
+)
+@bp.arguments(schemas.PatientIn)
+@bp.response(201, schemas.PatientOut)
+@bp.alt_response(409, description="A patient with this CPR number exists (audited)")
+@bp.alt_response(429, description="Too many CPR numbers found registered; wait and try again")
+def create_patient(data: dict[str, Any]) -> Any:
+    """Register a patient by CPR number (a clinician, or an administrator, of a treating
+    organisation); the birth date follows from the CPR number. Phone and next of kin are
+    optional."""
+    return service.create_patient(api_user("admin", "clinician"), data)
 
 
 @bp.route("/patients/<int:patient_id>")

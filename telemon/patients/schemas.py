@@ -15,6 +15,8 @@ from marshmallow import (
 )
 
 from telemon.alerts.rules import Limits, limits_problems
+from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG, TARGET_RANGE
+from telemon.ids import Id
 from telemon.models import PROGRAMMES
 from telemon.patients.cpr import birth_date_from_cpr, normalise_cpr
 from telemon.patients.monitoring import END_REASONS, PAUSE_REASONS
@@ -50,8 +52,8 @@ ThresholdsField = fields.Dict(
 )
 
 
-# INR targets: what a coagulometer can show.
-_INR = validate.Range(min=0.8, max=8.0)
+# INR targets: the clinically sensible range (inr_rules.target_range_problems checks the pair).
+_INR = validate.Range(min=TARGET_RANGE[0], max=TARGET_RANGE[1])
 # Tablet strengths in mg (warfarin 2.5 mg, phenprocoumon 3 mg, …).
 _TABLET = validate.Range(min=0, min_inclusive=False, max=20)
 _TABLET_DOC = {"description": "Anticoagulation: mg per tablet (default 2.5)"}
@@ -126,8 +128,8 @@ class PatientOut(Schema):
 
 class EnrollmentIn(Schema):
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
-    care_team_id = fields.Integer(required=True)
-    shared_with = fields.List(fields.Integer(), load_default=list)
+    care_team_id = Id(required=True)
+    shared_with = fields.List(Id(), load_default=list)
     thresholds = ThresholdsField
     schedule = fields.Dict(
         load_default=None,
@@ -146,7 +148,7 @@ class EnrollmentIn(Schema):
     weekly_dose_mg = fields.Float(
         load_default=None,
         allow_none=True,
-        validate=validate.Range(min=0, min_inclusive=False, max=200),
+        validate=validate.Range(min=0, min_inclusive=False, max=MAX_WEEKLY_DOSE_MG),
         metadata={"description": "Anticoagulation: the weekly dose in force (mg)"},
     )
     tablet_strength_mg = fields.Float(
@@ -165,8 +167,8 @@ class EnrollmentIn(Schema):
 
 
 class EnrollmentPatch(Schema):
-    care_team_id = fields.Integer()
-    shared_with = fields.List(fields.Integer())
+    care_team_id = Id()
+    shared_with = fields.List(Id())
     thresholds = ThresholdsField
     schedule = fields.Dict()
     rule_settings = fields.Dict()

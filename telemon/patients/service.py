@@ -13,6 +13,7 @@ from telemon.anticoagulation import inr_rules
 from telemon.anticoagulation import service as anticoagulation
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
+from telemon.ingest.codes import CODES
 from telemon.models import (
     CareTeam,
     DefaultThreshold,
@@ -97,7 +98,10 @@ def create_patient(actor: User, data: dict[str, Any]) -> Patient:
     access.require_role(actor, "admin", "clinician")
     if actor.organisation_id is None:
         raise Forbidden("A system administrator does not register patients.")
-    if db.session.scalar(select(Patient.id).where(Patient.cpr == data["cpr"])):
+    existing = db.session.scalar(select(Patient.id).where(Patient.cpr == data["cpr"]))
+    if existing:
+        # Telling that a CPR number is registered tells something about that person: audited.
+        audit.record_refusal(actor, existing, "patient.create.cpr_exists", "patient", existing)
         raise Conflict("A patient with this CPR number exists.", {"cpr": ["Already registered."]})
     patient = Patient(
         cpr=data["cpr"],
@@ -170,7 +174,7 @@ def _validate_settings(data: dict[str, Any]) -> None:
     if bad_limits:
         errors["thresholds"] = bad_limits
     for field, check in (
-        ("schedule", schedule.schedule_from),
+        ("schedule", lambda value: schedule.schedule_from(value, CODES)),
         ("rule_settings", rules.baseline_settings_from),
     ):
         if data.get(field) is not None:
@@ -297,10 +301,9 @@ def _update_plan(enrollment: Enrollment, data: dict[str, Any]) -> None:
         )
     low = changes.get("inr_target_low", plan.target_low)
     high = changes.get("inr_target_high", plan.target_high)
-    if not low < high:
-        raise Invalid(
-            "Invalid target range.", {"inr_target_high": ["Must be above inr_target_low."]}
-        )
+    problems = inr_rules.target_range_problems(low, high)
+    if problems:
+        raise Invalid("Invalid target range.", {f: [p] for f, p in problems.items()})
     if "inr_alert_settings" in changes:
         try:
             inr_rules.inr_settings_from(changes["inr_alert_settings"])

@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from telemon.auth import api_user
 from telemon.errors import Invalid
+from telemon.input_guard import check_json
 from telemon.woundcare import assessments, photos, records, reviews, schemas
 
 bp = Blueprint("wounds", __name__, url_prefix="/api/v1", description="Wound care")
@@ -111,8 +112,9 @@ def _assessment_data() -> dict[str, Any]:
     if not text:
         raise Invalid("The data part is missing.", {"data": ["Missing data part."]})
     try:
+        check_json(json.loads(text), "data")
         loaded: dict[str, Any] = schemas.AssessmentData().loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         raise Invalid("The data part is not JSON.", {"data": ["Not valid JSON."]}) from None
     except ValidationError as error:
         raise Invalid(

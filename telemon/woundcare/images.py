@@ -151,6 +151,17 @@ def process_photo(
     )
 
 
+def header_pixels(data: bytes) -> int:
+    """Width × height as the photo's header states them, without decoding any pixel: what
+    decoding it would cost. Raises ImageRejected (415 not JPEG/PNG, 422 unreadable header)."""
+    media_type = _sniff(data)
+    try:
+        with Image.open(io.BytesIO(data), formats=[_PILLOW_PLUGIN[media_type]]) as image:
+            return int(image.width * image.height)
+    except (OSError, SyntaxError, ValueError):
+        raise ImageRejected(422, "The photo cannot be read.") from None
+
+
 def _sniff(data: bytes) -> str:
     if data.startswith(_JPEG_MAGIC):
         return JPEG_MEDIA_TYPE

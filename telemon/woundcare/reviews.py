@@ -237,19 +237,25 @@ def escalate_overdue_reviews() -> int:
             ReviewRequest.escalated_at.is_(None),
         )
     ).all()
+    escalated = 0
     for review in overdue:
-        team = review.care_team
-        queue_mail(
-            f"review:{review.id}:overdue",
-            team.escalation_email or team.email,
-            messages.review_overdue(review.urgency, _due_text(review.due_at), queue_url()),
-            care_team_id=team.id,
-        )
-        review.escalated_at = now
+        try:
+            with db.session.begin_nested():
+                team = review.care_team
+                queue_mail(
+                    f"review:{review.id}:overdue",
+                    team.escalation_email or team.email,
+                    messages.review_overdue(review.urgency, _due_text(review.due_at), queue_url()),
+                    care_team_id=team.id,
+                )
+                review.escalated_at = now
+            escalated += 1
+        except Exception:
+            log.exception("escalation failed for review request %s", review.id)
     work.commit()
-    if overdue:
-        log.warning("escalated %s overdue review request(s)", len(overdue))
-    return len(overdue)
+    if escalated:
+        log.warning("escalated %s overdue review request(s)", escalated)
+    return escalated
 
 
 def reportable_teams(user: User) -> list[int] | None:

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from telemon import clock
+from telemon.ids import Id
 from telemon.ingest.schemas import FUTURE_TOLERANCE, AwareDateTime
 from telemon.models import REVIEW_STATUSES, REVIEW_URGENCIES, WOUND_STATUSES, WOUND_TYPES
 from telemon.woundcare.push import EXUDATE_LEVELS, TISSUE_TYPES
@@ -192,7 +193,7 @@ class WoundDetailOut(WoundOut):
 class ReviewRequestIn(Schema):
     question = fields.String(required=True, validate=validate.Length(min=1, max=4000))
     urgency = fields.String(required=True, validate=validate.OneOf(REVIEW_URGENCIES))
-    assessment_id = _optional(fields.Integer())
+    assessment_id = _optional(Id())
 
 
 class ReviewQuery(Schema):

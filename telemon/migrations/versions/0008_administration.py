@@ -2,7 +2,7 @@
 paused and ended enrolments, tablet strength, default schedules, public holidays
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0006
 Create Date: 2026-11-30 22:10:12.860274
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0008"
-down_revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -14,8 +14,8 @@ from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
 from telemon.models import Enrollment, Patient
 from telemon.web.clinic import ROLES, bp
-from telemon.web.components.forms import local_path
 from telemon.web.guard import signed_in
+from telemon.web.safe_redirect import local_target
 
 
 @bp.route("/alerts/<int:alert_id>")
@@ -44,7 +44,7 @@ def acknowledge(alert_id: int) -> Response:
     service.acknowledge(item, g.user, request.form.get("note") or None)
     db.session.commit()
     flash(_("Alert acknowledged."))
-    return redirect(local_path(request.form.get("back"), url_for("clinic.queue")))
+    return redirect(local_target(request.form.get("back"), url_for("clinic.queue")))
 
 
 @bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])

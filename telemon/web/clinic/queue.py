@@ -16,8 +16,8 @@ from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
 from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
 from telemon.web.clinic import ROLES, bp
-from telemon.web.components.forms import local_path
 from telemon.web.guard import signed_in
+from telemon.web.safe_redirect import local_target
 
 QUEUE_PAGE_SIZE = 50  # rows on one page of the review queue
 
@@ -121,7 +121,7 @@ def acknowledge_many() -> Response:
         done += 1
     db.session.commit()
     flash(_("%(n)s yellow alert(s) acknowledged.", n=done))
-    return redirect(local_path(request.form.get("back"), url_for("clinic.queue")))
+    return redirect(local_target(request.form.get("back"), url_for("clinic.queue")))
 
 
 def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:

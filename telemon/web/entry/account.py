@@ -14,8 +14,8 @@ from telemon.extensions import db, limiter
 from telemon.i18n import LANGUAGES
 from telemon.identity import limits, sessions, users
 from telemon.web.admin.forms import field_errors
-from telemon.web.components.forms import local_path
 from telemon.web.entry import bp
+from telemon.web.safe_redirect import local_target
 
 
 def _login_limit() -> str:
@@ -39,7 +39,7 @@ def sign_in() -> Any:
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
     if language:
         session["language"] = language
-    return redirect(local_path(request.args.get("next"), url_for("entry.landing")))
+    return redirect(local_target(request.args.get("next"), url_for("entry.landing")))
 
 
 @bp.route("/language", methods=["POST"])
@@ -52,7 +52,7 @@ def language() -> Response:
         if user is not None:
             user.language = chosen
             db.session.commit()
-    return redirect(local_path(request.form.get("back"), url_for("entry.landing")))
+    return redirect(local_target(request.form.get("back"), url_for("entry.landing")))
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -1,0 +1,33 @@
+"""Ids as callers send them: in paths, bodies and query strings.
+
+Most tables' ids are PostgreSQL `integer` (and SQLite's INTEGER is 64-bit): an id past
+2^31 - 1 can name nothing, and sent to the database it fails the statement. So ids are
+bounded where they come in: `IdConverter` for `<int:...>` path segments (a bigger one is an
+unknown URL, 404) and `Id()` for schema fields (422 naming the field).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields, validate
+from werkzeug.routing import IntegerConverter, Map
+
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:name>` in every route: 1 to MAX_ID."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def id_param_schema(converter: IdConverter) -> dict[str, Any]:
+    """How the OpenAPI document describes such a path parameter."""
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802  (reads like the other field types)
+    """An id field: a whole number from 1 to MAX_ID."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)

@@ -1,0 +1,64 @@
+"""Input no handler should ever see, refused before any handler runs.
+
+- JSON nested deeper than MAX_JSON_DEPTH (100,000 levels made the parser raise RecursionError:
+  a 500, even unauthenticated on /auth/token) → 400;
+- a NUL character in a query string, a form field or a JSON string (PostgreSQL text cannot
+  hold one, and no clinical text needs it) → 422 naming the field.
+The wound upload's `data` part is JSON inside a form field: its handler calls `check_json`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+
+from telemon.errors import Invalid, TelemonError
+
+MAX_JSON_DEPTH = 32
+NUL_MESSAGE = "Must not contain NUL characters."
+
+
+class TooDeep(TelemonError):
+    status = 400
+    title = "Bad request"
+
+
+def init_input_guard(app: Flask) -> None:
+    app.before_request(_refuse_malformed_input)
+
+
+def _refuse_malformed_input() -> None:
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if any(isinstance(text, str) and "\x00" in text for text in (key, value)):
+                name = str(key or "").replace("\x00", "") or "query"
+                raise Invalid(NUL_MESSAGE, {name: [NUL_MESSAGE]})
+    if request.is_json and request.content_length:
+        try:
+            data = request.get_json(silent=True)  # malformed JSON is the handler's 400
+        except RecursionError:
+            raise TooDeep(f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep.") from None
+        check_json(data)
+
+
+def check_json(data: Any, field: str = "") -> None:
+    """Raise TooDeep or Invalid (naming the field) for JSON past the depth or holding a NUL."""
+    stack: list[tuple[Any, str, int]] = [(data, field, 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise TooDeep(f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep.")
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise Invalid(NUL_MESSAGE, {path or "body": [NUL_MESSAGE]})
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    raise Invalid(NUL_MESSAGE, {path or "body": [NUL_MESSAGE]})
+                stack.append((item, f"{path}.{key}" if path else key, depth + 1))
+        elif isinstance(value, list):
+            stack.extend(
+                (item, f"{path}.{index}" if path else str(index), depth + 1)
+                for index, item in enumerate(value)
+            )
