@@ -70,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.spec.to_dict = lambda: document_errors(generated())
     celery_init_app(app)
 
+    from telemon.administration.api import bp as administration_bp
     from telemon.alerts.api import bp as alerts_bp
     from telemon.anticoagulation.api import bp as anticoagulation_bp
     from telemon.fhir.api import bp as fhir_bp
@@ -86,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         alerts_bp,
         anticoagulation_bp,
         wounds_bp,
+        administration_bp,
     ):
         csrf.exempt(blueprint)  # bearer tokens, not cookies: no cross-site forgery
         api.register_blueprint(blueprint)
@@ -114,10 +116,14 @@ _API_DESCRIPTION = (
 )
 
 
+# Signing in and changing one's password prove who is calling with the password itself.
+_NO_TOKEN_PATHS = ("/api/v1/auth/token", "/api/v1/auth/password")
+
+
 def _authenticate_api() -> Any:
     """Every /api/v1 call but the token exchange needs a valid bearer token, checked before
     the body is parsed, so an anonymous caller learns nothing from validation errors."""
-    if not request.path.startswith("/api/v1/") or request.path == "/api/v1/auth/token":
+    if not request.path.startswith("/api/v1/") or request.path in _NO_TOKEN_PATHS:
         return None
     from telemon.auth import api_user
     from telemon.errors import TelemonError, handle_telemon_error

@@ -2,11 +2,13 @@
 
 A user may see a patient when
 - they are that patient (role "patient");
-- they are a member of the care team responsible for one of the patient's active enrolments;
-- their organisation is one the enrolment is shared with (the patient's municipality, GP
-  practice, nursing home);
-- they are an admin or clinician of the organisation that registered, and so treats, the patient.
-Nobody else does: not a system administrator, not another municipality's nurse.
+- they are care staff (clinician, nurse, GP) in the care team responsible for one of the
+  patient's active enrolments;
+- they are care staff of an organisation the enrolment is shared with (the patient's
+  municipality, GP practice, nursing home);
+- they are a clinician of the organisation that registered, and so treats, the patient.
+Nobody else does: not another municipality's nurse, and no administrator. Administrators manage
+users, care teams and settings; they never read clinical data (names, CPR numbers, values).
 
 Seeing is not acting. Acting on a patient's programme -- acknowledging and resolving its
 alerts, changing its thresholds, schedule or INR target, confirming or overriding a dose --
@@ -15,6 +17,10 @@ anticoagulation clinic's nurses confirm doses), and to a self-managing patient a
 their own dose suggestion (may_act, require_act). Users of the organisations an enrolment is
 shared with see the patient and record readings, wounds and review requests; they do not act
 on the team's alerts or plan.
+
+The administrative powers are decided here too (see "Powers" below): who manages which users
+and teams, who creates a patient's login, who enrols, re-shares, pauses or ends a patient's
+enrolment, who reads whose audit trail.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from telemon.errors import Forbidden, NotFound
 from telemon.extensions import db
 from telemon.models import (
     AnticoagulationPlan,
+    CareTeam,
     Enrollment,
     Patient,
     User,
@@ -36,7 +43,9 @@ from telemon.models import (
 )
 
 CARE_ROLES = ("clinician", "nurse", "gp")
-REGISTERING_ROLES = ("admin", "clinician")
+# Who of the registering organisation sees its patients without an enrolment naming them: its
+# clinicians. Not its administrators: they do not read clinical data.
+REGISTERING_ROLES = ("clinician",)
 
 
 def visible_patient_ids(user: User) -> Select[tuple[int]]:
@@ -44,7 +53,8 @@ def visible_patient_ids(user: User) -> Select[tuple[int]]:
     if user.role == "patient":
         own = user.patient_id if user.patient_id is not None else -1
         return select(literal(own).label("patient_id"))
-    if user.organisation_id is None:
+    if user.organisation_id is None or user.role not in CARE_ROLES:
+        # System administrators and organisation administrators: nobody.
         return select(Patient.id.label("patient_id")).where(literal(False))
     active = Enrollment.status == "active"
     in_team = exists().where(
@@ -173,3 +183,104 @@ def require_act(
     if user.role == "patient":
         raise Forbidden("Your care team decides this; self-dosing is not enabled for you.")
     raise Forbidden("Only the patient's responsible care team may do this.")
+
+
+def is_care_team_member(user: User, care_team_id: int) -> bool:
+    """Whether the user is a member of this care team (one query)."""
+    return bool(
+        db.session.scalar(
+            select(literal(True)).where(
+                care_team_member.c.care_team_id == care_team_id,
+                care_team_member.c.user_id == user.id,
+            )
+        )
+    )
+
+
+# ---- Powers ---------------------------------------------------------------------------------
+# Administration: a system administrator (an admin without an organisation) runs the
+# installation: organisations, standard threshold sets and schedules, nomograms, public
+# holidays, and any organisation's users and teams. An organisation's admin manages the users
+# and care teams of her own organisation only. Neither reads clinical data.
+# Patients: only clinicians of the registering organisation, or of a care team responsible for
+# one of the patient's active enrolments, enrol the patient or change who may see them.
+
+
+def administers(actor: User, organisation_id: int | None) -> bool:
+    """The actor is an administrator of this organisation (a system administrator of all)."""
+    if actor.role != "admin" or not actor.active:
+        return False
+    return actor.is_system_admin or (
+        organisation_id is not None and actor.organisation_id == organisation_id
+    )
+
+
+def may_manage_user(actor: User, user: User) -> bool:
+    """Change role and teams, deactivate, reset the password, revoke tokens, read the trail.
+    Nobody manages themselves through this power (an admin cannot lock herself out)."""
+    return actor.id != user.id and administers(actor, user.organisation_id)
+
+
+def may_manage_care_team(actor: User, team: CareTeam) -> bool:
+    return administers(actor, team.organisation_id)
+
+
+def may_join_care_team(user: User, team: CareTeam) -> bool:
+    """Care teams hold active care staff of the team's own organisation."""
+    return user.active and user.role in CARE_ROLES and user.organisation_id == team.organisation_id
+
+
+def may_create_patient_login(actor: User, patient: Patient) -> bool:
+    """A patient's login is created by the organisation that registered the patient: its
+    administrators, or its clinicians (who see the patient)."""
+    return (
+        actor.active
+        and actor.role in ("admin", "clinician")
+        and patient.organisation_id is not None
+        and actor.organisation_id == patient.organisation_id
+    )
+
+
+def may_enrol(actor: User, patient: Patient) -> bool:
+    """Enrol the patient in a programme: a clinician of the registering organisation, or of a
+    care team responsible for one of the patient's active enrolments."""
+    if actor.role != "clinician" or not actor.active or actor.organisation_id is None:
+        return False
+    if patient.organisation_id == actor.organisation_id:
+        return True
+    return bool(
+        db.session.scalar(
+            select(literal(True)).where(
+                exists().where(
+                    Enrollment.patient_id == patient.id,
+                    Enrollment.status == "active",
+                    care_team_member.c.care_team_id == Enrollment.care_team_id,
+                    care_team_member.c.user_id == actor.id,
+                )
+            )
+        )
+    )
+
+
+def may_manage_enrolment(actor: User, enrollment: Enrollment) -> bool:
+    """Change the enrolment's care team or sharing, pause or end it: a clinician of the
+    responsible care team or of the registering organisation. (Its clinical settings — limits,
+    schedule, INR target, tablet strength — are the responsible team's: may_act CHANGE_PLAN.)"""
+    if actor.role != "clinician" or not actor.active:
+        return False
+    registering = (
+        actor.organisation_id is not None
+        and enrollment.patient.organisation_id == actor.organisation_id
+    )
+    return registering or is_care_team_member(actor, enrollment.care_team_id)
+
+
+def may_read_patient_audit(actor: User, patient: Patient) -> bool:
+    """Who read or changed a patient's data: the registering organisation's administrators (the
+    data controller answering the patient), or a system administrator."""
+    return administers(actor, patient.organisation_id)
+
+
+def may_read_user_audit(actor: User, user: User) -> bool:
+    """What a user did: administrators of the user's organisation, or a system administrator."""
+    return administers(actor, user.organisation_id)

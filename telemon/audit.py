@@ -1,11 +1,21 @@
-"""The audit log: every read and write of patient data, allowed or not.
+"""The audit log: every read and write of patient data, allowed or not, and every
+administrative change with what changed.
 
 Allowed access is recorded in the caller's transaction, so a write and its audit entry land
 together. Refusals are recorded at once in a transaction of their own, because the request
 that was refused will not commit.
+
+A change (record_change) keeps the changed fields' values before and after. The callers pass
+only what an administrator may read: ids, roles, settings, limits — never a password, a CPR
+number, a name or a measured value. Changes to a patient's own details are recorded by field
+name only (see telemon.patients.service).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import insert
@@ -24,6 +34,7 @@ def _row(
     resource_type: str,
     resource_id: object | None,
     outcome: str,
+    changes: dict[str, Any] | None = None,
 ) -> dict[str, object]:
     return {
         "at": clock.now(),
@@ -37,6 +48,7 @@ def _row(
         "resource_id": None if resource_id is None else str(resource_id),
         "outcome": outcome,
         "client_address": request.remote_addr if has_request_context() else None,
+        "changes": changes,
     }
 
 
@@ -85,6 +97,49 @@ def record_refusal(
                 **_row(user, patient_id, action, resource_type, resource_id, "denied")
             )
         )
+
+
+def record_change(
+    user: User | None,
+    action: str,
+    resource_type: str,
+    resource_id: object | None,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    patient_id: int | None = None,
+) -> dict[str, Any]:
+    """An allowed change, in the current transaction, with the fields whose values differ
+    (a field missing on one side is left out there: a creation has only "after"). Returns
+    what was recorded. Values are stored as JSON: dates and times as ISO text, sets and
+    tuples as sorted lists."""
+    changes = diff(before, after)
+    db.session.add(
+        AuditEvent(**_row(user, patient_id, action, resource_type, resource_id, "allowed", changes))
+    )
+    return changes
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """{"before": {...}, "after": {...}} holding only the keys whose values differ (a key
+    missing on one side counts as None when comparing, and is left out of that side)."""
+    old = {k: _plain(v) for k, v in before.items()}
+    new = {k: _plain(v) for k, v in after.items()}
+    changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    return {
+        "before": {k: old[k] for k in changed if k in old},
+        "after": {k: new[k] for k in changed if k in new},
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple | list):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=repr) if not isinstance(value, list) else items
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
 
 
 def record_unrecorded_refusal() -> None:

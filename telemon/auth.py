@@ -14,6 +14,8 @@ from telemon.models import ApiToken, User
 from telemon.security import new_token, token_digest, verify_password
 
 REQUEST_USER = "telemon.api_user"
+# The name, in the signed cookie, of the key of the browser's server-side session.
+SESSION_KEY = "sid"
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -73,10 +75,21 @@ def api_user(*roles: str) -> User:
     return user
 
 
+_WEB_USER = "telemon.web_user"
+
+
 def web_user() -> User | None:
-    """The user signed in to the web UI, or None."""
-    user_id = session.get("user_id")
-    if user_id is None:
-        return None
-    user = db.session.get(User, user_id)
-    return user if user is not None and user.active else None
+    """The user signed in to the web UI, or None: the cookie's key must open a server-side
+    session that has not ended (telemon.identity.sessions). Looked up once per request."""
+    if _WEB_USER not in request.environ:
+        from telemon.identity import sessions
+
+        key = session.get(SESSION_KEY)
+        request.environ[_WEB_USER] = sessions.user_for(key) if isinstance(key, str) else None
+    user: User | None = request.environ[_WEB_USER]
+    return user
+
+
+def forget_web_user() -> None:
+    """Look the signed-in user up anew (after signing in or out within this request)."""
+    request.environ.pop(_WEB_USER, None)

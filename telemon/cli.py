@@ -27,15 +27,18 @@ def register_commands(app: Flask) -> None:
 
 
 def prepare_database() -> None:
-    """Create or migrate the schema, and store the standard threshold sets."""
+    """Create or migrate the schema; store the standard threshold sets, the shipped nomogram
+    and the environment's public holidays where they are not stored yet."""
     from flask_migrate import upgrade
 
+    from telemon.administration.holidays import ensure_from_environment
     from telemon.anticoagulation.service import ensure_default_nomogram
     from telemon.patients.service import ensure_default_thresholds
 
     upgrade()
     ensure_default_thresholds()
     ensure_default_nomogram()
+    ensure_from_environment()
 
 
 @click.command("init-db")
@@ -61,12 +64,14 @@ def create_user(
 
     from telemon import clock
     from telemon.extensions import db
+    from telemon.identity.passwords import password_problems
     from telemon.models import Organisation, User
-    from telemon.security import MIN_PASSWORD_LENGTH, hash_password
+    from telemon.security import hash_password
 
     password = sys.stdin.readline().rstrip("\n")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    problems = password_problems(password, [username, email or ""])
+    if problems:
+        raise click.ClickException("The password will not do: " + " ".join(problems))
     if organisation_id is None and role != "admin":
         raise click.ClickException("Only an admin may be created without --organisation.")
     if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:

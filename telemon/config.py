@@ -50,6 +50,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "TELEMON_QUEUE_REFRESH_SECONDS": int(os.environ.get("TELEMON_QUEUE_REFRESH_SECONDS", "30")),
         "TELEMON_DIGEST_HOUR": int(os.environ.get("TELEMON_DIGEST_HOUR", "7")),
         "TELEMON_LOGIN_LIMIT": os.environ.get("TELEMON_LOGIN_LIMIT", "5 per minute"),
+        # Failed sign-ins per user name, from whatever address (telemon.identity.limits).
+        "TELEMON_LOGIN_USER_LIMIT": os.environ.get("TELEMON_LOGIN_USER_LIMIT", "10 per 15 minutes"),
         # How many "this CPR number is registered" answers (409) one account gets.
         "TELEMON_CPR_CONFLICT_LIMIT": os.environ.get("TELEMON_CPR_CONFLICT_LIMIT", "10 per hour"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -78,6 +78,8 @@ def load_demo() -> Iterator[str]:
     municipality = _org("Demo Municipality Home Nursing", "municipality")
     gp_practice = _org("Demo GP Practice", "gp_practice")
     _user("admin", "admin", None)
+    _user("demo-hospital-admin", "admin", hospital)
+    _user("demo-municipality-admin", "admin", municipality)
     clinician = _user("demo-clinician", "clinician", hospital)
     nurse = _user("demo-nurse", "nurse", municipality)
     # A nurse of the hospital's anticoagulation clinic: a member of its team, so she confirms
@@ -121,7 +123,8 @@ def load_demo() -> Iterator[str]:
         db.session.add(wound_team)
     ada = _patient("0101501234", "Ada Demo", hospital)
     bo = _patient("1205482345", "Bo Demo", hospital)
-    _user("demo-patient", "patient", None, patient_id=ada.id)
+    # A patient's login belongs to the organisation that registered her.
+    _user("demo-patient", "patient", hospital, patient_id=ada.id)
     db.session.commit()
     for patient in (ada, bo):
         if not any(e.programme == "copd" and e.status == "active" for e in patient.enrollments):
@@ -174,7 +177,9 @@ def load_demo() -> Iterator[str]:
     yield "  demo-nurse      municipal home nurse (sees shared patients; acts on no alerts)"
     yield "  demo-ak-nurse   nurse of the anticoagulation clinic (confirms doses)"
     yield "  demo-gp         GP"
-    yield "  admin           system administrator (API only)"
+    yield "  demo-hospital-admin      the hospital's administrator: its users and care teams"
+    yield "  demo-municipality-admin  the municipality's administrator"
+    yield "  admin           system administrator: organisations, standard settings, holidays"
 
 
 def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]]) -> None:

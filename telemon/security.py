@@ -12,7 +12,7 @@ _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both cases take the same time.
 _DUMMY_HASH = _hasher.hash("telemon-no-such-user")
 
-MIN_PASSWORD_LENGTH = 10
+# The password rule (length, common passwords) is telemon.identity.passwords.
 
 
 def hash_password(password: str) -> str:

@@ -174,9 +174,9 @@ def build_world() -> World:
     other = identity.create_organisation(root, "Other Municipality", "municipality")
     gp_practice = identity.create_organisation(root, "Synthetic GP", "gp_practice")
 
-    def user(name: str, role: str, org: Any, **extra: Any) -> Any:
+    def user(name: str, role: str, org: Any, by: Any = None, **extra: Any) -> Any:
         return identity.create_user(
-            root,
+            by or root,
             {
                 "username": name,
                 "password": PASSWORD,
@@ -209,7 +209,8 @@ def build_world() -> World:
         clinician,
         {"cpr": "0101701234", "name": "Synthetic Patient", "birth_date": date(1970, 1, 1)},
     )
-    patient_user = user("patient", "patient", hospital, patient_id=patient.id)
+    # A patient's login is made by the registering organisation.
+    patient_user = user("patient", "patient", hospital, by=admin, patient_id=patient.id)
     enrollment = patients.enroll(
         clinician,
         patient.id,

@@ -30,10 +30,15 @@ def load_alert(user: User, alert_id: int, action: str) -> Alert:
 
 
 def mark_seen(alert: Alert, user: User) -> None:
-    """Timeliness: the first time care staff opened the alert."""
-    if alert.first_seen_at is None and user.role in service.HANDLING_ROLES:
+    """Timeliness: the first time care staff opened the alert, and the first time a member of
+    the responsible care team did (telemon.patients.overview shows whether it has)."""
+    if user.role not in service.HANDLING_ROLES:
+        return
+    if alert.first_seen_at is None:
         alert.first_seen_at = clock.now()
         service.record_event(alert, AlertEvent(at=alert.first_seen_at, kind="seen", by_id=user.id))
+    if alert.team_seen_at is None and access.is_care_team_member(user, alert.care_team_id):
+        alert.team_seen_at = clock.now()
 
 
 @bp.route("/alerts", methods=["GET"])

@@ -31,6 +31,7 @@ from telemon.models import (
 )
 from telemon.notify import messages, outbox
 from telemon.notify.outbox import queue_mail
+from telemon.patients import monitoring
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,11 @@ def sweep() -> dict[str, int]:
 
 
 def check_missing_measurements() -> int:
-    """Raise a blue alert for each monitored COPD enrolment whose expected measurement has not
-    arrived. A few queries for all enrolments (one per expected code), not one per enrolment;
-    an enrolment whose stored settings cannot be used is logged and skipped, never stopping
-    the job for the other patients."""
+    """Raise a blue alert for each monitored COPD enrolment (active, not paused today) whose
+    expected measurement has not arrived; after a pause, counted from its end. A few queries
+    for all enrolments (one per expected code), not one per enrolment; an enrolment whose
+    stored settings cannot be used is logged and skipped, never stopping the job for the other
+    patients."""
     now = clock.now()
     enrollments = db.session.scalars(
         select(Enrollment).where(Enrollment.programme == "copd", is_monitored())
@@ -137,7 +139,12 @@ def _raise_if_missing(
     last = max((t for t in times if t is not None), default=None)
     if last is not None and last < enrollment.enrolled_at:
         last = None  # readings before this enrolment do not count towards its schedule
-    missing_day = schedule.missing_since(plan, enrollment.enrolled_at, last, now)
+    today = clock.local(now).date()
+    counted_from = monitoring.counting_from(
+        enrollment.enrolled_at,
+        monitoring.ended_pause_until(enrollment.paused_from, enrollment.paused_until, today),
+    )
+    missing_day = schedule.missing_since(plan, counted_from, last, now)
     if missing_day is None:
         return 0
     labels = ", ".join(CODES[c].label for c in plan.expected_codes if c in CODES)

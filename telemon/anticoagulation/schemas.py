@@ -81,3 +81,6 @@ class NomogramOut(Schema):
     version = fields.String()
     definition = fields.Dict()
     created_at = fields.DateTime()
+    current = fields.Boolean(
+        metadata={"description": "The version new plans and suggestions use (the newest)"}
+    )

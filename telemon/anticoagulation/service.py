@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
-from telemon import access, clock, work
+from telemon import access, audit, clock, work
 from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically
@@ -37,6 +37,7 @@ from telemon.models import (
     StoredNomogram,
     User,
 )
+from telemon.patients import monitoring
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ RULE_RANGE = "inr.out_of_range"
 RULE_POOR_CONTROL = "inr.poor_control"
 RULE_MISSED_TEST = "inr.missed_test"
 DEFAULT_TARGET = (2.0, 3.0)
+DEFAULT_TABLET_STRENGTH_MG = 2.5  # warfarin's usual Danish tablet
 
 
 def ensure_default_nomogram() -> None:
@@ -54,13 +56,28 @@ def ensure_default_nomogram() -> None:
                 version=DEFAULT_NOMOGRAM.version,
                 definition=nomogram_to_dict(DEFAULT_NOMOGRAM),
                 created_at=clock.now(),
+                current=_current_row() is None,
             )
         )
         db.session.commit()
 
 
+def _current_row() -> StoredNomogram | None:
+    return db.session.scalar(select(StoredNomogram).where(StoredNomogram.current.is_(True)))
+
+
+def current_nomogram_version() -> str:
+    """The version new plans start on and new suggestions use: the one added last."""
+    current = _current_row()
+    return current.version if current is not None else DEFAULT_NOMOGRAM.version
+
+
 def store_nomogram(actor: User, definition: dict[str, Any]) -> StoredNomogram:
-    """Add a new nomogram version (system administrator). A version, once stored, is fixed."""
+    """Add a new nomogram version (system administrator). A version, once stored, is fixed.
+
+    It applies to new suggestions from now on: new plans start on it, and plans on the version
+    that was current move to it (a plan deliberately kept on an older version stays there).
+    Suggestions already made keep the version that made them."""
     if not actor.is_system_admin:
         raise Forbidden("Only a system administrator adds nomogram versions.")
     try:
@@ -69,10 +86,29 @@ def store_nomogram(actor: User, definition: dict[str, Any]) -> StoredNomogram:
         raise Invalid("The nomogram is not valid.", {"definition": [str(error)]}) from None
     if db.session.get(StoredNomogram, nomogram.version) is not None:
         raise Conflict(f"Nomogram version {nomogram.version} exists; versions are never changed.")
+    previous = current_nomogram_version()
+    db.session.execute(update(StoredNomogram).values(current=False))
     stored = StoredNomogram(
-        version=nomogram.version, definition=nomogram_to_dict(nomogram), created_at=clock.now()
+        version=nomogram.version,
+        definition=nomogram_to_dict(nomogram),
+        created_at=clock.now(),
+        current=True,
     )
     db.session.add(stored)
+    db.session.flush()
+    moved = db.session.execute(
+        update(AnticoagulationPlan)
+        .where(AnticoagulationPlan.nomogram_version == previous)
+        .values(nomogram_version=nomogram.version)
+    ).rowcount
+    audit.record_change(
+        actor,
+        "nomogram.add",
+        "nomogram",
+        nomogram.version,
+        {"current_version": previous, "plans_moved": 0},
+        {"current_version": nomogram.version, "plans_moved": moved},
+    )
     db.session.commit()
     return stored
 
@@ -95,7 +131,7 @@ def plan_from_input(data: dict[str, Any]) -> AnticoagulationPlan:
         errors["weekly_dose_mg"] = ["Required for anticoagulation: the weekly dose in force."]
     elif problem := inr_rules.weekly_dose_problem(data["weekly_dose_mg"]):
         errors["weekly_dose_mg"] = [problem]
-    version = data.get("nomogram_version") or DEFAULT_NOMOGRAM.version
+    version = data.get("nomogram_version") or current_nomogram_version()
     if db.session.get(StoredNomogram, version) is None:
         errors["nomogram_version"] = [f"No nomogram version {version}."]
     settings = data.get("inr_alert_settings") or {}
@@ -109,6 +145,7 @@ def plan_from_input(data: dict[str, Any]) -> AnticoagulationPlan:
         target_low=low,
         target_high=high,
         weekly_dose_mg=data["weekly_dose_mg"],
+        tablet_strength_mg=data.get("tablet_strength_mg") or DEFAULT_TABLET_STRENGTH_MG,
         indication=data.get("indication"),
         self_managing=bool(data.get("self_managing")),
         device=data.get("device"),
@@ -260,7 +297,8 @@ def _resolve_missed_test(enrollment: Enrollment) -> None:
 
 
 def check_missed_tests() -> int:
-    """Raise a blue alert for each monitored plan whose next test is overdue (periodic job).
+    """Raise a blue alert for each monitored plan (active, not paused today) whose next test is
+    overdue (periodic job); a test due during a pause is due the day after it.
 
     Two queries for all plans (the plans, each patient's latest INR), not one per plan; a plan
     whose stored settings cannot be used is logged and skipped, never stopping the others."""
@@ -292,7 +330,10 @@ def check_missed_tests() -> int:
         try:
             settings = inr_rules.inr_settings_from(plan.alert_settings)
             last = clock.local(last_at).date() if last_at is not None else None
-            if not inr_rules.is_test_missed(plan.next_test_due, last, today, settings):
+            due = monitoring.due_after_pause(
+                plan.next_test_due, enrollment.paused_from, enrollment.paused_until
+            )
+            if not inr_rules.is_test_missed(due, last, today, settings):
                 continue
             reason = f"No INR received by the planned test date {plan.next_test_due.isoformat()}"
             with db.session.begin_nested():

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
+from telemon.identity.passwords import MAX_LENGTH, MIN_LENGTH
+from telemon.identity.users import CURSOR_SHAPE as USER_CURSOR
 from telemon.ids import Id
 from telemon.models import ORGANISATION_KINDS, ROLES
-from telemon.security import MIN_PASSWORD_LENGTH
+from telemon.schema_fields import Cursor
+
+_PASSWORD_DOC = {
+    "description": f"At least {MIN_LENGTH} characters, not a common password or an easy "
+    "variation of one"
+}
 
 
 class TokenRequest(Schema):
@@ -25,28 +35,55 @@ class OrganisationIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
 
 
+class OrganisationPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    kind = fields.String(validate=validate.OneOf(ORGANISATION_KINDS))
+
+
 class OrganisationOut(Schema):
     id = fields.Integer()
     name = fields.String()
     kind = fields.String()
 
 
+_USERNAME = [
+    validate.Length(min=3, max=80),
+    validate.Regexp(r"^[A-Za-z0-9._@-]+$", error="Letters, digits and . _ @ - only."),
+]
+
+
 class UserIn(Schema):
-    username = fields.String(
-        required=True,
-        validate=[
-            validate.Length(min=3, max=80),
-            validate.Regexp(r"^[A-Za-z0-9._@-]+$", error="Letters, digits and . _ @ - only."),
-        ],
-    )
+    username = fields.String(required=True, validate=_USERNAME)
     password = fields.String(
-        required=True, load_only=True, validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=1000)
+        load_default=None,
+        load_only=True,
+        validate=validate.Length(max=MAX_LENGTH),
+        metadata={
+            "description": "Optional: without it a temporary password is made, returned once "
+            "as temporary_password, and must be changed at the first sign-in. "
+            + _PASSWORD_DOC["description"]
+        },
     )
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     organisation_id = Id(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True)
-    patient_id = Id(load_default=None, allow_none=True)
+    patient_id = Id(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Role patient: the patient, registered by your organisation"},
+    )
     language = fields.String(load_default="da", validate=validate.OneOf(("da", "en")))
+    care_team_ids = fields.List(Id(), load_default=list)
+
+
+class UserPatch(Schema):
+    role = fields.String(validate=validate.OneOf(("admin", "clinician", "nurse", "gp")))
+    care_team_ids = fields.List(Id())
+    email = fields.Email(allow_none=True)
+    language = fields.String(validate=validate.OneOf(("da", "en")))
+    active = fields.Boolean(
+        metadata={"description": "false: deactivated; sessions and tokens end at once"}
+    )
 
 
 class UserOut(Schema):
@@ -57,6 +94,76 @@ class UserOut(Schema):
     email = fields.String(allow_none=True)
     patient_id = fields.Integer(allow_none=True)
     language = fields.String()
+    active = fields.Boolean()
+    must_change_password = fields.Boolean()
+    care_team_ids = fields.Method("_teams")
+    created_at = fields.DateTime()
+    deactivated_at = fields.DateTime(allow_none=True)
+
+    def _teams(self, user: object) -> list[int]:
+        from telemon.identity.service import teams_of
+
+        return sorted(t.id for t in teams_of(getattr(user, "user", user)))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """A user just created, with the temporary password telemon made for her, if any."""
+
+    user: Any
+    temporary_password: str | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.user, name)
+
+
+class NewUserOut(UserOut):
+    temporary_password = fields.String(
+        allow_none=True,
+        metadata={"description": "Only when no password was given: hand it over, once"},
+    )
+
+
+class UserQuery(Schema):
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Part of the username or e-mail address"},
+    )
+    role = fields.String(validate=validate.OneOf(ROLES))
+    organisation_id = fields.Integer()
+    active = fields.Boolean()
+    care_team_id = fields.Integer()
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    after = Cursor(USER_CURSOR)
+
+
+class UserList(Schema):
+    items = fields.List(fields.Nested(UserOut))
+    next = fields.String(allow_none=True)
+
+
+class PasswordResetOut(Schema):
+    user_id = fields.Integer()
+    temporary_password = fields.String(
+        metadata={"description": "Hand it over once; it must be changed at the next sign-in"}
+    )
+
+
+class PasswordChangeIn(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    current_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH)
+    )
+    new_password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(max=MAX_LENGTH),
+        metadata=_PASSWORD_DOC,
+    )
+
+
+class SignOutOut(Schema):
+    ended = fields.Integer(metadata={"description": "Web sessions and API tokens ended"})
 
 
 class CareTeamIn(Schema):
@@ -65,6 +172,13 @@ class CareTeamIn(Schema):
     email = fields.Email(required=True)
     escalation_email = fields.Email(load_default=None, allow_none=True)
     member_ids = fields.List(Id(), load_default=list)
+
+
+class CareTeamPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    email = fields.Email()
+    escalation_email = fields.Email(allow_none=True)
+    member_ids = fields.List(Id())
 
 
 class CareTeamOut(Schema):

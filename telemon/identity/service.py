@@ -1,4 +1,9 @@
-"""Administration use cases: organisations, users and care teams."""
+"""Administration use cases: organisations, users and care teams.
+
+Who may do what is decided in telemon.access ("Powers"); every change is audited with the
+fields before and after (telemon.audit.record_change), never a password.
+Managing existing users (list, change, deactivate, reset) is telemon.identity.users.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,29 @@ from typing import Any
 
 from sqlalchemy import select
 
-from telemon import access, clock
+from telemon import access, audit, clock
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
+from telemon.identity.passwords import password_problems, temporary_password
 from telemon.models import CareTeam, Organisation, Patient, User
 from telemon.security import hash_password
+
+STAFF_ROLES = ("admin", "clinician", "nurse", "gp")
 
 
 def _admin_of(user: User, organisation_id: int | None) -> None:
     """A system admin administers every organisation, an organisation's admin only their own."""
     if user.role != "admin":
         raise Forbidden("Only administrators do this.")
-    if not user.is_system_admin and user.organisation_id != organisation_id:
+    if not access.administers(user, organisation_id):
         raise Forbidden("Administrators manage their own organisation only.")
+
+
+# ---- organisations --------------------------------------------------------------------------
+
+
+def organisation_of(organisation: Organisation) -> dict[str, Any]:
+    return {"name": organisation.name, "kind": organisation.kind}
 
 
 def create_organisation(actor: User, name: str, kind: str) -> Organisation:
@@ -26,65 +41,208 @@ def create_organisation(actor: User, name: str, kind: str) -> Organisation:
         raise Forbidden("Only a system administrator creates organisations.")
     organisation = Organisation(name=name, kind=kind, created_at=clock.now())
     db.session.add(organisation)
+    db.session.flush()
+    audit.record_change(
+        actor,
+        "organisation.create",
+        "organisation",
+        organisation.id,
+        {},
+        organisation_of(organisation),
+    )
     db.session.commit()
     return organisation
 
 
-def create_user(actor: User, data: dict[str, Any]) -> User:
-    organisation_id = data.get("organisation_id")
-    if organisation_id is None and not actor.is_system_admin:
-        organisation_id = actor.organisation_id
-    _admin_of(actor, organisation_id)
-    role = data["role"]
-    if organisation_id is None and role != "admin":
-        raise Invalid(
-            "Only a system administrator has no organisation.",
-            {"organisation_id": ["Required for this role."]},
+def update_organisation(actor: User, organisation_id: int, data: dict[str, Any]) -> Organisation:
+    if not actor.is_system_admin:
+        raise Forbidden("Only a system administrator changes organisations.")
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("No such organisation.")
+    before = organisation_of(organisation)
+    for field in ("name", "kind"):
+        if field in data:
+            setattr(organisation, field, data[field])
+    if organisation_of(organisation) != before:
+        audit.record_change(
+            actor,
+            "organisation.update",
+            "organisation",
+            organisation.id,
+            before,
+            organisation_of(organisation),
         )
-    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
-        raise Invalid("Unknown organisation.", {"organisation_id": ["No such organisation."]})
+    db.session.commit()
+    return organisation
+
+
+# ---- users ----------------------------------------------------------------------------------
+
+
+def check_password(password: str, user_inputs: list[str], field: str = "password") -> None:
+    problems = password_problems(password, user_inputs)
+    if problems:
+        raise Invalid("The password does not meet the rule.", {field: problems})
+
+
+def user_of(user: User) -> dict[str, Any]:
+    """What the audit trail keeps of a user: no password, no name of a patient."""
+    return {
+        "username": user.username,
+        "role": user.role,
+        "organisation_id": user.organisation_id,
+        "patient_id": user.patient_id,
+        "email": user.email,
+        "language": user.language,
+        "active": user.active,
+        "must_change_password": user.must_change_password,
+        "care_team_ids": sorted(t.id for t in teams_of(user)),
+    }
+
+
+def teams_of(user: User) -> list[CareTeam]:
+    return list(
+        db.session.scalars(
+            select(CareTeam).where(CareTeam.members.any(User.id == user.id)).order_by(CareTeam.name)
+        )
+    )
+
+
+def create_user(actor: User, data: dict[str, Any]) -> User:
+    """A new user (see create_user_with_password)."""
+    return create_user_with_password(actor, data)[0]
+
+
+def create_user_with_password(actor: User, data: dict[str, Any]) -> tuple[User, str | None]:
+    """A new user. Staff are created by an administrator of their organisation; a patient's
+    login by the patient's registering organisation (its administrators or clinicians).
+
+    Without a password a temporary one is made and returned (to be handed over once; it must
+    be changed at the first sign-in); with one, None is returned beside the user."""
+    role = data["role"]
     patient_id = data.get("patient_id")
     if role == "patient":
-        if patient_id is None:
-            raise Invalid("A patient user names its patient.", {"patient_id": ["Required."]})
-        if db.session.get(Patient, patient_id) is None or not (
-            actor.is_system_admin or access.may_see_patient(actor, patient_id)
-        ):
-            raise Invalid("Unknown patient.", {"patient_id": ["No such patient of yours."]})
-    elif patient_id is not None:
-        raise Invalid("Only patient users name a patient.", {"patient_id": ["Only for patients."]})
+        organisation_id = _patient_login_organisation(actor, patient_id)
+    else:
+        if patient_id is not None:
+            raise Invalid(
+                "Only patient users name a patient.", {"patient_id": ["Only for patients."]}
+            )
+        organisation_id = data.get("organisation_id")
+        if organisation_id is None and not actor.is_system_admin:
+            organisation_id = actor.organisation_id
+        _admin_of(actor, organisation_id)
+        if organisation_id is None and role != "admin":
+            raise Invalid(
+                "Only a system administrator has no organisation.",
+                {"organisation_id": ["Required for this role."]},
+            )
+        if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
+            raise Invalid("Unknown organisation.", {"organisation_id": ["No such organisation."]})
     if db.session.scalar(select(User.id).where(User.username == data["username"])):
         raise Conflict("That username is taken.", {"username": ["Already in use."]})
+    password = data.get("password")
+    temporary = password is None
+    if temporary:
+        password = temporary_password()
+    else:
+        check_password(password, [data["username"], data.get("email") or ""])
     user = User(
         username=data["username"],
-        password_hash=hash_password(data["password"]),
+        password_hash=hash_password(password),
         role=role,
         organisation_id=organisation_id,
         email=data.get("email"),
         patient_id=patient_id,
         language=data.get("language", "da"),
         active=True,
+        must_change_password=temporary,
         created_at=clock.now(),
     )
     db.session.add(user)
+    db.session.flush()
+    if data.get("care_team_ids"):
+        set_teams(user, data["care_team_ids"])
+    audit.record_change(
+        actor, "user.create", "user", user.id, {}, user_of(user), patient_id=patient_id
+    )
     db.session.commit()
-    return user
+    return user, password if temporary else None
+
+
+def _patient_login_organisation(actor: User, patient_id: int | None) -> int:
+    if patient_id is None:
+        raise Invalid("A patient user names its patient.", {"patient_id": ["Required."]})
+    patient = db.session.get(Patient, patient_id)
+    if patient is None or not access.may_create_patient_login(actor, patient):
+        if patient is not None:
+            audit.record_refusal(actor, patient.id, "user.create", "user")
+        raise Invalid(
+            "Unknown patient.",
+            {"patient_id": ["No patient registered by your organisation has this number."]},
+        )
+    assert patient.organisation_id is not None
+    return patient.organisation_id
+
+
+def set_teams(user: User, team_ids: list[int]) -> None:
+    """Make the user a member of exactly these care teams (of the user's organisation)."""
+    wanted = sorted(set(team_ids))
+    teams = list(db.session.scalars(select(CareTeam).where(CareTeam.id.in_(wanted))))
+    unknown = set(wanted) - {t.id for t in teams}
+    if unknown:
+        raise Invalid(
+            "Unknown care team.", {"care_team_ids": [f"No such team: {sorted(unknown)}."]}
+        )
+    refused = sorted(t.id for t in teams if not access.may_join_care_team(user, t))
+    if refused:
+        raise Invalid(
+            "Care teams hold active care staff of their own organisation.",
+            {"care_team_ids": [f"Not a team this user may join: {refused}."]},
+        )
+    for team in teams_of(user):
+        if team.id not in wanted:
+            team.members.remove(user)
+    for team in teams:
+        if user not in team.members:
+            team.members.append(user)
+
+
+# ---- care teams -----------------------------------------------------------------------------
+
+
+def team_of(team: CareTeam) -> dict[str, Any]:
+    return {
+        "name": team.name,
+        "organisation_id": team.organisation_id,
+        "email": team.email,
+        "escalation_email": team.escalation_email,
+        "member_ids": sorted(m.id for m in team.members),
+    }
+
+
+def _members(team_organisation_id: int, member_ids: list[int]) -> list[User]:
+    wanted = sorted(set(member_ids))
+    members = list(db.session.scalars(select(User).where(User.id.in_(wanted))))
+    unknown = set(wanted) - {m.id for m in members}
+    if unknown:
+        raise Invalid("Unknown members.", {"member_ids": [f"No such user: {sorted(unknown)}."]})
+    probe = CareTeam(organisation_id=team_organisation_id)
+    refused = sorted(m.id for m in members if not access.may_join_care_team(m, probe))
+    if refused:
+        raise Invalid(
+            "Care teams hold active care staff of their own organisation.",
+            {"member_ids": [f"Not care staff of this organisation: {refused}."]},
+        )
+    return members
 
 
 def create_care_team(actor: User, data: dict[str, Any]) -> CareTeam:
     _admin_of(actor, data["organisation_id"])
     if db.session.get(Organisation, data["organisation_id"]) is None:
         raise Invalid("Unknown organisation.", {"organisation_id": ["No such organisation."]})
-    member_ids = sorted(set(data.get("member_ids") or []))
-    members = db.session.scalars(select(User).where(User.id.in_(member_ids))).all()
-    unknown = set(member_ids) - {m.id for m in members}
-    if unknown:
-        raise Invalid("Unknown members.", {"member_ids": [f"No such user: {sorted(unknown)}."]})
-    if any(m.role in ("patient", "admin") for m in members):
-        raise Invalid(
-            "Care teams hold care staff.",
-            {"member_ids": ["Patients and administrators cannot be members."]},
-        )
+    members = _members(data["organisation_id"], data.get("member_ids") or [])
     team = CareTeam(
         name=data["name"],
         organisation_id=data["organisation_id"],
@@ -92,8 +250,28 @@ def create_care_team(actor: User, data: dict[str, Any]) -> CareTeam:
         escalation_email=data.get("escalation_email"),
         created_at=clock.now(),
     )
-    team.members = list(members)
+    team.members = members
     db.session.add(team)
+    db.session.flush()
+    audit.record_change(actor, "care_team.create", "care_team", team.id, {}, team_of(team))
+    db.session.commit()
+    return team
+
+
+def update_care_team(actor: User, team_id: int, data: dict[str, Any]) -> CareTeam:
+    """Change name, alert address, escalation address or members (the team's administrator)."""
+    team = get_care_team(team_id)
+    if not access.may_manage_care_team(actor, team):
+        raise Forbidden("Administrators manage their own organisation's teams only.")
+    before = team_of(team)
+    for field in ("name", "email", "escalation_email"):
+        if field in data:
+            setattr(team, field, data[field])
+    if "member_ids" in data:
+        team.members = _members(team.organisation_id, data["member_ids"])
+    after = team_of(team)
+    if after != before:
+        audit.record_change(actor, "care_team.update", "care_team", team.id, before, after)
     db.session.commit()
     return team
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
+from telemon import clock
 from telemon.auth import api_user
 from telemon.ingest import schemas, service
 
@@ -26,13 +28,41 @@ def post_observations(data: dict[str, Any]) -> Any:
 @bp.arguments(schemas.ObservationQuery, location="query")
 @bp.response(200, schemas.ObservationList)
 def list_observations(args: dict[str, Any], patient_id: int) -> Any:
-    """The patient's observations, newest first."""
-    items = service.list_observations(
+    """The patient's observations, newest first: a page of up to `limit`; `next` is the cursor
+    of the following page (send it as `after`), null on the last."""
+    page = service.list_observations(
         api_user(),
         patient_id,
         args.get("code"),
         args.get("since"),
         args.get("until"),
         args["limit"],
+        args.get("after"),
     )
-    return {"items": items}
+    return {"items": page.items, "next": page.next}
+
+
+@bp.route("/patients/<int:patient_id>/observations.csv", methods=["GET"])
+@bp.arguments(schemas.ExportQuery, location="query")
+@bp.response(200, content_type="text/csv", description="One row per observation, newest first")
+def export_observations(args: dict[str, Any], patient_id: int) -> Response:
+    """The measurement table as CSV (care staff who may see the patient); audited. The file
+    is named after the patient's id and the day, never her name or CPR number."""
+    user = api_user("clinician", "nurse", "gp")
+    text = service.export_observations(
+        user, patient_id, args.get("code"), args.get("since"), args.get("until")
+    )
+    day = clock.local(clock.now()).strftime("%Y%m%d")
+    return csv_response(text, f"observations-patient-{patient_id}-{day}")
+
+
+def csv_response(text: str, stem: str) -> Response:
+    """A CSV download; `stem` must hold no patient data."""
+    return Response(
+        "\ufeff" + text,  # the BOM lets spreadsheet programs read UTF-8 (°C, æøå)
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{stem}.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )

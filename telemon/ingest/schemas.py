@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from telemon import clock
 from telemon.ids import Id
 from telemon.ingest.codes import CODES, plausibility_problem
+from telemon.schema_fields import Cursor
 
 PERFORMERS = ("patient", "nurse", "relative", "device")
 LOCATIONS = ("home", "nursing_home")
@@ -123,12 +124,20 @@ class ObservationOut(Schema):
         return str(observation.effective_at.astimezone(timezone(offset)).isoformat())
 
 
-class ObservationQuery(Schema):
+class ExportQuery(Schema):
     code = fields.String(validate=validate.OneOf(sorted(CODES)))
     since = AwareDateTime()
     until = AwareDateTime()
+
+
+class ObservationQuery(ExportQuery):
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
+    after = Cursor(
+        (datetime, int),
+        metadata={"type": "string", "description": "The `next` of the previous page"},
+    )
 
 
 class ObservationList(Schema):
     items = fields.List(fields.Nested(ObservationOut))
+    next = fields.String(allow_none=True, metadata={"description": "Cursor of the next page"})

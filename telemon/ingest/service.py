@@ -6,19 +6,21 @@ the same upload racing each other store one row, and the loser is answered as a 
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from telemon import access, audit, clock, jobs, work
+from telemon import access, audit, clock, jobs, paging, work
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
 from telemon.ingest.codes import CODES, loinc_for
@@ -230,15 +232,13 @@ def _observation(item: dict[str, Any], batch_id: int, user: User, now: datetime)
     }
 
 
-def list_observations(
-    user: User,
-    patient_id: int,
-    code: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    limit: int,
-) -> list[Observation]:
-    access.patient_for(user, patient_id, "observation.read", "observation")
+# The measurement table's order (telemon.paging): newest first, then by id.
+OBSERVATION_CURSOR = (datetime, int)
+
+
+def _observations_query(
+    patient_id: int, code: str | None, since: datetime | None, until: datetime | None
+) -> Select[tuple[Observation]]:
     query = select(Observation).where(Observation.patient_id == patient_id)
     if code:
         query = query.where(Observation.code == code)
@@ -246,8 +246,75 @@ def list_observations(
         query = query.where(Observation.effective_at >= since)
     if until:
         query = query.where(Observation.effective_at <= until)
-    rows = db.session.scalars(
-        query.order_by(Observation.effective_at.desc(), Observation.id.desc()).limit(limit)
-    ).all()
+    return query.order_by(*paging.order(Observation.effective_at, Observation.id))
+
+
+def list_observations(
+    user: User,
+    patient_id: int,
+    code: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    after: paging.Key | None = None,
+) -> paging.Page[Observation]:
+    """A page of the patient's measurement table, newest first; `after` a page's cursor."""
+    access.patient_for(user, patient_id, "observation.read", "observation")
+    query = _observations_query(patient_id, code, since, until)
+    if after is not None:
+        query = query.where(paging.after(after, Observation.effective_at, Observation.id))
+    rows = list(db.session.scalars(query.limit(limit + 1)))
     db.session.commit()
-    return list(rows)
+    return paging.page(rows, limit, lambda o: (o.effective_at, o.id))
+
+
+CSV_COLUMNS = (
+    "effective_at",
+    "code",
+    "loinc",
+    "value",
+    "value_qualifier",
+    "unit",
+    "performer",
+    "device",
+    "location",
+    "received_at",
+)
+EXPORT_LIMIT = 100_000
+
+
+def export_observations(
+    user: User,
+    patient_id: int,
+    code: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> str:
+    """The measurement table as CSV text (newest first, times with the offset they were sent
+    with), audited as an export. No name or CPR number is in it: the caller names the file
+    after the patient's id."""
+    access.patient_for(user, patient_id, "observation.export", "observation")
+    rows = db.session.scalars(
+        _observations_query(patient_id, code, since, until).limit(EXPORT_LIMIT)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for o in rows:
+        taken = o.effective_at.astimezone(timezone(timedelta(minutes=o.effective_offset_minutes)))
+        writer.writerow(
+            (
+                taken.isoformat(),
+                o.code,
+                o.loinc or "",
+                repr(o.value),
+                o.value_qualifier or "",
+                o.unit,
+                o.performer,
+                o.device or "",
+                o.location or "",
+                o.received_at.isoformat(),
+            )
+        )
+    db.session.commit()
+    return buffer.getvalue()

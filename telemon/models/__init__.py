@@ -3,6 +3,7 @@
 from telemon.models.alerts import ALERT_STATUSES, SEVERITIES, Alert, AlertEvent, alert_observation
 from telemon.models.anticoagulation import AnticoagulationPlan, DoseSuggestion, StoredNomogram
 from telemon.models.audit import AuditEvent
+from telemon.models.calendar import PublicHoliday
 from telemon.models.devices import Device
 from telemon.models.identity import (
     ORGANISATION_KINDS,
@@ -11,12 +12,14 @@ from telemon.models.identity import (
     CareTeam,
     Organisation,
     User,
+    WebSession,
     care_team_member,
 )
 from telemon.models.mail import OutgoingMail
 from telemon.models.observations import IngestBatch, Observation
 from telemon.models.patients import (
     PROGRAMMES,
+    DefaultSchedule,
     DefaultThreshold,
     Enrollment,
     Patient,
@@ -48,6 +51,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "CareTeam",
+    "DefaultSchedule",
     "DefaultThreshold",
     "Device",
     "Enrollment",
@@ -56,8 +60,10 @@ __all__ = [
     "OutgoingMail",
     "Organisation",
     "Patient",
+    "PublicHoliday",
     "Threshold",
     "User",
+    "WebSession",
     "alert_observation",
     "care_team_member",
     "enrollment_share",

@@ -36,6 +36,9 @@ class Alert(db.Model):
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first time a member of the responsible care team opened it: "the hospital has seen
+    # it", even when a home nurse looked first.
+    team_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     acknowledge_note: Mapped[str | None] = mapped_column(Text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telemon.extensions import db
@@ -22,6 +22,9 @@ class AnticoagulationPlan(db.Model):
     target_high: Mapped[float] = mapped_column(Float)
     # Changes only when a suggestion is confirmed (or accepted by a self-managing patient).
     weekly_dose_mg: Mapped[float] = mapped_column(Float)
+    # The strength of the patient's tablets (mg): the weekly dose is given in whole and half
+    # tablets of this strength.
+    tablet_strength_mg: Mapped[float] = mapped_column(Float, default=2.5)
     indication: Mapped[str | None] = mapped_column(String(200))
     # Trained and approved to self-dose: may accept a suggestion without a clinician.
     self_managing: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -43,6 +46,18 @@ class StoredNomogram(db.Model):
     version: Mapped[str] = mapped_column(String(60), primary_key=True)
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The version new plans start on and new suggestions use: the one added last.
+    current: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index(
+            "uq_nomogram_current",
+            "current",
+            unique=True,
+            sqlite_where=text("current"),
+            postgresql_where=text("current"),
+        ),
+    )
 
 
 class DoseSuggestion(db.Model):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from telemon.extensions import db
@@ -27,5 +28,12 @@ class AuditEvent(db.Model):
     resource_id: Mapped[str | None] = mapped_column(String(60))
     outcome: Mapped[str] = mapped_column(String(20))
     client_address: Mapped[str | None] = mapped_column(String(64))
+    # For a change: {"before": {...}, "after": {...}} of the fields that changed. Never holds a
+    # password, a CPR number, a name or a measured value (see telemon.audit.record_change).
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
-    __table_args__ = (Index("ix_audit_event_patient_at", "patient_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_event_patient_at", "patient_id", "at"),
+        Index("ix_audit_event_user_at", "user_id", "at"),
+        Index("ix_audit_event_resource", "resource_type", "resource_id"),
+    )

@@ -26,6 +26,10 @@ class Patient(db.Model):
     # may see the record even before an enrolment names a care team.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Optional contact details, shown to those who may see the patient.
+    phone: Mapped[str | None] = mapped_column(String(40))
+    next_of_kin_name: Mapped[str | None] = mapped_column(String(200))
+    next_of_kin_phone: Mapped[str | None] = mapped_column(String(40))
 
     enrollments: Mapped[list[Enrollment]] = relationship(
         back_populates="patient", order_by="Enrollment.id"
@@ -48,6 +52,12 @@ class Enrollment(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="active")
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+    # Monitoring paused for a period of local (Copenhagen) days, both inclusive; no end day:
+    # until resumed. See telemon.patients.monitoring.
+    paused_from: Mapped[date | None] = mapped_column(Date)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    pause_reason: Mapped[str | None] = mapped_column(String(30))
     # Missing-measurement schedule and baseline-rule settings: overrides of the defaults in
     # telemon.alerts.schedule / telemon.alerts.rules, validated there.
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -89,6 +99,14 @@ class Threshold(_Limits, db.Model):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
 
     enrollment: Mapped[Enrollment] = relationship(back_populates="thresholds")
+
+
+class DefaultSchedule(db.Model):
+    """The programme's default measurement schedule (overrides of
+    telemon.alerts.schedule.MeasurementSchedule), copied into each new enrolment."""
+
+    programme: Mapped[str] = mapped_column(String(20), primary_key=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class DefaultThreshold(_Limits, db.Model):

@@ -13,9 +13,31 @@ from telemon.auth import api_user
 from telemon.errors import TelemonError
 from telemon.extensions import db, limiter
 from telemon.models import PROGRAMMES
-from telemon.patients import schemas, service
+from telemon.patients import defaults, lifecycle, overview, schemas, service
 
 bp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Patients and programmes")
+
+
+@bp.route("/patients", methods=["GET"])
+@bp.arguments(schemas.OverviewQuery, location="query")
+@bp.response(200, schemas.OverviewOut)
+def patient_overview(args: dict[str, Any]) -> Any:
+    """The patient overview: one row per patient, the worst open (unacknowledged) alert first,
+    then the longest waiting; green where nothing is open.
+
+    Care staff only. `scope=mine` (default): a clinician's care teams' patients, a nurse's or
+    GP's organisation's; `scope=all`: every patient the caller may see. `q` searches the name
+    or the start of the CPR number. Paged like the alerts: `next` → `after`."""
+    user = api_user("clinician", "nurse", "gp")
+    f = overview.OverviewFilter(
+        search=args.get("q"),
+        programme=args.get("programme"),
+        care_team_id=args.get("care_team_id"),
+        scope=args["scope"],
+    )
+    page = overview.patient_page(user, f, args["limit"], args.get("after"))
+    db.session.commit()
+    return {"items": page.items, "next": page.next}
 
 
 def _cpr_conflict_limit() -> str:
@@ -43,25 +65,38 @@ def _caller_key() -> str:
 @bp.alt_response(409, description="A patient with this CPR number exists (audited)")
 @bp.alt_response(429, description="Too many CPR numbers found registered; wait and try again")
 def create_patient(data: dict[str, Any]) -> Any:
-    """Register a patient (admin or clinician of a treating organisation)."""
+    """Register a patient by CPR number (a clinician, or an administrator, of a treating
+    organisation); the birth date follows from the CPR number. Phone and next of kin are
+    optional."""
     return service.create_patient(api_user("admin", "clinician"), data)
 
 
-@bp.route("/patients/<int:patient_id>", methods=["GET"])
-@bp.response(200, schemas.PatientOut)
-def get_patient(patient_id: int) -> Any:
-    """A patient's record, for those who may see the patient."""
-    patient = access.patient_for(api_user(), patient_id, "patient.read")
-    db.session.commit()
-    return patient
+@bp.route("/patients/<int:patient_id>")
+class PatientResource(MethodView):
+    @bp.response(200, schemas.PatientOut)
+    def get(self, patient_id: int) -> Any:
+        """A patient's record, for those who may see the patient."""
+        patient = access.patient_for(api_user(), patient_id, "patient.read")
+        db.session.commit()
+        return patient
+
+    @bp.arguments(schemas.PatientPatch)
+    @bp.response(200, schemas.PatientOut)
+    def patch(self, data: dict[str, Any], patient_id: int) -> Any:
+        """Change name, phone or next of kin (clinicians of the registering organisation or a
+        responsible team)."""
+        return service.update_patient(api_user("clinician"), patient_id, data)
 
 
 @bp.route("/patients/<int:patient_id>/enrollments", methods=["POST"])
 @bp.arguments(schemas.EnrollmentIn)
 @bp.response(201, schemas.EnrollmentOut)
+@bp.alt_response(403, description="Not a clinician of the registering organisation or team")
 def enroll(data: dict[str, Any], patient_id: int) -> Any:
-    """Enrol the patient in a programme with a responsible care team."""
-    return service.enroll(api_user("admin", "clinician"), patient_id, data)
+    """Enrol the patient in a programme with a responsible care team: a clinician of the
+    registering organisation or of a care team responsible for another of the patient's
+    enrolments. Thresholds and schedule not given come from the programme's defaults."""
+    return service.enroll(api_user("clinician"), patient_id, data)
 
 
 @bp.route("/enrollments/<int:enrollment_id>")
@@ -76,11 +111,42 @@ class EnrollmentResource(MethodView):
     @bp.arguments(schemas.EnrollmentPatch)
     @bp.response(200, schemas.EnrollmentOut)
     def patch(self, data: dict[str, Any], enrollment_id: int) -> Any:
-        """Change thresholds (per code, all four limits), care team, sharing or settings.
-
-        Members of the responsible care team do this, whatever their role; others who see the
-        patient get 403."""
+        """Change thresholds (per code, all four limits), schedule, INR target, tablet strength
+        or other settings (members of the responsible care team, whatever their role); care
+        team or sharing (clinicians of the responsible team or the registering organisation).
+        Others who see the patient get 403. Audited with before and after."""
         return service.update_enrollment(api_user(), enrollment_id, data)
+
+
+@bp.route("/enrollments/<int:enrollment_id>/pause", methods=["POST"])
+@bp.arguments(schemas.PauseIn)
+@bp.response(200, schemas.EnrollmentOut)
+def pause(data: dict[str, Any], enrollment_id: int) -> Any:
+    """Pause monitoring over local days (admitted to hospital, on holiday): no blue alerts
+    while paused. Sending the same pause again changes nothing."""
+    return lifecycle.pause(
+        api_user("clinician"),
+        enrollment_id,
+        data["paused_from"],
+        data.get("paused_until"),
+        data["reason"],
+    )
+
+
+@bp.route("/enrollments/<int:enrollment_id>/resume", methods=["POST"])
+@bp.response(200, schemas.EnrollmentOut)
+def resume(enrollment_id: int) -> Any:
+    """End the pause today: measurements are expected again from today."""
+    return lifecycle.resume(api_user("clinician"), enrollment_id)
+
+
+@bp.route("/enrollments/<int:enrollment_id>/end", methods=["POST"])
+@bp.arguments(schemas.EndIn)
+@bp.response(200, schemas.EnrollmentOut)
+def end(data: dict[str, Any], enrollment_id: int) -> Any:
+    """End the enrolment: monitoring stops, and its open alerts are resolved with the reason.
+    Ending an ended enrolment changes nothing."""
+    return lifecycle.end_enrolment(api_user("clinician"), enrollment_id, data["reason"])
 
 
 @bp.route("/threshold-defaults/<string:programme>")
@@ -108,6 +174,24 @@ class DefaultThresholds(MethodView):
             "programme": programme,
             "thresholds": {c: schemas.limits_dict(r) for c, r in rows.items()},
         }
+
+
+@bp.route("/schedule-defaults/<string:programme>")
+class DefaultSchedules(MethodView):
+    @bp.response(200, schemas.ScheduleDefaultsOut)
+    def get(self, programme: str) -> Any:
+        """The programme's default measurement schedule, copied into each new enrolment."""
+        api_user("admin", "clinician")
+        _known(programme)
+        return {"programme": programme, "settings": defaults.default_schedule(programme)}
+
+    @bp.arguments(schemas.ScheduleDefaultsIn)
+    @bp.response(200, schemas.ScheduleDefaultsOut)
+    def put(self, data: dict[str, Any], programme: str) -> Any:
+        """Change the default schedule (system administrator); enrolments keep their copies."""
+        _known(programme)
+        settings = defaults.set_default_schedule(api_user("admin"), programme, data["settings"])
+        return {"programme": programme, "settings": settings}
 
 
 def _known(programme: str) -> None:

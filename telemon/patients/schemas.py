@@ -19,6 +19,10 @@ from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG, TARGET_RANGE
 from telemon.ids import Id
 from telemon.models import PROGRAMMES
 from telemon.patients.cpr import birth_date_from_cpr, normalise_cpr
+from telemon.patients.monitoring import END_REASONS, PAUSE_REASONS
+from telemon.patients.overview import CURSOR_SHAPE as OVERVIEW_CURSOR
+from telemon.patients.overview import SCOPES
+from telemon.schema_fields import Cursor
 
 
 class LimitsSchema(Schema):
@@ -50,12 +54,26 @@ ThresholdsField = fields.Dict(
 
 # INR targets: the clinically sensible range (inr_rules.target_range_problems checks the pair).
 _INR = validate.Range(min=TARGET_RANGE[0], max=TARGET_RANGE[1])
+# Tablet strengths in mg (warfarin 2.5 mg, phenprocoumon 3 mg, …).
+_TABLET = validate.Range(min=0, min_inclusive=False, max=20)
+_TABLET_DOC = {"description": "Anticoagulation: mg per tablet (default 2.5)"}
+
+
+_PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,40}$", error="Digits, spaces, + ( ) - only.")
 
 
 class PatientIn(Schema):
     cpr = fields.String(required=True, metadata={"description": "DDMMYY-SSSS or DDMMYYSSSS"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    birth_date = fields.Date(required=True)
+    birth_date = fields.Date(
+        load_default=None,
+        metadata={"description": "Optional: it follows from the CPR number (checked if given)"},
+    )
+    phone = fields.String(load_default=None, allow_none=True, validate=_PHONE)
+    next_of_kin_name = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=200)
+    )
+    next_of_kin_phone = fields.String(load_default=None, allow_none=True, validate=_PHONE)
 
     @validates("cpr")
     def _cpr(self, value: str, **_: Any) -> None:
@@ -66,13 +84,22 @@ class PatientIn(Schema):
 
     @validates_schema(skip_on_field_errors=True)
     def _birth_date_matches(self, data: dict[str, Any], **_: Any) -> None:
-        if birth_date_from_cpr(normalise_cpr(data["cpr"])) != data["birth_date"]:
+        given = data.get("birth_date")
+        if given is not None and birth_date_from_cpr(normalise_cpr(data["cpr"])) != given:
             raise ValidationError("Does not match the birth date in the CPR number.", "birth_date")
 
     @post_load
     def _normalise(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         data["cpr"] = normalise_cpr(data["cpr"])
+        data["birth_date"] = birth_date_from_cpr(data["cpr"])
         return data
+
+
+class PatientPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    phone = fields.String(allow_none=True, validate=_PHONE)
+    next_of_kin_name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    next_of_kin_phone = fields.String(allow_none=True, validate=_PHONE)
 
 
 class EnrollmentSummary(Schema):
@@ -81,6 +108,8 @@ class EnrollmentSummary(Schema):
     care_team_id = fields.Integer()
     status = fields.String()
     enrolled_at = fields.DateTime()
+    paused_from = fields.Date(allow_none=True)
+    paused_until = fields.Date(allow_none=True)
 
 
 class PatientOut(Schema):
@@ -88,6 +117,12 @@ class PatientOut(Schema):
     cpr = fields.String()
     name = fields.String()
     birth_date = fields.Date()
+    organisation_id = fields.Integer(
+        allow_none=True, metadata={"description": "The registering organisation"}
+    )
+    phone = fields.String(allow_none=True)
+    next_of_kin_name = fields.String(allow_none=True)
+    next_of_kin_phone = fields.String(allow_none=True)
     enrollments = fields.List(fields.Nested(EnrollmentSummary))
 
 
@@ -116,6 +151,9 @@ class EnrollmentIn(Schema):
         validate=validate.Range(min=0, min_inclusive=False, max=MAX_WEEKLY_DOSE_MG),
         metadata={"description": "Anticoagulation: the weekly dose in force (mg)"},
     )
+    tablet_strength_mg = fields.Float(
+        load_default=None, allow_none=True, validate=_TABLET, metadata=_TABLET_DOC
+    )
     indication = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=200)
     )
@@ -134,7 +172,12 @@ class EnrollmentPatch(Schema):
     thresholds = ThresholdsField
     schedule = fields.Dict()
     rule_settings = fields.Dict()
-    status = fields.String(validate=validate.OneOf(("active", "ended")))
+    status = fields.String(
+        validate=validate.OneOf(("active", "ended")),
+        metadata={"description": "ended: as POST /enrollments/{id}/end, reason end_reason"},
+    )
+    end_reason = fields.String(validate=validate.OneOf(END_REASONS))
+    tablet_strength_mg = fields.Float(validate=_TABLET, metadata=_TABLET_DOC)
     inr_target_low = fields.Float(validate=_INR)
     inr_target_high = fields.Float(validate=_INR)
     indication = fields.String(allow_none=True, validate=validate.Length(max=200))
@@ -147,6 +190,7 @@ class PlanOut(Schema):
     target_low = fields.Float()
     target_high = fields.Float()
     weekly_dose_mg = fields.Float()
+    tablet_strength_mg = fields.Float()
     indication = fields.String(allow_none=True)
     self_managing = fields.Boolean()
     device = fields.String(allow_none=True)
@@ -163,6 +207,12 @@ class EnrollmentOut(Schema):
     status = fields.String()
     enrolled_at = fields.DateTime()
     ended_at = fields.DateTime(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    paused_from = fields.Date(allow_none=True, metadata={"description": "First paused day"})
+    paused_until = fields.Date(
+        allow_none=True, metadata={"description": "Last paused day; none: until resumed"}
+    )
+    pause_reason = fields.String(allow_none=True)
     shared_with = fields.Method("_shared")
     thresholds = fields.Method("_thresholds")
     schedule = fields.Dict()
@@ -187,3 +237,93 @@ class DefaultThresholdsOut(Schema):
 
 class DefaultThresholdsIn(Schema):
     thresholds = ThresholdsField
+
+
+class PauseIn(Schema):
+    paused_from = fields.Date(required=True, metadata={"description": "First paused local day"})
+    paused_until = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Last paused local day (inclusive); none: until resumed"},
+    )
+    reason = fields.String(required=True, validate=validate.OneOf(PAUSE_REASONS))
+
+
+class EndIn(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(END_REASONS))
+
+
+class ScheduleDefaultsOut(Schema):
+    programme = fields.String()
+    settings = fields.Dict(
+        metadata={"description": "interval_days, grace_hours, expected_codes (overrides)"}
+    )
+
+
+class ScheduleDefaultsIn(Schema):
+    settings = fields.Dict(required=True)
+
+
+class OverviewQuery(Schema):
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Part of the name, or the start of the CPR number"},
+    )
+    programme = fields.String(validate=validate.OneOf(PROGRAMMES))
+    care_team_id = fields.Integer()
+    scope = fields.String(
+        load_default="mine",
+        validate=validate.OneOf(SCOPES),
+        metadata={
+            "description": "mine: a clinician's teams' patients, a nurse's or GP's "
+            "organisation's; all: every patient the caller may see"
+        },
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    after = Cursor(OVERVIEW_CURSOR)
+
+
+class LastReadingOut(Schema):
+    code = fields.String()
+    value = fields.Float()
+    unit = fields.String()
+    value_qualifier = fields.String(allow_none=True)
+    effective_at = fields.DateTime()
+
+
+class ProgrammeStateOut(Schema):
+    enrollment_id = fields.Integer()
+    programme = fields.String()
+    care_team_id = fields.Integer()
+    paused = fields.Boolean(metadata={"description": "Paused today"})
+    paused_from = fields.Date(allow_none=True)
+    paused_until = fields.Date(allow_none=True)
+    pause_reason = fields.String(allow_none=True)
+    next_due = fields.Date(
+        allow_none=True, metadata={"description": "Next measurement (COPD) or INR test"}
+    )
+
+
+class OverviewRowOut(Schema):
+    patient_id = fields.Integer()
+    name = fields.String()
+    cpr = fields.String()
+    birth_date = fields.Date()
+    severity = fields.String(
+        metadata={"description": "Worst unacknowledged alert: red | yellow | blue | green"}
+    )
+    open_alerts = fields.Integer()
+    unseen_alerts = fields.Integer(
+        metadata={"description": "Open alerts the responsible care team has not opened yet"}
+    )
+    alerts_seen = fields.Boolean()
+    waiting_since = fields.DateTime(allow_none=True)
+    last_reading = fields.Nested(LastReadingOut, allow_none=True)
+    next_due = fields.Date(allow_none=True)
+    paused = fields.Boolean(metadata={"description": "Every active programme is paused today"})
+    programmes = fields.List(fields.Nested(ProgrammeStateOut))
+
+
+class OverviewOut(Schema):
+    items = fields.List(fields.Nested(OverviewRowOut))
+    next = fields.String(allow_none=True)

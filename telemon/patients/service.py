@@ -23,6 +23,8 @@ from telemon.models import (
     Threshold,
     User,
 )
+from telemon.patients import defaults
+from telemon.patients.cpr import birth_date_from_cpr
 
 LIMIT_FIELDS = ("alert_high", "warning_high", "warning_low", "alert_low")
 
@@ -71,16 +73,28 @@ def replace_default_thresholds(
     if not actor.is_system_admin:
         raise Forbidden("Only a system administrator changes the standard threshold sets.")
     current = default_thresholds(programme)
+    before = {code: {f: getattr(row, f) for f in LIMIT_FIELDS} for code, row in current.items()}
     for code, limits in thresholds.items():
         row = current.get(code) or DefaultThreshold(programme=programme, code=code)
         for field in LIMIT_FIELDS:
             setattr(row, field, limits.get(field))
         db.session.add(row)
+    changed = {c: {f: limits.get(f) for f in LIMIT_FIELDS} for c, limits in thresholds.items()}
+    after = {**before, **changed}
+    if before != after:
+        audit.record_change(
+            actor, "default_thresholds.update", "programme", programme, before, after
+        )
     db.session.commit()
     return default_thresholds(programme)
 
 
+PATIENT_DETAILS = ("name", "phone", "next_of_kin_name", "next_of_kin_phone")
+
+
 def create_patient(actor: User, data: dict[str, Any]) -> Patient:
+    """Register a patient by CPR number; the birth date follows from it. The registering
+    organisation is the actor's: its clinicians see the patient from now on."""
     access.require_role(actor, "admin", "clinician")
     if actor.organisation_id is None:
         raise Forbidden("A system administrator does not register patients.")
@@ -92,9 +106,10 @@ def create_patient(actor: User, data: dict[str, Any]) -> Patient:
     patient = Patient(
         cpr=data["cpr"],
         name=data["name"],
-        birth_date=data["birth_date"],
+        birth_date=data.get("birth_date") or birth_date_from_cpr(data["cpr"]),
         organisation_id=actor.organisation_id,
         created_at=clock.now(),
+        **{f: data.get(f) or None for f in PATIENT_DETAILS[1:]},
     )
     try:
         with db.session.begin_nested():
@@ -103,9 +118,46 @@ def create_patient(actor: User, data: dict[str, Any]) -> Patient:
         raise Conflict(
             "A patient with this CPR number exists.", {"cpr": ["Already registered."]}
         ) from None
-    audit.record(actor, patient.id, "patient.create", "patient", patient.id)
+    # Which details were given, not what they say: the audit trail is read by administrators.
+    audit.record_change(
+        actor,
+        "patient.create",
+        "patient",
+        patient.id,
+        {},
+        {"organisation_id": patient.organisation_id, "details": _given(patient)},
+        patient_id=patient.id,
+    )
     db.session.commit()
     return patient
+
+
+def update_patient(actor: User, patient_id: int, data: dict[str, Any]) -> Patient:
+    """Change the patient's name, phone or next of kin (those who may enrol the patient)."""
+    patient = access.patient_for(actor, patient_id, "patient.update")
+    if not access.may_enrol(actor, patient):
+        raise Forbidden(
+            "Clinicians of the registering organisation or the responsible team change this."
+        )
+    changed = [f for f in PATIENT_DETAILS if f in data and getattr(patient, f) != data[f]]
+    for field in changed:
+        setattr(patient, field, data[field] or None if field != "name" else data[field])
+    if changed:
+        audit.record_change(
+            actor,
+            "patient.update",
+            "patient",
+            patient.id,
+            {"changed": []},
+            {"changed": changed},
+            patient_id=patient.id,
+        )
+    db.session.commit()
+    return patient
+
+
+def _given(patient: Patient) -> list[str]:
+    return [f for f in PATIENT_DETAILS if getattr(patient, f)]
 
 
 def _validate_settings(data: dict[str, Any]) -> None:
@@ -152,9 +204,16 @@ def _care_team(team_id: int) -> CareTeam:
 
 
 def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
-    """Enrol the patient in a programme; thresholds not given come from the standard set."""
-    access.require_role(actor, "admin", "clinician")
-    access.patient_for(actor, patient_id, "enrollment.create", "enrollment")
+    """Enrol the patient in a programme (a clinician of the registering organisation or of a
+    responsible team); thresholds and schedule settings not given come from the programme's
+    standard set and default schedule."""
+    access.require_role(actor, "clinician")
+    patient = access.patient_for(actor, patient_id, "enrollment.create", "enrollment")
+    if not access.may_enrol(actor, patient):
+        raise Forbidden(
+            "Only clinicians of the registering organisation or of a responsible care team "
+            "enrol the patient."
+        )
     _validate_settings(data)
     programme = data["programme"]
     enrollment = Enrollment(
@@ -163,7 +222,7 @@ def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
         care_team=_care_team(data["care_team_id"]),
         status="active",
         enrolled_at=clock.now(),
-        schedule=data.get("schedule") or {},
+        schedule={**defaults.default_schedule(programme), **(data.get("schedule") or {})},
         rule_settings=data.get("rule_settings") or {},
     )
     enrollment.shared_with = _organisations(sorted(set(data.get("shared_with") or [])))
@@ -188,6 +247,15 @@ def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
         raise Conflict(
             f"The patient is already enrolled in {programme}.", {"programme": ["Already enrolled."]}
         ) from None
+    audit.record_change(
+        actor,
+        "enrollment.create",
+        "enrollment",
+        enrollment.id,
+        {},
+        settings_of(enrollment),
+        patient_id=patient_id,
+    )
     db.session.commit()
     return enrollment
 
@@ -196,6 +264,7 @@ PLAN_FIELDS = (
     "inr_target_low",
     "inr_target_high",
     "weekly_dose_mg",
+    "tablet_strength_mg",
     "indication",
     "self_managing",
     "device",
@@ -242,7 +311,7 @@ def _update_plan(enrollment: Enrollment, data: dict[str, Any]) -> None:
             raise Invalid("Invalid settings.", {"inr_alert_settings": [str(error)]}) from None
         plan.alert_settings = changes["inr_alert_settings"]
     plan.target_low, plan.target_high = low, high
-    for field in ("indication", "self_managing", "device"):
+    for field in ("indication", "self_managing", "device", "tablet_strength_mg"):
         if field in changes:
             setattr(plan, field, changes[field])
 
@@ -255,11 +324,31 @@ def get_enrollment(actor: User, enrollment_id: int, action: str) -> Enrollment:
     return enrollment
 
 
+# What the responsible care team decides (clinical settings), and what a clinician who manages
+# the enrolment decides (who is responsible, who may see the patient).
+SETTING_FIELDS = ("thresholds", "schedule", "rule_settings", *PLAN_FIELDS)
+RESPONSIBILITY_FIELDS = ("care_team_id", "shared_with")
+
+
 def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> Enrollment:
-    """Change thresholds, care team, sharing or settings (a member of the responsible team)."""
+    """Change thresholds and other settings (a member of the responsible care team, whatever
+    her role: access.may_act CHANGE_PLAN), or care team and sharing (a clinician of the
+    responsible team or of the registering organisation: access.may_manage_enrolment).
+    Audited with before and after. Ending goes through telemon.patients.lifecycle."""
     enrollment = get_enrollment(actor, enrollment_id, access.CHANGE_PLAN)
-    access.require_act(actor, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
+    responsibility = [f for f in (*RESPONSIBILITY_FIELDS, "status") if f in data]
+    if any(f in data for f in SETTING_FIELDS) or not responsibility:
+        access.require_act(actor, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
+    if responsibility and not access.may_manage_enrolment(actor, enrollment):
+        audit.record_refusal(
+            actor, enrollment.patient_id, access.CHANGE_PLAN, "enrollment", enrollment_id
+        )
+        raise Forbidden(
+            "Only clinicians of the responsible care team or the registering organisation "
+            "change who is responsible or who may see the patient."
+        )
     _validate_settings(data)
+    before = settings_of(enrollment)
     if "care_team_id" in data:
         enrollment.care_team = _care_team(data["care_team_id"])
     if "shared_with" in data:
@@ -277,8 +366,49 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
             for field in LIMIT_FIELDS:
                 setattr(row, field, limits.get(field))
     _update_plan(enrollment, data)
-    if data.get("status") == "ended" and enrollment.status == "active":
-        enrollment.status = "ended"
-        enrollment.ended_at = clock.now()
+    after = settings_of(enrollment)
+    if before != after:
+        audit.record_change(
+            actor,
+            "enrollment.update",
+            "enrollment",
+            enrollment.id,
+            before,
+            after,
+            patient_id=enrollment.patient_id,
+        )
     db.session.commit()
+    if data.get("status") == "ended":
+        from telemon.patients import lifecycle
+
+        return lifecycle.end_enrolment(actor, enrollment_id, data.get("end_reason") or "other")
     return enrollment
+
+
+def settings_of(enrollment: Enrollment) -> dict[str, Any]:
+    """What an enrolment is set to, as plain values for the audit trail: who is responsible,
+    who may see the patient, the limits and schedule, the treatment plan. No patient data."""
+    plan = enrollment.anticoagulation
+    settings: dict[str, Any] = {
+        "programme": enrollment.programme,
+        "care_team_id": enrollment.care_team_id
+        if enrollment.care_team is None
+        else enrollment.care_team.id,
+        "shared_with": sorted(o.id for o in enrollment.shared_with),
+        "thresholds": {
+            t.code: {f: getattr(t, f) for f in LIMIT_FIELDS} for t in enrollment.thresholds
+        },
+        "schedule": dict(enrollment.schedule or {}),
+        "rule_settings": dict(enrollment.rule_settings or {}),
+    }
+    if plan is not None:
+        settings.update(
+            inr_target_low=plan.target_low,
+            inr_target_high=plan.target_high,
+            weekly_dose_mg=plan.weekly_dose_mg,
+            tablet_strength_mg=plan.tablet_strength_mg,
+            self_managing=plan.self_managing,
+            nomogram_version=plan.nomogram_version,
+            inr_alert_settings=dict(plan.alert_settings or {}),
+        )
+    return settings

@@ -3,6 +3,8 @@
 - `entry`: signing in and out, the language, and `/`;
 - `clinic`: the hospital clinician's pages (review queue, alerts, patient overview, thresholds,
   wounds);
+- `admin`: the administration console (users, care teams, organisations, standards,
+  nomograms, holidays, the audit trail);
 - `components`: what every audience shares: the base layout and error page, the style sheet,
   charts, the date/number filters and form helpers.
 Every page is guarded by `telemon.web.guard.signed_in` and asks `telemon.access` who may see
@@ -15,9 +17,10 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from telemon.web.admin import bp as admin_bp
     from telemon.web.clinic import bp as clinic_bp
     from telemon.web.components import bp as components_bp
     from telemon.web.entry import bp as entry_bp
 
-    for blueprint in (components_bp, entry_bp, clinic_bp):
+    for blueprint in (components_bp, entry_bp, clinic_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -31,6 +31,9 @@ def signed_in(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
             if user is None:
                 return redirect(url_for("entry.sign_in", next=request.full_path.rstrip("?")))
             g.user = user
+            if user.must_change_password:
+                # A temporary password (new, or reset) opens nothing but its own change.
+                return redirect(url_for("entry.change_password"))
             if roles and user.role not in roles:
                 raise Forbidden("This page is not for your role.")
             return view(*args, **kwargs)

@@ -37,11 +37,15 @@ log = logging.getLogger(__name__)
 
 
 def working_calendar() -> WorkingCalendar:
+    """The clinics' working time, with the public holidays administrators keep
+    (telemon.administration.holidays; TELEMON_PUBLIC_HOLIDAYS is their initial set)."""
+    from telemon.administration.holidays import observed_holidays
+
     config = current_app.config
     return calendar_from_settings(
         config["TELEMON_WORKING_TIMEZONE"],
         config["TELEMON_WORKING_HOURS"],
-        config["TELEMON_PUBLIC_HOLIDAYS"],
+        [day.isoformat() for day in observed_holidays()],
     )
 
 

@@ -26,8 +26,8 @@ REFUSED = {
     "municipal-clinician": 403,  # created by a municipality's admin; the enrolment is shared
     "nurse": 403,  # the municipal home nurse: shared
     "gp": 403,  # the GP practice: shared
-    "hospital-admin": 403,  # the registering organisation's administrator
     "other-nurse": 404,  # another municipality: does not see the patient
+    "hospital-admin": 404,  # administrators see no patient at all (issue 12)
     "other-clinician": 404,
 }
 

@@ -18,6 +18,10 @@ from tests.helpers import item, outbox_messages
 
 @pytest.fixture
 def ak(app, world):
+    return enrol_in_anticoagulation(app, world)
+
+
+def enrol_in_anticoagulation(app, world):
     """An anticoagulation clinic team and the world's patient enrolled: 2.0-3.0, 35 mg/week.
 
     The clock stands still at a fixed afternoon, so "today 09:00" is never in the future."""

@@ -29,8 +29,8 @@ def test_not_signed_in_is_sent_to_sign_in_and_back(client, world) -> None:
         ("gp", "/queue"),
         ("nurse", "/start"),
         ("patient", "/start"),
-        ("hospital-admin", "/start"),
-        ("root", "/start"),
+        ("hospital-admin", "/admin/"),  # the administration console (issue 12)
+        ("root", "/admin/"),
     ],
 )
 def test_each_role_lands_on_its_own_start_page(client, world, username: str, start: str) -> None:

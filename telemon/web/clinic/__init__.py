@@ -17,4 +17,10 @@ bp = Blueprint(
     static_url_path="/static/clinic",
 )
 
-from telemon.web.clinic import alerts, patients, queue, wounds  # noqa: E402,F401  (routes on bp)
+from telemon.web.clinic import (  # noqa: E402,F401  (routes on bp)
+    alerts,
+    patient_admin,
+    patients,
+    queue,
+    wounds,
+)

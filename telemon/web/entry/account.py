@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from telemon.auth import authenticate, web_user
+from telemon.auth import SESSION_KEY, authenticate, forget_web_user, web_user
+from telemon.errors import Invalid, Unauthorized
 from telemon.extensions import db, limiter
 from telemon.i18n import LANGUAGES
+from telemon.identity import limits, sessions, users
+from telemon.web.admin.forms import field_errors
 from telemon.web.entry import bp
 from telemon.web.safe_redirect import local_target
 
@@ -21,6 +24,7 @@ def _login_limit() -> str:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+@limits.per_user_name()
 def sign_in() -> Any:
     if request.method == "GET":
         return render_template("entry/sign_in.html")
@@ -28,8 +32,10 @@ def sign_in() -> Any:
     if user is None:
         return render_template("entry/sign_in.html", error=_("Wrong username or password.")), 401
     language = session.get("language")
+    sessions.end(session.get(SESSION_KEY))
     session.clear()
-    session["user_id"] = user.id
+    session[SESSION_KEY] = sessions.start(user)
+    forget_web_user()
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without a request
     if language:
         session["language"] = language
@@ -51,5 +57,40 @@ def language() -> Response:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
+    sessions.end(session.get(SESSION_KEY))  # a copy of the cookie opens nothing from now on
     session.clear()
     return redirect(url_for("entry.sign_in"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password() -> Any:
+    """Change one's own password; a temporary one must be changed here before anything else
+    (telemon.web.guard sends the user here). Every session of hers ends, this one included:
+    she is signed in again with the new password."""
+    user = web_user()
+    if user is None:
+        return redirect(url_for("entry.sign_in", next=request.path))
+    g.user = user
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        current = request.form.get("current_password", "")
+        new = request.form.get("new_password", "")
+        if new != request.form.get("repeat_password", ""):
+            errors["repeat_password"] = _("The two new passwords differ.")
+        else:
+            try:
+                users.change_own_password(user, current, new)
+            except Unauthorized:
+                db.session.rollback()
+                errors["current_password"] = _("Wrong password.")
+            except Invalid as invalid:
+                db.session.rollback()
+                errors = field_errors(invalid.errors)
+            else:
+                session.clear()
+                session[SESSION_KEY] = sessions.start(user)
+                forget_web_user()
+                session.permanent = True
+                flash(_("Your password is changed."))
+                return redirect(url_for("entry.landing"))
+    return render_template("entry/password.html", errors=errors), (422 if errors else 200)

@@ -1,9 +1,9 @@
 """`/`: each role's own start page.
 
 START_PAGES is the one place that says where a role starts, NAVIGATION what the top bar
-offers it. Hospital clinicians and GPs start
-at the review queue. The home nurse's pages (issue 11), the patient's own pages (issue 11)
-and the administration console (issue 12) are not built yet: until they are, their roles
+offers it. Hospital clinicians and GPs start at the review queue, administrators at the
+administration console. The home nurse's pages (issue 11) and the patient's own pages
+(issue 11) are not built yet: until they are, their roles
 start at the interim page below, which says what they can do today. Whoever builds one of
 those start pages points its role here at the new endpoint and the interim page's entry for
 that role can go.
@@ -25,16 +25,22 @@ START_PAGES: dict[str, str] = {
     "gp": "clinic.queue",
     "nurse": "entry.start",  # until issue 11's home-nursing start page
     "patient": "entry.start",  # until issue 11's patient pages
-    "admin": "entry.start",  # until issue 12's administration console
+    "admin": "admin.home",
 }
 
 _QUEUE = ("clinic.queue", N_("Review queue"))
+_PATIENTS = ("clinic.patient_list", N_("Patients"))
 NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
-    "clinician": (_QUEUE,),
-    "gp": (_QUEUE,),
-    "nurse": (("entry.start", N_("Start")), _QUEUE),
+    "clinician": (_QUEUE, _PATIENTS),
+    "gp": (_QUEUE, _PATIENTS),
+    "nurse": (("entry.start", N_("Start")), _QUEUE, _PATIENTS),
     "patient": (("entry.start", N_("Start")),),
-    "admin": (("entry.start", N_("Start")),),
+    "admin": (
+        ("admin.home", N_("Administration")),
+        ("admin.user_list", N_("Users")),
+        ("admin.team_list", N_("Care teams")),
+        ("admin.audit", N_("Audit trail")),
+    ),
 }
 
 

@@ -1,0 +1,1 @@
+"""Installation-wide administration: public holidays and the audit trail viewer's queries."""

@@ -1,0 +1,161 @@
+"""Pausing, resuming and ending an enrolment's monitoring.
+
+Who: a clinician of the responsible care team or of the registering organisation
+(access.may_manage_enrolment). Each use case is safe to repeat: the same pause again, a resume
+of what is not paused, an end of what has ended change nothing and record nothing.
+What monitored means is telemon.patients.monitoring; the periodic checks ask it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from telemon import access, audit, clock
+from telemon.alerts import service as alerts
+from telemon.errors import Forbidden, Invalid
+from telemon.extensions import db
+from telemon.models import Alert, Enrollment, User
+from telemon.patients import monitoring
+from telemon.patients.service import get_enrollment
+
+
+def _managed(actor: User, enrollment_id: int, action: str) -> Enrollment:
+    enrollment = get_enrollment(actor, enrollment_id, action)
+    if not access.may_manage_enrolment(actor, enrollment):
+        raise Forbidden(
+            "Only clinicians of the responsible care team or the registering organisation "
+            "pause or end monitoring."
+        )
+    return enrollment
+
+
+def _pause_of(enrollment: Enrollment) -> dict[str, Any]:
+    return {
+        "paused_from": enrollment.paused_from,
+        "paused_until": enrollment.paused_until,
+        "pause_reason": enrollment.pause_reason,
+    }
+
+
+def _today() -> date:
+    return clock.local(clock.now()).date()
+
+
+def pause(
+    actor: User,
+    enrollment_id: int,
+    paused_from: date,
+    paused_until: date | None,
+    reason: str,
+) -> Enrollment:
+    """Pause monitoring over these local days (both inclusive; no end: until resumed). While
+    paused nothing is expected of the patient: no blue alerts; open ones are closed now when
+    the pause has begun."""
+    enrollment = _managed(actor, enrollment_id, "enrollment.pause")
+    today = _today()
+    problems = monitoring.pause_problems(paused_from, paused_until, reason, today)
+    if enrollment.status != monitoring.ACTIVE:
+        problems["status"] = "The enrolment has ended."
+    if problems:
+        raise Invalid("The pause cannot be stored.", {k: [v] for k, v in problems.items()})
+    before = _pause_of(enrollment)
+    enrollment.paused_from, enrollment.paused_until = paused_from, paused_until
+    enrollment.pause_reason = reason
+    after = _pause_of(enrollment)
+    if before != after:
+        audit.record_change(
+            actor,
+            "enrollment.pause",
+            "enrollment",
+            enrollment.id,
+            before,
+            after,
+            patient_id=enrollment.patient_id,
+        )
+        if monitoring.is_paused(paused_from, paused_until, today):
+            _close_missing(enrollment, actor, "Monitoring paused.")
+    db.session.commit()
+    return enrollment
+
+
+def resume(actor: User, enrollment_id: int) -> Enrollment:
+    """End a pause now. A pause that has begun ends yesterday (measurements are expected again
+    from today); one that has not begun is dropped."""
+    enrollment = _managed(actor, enrollment_id, "enrollment.resume")
+    today = _today()
+    if enrollment.paused_from is None or (
+        enrollment.paused_until is not None and enrollment.paused_until < today
+    ):
+        return enrollment  # nothing under way or to come
+    before = _pause_of(enrollment)
+    if enrollment.paused_from < today:
+        enrollment.paused_until = today - timedelta(days=1)
+    else:
+        enrollment.paused_from = enrollment.paused_until = enrollment.pause_reason = None
+    audit.record_change(
+        actor,
+        "enrollment.resume",
+        "enrollment",
+        enrollment.id,
+        before,
+        _pause_of(enrollment),
+        patient_id=enrollment.patient_id,
+    )
+    db.session.commit()
+    return enrollment
+
+
+def end_enrolment(actor: User, enrollment_id: int, reason: str) -> Enrollment:
+    """Stop monitoring for good: no new blue alerts, and every alert still open or
+    acknowledged on this enrolment is resolved by the actor with the reason."""
+    if reason not in monitoring.END_REASONS:
+        raise Invalid(
+            "Unknown reason.", {"reason": [f"One of: {', '.join(monitoring.END_REASONS)}."]}
+        )
+    enrollment = _managed(actor, enrollment_id, "enrollment.end")
+    if enrollment.status == monitoring.ENDED:
+        return enrollment
+    now = clock.now()
+    enrollment.status = monitoring.ENDED
+    enrollment.ended_at = now
+    enrollment.end_reason = reason
+    closed = _close(
+        select(Alert).where(Alert.enrollment_id == enrollment.id, Alert.status != "resolved"),
+        actor,
+        f"Monitoring ended ({reason}).",
+    )
+    audit.record_change(
+        actor,
+        "enrollment.end",
+        "enrollment",
+        enrollment.id,
+        {"status": monitoring.ACTIVE, "end_reason": None, "alerts_closed": 0},
+        {"status": monitoring.ENDED, "end_reason": reason, "alerts_closed": closed},
+        patient_id=enrollment.patient_id,
+    )
+    db.session.commit()
+    return enrollment
+
+
+def _close_missing(enrollment: Enrollment, actor: User, note: str) -> int:
+    """Resolve the enrolment's unresolved blue alerts: nothing is expected any more."""
+    return _close(
+        select(Alert).where(
+            Alert.enrollment_id == enrollment.id,
+            Alert.status != "resolved",
+            Alert.severity == "blue",
+        ),
+        actor,
+        note,
+    )
+
+
+def _close(query: Any, actor: User, note: str) -> int:
+    closed = 0
+    for alert in db.session.scalars(query.with_for_update()):
+        alerts.resolve(alert, actor, note, visible_to_patient=False)
+        closed += 1
+    return closed

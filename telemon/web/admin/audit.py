@@ -1,0 +1,132 @@
+"""The audit trail viewer: a patient's access history (found by CPR number, sent in a form,
+never in a URL) and a user's actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from telemon import paging
+from telemon.administration import audit_trail
+from telemon.errors import NotFound
+from telemon.extensions import db
+from telemon.i18n import N_
+from telemon.identity import users
+from telemon.models import User
+from telemon.web.admin import ROLES, bp
+from telemon.web.guard import signed_in
+
+PAGE_SIZE = 100
+
+# What the trail's action codes mean, in words; a code not listed is shown as it is.
+ACTIONS = {
+    "patient.read": N_("read the record"),
+    "patient.list": N_("saw the patient in a list"),
+    "patient.create": N_("registered the patient"),
+    "patient.update": N_("changed contact details"),
+    "observation.read": N_("read the measurements"),
+    "observation.export": N_("exported the measurements"),
+    "observation.create": N_("recorded measurements"),
+    "alert.read": N_("read an alert"),
+    "alert.list": N_("listed alerts"),
+    "alert.acknowledge": N_("acknowledged an alert"),
+    "alert.resolve": N_("resolved an alert"),
+    "queue.read": N_("saw the patient in the queue"),
+    "enrollment.create": N_("enrolled the patient"),
+    "enrollment.read": N_("read the enrolment"),
+    "enrollment.update": N_("changed the enrolment"),
+    "enrollment.pause": N_("paused monitoring"),
+    "enrollment.resume": N_("resumed monitoring"),
+    "enrollment.end": N_("ended the enrolment"),
+    "thresholds.read": N_("read the thresholds"),
+    "anticoagulation.read": N_("read the anticoagulation"),
+    "dose_suggestion.decide": N_("decided a dose"),
+    "audit.read": N_("read this audit trail"),
+    "user.create": N_("created a user"),
+    "user.update": N_("changed a user"),
+    "user.deactivate": N_("deactivated a user"),
+    "user.password_reset": N_("reset a password"),
+    "user.password_change": N_("changed her password"),
+    "user.sign_out": N_("signed a user out everywhere"),
+    "care_team.create": N_("created a care team"),
+    "care_team.update": N_("changed a care team"),
+    "organisation.create": N_("created an organisation"),
+    "organisation.update": N_("changed an organisation"),
+}
+
+
+@bp.app_template_filter("audit_action")
+def audit_action(code: str) -> str:
+    label = ACTIONS.get(code)
+    return _(label) if label else code
+
+
+@bp.route("/audit", methods=["GET", "POST"])
+@signed_in(*ROLES)
+def audit() -> Any:
+    """Ask by CPR number (a patient) or by username (a user)."""
+    error = None
+    if request.method == "POST":
+        cpr = request.form.get("cpr", "").strip()
+        try:
+            patient_id = audit_trail.find_patient(g.user, cpr)
+        except NotFound:
+            error = _("No patient with this CPR number whose trail you may read.")
+        else:
+            return _patient_page(patient_id, None)
+    return render_template("admin/audit.html", error=error), (404 if error else 200)
+
+
+@bp.route("/audit/patients/<int:patient_id>")
+@signed_in(*ROLES)
+def patient_trail(patient_id: int) -> Any:
+    return _patient_page(patient_id, _cursor(request.args.get("after")))
+
+
+def _patient_page(patient_id: int, after: paging.Key | None) -> Any:
+    page = audit_trail.patient_trail(g.user, patient_id, audit_trail.Period(), PAGE_SIZE, after)
+    return render_template(
+        "admin/trail.html",
+        title=_("Patient no. %(id)s: who read or changed her data", id=patient_id),
+        entries=page.items,
+        next_page=url_for("admin.patient_trail", patient_id=patient_id, after=page.next)
+        if page.next
+        else None,
+    )
+
+
+@bp.route("/audit/users")
+@signed_in(*ROLES)
+def user_search() -> Any:
+    f = users.UserFilter(search=request.args.get("q") or None)
+    found = users.user_page(g.user, f, 20).items if f.search else []
+    return render_template("admin/audit.html", found=found, q=f.search or "")
+
+
+@bp.route("/audit/users/<int:user_id>")
+@signed_in(*ROLES)
+def user_trail(user_id: int) -> Any:
+    page = audit_trail.user_trail(
+        g.user, user_id, audit_trail.Period(), PAGE_SIZE, _cursor(request.args.get("after"))
+    )
+    user = db.session.scalar(select(User).where(User.id == user_id))
+    return render_template(
+        "admin/trail.html",
+        title=_("What %(name)s did", name=user.username if user else user_id),
+        entries=page.items,
+        next_page=url_for("admin.user_trail", user_id=user_id, after=page.next)
+        if page.next
+        else None,
+    )
+
+
+def _cursor(raw: str | None) -> paging.Key | None:
+    if not raw:
+        return None
+    try:
+        return paging.decode(raw, audit_trail.CURSOR_SHAPE)
+    except ValueError:
+        return None

@@ -1,0 +1,246 @@
+"""The console's installation settings: organisations, the programmes' standard thresholds and
+default schedules, nomogram versions and public holidays. A system administrator changes them;
+an organisation's administrator reads the standards."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import date
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from telemon.administration import holidays as holiday_service
+from telemon.alerts import schedule as schedule_rules
+from telemon.anticoagulation import service as anticoagulation
+from telemon.errors import Forbidden, TelemonError
+from telemon.extensions import db
+from telemon.identity import service as identity
+from telemon.ingest.codes import CODES
+from telemon.models import ORGANISATION_KINDS, PROGRAMMES, Organisation, StoredNomogram
+from telemon.patients import defaults
+from telemon.patients import service as patients
+from telemon.web.admin import ROLES, bp
+from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
+from telemon.web.guard import signed_in
+
+
+def _system_admin() -> None:
+    if not g.user.is_system_admin:
+        raise Forbidden("Only a system administrator does this.")
+
+
+# ---- organisations --------------------------------------------------------------------------
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@signed_in(*ROLES)
+def organisations() -> Any:
+    _system_admin()
+    errors: dict[str, str] = {}
+    values = {"name": "", "kind": "hospital", "form_key": new_form_key()}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip() for k in ("name", "kind", "form_key")}
+        done = already_done(values["form_key"])
+        if done:
+            return redirect(done)
+        if not values["name"]:
+            errors["name"] = _("Required.")
+        elif values["kind"] not in ORGANISATION_KINDS:
+            errors["kind"] = _("Choose a kind.")
+        else:
+            identity.create_organisation(g.user, values["name"], values["kind"])
+            remember(values["form_key"], url_for("admin.organisations"))
+            flash(_("Organisation created."))
+            return redirect(url_for("admin.organisations"))
+    return render_template(
+        "admin/organisations.html",
+        organisations=db.session.scalars(select(Organisation).order_by(Organisation.name)).all(),
+        kinds=ORGANISATION_KINDS,
+        values=values,
+        errors=errors,
+    ), (422 if errors else 200)
+
+
+@bp.route("/organisations/<int:organisation_id>", methods=["POST"])
+@signed_in(*ROLES)
+def organisation_rename(organisation_id: int) -> Response:
+    name = request.form.get("name", "").strip()
+    if name:
+        identity.update_organisation(g.user, organisation_id, {"name": name})
+        flash(_("Saved."))
+    else:
+        flash(_("A name is required."))
+    return redirect(url_for("admin.organisations"))
+
+
+# ---- standard thresholds and schedules ------------------------------------------------------
+
+LIMIT_FIELDS = patients.LIMIT_FIELDS
+
+
+@bp.route("/standards")
+@signed_in(*ROLES)
+def standards() -> Any:
+    return render_template(
+        "admin/standards.html",
+        programmes=PROGRAMMES,
+        thresholds={p: patients.default_thresholds(p) for p in PROGRAMMES},
+        schedules={
+            p: schedule_rules.schedule_from(defaults.default_schedule(p)) for p in PROGRAMMES
+        },
+        labels={c: s.label for c, s in CODES.items()},
+        fields=LIMIT_FIELDS,
+    )
+
+
+@bp.route("/standards/<string:programme>", methods=["GET", "POST"])
+@signed_in(*ROLES)
+def standard_edit(programme: str) -> Any:
+    _system_admin()
+    if programme not in PROGRAMMES:
+        from telemon.errors import NotFound
+
+        raise NotFound("No such programme.")
+    codes = sorted(c for c, s in CODES.items() if s.programme == programme)
+    stored = patients.default_thresholds(programme)
+    values = {
+        c: {f: getattr(stored[c], f) if c in stored else None for f in LIMIT_FIELDS} for c in codes
+    }
+    plan = schedule_rules.schedule_from(defaults.default_schedule(programme))
+    schedule_values = {"interval_days": plan.interval_days, "grace_hours": plan.grace_hours}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values, errors = _limits_from(request.form, codes)
+        schedule_values = {
+            "interval_days": request.form.get("interval_days", "").strip(),
+            "grace_hours": request.form.get("grace_hours", "").strip().replace(",", "."),
+        }
+        settings: dict[str, Any] = {}
+        for key, kind in (("interval_days", int), ("grace_hours", float)):
+            try:
+                settings[key] = kind(schedule_values[key])
+            except ValueError:
+                errors[key] = _("Not a number.")
+        if not errors:
+            try:
+                patients.replace_default_thresholds(g.user, programme, values)
+                defaults.set_default_schedule(
+                    g.user, programme, {**defaults.default_schedule(programme), **settings}
+                )
+            except TelemonError as error:
+                db.session.rollback()
+                errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
+            else:
+                flash(_("Saved. New enrolments get these; existing ones keep their own."))
+                return redirect(url_for("admin.standards"))
+    return render_template(
+        "admin/standard_form.html",
+        programme=programme,
+        codes=codes,
+        labels={c: CODES[c].label for c in codes},
+        values=values,
+        schedule=schedule_values,
+        errors=errors,
+        fields=LIMIT_FIELDS,
+    ), (422 if errors else 200)
+
+
+def _limits_from(form: Any, codes: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, dict[str, float | None]] = {}
+    errors: dict[str, str] = {}
+    for code in codes:
+        row: dict[str, float | None] = {}
+        for field in LIMIT_FIELDS:
+            raw = (form.get(f"{code}.{field}") or "").strip().replace(",", ".")
+            try:
+                row[field] = float(raw) if raw else None
+            except ValueError:
+                errors[code] = _("Not a number.")
+        values[code] = row
+        if code not in errors:
+            from telemon.alerts.rules import Limits, limits_problems
+
+            if limits_problems(Limits(**row)):
+                errors[code] = _("Order: alert high > warning high > warning low > alert low.")
+    return values, errors
+
+
+# ---- nomograms ------------------------------------------------------------------------------
+
+
+@bp.route("/nomograms", methods=["GET", "POST"])
+@signed_in(*ROLES)
+def nomograms() -> Any:
+    errors: dict[str, str] = {}
+    current = anticoagulation.current_nomogram_version()
+    draft = ""
+    if request.method == "POST":
+        _system_admin()
+        draft = request.form.get("definition", "")
+        try:
+            definition = json.loads(draft)
+            if not isinstance(definition, dict):
+                raise ValueError
+        except ValueError:
+            errors["definition"] = _("Not a JSON object.")
+        else:
+            try:
+                anticoagulation.store_nomogram(g.user, definition)
+            except TelemonError as error:
+                db.session.rollback()
+                errors = field_errors(error.errors) or {"definition": _("Check this field.")}
+            else:
+                flash(_("Nomogram version added: new suggestions use it."))
+                return redirect(url_for("admin.nomograms"))
+    versions = db.session.scalars(
+        select(StoredNomogram).order_by(StoredNomogram.created_at.desc())
+    ).all()
+    if not draft:
+        stored = next((v for v in versions if v.version == current), None)
+        draft = json.dumps(stored.definition if stored else {}, indent=2, ensure_ascii=False)
+    return render_template("admin/nomograms.html", versions=versions, draft=draft, errors=errors), (
+        422 if errors else 200
+    )
+
+
+# ---- public holidays ------------------------------------------------------------------------
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@signed_in(*ROLES)
+def holidays() -> Any:
+    errors: dict[str, str] = {}
+    values = {"day": "", "name": ""}
+    if request.method == "POST":
+        _system_admin()
+        values = {k: request.form.get(k, "").strip() for k in ("day", "name")}
+        try:
+            day = date.fromisoformat(values["day"])
+        except ValueError:
+            errors["day"] = _("A date, e.g. 2026-12-24.")
+        else:
+            try:
+                holiday_service.add(g.user, day, values["name"])
+            except TelemonError as error:
+                db.session.rollback()
+                errors = field_errors(error.errors)
+            else:
+                flash(_("Holiday added."))
+                return redirect(url_for("admin.holidays"))
+    return render_template(
+        "admin/holidays.html", holidays=holiday_service.listed(), values=values, errors=errors
+    ), (422 if errors else 200)
+
+
+@bp.route("/holidays/<string:day>/remove", methods=["POST"])
+@signed_in(*ROLES)
+def holiday_remove(day: str) -> Response:
+    with contextlib.suppress(ValueError):  # not a date: nothing to remove
+        holiday_service.remove(g.user, date.fromisoformat(day))
+    flash(_("Holiday removed."))
+    return redirect(url_for("admin.holidays"))

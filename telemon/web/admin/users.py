@@ -1,0 +1,224 @@
+"""The console's users: list and search, create, change role and teams, deactivate, reset the
+password, sign out everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from telemon import access, paging
+from telemon.errors import TelemonError
+from telemon.extensions import db
+from telemon.identity import service as identity
+from telemon.identity import users
+from telemon.models import CareTeam, Organisation
+from telemon.web.admin import ROLES, bp
+from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
+from telemon.web.guard import signed_in
+
+STAFF_ROLES = ("admin", "clinician", "nurse", "gp")
+PAGE_SIZE = 50
+
+
+@bp.route("/")
+@signed_in(*ROLES)
+def home() -> Any:
+    """The console's start page: what this administrator manages."""
+    return render_template("admin/home.html")
+
+
+@bp.route("/users")
+@signed_in(*ROLES)
+def user_list() -> Any:
+    f = users.UserFilter(
+        search=request.args.get("q") or None,
+        role=request.args.get("role")
+        if request.args.get("role") in STAFF_ROLES + ("patient",)
+        else None,
+        active={"yes": True, "no": False}.get(request.args.get("active", "")),
+        organisation_id=request.args.get("organisation", type=int),
+    )
+    after = _cursor(request.args.get("after"), users.CURSOR_SHAPE)
+    page = users.user_page(g.user, f, PAGE_SIZE, after)
+    shown = {k: v for k, v in request.args.items() if k != "after"}
+    return render_template(
+        "admin/users.html",
+        items=page.items,
+        organisations=_organisation_names(),
+        roles=STAFF_ROLES + ("patient",),
+        args=request.args,
+        next_page=url_for("admin.user_list", **shown, after=page.next) if page.next else None,
+    )
+
+
+def _cursor(raw: str | None, shape: tuple[type, ...]) -> paging.Key | None:
+    if not raw:
+        return None
+    try:
+        return paging.decode(raw, shape)
+    except ValueError:
+        return None  # a stale link shows the first page
+
+
+def _organisation_names() -> dict[int, str]:
+    return dict(db.session.execute(select(Organisation.id, Organisation.name)).tuples().all())
+
+
+def _teams_for(organisation_id: int | None) -> list[CareTeam]:
+    if organisation_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(CareTeam)
+            .where(CareTeam.organisation_id == organisation_id)
+            .order_by(CareTeam.name)
+        )
+    )
+
+
+def _organisations_administered() -> list[Organisation]:
+    query = select(Organisation).order_by(Organisation.name)
+    if not g.user.is_system_admin:
+        query = query.where(Organisation.id == g.user.organisation_id)
+    return list(db.session.scalars(query))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@signed_in(*ROLES)
+def user_new() -> Any:
+    organisations = _organisations_administered()
+    values: dict[str, Any] = {
+        "role": "clinician",
+        "language": "da",
+        "organisation_id": g.user.organisation_id
+        or (organisations[0].id if organisations else None),
+        "care_team_ids": [],
+        "form_key": new_form_key(),
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.form
+        values.update(
+            username=form.get("username", "").strip(),
+            email=form.get("email", "").strip(),
+            role=form.get("role", ""),
+            language=form.get("language", "da"),
+            organisation_id=form.get("organisation_id", type=int) or g.user.organisation_id,
+            care_team_ids=[int(v) for v in form.getlist("care_team_ids") if v.isdigit()],
+            form_key=form.get("form_key"),
+        )
+        done = already_done(values["form_key"])
+        if done:
+            return redirect(done)
+        values["patient_id"] = form.get("patient_id", "").strip()
+        if values["role"] not in STAFF_ROLES + ("patient",):
+            errors["role"] = _("Choose a role.")
+        elif values["role"] == "patient" and not values["patient_id"].isdigit():
+            errors["patient_id"] = _("The patient's number, from her record.")
+        if not values["username"]:
+            errors["username"] = _("Required.")
+        if not errors:
+            try:
+                user, temporary = identity.create_user_with_password(
+                    g.user,
+                    {
+                        "username": values["username"],
+                        "role": values["role"],
+                        "email": values["email"] or None,
+                        "language": values["language"]
+                        if values["language"] in ("da", "en")
+                        else "da",
+                        "organisation_id": values["organisation_id"],
+                        "care_team_ids": values["care_team_ids"]
+                        if values["role"] in ("clinician", "nurse", "gp")
+                        else [],
+                        "patient_id": int(values["patient_id"])
+                        if values["role"] == "patient"
+                        else None,
+                    },
+                )
+            except TelemonError as error:
+                db.session.rollback()
+                errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
+            else:
+                remember(values["form_key"], url_for("admin.user_edit", user_id=user.id))
+                return render_template("admin/password_shown.html", user=user, password=temporary)
+    return render_template(
+        "admin/user_form.html",
+        user=None,
+        values=values,
+        errors=errors,
+        roles=STAFF_ROLES + ("patient",),
+        organisations=organisations,
+        teams=_teams_for(values["organisation_id"]),
+    ), (422 if errors else 200)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@signed_in(*ROLES)
+def user_edit(user_id: int) -> Any:
+    user = users.managed_user(g.user, user_id)
+    current = [t.id for t in identity.teams_of(user)]
+    values: dict[str, Any] = {
+        "role": user.role,
+        "email": user.email or "",
+        "language": user.language,
+        "care_team_ids": current,
+        "active": user.active,
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.form
+        values.update(
+            email=form.get("email", "").strip(),
+            language=form.get("language", user.language),
+            care_team_ids=[int(v) for v in form.getlist("care_team_ids") if v.isdigit()],
+            active=form.get("active") == "on",
+        )
+        data: dict[str, Any] = {
+            "email": values["email"] or None,
+            "language": values["language"] if values["language"] in ("da", "en") else user.language,
+            "active": values["active"],
+        }
+        if user.role != "patient":
+            values["role"] = form.get("role", user.role)
+            data["role"] = values["role"]
+            data["care_team_ids"] = values["care_team_ids"] if values["role"] != "admin" else []
+        try:
+            users.update_user(g.user, user_id, data)
+        except TelemonError as error:
+            db.session.rollback()
+            errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
+        else:
+            flash(_("Saved."))
+            return redirect(url_for("admin.user_edit", user_id=user_id))
+    return render_template(
+        "admin/user_form.html",
+        user=user,
+        values=values,
+        errors=errors,
+        roles=STAFF_ROLES,
+        organisations=[],
+        teams=_teams_for(user.organisation_id),
+        organisation_name=_organisation_names().get(user.organisation_id or -1),
+        may_audit=access.may_read_user_audit(g.user, user),
+    ), (422 if errors else 200)
+
+
+@bp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@signed_in(*ROLES)
+def user_reset(user_id: int) -> Any:
+    user, password = users.reset_password(g.user, user_id)
+    return render_template("admin/password_shown.html", user=user, password=password, reset=True)
+
+
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@signed_in(*ROLES)
+def user_sign_out(user_id: int) -> Response:
+    users.sign_out_everywhere(g.user, user_id)
+    flash(_("Signed out everywhere: the user's sessions and API tokens have ended."))
+    return redirect(url_for("admin.user_edit", user_id=user_id))

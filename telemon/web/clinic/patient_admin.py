@@ -1,0 +1,427 @@
+"""The clinician's patients: the overview (telemon.patients.overview), registering by CPR
+number, enrolling with team, sharing and limits, editing, pausing and ending an enrolment, and
+the measurement table with CSV export. Each page asks the services, which ask telemon.access."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
+
+from telemon import access, paging
+from telemon.errors import TelemonError
+from telemon.extensions import db
+from telemon.ingest import service as ingest
+from telemon.ingest.api import csv_response
+from telemon.ingest.codes import CODES
+from telemon.models import PROGRAMMES, CareTeam, Organisation, User
+from telemon.patients import lifecycle, monitoring, overview
+from telemon.patients import service as patients
+from telemon.patients.cpr import normalise_cpr
+from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
+from telemon.web.clinic import ROLES, bp
+from telemon.web.guard import signed_in
+
+PAGE_SIZE = 50
+TABLE_SIZE = 100
+LIMIT_FIELDS = patients.LIMIT_FIELDS
+
+
+@bp.route("/patients")
+@signed_in(*ROLES)
+def patient_list() -> Any:
+    f = overview.OverviewFilter(
+        search=request.args.get("q") or None,
+        programme=request.args.get("programme")
+        if request.args.get("programme") in PROGRAMMES
+        else None,
+        care_team_id=request.args.get("team", type=int),
+        scope="all" if request.args.get("scope") == "all" else "mine",
+    )
+    after = _cursor(request.args.get("after"), overview.CURSOR_SHAPE)
+    page = overview.patient_page(g.user, f, PAGE_SIZE, after)
+    teams = db.session.scalars(
+        select(CareTeam).where(CareTeam.members.any(User.id == g.user.id)).order_by(CareTeam.name)
+    ).all()
+    db.session.commit()
+    shown = {k: v for k, v in request.args.items() if k != "after"}
+    return render_template(
+        "clinic/patient_list.html",
+        rows=page.items,
+        filters=f,
+        teams=teams,
+        programmes=PROGRAMMES,
+        team_names={t.id: t.name for t in db.session.scalars(select(CareTeam))},
+        next_page=url_for("clinic.patient_list", **shown, after=page.next) if page.next else None,
+        first_page=url_for("clinic.patient_list", **shown) if after is not None else None,
+    )
+
+
+def _cursor(raw: str | None, shape: tuple[type, ...]) -> paging.Key | None:
+    if not raw:
+        return None
+    try:
+        return paging.decode(raw, shape)
+    except ValueError:
+        return None
+
+
+@bp.route("/patients/new", methods=["GET", "POST"])
+@signed_in("clinician")
+def patient_new() -> Any:
+    """Register a patient by CPR number; the birth date follows from it."""
+    values: dict[str, Any] = {"form_key": new_form_key()}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {
+            k: request.form.get(k, "").strip()
+            for k in ("cpr", "name", "phone", "next_of_kin_name", "next_of_kin_phone", "form_key")
+        }
+        done = already_done(values["form_key"])
+        if done:
+            return redirect(done)
+        try:
+            cpr = normalise_cpr(values["cpr"])
+        except ValueError as error:
+            errors["cpr"] = field_errors({"cpr": [str(error)]})["cpr"]
+        if not values["name"]:
+            errors["name"] = _("Required.")
+        if not errors:
+            from telemon.patients.schemas import PatientIn
+
+            loaded = PatientIn().validate(
+                {k: v for k, v in values.items() if v and k != "form_key"}
+            )
+            if loaded:
+                errors = field_errors(loaded)
+        if not errors:
+            try:
+                patient = patients.create_patient(
+                    g.user,
+                    {
+                        "cpr": cpr,
+                        "name": values["name"],
+                        **{
+                            k: values[k] or None
+                            for k in ("phone", "next_of_kin_name", "next_of_kin_phone")
+                        },
+                    },
+                )
+            except TelemonError as error:
+                db.session.rollback()
+                errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
+            else:
+                where = url_for("clinic.enrol", patient_id=patient.id)
+                remember(values["form_key"], where)
+                flash(_("Patient registered. Enrol her in a programme."))
+                return redirect(where)
+    return render_template("clinic/patient_new.html", values=values, errors=errors), (
+        422 if errors else 200
+    )
+
+
+def _team_choices() -> list[CareTeam]:
+    """Teams to make responsible: the user's organisation's, and those she is in."""
+    return list(
+        db.session.scalars(
+            select(CareTeam)
+            .where(
+                or_(
+                    CareTeam.organisation_id == g.user.organisation_id,
+                    CareTeam.members.any(User.id == g.user.id),
+                )
+            )
+            .order_by(CareTeam.name)
+        )
+    )
+
+
+def _organisations() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.id != g.user.organisation_id)
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def _limits(form: Any, codes: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for code in codes:
+        row: dict[str, float | None] = {}
+        for field in LIMIT_FIELDS:
+            raw = (form.get(f"{code}.{field}") or "").strip().replace(",", ".")
+            try:
+                row[field] = float(raw) if raw else None
+            except ValueError:
+                errors[code] = _("Not a number.")
+        values[code] = row
+    return values, errors
+
+
+def _number(form: Any, name: str, errors: dict[str, str]) -> float | None:
+    raw = (form.get(name) or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        errors[name] = _("Not a number.")
+        return None
+
+
+@bp.route("/patients/<int:patient_id>/enrol", methods=["GET", "POST"])
+@signed_in("clinician")
+def enrol(patient_id: int) -> Any:
+    patient = access.patient_for(g.user, patient_id, "patient.read")
+    programme = (
+        request.values.get("programme") if request.values.get("programme") in PROGRAMMES else "copd"
+    )
+    codes = sorted(c for c, s in CODES.items() if s.programme == programme)
+    standard = patients.default_thresholds(programme)
+    values: dict[str, Any] = {
+        "programme": programme,
+        "care_team_id": None,
+        "shared_with": [],
+        "limits": {
+            c: {f: getattr(standard[c], f) if c in standard else None for f in LIMIT_FIELDS}
+            for c in codes
+        },
+        "form_key": new_form_key(),
+        "tablet_strength_mg": 2.5,
+        "inr_target_low": 2.0,
+        "inr_target_high": 3.0,
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST" and request.form.get("save"):
+        form = request.form
+        limits, errors = _limits(form, codes)
+        values.update(
+            care_team_id=form.get("care_team_id", type=int),
+            shared_with=[int(v) for v in form.getlist("shared_with") if v.isdigit()],
+            limits=limits,
+            form_key=form.get("form_key"),
+            weekly_dose_mg=form.get("weekly_dose_mg", ""),
+            tablet_strength_mg=form.get("tablet_strength_mg", ""),
+            inr_target_low=form.get("inr_target_low", ""),
+            inr_target_high=form.get("inr_target_high", ""),
+        )
+        done = already_done(values["form_key"])
+        if done:
+            return redirect(done)
+        data: dict[str, Any] = {
+            "programme": programme,
+            "care_team_id": values["care_team_id"],
+            "shared_with": values["shared_with"],
+            "thresholds": limits,
+        }
+        if programme == "anticoagulation":
+            for name in (
+                "weekly_dose_mg",
+                "tablet_strength_mg",
+                "inr_target_low",
+                "inr_target_high",
+            ):
+                data[name] = _number(form, name, errors)
+        if values["care_team_id"] is None:
+            errors["care_team_id"] = _("Choose the responsible care team.")
+        if not errors:
+            try:
+                patients.enroll(g.user, patient_id, data)
+            except TelemonError as error:
+                db.session.rollback()
+                errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
+                for code, message in (error.errors or {}).get("thresholds", {}).items():
+                    errors[code] = field_errors({code: message})[code]
+            else:
+                where = url_for("clinic.patient", patient_id=patient_id)
+                remember(values["form_key"], where)
+                flash(_("Enrolled."))
+                return redirect(where)
+    db.session.commit()
+    return render_template(
+        "clinic/enrol.html",
+        patient=patient,
+        values=values,
+        errors=errors,
+        programmes=PROGRAMMES,
+        codes=codes,
+        labels={c: CODES[c].label for c in codes},
+        fields=LIMIT_FIELDS,
+        teams=_team_choices(),
+        organisations=_organisations(),
+    ), (422 if errors else 200)
+
+
+@bp.route("/enrollments/<int:enrollment_id>/edit", methods=["GET", "POST"])
+@signed_in(*ROLES)
+def enrolment_edit(enrollment_id: int) -> Any:
+    enrollment = patients.get_enrollment(g.user, enrollment_id, "enrollment.read")
+    plan = enrollment.anticoagulation
+    schedule = enrollment.schedule or {}
+    values: dict[str, Any] = {
+        "care_team_id": enrollment.care_team_id,
+        "shared_with": [o.id for o in enrollment.shared_with],
+        "interval_days": schedule.get("interval_days", ""),
+        "grace_hours": schedule.get("grace_hours", ""),
+        "tablet_strength_mg": plan.tablet_strength_mg if plan else "",
+        "inr_target_low": plan.target_low if plan else "",
+        "inr_target_high": plan.target_high if plan else "",
+    }
+    may_settings = access.may_act(g.user, enrollment, access.CHANGE_PLAN)
+    may_manage = access.may_manage_enrolment(g.user, enrollment)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.form
+        data: dict[str, Any] = {}
+        if may_manage:
+            data["care_team_id"] = form.get("care_team_id", type=int) or enrollment.care_team_id
+            data["shared_with"] = [int(v) for v in form.getlist("shared_with") if v.isdigit()]
+        if may_settings:
+            new_schedule = dict(schedule)
+            interval = _number(form, "interval_days", errors)
+            grace = _number(form, "grace_hours", errors)
+            if interval is not None:
+                new_schedule["interval_days"] = (
+                    int(interval) if interval == int(interval) else interval
+                )
+            if grace is not None:
+                new_schedule["grace_hours"] = grace
+            if new_schedule != schedule:
+                data["schedule"] = new_schedule
+            if plan is not None:
+                for name in ("tablet_strength_mg", "inr_target_low", "inr_target_high"):
+                    number = _number(form, name, errors)
+                    if number is not None:
+                        data[name] = number
+        values.update(
+            {
+                k: form.get(k, "")
+                for k in (
+                    "interval_days",
+                    "grace_hours",
+                    "tablet_strength_mg",
+                    "inr_target_low",
+                    "inr_target_high",
+                )
+            }
+        )
+        values.update(
+            care_team_id=data.get("care_team_id", values["care_team_id"]),
+            shared_with=data.get("shared_with", values["shared_with"]),
+        )
+        if not errors:
+            try:
+                patients.update_enrollment(g.user, enrollment_id, data)
+            except TelemonError as error:
+                db.session.rollback()
+                errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
+            else:
+                flash(_("Saved."))
+                return redirect(url_for("clinic.patient", patient_id=enrollment.patient_id))
+    db.session.commit()
+    today = monitoring_today()
+    return render_template(
+        "clinic/enrolment_edit.html",
+        enrollment=enrollment,
+        values=values,
+        errors=errors,
+        may_settings=may_settings,
+        may_manage=may_manage,
+        teams=_team_choices(),
+        organisations=_organisations(),
+        paused=monitoring.is_paused(enrollment.paused_from, enrollment.paused_until, today),
+        today=today,
+        pause_reasons=monitoring.PAUSE_REASONS,
+        end_reasons=monitoring.END_REASONS,
+    ), (422 if errors else 200)
+
+
+def monitoring_today() -> date:
+    from telemon import clock
+
+    return clock.local(clock.now()).date()
+
+
+@bp.route("/enrollments/<int:enrollment_id>/pause", methods=["POST"])
+@signed_in("clinician")
+def enrolment_pause(enrollment_id: int) -> Response:
+    enrollment = patients.get_enrollment(g.user, enrollment_id, "enrollment.read")
+    try:
+        start = date.fromisoformat(request.form.get("paused_from", ""))
+        raw_end = request.form.get("paused_until", "")
+        end = date.fromisoformat(raw_end) if raw_end else None
+        lifecycle.pause(g.user, enrollment_id, start, end, request.form.get("reason", ""))
+    except ValueError:
+        flash(_("Give the first paused day as a date."))
+    except TelemonError as error:
+        db.session.rollback()
+        flash(" ".join(field_errors(error.errors).values()) or _("This could not be saved."))
+    else:
+        flash(_("Monitoring paused."))
+    return redirect(url_for("clinic.enrolment_edit", enrollment_id=enrollment.id))
+
+
+@bp.route("/enrollments/<int:enrollment_id>/resume", methods=["POST"])
+@signed_in("clinician")
+def enrolment_resume(enrollment_id: int) -> Response:
+    lifecycle.resume(g.user, enrollment_id)
+    flash(_("Monitoring resumed."))
+    return redirect(url_for("clinic.enrolment_edit", enrollment_id=enrollment_id))
+
+
+@bp.route("/enrollments/<int:enrollment_id>/end", methods=["POST"])
+@signed_in("clinician")
+def enrolment_end(enrollment_id: int) -> Response:
+    enrollment = lifecycle.end_enrolment(
+        g.user,
+        enrollment_id,
+        request.form.get("reason", "other")
+        if request.form.get("reason") in monitoring.END_REASONS
+        else "other",
+    )
+    flash(_("The enrolment has ended; its open alerts are closed."))
+    return redirect(url_for("clinic.patient", patient_id=enrollment.patient_id))
+
+
+@bp.route("/patients/<int:patient_id>/measurements")
+@signed_in(*ROLES)
+def measurements(patient_id: int) -> Any:
+    code = request.args.get("code") if request.args.get("code") in CODES else None
+    after = _cursor(request.args.get("after"), ingest.OBSERVATION_CURSOR)
+    page = ingest.list_observations(g.user, patient_id, code, None, None, TABLE_SIZE, after)
+    patient = access.patient_for(g.user, patient_id, "patient.read")
+    db.session.commit()
+    shown = {"code": code} if code else {}
+    return render_template(
+        "clinic/measurements.html",
+        patient=patient,
+        rows=page.items,
+        code=code,
+        codes=sorted(CODES),
+        labels={c: s.label for c, s in CODES.items()},
+        next_page=url_for("clinic.measurements", patient_id=patient_id, **shown, after=page.next)
+        if page.next
+        else None,
+        first_page=url_for("clinic.measurements", patient_id=patient_id, **shown)
+        if after is not None
+        else None,
+    )
+
+
+@bp.route("/patients/<int:patient_id>/measurements.csv")
+@signed_in(*ROLES)
+def measurements_csv(patient_id: int) -> Response:
+    from telemon import clock
+
+    code = request.args.get("code") if request.args.get("code") in CODES else None
+    text = ingest.export_observations(g.user, patient_id, code, None, None)
+    return csv_response(
+        text, f"observations-patient-{patient_id}-{clock.local(clock.now()):%Y%m%d}"
+    )
