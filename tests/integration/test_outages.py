@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event, select
 
 from telemon import clock
+from telemon.auth import SESSION_KEY
 from telemon.extensions import db
 from telemon.models import OutgoingMail
 from telemon.notify import messages, outbox
@@ -83,7 +84,7 @@ class TestDatabaseDown:
     def test_web_answers_a_plain_503_page(self, down_app: Any) -> None:
         client = down_app.test_client()
         with client.session_transaction() as session:
-            session["user_id"] = 1
+            session[SESSION_KEY] = "a-session-key"  # looked up in the (unreachable) database
         response = client.get("/")
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "17"
