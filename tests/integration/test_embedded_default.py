@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from telemon.extensions import db
 from telemon.models import Alert, User
 from tests.conftest import build_world, token_for
-from tests.helpers import item, outbox_messages
+from tests.helpers import item, mail_text, outbox_messages
 from tests.integration.test_worker_pipeline import _free_port
 
 
@@ -30,7 +30,7 @@ def test_the_copd_loop_runs_on_sqlite_in_process(sqlite_app) -> None:
     (alert,) = db.session.scalars(select(Alert)).all()
     assert alert.severity == "red" and alert.raised_at.tzinfo is not None
     (mail,) = outbox_messages(sqlite_app.config["TELEMON_OUTBOX_DIR"])
-    assert "Synthetic Patient" not in mail.as_string() and "0101701234" not in mail.as_string()
+    assert "Synthetic Patient" not in mail_text(mail) and "0101701234" not in mail_text(mail)
 
 
 def test_cli_init_db_create_user_and_demo_are_repeatable(sqlite_app) -> None:

@@ -20,6 +20,7 @@ from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Observ
 from telemon.patients import service as patients
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components.charts import Point, Zone, line_chart, zones_from_limits
+from telemon.web.components.filters import reasons
 from telemon.web.guard import signed_in
 
 CHART_DAYS = 30
@@ -133,7 +134,12 @@ def _timeline(patient_id: int) -> list[dict[str, Any]]:
         .limit(50)
     ).all()
     items = [
-        {"at": e.at, "what": f"{e.kind.capitalize()}: {a.reason}", "note": e.note, "by": e.by_id}
+        {
+            "at": e.at,
+            "what": f"{e.kind.capitalize()}: {reasons(a.reasons)}",
+            "note": e.note,
+            "by": e.by_id,
+        }
         for e, a in events
     ]
     decisions = db.session.scalars(
