@@ -15,7 +15,7 @@ DA: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Routine": "Rutine",
     "This message deliberately holds no patient details. Sign in to telemon to see them.": "Denne besked indeholder med vilje ingen patientoplysninger. Log ind i telemon for at se dem.",
     "%(severity)s alert needs attention": "%(severity)s alarm kræver opmærksomhed",
-    "An alert (%(severity)s) for one of your team's patients needs attention.": "En alarm (%(severity)s) for en af teamets patienter kræver opmærksomhed.",
+    "An alert for one of your team's patients needs attention: %(severity)s.": "En alarm for en af teamets patienter kræver opmærksomhed: %(severity)s.",
     "Open it: %(url)s": "Åbn den: %(url)s",
     (
         "ESCALATED: %(severity)s alert unacknowledged for %(num)s minute",
@@ -25,11 +25,11 @@ DA: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "ESKALERET: %(severity)s alarm ikke kvitteret i %(num)s minutter",
     ),
     (
-        "An alert (%(severity)s) has not been acknowledged within %(num)s minute.",
-        "An alert (%(severity)s) has not been acknowledged within %(num)s minutes.",
+        "An alert has not been acknowledged within %(num)s minute: %(severity)s.",
+        "An alert has not been acknowledged within %(num)s minutes: %(severity)s.",
     ): (
-        "En alarm (%(severity)s) er ikke kvitteret inden for %(num)s minut.",
-        "En alarm (%(severity)s) er ikke kvitteret inden for %(num)s minutter.",
+        "En alarm er ikke kvitteret inden for %(num)s minut: %(severity)s.",
+        "En alarm er ikke kvitteret inden for %(num)s minutter: %(severity)s.",
     ),
     "Please make sure someone takes it now.": "Sørg for, at nogen tager den nu.",
     (
@@ -49,4 +49,6 @@ DA: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "OVERDUE: wound review (%(urgency)s) was due %(due)s": "OVERSKREDET: sårvurdering (%(urgency)s) skulle være besvaret %(due)s",
     "A wound review request (%(urgency)s) was due %(due)s and is not answered.": "En anmodning om sårvurdering (%(urgency)s) skulle være besvaret %(due)s og er ikke besvaret.",
     "Please make sure someone answers it now.": "Sørg for, at nogen besvarer den nu.",
+    # The console's care-team form (telemon/web/admin)
+    "Language of the team's mail": "Sprog i teamets mails",
 }

@@ -48,9 +48,9 @@ def alert_raised(severity: str, alert_url: str, language: str = "da") -> Message
         subject="[telemon] "
         + gettext("%(severity)s alert needs attention", language, {"severity": words}),
         body=gettext(
-            "An alert (%(severity)s) for one of your team's patients needs attention.",
+            "An alert for one of your team's patients needs attention: %(severity)s.",
             language,
-            {"severity": words.lower()},
+            {"severity": words},
         )
         + "\n\n"
         + gettext("Open it: %(url)s", language, {"url": alert_url})
@@ -71,11 +71,11 @@ def alert_escalated(severity: str, minutes: int, alert_url: str, language: str =
             {"severity": words},
         ),
         body=ngettext(
-            "An alert (%(severity)s) has not been acknowledged within %(num)s minute.",
-            "An alert (%(severity)s) has not been acknowledged within %(num)s minutes.",
+            "An alert has not been acknowledged within %(num)s minute: %(severity)s.",
+            "An alert has not been acknowledged within %(num)s minutes: %(severity)s.",
             minutes,
             language,
-            {"severity": words.lower()},
+            {"severity": words},
         )
         + "\n"
         + gettext("Please make sure someone takes it now.", language)
