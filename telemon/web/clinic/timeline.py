@@ -32,7 +32,7 @@ def user_names(ids: Iterable[int | None]) -> dict[int, str]:
     if not wanted:
         return {}
     rows = db.session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
-    return dict(rows.tuples().all())
+    return {user_id: username for user_id, username in rows}
 
 
 def event_entry(event: AlertEvent, names: dict[int, str], language: str) -> Entry:
