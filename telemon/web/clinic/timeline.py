@@ -7,6 +7,7 @@ people are named by their user names (never a patient's name: the patient is "th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -35,15 +36,40 @@ def user_names(ids: Iterable[int | None]) -> dict[int, str]:
     return {user_id: username for user_id, username in rows}
 
 
+# What telemon wrote as an event's note, in English, before events kept their parameters:
+# read back as parameters, so that the entry is written in the reader's language.
+_MACHINE_NOTES: tuple[tuple[str, re.Pattern[str], Any], ...] = (
+    ("readings_attached", re.compile(r"^(\d+) reading\(s\)$"), lambda m: {"count": int(m[1])}),
+    ("escalated", re.compile(r"within (\d+) min"), lambda m: {"minutes": int(m[1])}),
+    (
+        "resolved",
+        re.compile(r"^Time in therapeutic range back at (\d+(?:\.\d+)?) %\.$"),
+        lambda m: {"because": "in_control", "ttr_percent": float(m[1])},
+    ),
+    ("resolved", re.compile(r"^INR received\.$"), lambda m: {"because": "inr_received"}),
+    (
+        "resolved",
+        re.compile(r"^Measurement received\.$"),
+        lambda m: {"because": "measurement_received"},
+    ),
+)
+
+
 def event_entry(event: AlertEvent, names: dict[int, str], language: str) -> Entry:
     """One alert event in words: "kvitteret af demo-clinician"."""
     params: dict[str, Any] = dict(getattr(event, "params", None) or {})
+    note = event.note
+    if event.by_id is None and note and not params:
+        for kind, pattern, read in _MACHINE_NOTES:
+            found = pattern.search(note) if kind == event.kind else None
+            if found:
+                params, note = read(found), None
+                break
     if event.kind == "escalated" and "minutes" not in params:
-        # Events from before they kept their parameters: the escalation time configured.
         params["minutes"] = current_app.config["TELEMON_ESCALATE_AFTER_MINUTES"]
     who = names.get(event.by_id) if event.by_id is not None else None
     text = ct.event_text(event.kind, language, who=who, severity=event.severity, params=params)
-    return Entry(event.at, text, event.note)
+    return Entry(event.at, text.removesuffix(": "), note)
 
 
 def alert_timeline(alert: Alert, language: str) -> list[Entry]:
