@@ -6,14 +6,17 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from telemon import clinical_text as ct
 from telemon import clock
 from telemon.web.components import bp
+from telemon.web.components.clinical import language
 
 
 @bp.app_template_filter("local")
 def local_time(moment: datetime | None) -> str:
-    """A time as clinicians read it: Europe/Copenhagen."""
-    return "" if moment is None else clock.local(moment).strftime("%d-%m-%Y %H:%M")
+    """A time as clinicians read it, in Europe/Copenhagen and the page's language:
+    "12.03.2026 14.30" on a Danish page."""
+    return "" if moment is None else ct.datetime_text(moment, language())
 
 
 @bp.app_template_filter("waited")
