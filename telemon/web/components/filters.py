@@ -1,22 +1,24 @@
 """Template filters every page uses: times as clinicians read them, how long something waited,
-an alert's reasons in the user's language."""
+an alert's reasons in the page's language."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from telemon import clinical_text, clock
+from telemon import clinical_text as ct
+from telemon import clock
 from telemon.web.components import bp
+from telemon.web.components.clinical import language
 
 
 @bp.app_template_filter("local")
 def local_time(moment: datetime | None) -> str:
-    """A time as clinicians read it: Europe/Copenhagen."""
-    return "" if moment is None else clock.local(moment).strftime("%d-%m-%Y %H:%M")
+    """A time as clinicians read it, in Europe/Copenhagen and the page's language:
+    "12.03.2026 14.30" on a Danish page."""
+    return "" if moment is None else ct.datetime_text(moment, language())
 
 
 @bp.app_template_filter("waited")
@@ -31,17 +33,11 @@ def waited(moment: datetime) -> str:
 
 @bp.app_template_filter("reasons")
 def reasons(stored: list[dict[str, Any]] | None) -> str:
-    """An alert's reasons (Alert.reasons) in the user's language, worst first, on one line."""
-    return "; ".join(clinical_text.reasons_text(stored, user_language()))
+    """An alert's reasons (Alert.reasons) in the page's language, worst first, on one line."""
+    return "; ".join(ct.reasons_text(stored, language()))
 
 
 @bp.app_template_filter("reason_lines")
 def reason_lines(stored: list[dict[str, Any]] | None) -> list[str]:
-    """An alert's reasons in the user's language, worst first, one sentence each."""
-    return clinical_text.reasons_text(stored, user_language())
-
-
-def user_language() -> str:
-    """The signed-in user's language (as the page is shown): "da" or "en"."""
-    locale = get_locale()
-    return clinical_text.language_of(locale.language if locale is not None else None)
+    """An alert's reasons in the page's language, worst first, one sentence each."""
+    return ct.reasons_text(stored, language())
