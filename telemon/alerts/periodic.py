@@ -154,7 +154,8 @@ def _raise_if_missing(
 
 
 def escalate_overdue() -> int:
-    """Mail a red alert nobody acknowledged in time to the team's escalation address, once."""
+    """Mail a red alert nobody acknowledged in time to the team's escalation address, once. The
+    time counts from when it turned red (raised red, or a yellow alert joined by a red finding)."""
     now = clock.now()
     minutes = int(current_app.config["TELEMON_ESCALATE_AFTER_MINUTES"])
     after = timedelta(minutes=minutes)
@@ -165,14 +166,15 @@ def escalate_overdue() -> int:
             Alert.severity == "red",
             Alert.acknowledged_at.is_(None),
             Alert.escalated_at.is_(None),
-            Alert.raised_at <= now - after,
+            func.coalesce(Alert.severity_raised_at, Alert.raised_at) <= now - after,
         )
         .options(joinedload(Alert.care_team))
     ).all()
     escalated = 0
     for alert in candidates:
+        red_since = alert.severity_raised_at or alert.raised_at
         if not rules.escalation_due(
-            alert.raised_at, alert.acknowledged_at, alert.escalated_at, now, after
+            red_since, alert.acknowledged_at, alert.escalated_at, now, after
         ):
             continue
         try:

@@ -111,6 +111,7 @@ def _join(
     joined = joining.join(alert.severity, alert.reasons, severity, reasons)
     if joined.severity_raised:
         alert.severity = joined.severity
+        alert.severity_raised_at = now
         alert.rule = rule
         record_event(alert, AlertEvent(at=now, kind="severity_raised", severity=joined.severity))
         if alert.status == "acknowledged":
@@ -176,8 +177,14 @@ def resolve_by_decision(
 ) -> None:
     """A decision that answers the alert (a dose confirmed or overridden for the INR that raised
     it) resolves it, naming who; the caller has checked that the user may act."""
-    if alert.status == "resolved":
-        return
+    if alert.status != "resolved":
+        _close(alert, user, note, params)
+
+
+def _close(
+    alert: Alert, user: User, note: str | None, params: Mapping[str, Any] | None = None
+) -> None:
+    """Resolve in the user's name (who also acknowledged it, if nobody had), on the timeline."""
     now = clock.now()
     if alert.acknowledged_at is None:
         alert.acknowledged_at = now
@@ -187,9 +194,9 @@ def resolve_by_decision(
     alert.resolved_by_id = user.id
     alert.resolution_note = note
     alert.updated_at = now
-    record_event(
-        alert, AlertEvent(at=now, kind="resolved", by_id=user.id, params=dict(params), note=note)
-    )
+    event = AlertEvent(at=now, kind="resolved", by_id=user.id, note=note)
+    event.params = dict(params) if params else None
+    record_event(alert, event)
 
 
 # Care staff, whose first opening of an alert counts as it being seen (timeliness).
@@ -226,15 +233,6 @@ def resolve(alert: Alert, user: User, note: str, visible_to_patient: bool) -> Al
         if alert.resolution_note == note and alert.resolved_by_id == user.id:
             return alert  # a retried request
         raise Conflict("The alert is already resolved.")
-    now = clock.now()
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at = now
-        alert.acknowledged_by_id = user.id
-    alert.status = "resolved"
-    alert.resolved_at = now
-    alert.resolved_by_id = user.id
-    alert.resolution_note = note
+    _close(alert, user, note)
     alert.visible_to_patient = visible_to_patient
-    alert.updated_at = now
-    record_event(alert, AlertEvent(at=now, kind="resolved", by_id=user.id, note=note))
     return alert

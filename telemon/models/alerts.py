@@ -41,6 +41,9 @@ class Alert(db.Model):
     # never mailed or logged).
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When it reached its present severity, if later than raised_at (a yellow alert turned red):
+    # escalation counts from here, so an old yellow alert turning red is not escalated at once.
+    severity_raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The first time a member of the responsible care team opened it: "the hospital has seen

@@ -136,6 +136,27 @@ def test_a_rerun_and_a_second_reading_join_without_duplicates(app, client, world
     assert len(again.events) == events
 
 
+def test_a_yellow_alert_turning_red_is_mailed_and_escalates_counting_from_red(
+    app, client, world, inbox
+) -> None:
+    from telemon import jobs
+
+    nurse = token_for(client, "nurse")
+    _post(client, nurse, item(world.patient.id, "spo2", 91))  # below the warning limit: yellow
+    (alert,) = db.session.scalars(select(Alert)).all()
+    later = alert.raised_at + timedelta(hours=2)
+    app.config["TELEMON_NOW"] = later
+    _post(client, nurse, item(world.patient.id, "spo2", 85, at=later - timedelta(minutes=1)))
+    db.session.refresh(alert)
+    assert (alert.severity, alert.severity_raised_at) == ("red", later)
+    (raw,) = inbox  # turning red is mailed as a new red alert is, once
+    assert f"/alerts/{alert.id}\n" in _read(raw)[1]
+    # Two hours after it was raised, but only just red: not escalated yet.
+    assert jobs.run(jobs.ESCALATE) == 0
+    app.config["TELEMON_NOW"] = later + timedelta(minutes=31)
+    assert jobs.run(jobs.ESCALATE) == 1
+
+
 def test_the_api_gives_the_reason_in_the_callers_language_and_as_data(client, world) -> None:
     _post(client, token_for(client, "nurse"), item(world.patient.id, "spo2", 85))
     clinician = token_for(client, "clinician")

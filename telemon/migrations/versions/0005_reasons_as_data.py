@@ -7,7 +7,8 @@ back where the sentence is one telemon wrote (the patterns below, from telemon.a
 telemon.anticoagulation and telemon.woundcare before this revision); any other is kept as
 {"code": "text", "params": {"text": ...}}. Two unresolved alerts on the same measurement (a
 limit and a baseline finding on one SpO2) are joined: the worse keeps both reasons and every
-reading, the other is resolved with a note naming it.
+reading, the other is resolved with a note naming it. `severity_raised_at` records when an
+alert turned to its present severity (escalation counts from there).
 
 Revision ID: 0005
 Revises: 0008
@@ -219,6 +220,9 @@ def upgrade():
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.add_column(sa.Column("reasons", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("measurement", sa.String(length=60), nullable=True))
+        batch_op.add_column(
+            sa.Column("severity_raised_at", sa.DateTime(timezone=True), nullable=True)
+        )
         batch_op.drop_index("uq_alert_unresolved_rule")
     with op.batch_alter_table("alert_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("params", sa.JSON(), nullable=True))
@@ -327,6 +331,7 @@ def downgrade():
         batch_op.drop_column("params")
     # The reasons stay data; their sentences are written when shown, by the newer code.
     with op.batch_alter_table("alert", schema=None) as batch_op:
+        batch_op.drop_column("severity_raised_at")
         batch_op.drop_column("measurement")
         batch_op.drop_column("reasons")
         batch_op.create_index(
