@@ -33,6 +33,8 @@ DA: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Suggested for INR %(inr)s: %(action)s, %(dose)s.": "Forslag ved INR %(inr)s: %(action)s, %(dose)s.",
     "Decided %(when)s: %(dose)s (%(how)s).": "Afgjort %(when)s: %(dose)s (%(how)s).",
     "%(limit)s: not a possible value": "%(limit)s: ikke en mulig værdi",
+    "The review request is already answered.": "Anmodningen om vurdering er allerede besvaret.",
+    "Only the wound clinic the request was sent to answers it.": "Kun den sårklinik, anmodningen blev sendt til, kan besvare den.",
     "%(value)s at %(when)s": "%(value)s kl. %(when)s",
     ("%(num)s reading", "%(num)s readings"): ("%(num)s måling", "%(num)s målinger"),
     "Give the weekly dose in mg: above 0 and at most %(max)s.": "Angiv ugedosis i mg: over 0 og højst %(max)s.",

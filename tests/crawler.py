@@ -84,6 +84,8 @@ ENGLISH = [
         r"\bTime in therapeutic range\b",
         r" at \d",
         r"\bNo readings\b",
+        # The small words of any English sentence, which Danish does not use.
+        r"\b([Tt]he|[Tt]his|[Yy]ou|[Yy]our|of|and|with|is|are|was|not|or)\b",
     )
 ]
 
