@@ -16,6 +16,7 @@ from telemon.identity import service as identity
 from telemon.models import CareTeam, Organisation, User
 from telemon.web.admin import ROLES, bp
 from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
+from telemon.web.components.forms import id_list, id_value
 from telemon.web.guard import signed_in
 
 
@@ -61,7 +62,7 @@ def _values_from(form: Any) -> dict[str, Any]:
         "email": form.get("email", "").strip(),
         "escalation_email": form.get("escalation_email", "").strip(),
         "language": form.get("language", "da"),
-        "member_ids": [int(v) for v in form.getlist("member_ids") if v.isdigit()],
+        "member_ids": id_list(form.getlist("member_ids")),
     }
 
 
@@ -69,7 +70,7 @@ def _values_from(form: Any) -> dict[str, Any]:
 @signed_in(*ROLES)
 def team_new() -> Any:
     organisations = _administered()
-    chosen = request.values.get("organisation_id", type=int) or (
+    chosen = request.values.get("organisation_id", type=id_value) or (
         g.user.organisation_id or (organisations[0].id if organisations else None)
     )
     values: dict[str, Any] = {"member_ids": [], "language": "da", "form_key": new_form_key()}

@@ -21,8 +21,9 @@ from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import DoseSuggestion, Enrollment, Observation, Wound
 from telemon.patients import service as patients
-from telemon.web.clinic import ROLES, bp, thresholds_form
+from telemon.web.clinic import ROLES, bp
 from telemon.web.clinic.timeline import patient_timeline
+from telemon.web.components import limits_form
 from telemon.web.components.charts import Point, Zone, line_chart, zones_from_limits
 from telemon.web.components.clinical import language
 from telemon.web.components.filters import reasons
@@ -138,12 +139,11 @@ def thresholds(enrollment_id: int) -> Any:
     access.require_act(g.user, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
     errors: dict[str, list[str]] = {}
     lang = language()
-    shown = {
-        t.code: {f: _limit_shown(getattr(t, f), lang) for f in LIMIT_FIELDS}
-        for t in enrollment.thresholds
-    }
+    shown = limits_form.shown_limits(
+        {t.code: t for t in enrollment.thresholds}, [t.code for t in enrollment.thresholds], lang
+    )
     if request.method == "POST":
-        values, shown, errors = thresholds_form.parse(
+        values, shown, errors = limits_form.parse(
             request.form, _codes_of(enrollment.programme), lang
         )
         if not errors:
@@ -170,10 +170,6 @@ def thresholds(enrollment_id: int) -> Any:
 
 def _codes_of(programme: str) -> list[str]:
     return [c for c, spec in CODES.items() if spec.programme == programme]
-
-
-def _limit_shown(value: float | None, lang: str) -> str:
-    return "" if value is None else ct.number(value, lang)
 
 
 @bp.route("/dose-suggestions/<int:suggestion_id>/confirm", methods=["POST"])
