@@ -9,7 +9,11 @@ a Host header is the sender's to choose, and a mail link must not be.
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+import logging
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
 
 # The last resort, when neither is known (a worker without TELEMON_BASE_URL): `telemon
 # serve`'s defaults, which is where `make run` serves.
@@ -19,7 +23,12 @@ FALLBACK_URL = "http://127.0.0.1:5000"
 def base_url() -> str:
     """Where telemon is reached, without a trailing slash."""
     config = current_app.config
-    url = config.get("TELEMON_BASE_URL") or config.get("TELEMON_SERVED_URL") or FALLBACK_URL
+    url = config.get("TELEMON_BASE_URL") or config.get("TELEMON_SERVED_URL")
+    if not url:
+        if not config.get("TELEMON_FALLBACK_WARNED"):
+            config["TELEMON_FALLBACK_WARNED"] = True
+            log.warning("TELEMON_BASE_URL is not set: mailed links point to %s", FALLBACK_URL)
+        url = FALLBACK_URL
     return str(url).rstrip("/")
 
 
@@ -31,10 +40,11 @@ def served_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def link(endpoint: str, **values: object) -> str:
-    """The absolute address of a web page (a Flask endpoint) on base_url()."""
-    with current_app.test_request_context(base_url=base_url() + "/"):
-        return url_for(endpoint, _external=True, **values)
+def link(endpoint: str, _anchor: str | None = None, **values: object) -> str:
+    """The absolute address of a web page (a Flask endpoint) on base_url(), built from the
+    app's routes alone: no request is needed (workers mail too), and none is consulted."""
+    path = current_app.url_map.bind("telemon").build(endpoint, values)
+    return base_url() + path + (f"#{_anchor}" if _anchor else "")
 
 
 def alert_link(alert_id: int) -> str:
