@@ -323,6 +323,16 @@ def test_a_venous_ulcer_not_shrinking_40_percent_in_4_weeks_raises_yellow(client
     assert record["trajectory"]["reduction_percent"] == 30.0
     assert record["trajectory"]["not_healing_as_expected"] is True
 
+    # Signs of infection on the same wound join that alert: red, both reasons, handled once.
+    infected = assessment_data(
+        assessed_at=(now - timedelta(hours=1)).isoformat(), area_cm2=7.0, infection_signs=["fever"]
+    )
+    post_assessment(client, nurse, wound_id, infected, png())
+    (alert,) = db.session.scalars(select(Alert)).all()
+    db.session.refresh(alert)
+    assert (alert.severity, alert.rule) == ("red", f"wound.{wound_id}.infection")
+    assert [r["code"] for r in alert.reasons] == ["wound.infection", "wound.not_healing"]
+
 
 def test_the_trajectory_threshold_is_configurable(app, client, wounds) -> None:
     app.config["TELEMON_WOUND_VLU_MIN_REDUCTION_PERCENT"] = 25
