@@ -112,9 +112,12 @@ def serve(host: str, port: int) -> None:
     """Start the API and the web UI (single process; production runs gunicorn)."""
     from werkzeug.serving import run_simple
 
+    from telemon.links import served_url
     from telemon.scheduler import InProcessScheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Mailed links point here unless TELEMON_BASE_URL says otherwise (telemon.links).
+    app.config["TELEMON_SERVED_URL"] = served_url(host, port)
     prepare_database()
     if app.config["TELEMON_TASKS_IN_PROCESS"]:
         InProcessScheduler(app).start()

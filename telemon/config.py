@@ -27,7 +27,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
     redis_url = os.environ.get("TELEMON_REDIS_URL") or None
     smtp_url = os.environ.get("TELEMON_SMTP_URL") or None
     secret = os.environ.get("TELEMON_SECRET_KEY")
-    base_url = os.environ.get("TELEMON_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Where mailed links point (telemon.links); unset: where `telemon serve` serves.
+    base_url = os.environ.get("TELEMON_BASE_URL", "").strip().rstrip("/") or None
     return {
         "SECRET_KEY": secret or _development_secret(storage),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -74,7 +75,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         * int(os.environ.get("TELEMON_SESSION_IDLE_MINUTES", "30")),
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies wherever telemon is reached over HTTPS (everywhere but a laptop).
-        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
+        "SESSION_COOKIE_SECURE": (base_url or "").startswith("https://"),
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         # Wound photos: one photo's upper limit, and the pixel count above which a photo is
         # refused as a decompression bomb. With TELEMON_S3_BUCKET set, photos go to that

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, case, cast, func, literal, null, select
+from sqlalchemy import JSON, Integer, String, Text, case, cast, func, literal, null, select
 
 from telemon import access, paging
 from telemon.alerts.rules import SEVERITY_RANK
@@ -55,10 +55,11 @@ class QueueItem:
     care_team_id: int
     rank: int
     label: str  # the alert's severity, or the request's urgency
-    summary: str  # the alert's reason, or the nurse's question
+    summary: str | None  # the nurse's question (an alert's is in `reasons`)
     since: datetime  # raised_at / requested_at
     due_at: datetime | None
     status: str
+    reasons: list[dict[str, Any]] | None = None  # the alert's reasons (Alert.reasons)
 
     @property
     def rank_name(self) -> str:
@@ -76,10 +77,11 @@ def _union(user: User, f: QueueFilter) -> Any:
         Alert.care_team_id.label("care_team_id"),
         _alert_rank.label("rank"),
         Alert.severity.label("label"),
-        Alert.reason.label("summary"),
+        cast(null(), Text).label("summary"),
         Alert.raised_at.label("since"),
         cast(null(), UTCDateTime).label("due_at"),
         Alert.status.label("status"),
+        Alert.reasons.label("reasons"),
     ).where(Alert.patient_id.in_(visible), Alert.status == f.status)
     reviews = select(
         literal("review", String).label("kind"),
@@ -94,6 +96,7 @@ def _union(user: User, f: QueueFilter) -> Any:
         ReviewRequest.requested_at.label("since"),
         ReviewRequest.due_at.label("due_at"),
         ReviewRequest.status.label("status"),
+        cast(null(), JSON).label("reasons"),
     ).where(ReviewRequest.patient_id.in_(visible), ReviewRequest.status == "open")
     if f.status != "open":
         reviews = reviews.where(literal(False))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import uuid
 from datetime import datetime, timedelta, timezone
 from email.message import Message
@@ -30,3 +31,12 @@ def outbox_messages(outbox_dir: str) -> list[Message]:
     return [
         email.message_from_bytes(p.read_bytes()) for p in sorted(Path(outbox_dir).glob("*.eml"))
     ]
+
+
+def mail_text(message: Message) -> str:
+    """A mail as its reader sees it: the subject and the plain-text body, decoded (the raw
+    message is quoted-printable: "Åbn" is "=C3=85bn" there)."""
+    parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    body = parsed.get_body(preferencelist=("plain",))
+    content = body.get_content() if body is not None else ""  # type: ignore[attr-defined]
+    return f"Subject: {parsed['Subject']}\nTo: {parsed['To']}\n\n{content}"

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from telemon import clock, jobs, work
-from telemon.alerts import rules, schedule
+from telemon.alerts import joining, rules, schedule
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically
 from telemon.anticoagulation import service as anticoagulation
@@ -246,8 +246,9 @@ def _evaluate_copd(patients: dict[int, tuple[Enrollment, list[Observation]]]) ->
             settings[patient_id],
         )
         for finding in found:
+            reason = joining.reason(finding.reason_code, finding.reason_params, finding.severity)
             outcome = raise_or_update(
-                enrollment, finding.rule, finding.severity, finding.reason, finding.observation_ids
+                enrollment, finding.rule, finding.severity, [reason], finding.observation_ids
             )
             route(outcome)
         findings += len(found)
@@ -323,7 +324,7 @@ def _resolve_missing(patients: dict[int, tuple[Enrollment, list[Observation]]]) 
         .order_by(Alert.patient_id)
     )
     for alert in alerts:
-        resolve_automatically(alert, "Measurement received.")
+        resolve_automatically(alert, "measurement_received")
 
 
 def _reading(o: Observation) -> rules.Reading:

@@ -13,13 +13,13 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from telemon import clock, jobs, work
-from telemon.alerts import rules, schedule
+from telemon.alerts import joining, rules, schedule
 from telemon.alerts.evaluation import MISSING_RULE
 from telemon.alerts.monitoring import is_monitored
-from telemon.alerts.routing import alert_url, queue_url
 from telemon.alerts.service import raise_or_update, record_event
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
+from telemon.links import alert_link, queue_link
 from telemon.models import (
     Alert,
     AlertEvent,
@@ -147,19 +147,15 @@ def _raise_if_missing(
     missing_day = schedule.missing_since(plan, counted_from, last, now)
     if missing_day is None:
         return 0
-    labels = ", ".join(CODES[c].label for c in plan.expected_codes if c in CODES)
-    outcome = raise_or_update(
-        enrollment,
-        MISSING_RULE,
-        "blue",
-        f"No {labels} measurement received for {missing_day.isoformat()}.",
-        now=now,
-    )
+    codes = [c for c in plan.expected_codes if c in CODES]
+    reason = joining.reason(MISSING_RULE, {"codes": codes, "day": missing_day.isoformat()}, "blue")
+    outcome = raise_or_update(enrollment, MISSING_RULE, "blue", [reason], now=now)
     return int(outcome.created)
 
 
 def escalate_overdue() -> int:
-    """Mail a red alert nobody acknowledged in time to the team's escalation address, once."""
+    """Mail a red alert nobody acknowledged in time to the team's escalation address, once. The
+    time counts from when it turned red (raised red, or a yellow alert joined by a red finding)."""
     now = clock.now()
     minutes = int(current_app.config["TELEMON_ESCALATE_AFTER_MINUTES"])
     after = timedelta(minutes=minutes)
@@ -170,14 +166,15 @@ def escalate_overdue() -> int:
             Alert.severity == "red",
             Alert.acknowledged_at.is_(None),
             Alert.escalated_at.is_(None),
-            Alert.raised_at <= now - after,
+            func.coalesce(Alert.severity_raised_at, Alert.raised_at) <= now - after,
         )
         .options(joinedload(Alert.care_team))
     ).all()
     escalated = 0
     for alert in candidates:
+        red_since = alert.severity_raised_at or alert.raised_at
         if not rules.escalation_due(
-            alert.raised_at, alert.acknowledged_at, alert.escalated_at, now, after
+            red_since, alert.acknowledged_at, alert.escalated_at, now, after
         ):
             continue
         try:
@@ -197,13 +194,13 @@ def _escalate(alert: Alert, minutes: int, now: datetime) -> None:
     queue_mail(
         f"alert:{alert.id}:escalation",
         team.escalation_email or team.email,
-        messages.alert_escalated(alert.severity, minutes, alert_url(alert.id)),
+        messages.alert_escalated(alert.severity, minutes, alert_link(alert.id), team.language),
         care_team_id=team.id,
     )
     alert.escalated_at = now
     record_event(
         alert,
-        AlertEvent(at=now, kind="escalated", note=f"Not acknowledged within {minutes} min."),
+        AlertEvent(at=now, kind="escalated", params={"minutes": minutes}),
     )
 
 
@@ -233,7 +230,7 @@ def send_digests() -> int:
                 sent += queue_mail(
                     f"digest:{team_id}:{day.isoformat()}",
                     teams[team_id].email,
-                    messages.daily_digest(day, team_counts, queue_url()),
+                    messages.daily_digest(day, team_counts, queue_link(), teams[team_id].language),
                     care_team_id=team_id,
                 )
         except Exception:

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
 from telemon.alerts.service import RaiseOutcome
+from telemon.links import alert_link
 from telemon.models import Alert
 from telemon.notify import messages
 from telemon.notify.outbox import queue_mail
 
 
-def alert_url(alert_id: int) -> str:
-    return f"{current_app.config['TELEMON_BASE_URL']}/alerts/{alert_id}"
-
-
-def queue_url() -> str:
-    return f"{current_app.config['TELEMON_BASE_URL']}/"
-
-
 def route(outcome: RaiseOutcome) -> None:
-    """A red alert, new or just raised to red, is mailed to the team at once; yellow and blue
-    wait in the queue and the daily digest."""
+    """A red alert, new or just raised to red (a red finding joining a yellow alert), is mailed
+    to the team at once, in the team's language; yellow and blue wait in the queue and the
+    daily digest. One mail per alert turning red (the outbox keys it by the alert)."""
     alert = outcome.alert
     if alert.severity == "red" and (outcome.created or outcome.severity_raised):
         _mail_team(alert)
@@ -31,6 +23,6 @@ def _mail_team(alert: Alert) -> None:
     queue_mail(
         f"alert:{alert.id}:red",
         team.email,
-        messages.alert_raised(alert.severity, alert_url(alert.id)),
+        messages.alert_raised(alert.severity, alert_link(alert.id), team.language),
         care_team_id=team.id,
     )

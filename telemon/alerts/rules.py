@@ -31,20 +31,6 @@ SEVERITY_RANK: dict[str, int] = {"red": 3, "yellow": 2, "blue": 1}
 # resolution of any home device (0.1), so it never moves a real reading across a line.
 TOLERANCE = 1e-6
 
-# How a reason names each measurement (code: label, UCUM unit as written on screen).
-_LABELS: dict[str, tuple[str, str]] = {
-    "spo2": ("SpO2", "%"),
-    "pulse": ("Pulse", "/min"),
-    "respiratory_rate": ("Respiratory rate", "/min"),
-    "systolic_bp": ("Systolic BP", "mmHg"),
-    "diastolic_bp": ("Diastolic BP", "mmHg"),
-    "temperature": ("Temperature", "°C"),
-    "weight": ("Weight", "kg"),
-    "fev1": ("FEV1", "L"),
-    "peak_flow": ("Peak flow", "L/min"),
-    "cat_score": ("CAT score", ""),
-}
-
 
 def worse(a: str, b: str) -> str:
     """The more severe of two severities: red > yellow > blue. Equal severities return `a`.
@@ -120,16 +106,16 @@ def classify(value: float, limits: Limits) -> str | None:
 
 
 def _past_limit(value: float, limits: Limits) -> tuple[str, str, float] | None:
-    """(severity, "above/below the ... limit", limit) for the most severe limit passed."""
+    """(severity, reason code, limit) for the most severe limit passed."""
     bands = (
         ("red", "alert", limits.alert_high, limits.alert_low),
         ("yellow", "warning", limits.warning_high, limits.warning_low),
     )
     for severity, kind, high, low in bands:
         if high is not None and value > high + TOLERANCE:
-            return severity, f"above the {kind} limit", high
+            return severity, f"threshold.above_{kind}_limit", high
         if low is not None and value < low - TOLERANCE:
-            return severity, f"below the {kind} limit", low
+            return severity, f"threshold.below_{kind}_limit", low
     return None
 
 
@@ -223,14 +209,16 @@ class Finding:
     """A rule that fired for a batch: one per rule id, with every reading that triggered it.
 
     rule is stable ("threshold.spo2", "spo2.drop_from_baseline", "weight.gain",
-    "cat_score.rise"): a patient has at most one open alert per rule. severity is "red" or
-    "yellow"; observation_ids are sorted; reason is one English sentence for the clinician.
+    "cat_score.rise"); severity is "red" or "yellow"; observation_ids are sorted; the reason
+    is data, a code and its parameters (telemon.clinical_text.reasons writes the sentence).
+    The findings of different rules on one measurement join one alert (telemon.alerts.joining).
     """
 
     rule: str
     severity: str
     observation_ids: tuple[int, ...]
-    reason: str
+    reason_code: str
+    reason_params: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -238,7 +226,8 @@ class _Hit:
     rule: str
     severity: str
     reading: Reading
-    reason: str
+    reason_code: str
+    reason_params: Mapping[str, Any]
 
 
 def evaluate_readings(
@@ -290,10 +279,9 @@ def _limit_hit(reading: Reading, limits: Limits) -> list[_Hit]:
     past = _past_limit(reading.value, limits)
     if past is None:
         return []
-    severity, where, limit = past
-    label, unit = _LABELS.get(reading.code, (reading.code, ""))
-    reason = f"{label} {_amount(reading.value, unit)} is {where} {_amount(limit, unit)}"
-    return [_Hit(f"threshold.{reading.code}", severity, reading, reason)]
+    severity, code, limit = past
+    params = {"code": reading.code, "value": reading.value, "limit": limit}
+    return [_Hit(f"threshold.{reading.code}", severity, reading, code, params)]
 
 
 def _baseline(reading: Reading, pool: list[Reading], days: int, at_least: int) -> float | None:
@@ -316,11 +304,14 @@ def _spo2_drop(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _H
     drop = median - reading.value
     if drop < s.spo2_drop_points - TOLERANCE:
         return None
-    reason = (
-        f"SpO2 {reading.value:g} % is {drop:g} points below the patient's "
-        f"{s.spo2_baseline_days}-day median {median:g} %"
-    )
-    return _Hit("spo2.drop_from_baseline", "yellow", reading, reason)
+    params = {
+        "code": "spo2",
+        "value": reading.value,
+        "drop": _exact(drop),
+        "median": median,
+        "days": s.spo2_baseline_days,
+    }
+    return _Hit("spo2.drop_from_baseline", "yellow", reading, "spo2.drop_from_baseline", params)
 
 
 def _weight_gain(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _Hit | None:
@@ -333,8 +324,13 @@ def _weight_gain(reading: Reading, pool: list[Reading], s: BaselineSettings) -> 
     gain = reading.value - min(window)
     if gain < s.weight_gain_kg - TOLERANCE:
         return None
-    reason = f"Weight {reading.value:g} kg is up {gain:g} kg within {s.weight_window_days} days"
-    return _Hit("weight.gain", "yellow", reading, reason)
+    params = {
+        "code": "weight",
+        "value": reading.value,
+        "gain": _exact(gain),
+        "days": s.weight_window_days,
+    }
+    return _Hit("weight.gain", "yellow", reading, "weight.gain", params)
 
 
 def _cat_rise(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _Hit | None:
@@ -346,10 +342,8 @@ def _cat_rise(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _Hi
     rise = reading.value - median
     if rise < s.cat_rise_points - TOLERANCE:
         return None
-    reason = (
-        f"CAT score {reading.value:g} is {rise:g} points above the patient's baseline {median:g}"
-    )
-    return _Hit("cat_score.rise", "yellow", reading, reason)
+    params = {"code": "cat_score", "value": reading.value, "rise": _exact(rise), "median": median}
+    return _Hit("cat_score.rise", "yellow", reading, "cat_score.rise", params)
 
 
 def _merge(hits: list[_Hit]) -> list[Finding]:
@@ -364,13 +358,13 @@ def _merge(hits: list[_Hit]) -> list[Finding]:
             key=lambda h: (SEVERITY_RANK[h.severity], h.reading.effective_at, h.reading.id),
         )
         ids = tuple(sorted({h.reading.id for h in rule_hits}))
-        findings.append(Finding(rule, worst.severity, ids, worst.reason))
+        findings.append(Finding(rule, worst.severity, ids, worst.reason_code, worst.reason_params))
     return sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule))
 
 
-def _amount(value: float, unit: str) -> str:
-    # "85 %", "38.4 °C", "82 kg", but "105/min" as clinicians write rates; the CAT has no unit.
-    return f"{value:g}{unit}" if not unit or unit.startswith("/") else f"{value:g} {unit}"
+def _exact(difference: float) -> float:
+    """A difference of two readings as a clinician reads it: 64.1 - 62.1 is 2, not 1.9999999."""
+    return round(difference, 6)
 
 
 def escalation_due(

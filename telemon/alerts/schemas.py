@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import has_request_context, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from telemon import paging
+from telemon import clinical_text, paging
 from telemon.alerts.queries import CURSOR_SHAPE
 from telemon.ids import Id
 from telemon.models import ALERT_STATUSES, PROGRAMMES, SEVERITIES
@@ -39,11 +40,40 @@ class AlertQuery(Schema):
     )
 
 
+# The API's language when the caller asks for none (Accept-Language): English, as before
+# reasons were data.
+API_DEFAULT_LANGUAGE = "en"
+
+
+def caller_language() -> str:
+    """The language the caller asks for in Accept-Language ("da" or "en"), else English."""
+    if not has_request_context():
+        return API_DEFAULT_LANGUAGE
+    return request.accept_languages.best_match(clinical_text.LANGUAGES) or API_DEFAULT_LANGUAGE
+
+
+class ReasonOut(Schema):
+    code = fields.String(metadata={"description": "The reason's code (telemon.clinical_text)"})
+    params = fields.Dict(
+        metadata={"description": "Its parameters, values in the measurement's unit"}
+    )
+    severity = fields.String(allow_none=True)
+    text = fields.Method(
+        "_text", metadata={"type": "string", "description": "The reason in the caller's language"}
+    )
+
+    def _text(self, reason: Any) -> str:
+        return clinical_text.reasons_text([reason], caller_language())[0]
+
+
 class AlertEventOut(Schema):
     at = fields.DateTime()
     kind = fields.String()
     by_id = fields.Integer(allow_none=True)
     severity = fields.String(allow_none=True)
+    params = fields.Dict(
+        allow_none=True, metadata={"description": "What telemon did by itself, as data"}
+    )
     note = fields.String(allow_none=True)
 
 
@@ -54,8 +84,24 @@ class AlertOut(Schema):
     programme = fields.String()
     care_team_id = fields.Integer()
     severity = fields.String(metadata={"description": "red | yellow | blue (missing measurement)"})
-    rule = fields.String()
-    reason = fields.String()
+    rule = fields.String(metadata={"description": "The rule of the worst reason"})
+    measurement = fields.String(
+        metadata={"description": "What it is about: a measurement code, or a key such as wound.7"}
+    )
+    reason = fields.Method(
+        "_reason",
+        metadata={
+            "type": "string",
+            "description": "The worst reason, in the caller's language "
+            "(Accept-Language: da or en; English when none is asked for)",
+        },
+    )
+    reason_code = fields.String(metadata={"description": "The worst reason's code"})
+    reason_params = fields.Dict(metadata={"description": "The worst reason's parameters"})
+    reasons = fields.List(
+        fields.Nested(ReasonOut),
+        metadata={"description": "Every reason, worst first, each code once"},
+    )
     status = fields.String()
     raised_at = fields.DateTime()
     updated_at = fields.DateTime()
@@ -72,6 +118,10 @@ class AlertOut(Schema):
 
     def _observation_ids(self, alert: Any) -> list[int]:
         return [o.id for o in alert.observations]
+
+    def _reason(self, alert: Any) -> str:
+        texts = clinical_text.reasons_text(alert.reasons[:1], caller_language())
+        return texts[0] if texts else ""
 
 
 class AlertDetailOut(AlertOut):

@@ -1,16 +1,18 @@
-"""Alert life cycle: raise or update, acknowledge, resolve. One open alert per patient and rule."""
+"""Alert life cycle: raise or join, acknowledge, resolve. One open alert per patient, programme
+and measurement: what different rules find about one measurement joins it (alerts.joining)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from telemon import access, clock
-from telemon.alerts.rules import SEVERITY_RANK
+from telemon.alerts import joining
 from telemon.errors import Conflict
 from telemon.extensions import db
 from telemon.models import Alert, AlertEvent, Enrollment, User, alert_observation
@@ -23,13 +25,13 @@ class RaiseOutcome:
     severity_raised: bool
 
 
-def _unresolved(patient_id: int, programme: str, rule: str) -> Alert | None:
+def _unresolved(patient_id: int, programme: str, measurement: str) -> Alert | None:
     return db.session.scalar(
         select(Alert)
         .where(
             Alert.patient_id == patient_id,
             Alert.programme == programme,
-            Alert.rule == rule,
+            Alert.measurement == measurement,
             Alert.status != "resolved",
         )
         .with_for_update()
@@ -53,17 +55,22 @@ def raise_or_update(
     enrollment: Enrollment,
     rule: str,
     severity: str,
-    reason: str,
+    reasons: Sequence[joining.Reason],
     observation_ids: Iterable[int] = (),
     now: datetime | None = None,
 ) -> RaiseOutcome:
-    """Raise an alert for this rule, or attach to the one already unresolved.
+    """Raise an alert for what this rule found, or join the one unresolved on the same
+    measurement (joining.measurement_of(rule)).
 
-    New readings may raise the severity of an existing alert, never lower it. When an
-    acknowledged alert becomes more severe it is open again: someone must look anew.
+    Joining (joining.join): the severity only rises, every reason code is listed once, every
+    reading is attached once; running the same finding twice changes nothing. When the finding
+    makes the alert more severe, the alert takes its rule, and an acknowledged alert is open
+    again: someone must look anew.
     """
     now = now or clock.now()
-    alert = _unresolved(enrollment.patient_id, enrollment.programme, rule)
+    measurement = joining.measurement_of(rule)
+    reasons = [{**r, "rule": rule} for r in reasons]
+    alert = _unresolved(enrollment.patient_id, enrollment.programme, measurement)
     created = False
     if alert is None:
         alert = Alert(
@@ -72,9 +79,10 @@ def raise_or_update(
             programme=enrollment.programme,
             care_team_id=enrollment.care_team_id,
             rule=rule,
+            measurement=measurement,
             severity=severity,
             status="open",
-            reason=reason,
+            reasons=joining.join(None, [], severity, reasons).reasons,
             raised_at=now,
             updated_at=now,
             visible_to_patient=False,
@@ -85,25 +93,45 @@ def raise_or_update(
             created = True
             record_event(alert, AlertEvent(at=now, kind="raised", severity=severity, note=None))
         except IntegrityError:
-            # Another worker raised it a moment ago: attach to theirs.
-            alert = _unresolved(enrollment.patient_id, enrollment.programme, rule)
+            # Another worker raised it a moment ago: join theirs.
+            alert = _unresolved(enrollment.patient_id, enrollment.programme, measurement)
             if alert is None:
                 raise
     severity_raised = False
     if not created:
-        if SEVERITY_RANK[severity] > SEVERITY_RANK[alert.severity]:
-            alert.severity = severity
-            alert.reason = reason
-            severity_raised = True
-            record_event(alert, AlertEvent(at=now, kind="severity_raised", severity=severity))
-            if alert.status == "acknowledged":
-                alert.status = "open"
-                record_event(alert, AlertEvent(at=now, kind="reopened", severity=severity))
-        elif SEVERITY_RANK[severity] == SEVERITY_RANK[alert.severity]:
-            alert.reason = reason  # the newest reading of the same severity says it best
-        alert.updated_at = now
+        severity_raised = _join(alert, rule, severity, reasons, now)
     _attach(alert, observation_ids, now, created)
     return RaiseOutcome(alert, created, severity_raised)
+
+
+def _join(
+    alert: Alert, rule: str, severity: str, reasons: Sequence[joining.Reason], now: datetime
+) -> bool:
+    """Join a finding to an unresolved alert; True when it made the alert more severe."""
+    joined = joining.join(alert.severity, alert.reasons, severity, reasons)
+    if joined.severity_raised:
+        alert.severity = joined.severity
+        alert.severity_raised_at = now
+        alert.rule = rule
+        record_event(alert, AlertEvent(at=now, kind="severity_raised", severity=joined.severity))
+        if alert.status == "acknowledged":
+            alert.status = "open"
+            record_event(alert, AlertEvent(at=now, kind="reopened", severity=joined.severity))
+    if joined.reason_added is not None:
+        added = joined.reason_added
+        record_event(
+            alert,
+            AlertEvent(
+                at=now,
+                kind="reason_added",
+                severity=added.get("severity"),
+                params={"reason": {"code": added["code"], "params": added["params"]}},
+            ),
+        )
+    if joined.reasons != alert.reasons:
+        alert.reasons = joined.reasons  # a new list: the JSON column sees the change
+    alert.updated_at = now
+    return joined.severity_raised
 
 
 def _attach(alert: Alert, observation_ids: Iterable[int], now: datetime, created: bool) -> None:
@@ -126,18 +154,49 @@ def _attach(alert: Alert, observation_ids: Iterable[int], now: datetime, created
         )
         if not created:
             record_event(
-                alert, AlertEvent(at=now, kind="readings_attached", note=f"{len(new)} reading(s)")
+                alert, AlertEvent(at=now, kind="readings_attached", params={"count": len(new)})
             )
 
 
-def resolve_automatically(alert: Alert, note: str, now: datetime | None = None) -> None:
-    """telemon closes an alert by itself (e.g. the missing measurement arrived)."""
+def resolve_automatically(
+    alert: Alert, because: str, params: Mapping[str, Any] | None = None, now: datetime | None = None
+) -> None:
+    """telemon closes an alert by itself; why, as data for clinical_text.event_text:
+    "measurement_received", "inr_received", "in_control" (params: ttr_percent)."""
     now = now or clock.now()
     alert.status = "resolved"
     alert.resolved_at = now
+    alert.updated_at = now
+    record_event(
+        alert, AlertEvent(at=now, kind="resolved", params={"because": because, **(params or {})})
+    )
+
+
+def resolve_by_decision(
+    alert: Alert, user: User, params: Mapping[str, Any], note: str | None
+) -> None:
+    """A decision that answers the alert (a dose confirmed or overridden for the INR that raised
+    it) resolves it, naming who; the caller has checked that the user may act."""
+    if alert.status != "resolved":
+        _close(alert, user, note, params)
+
+
+def _close(
+    alert: Alert, user: User, note: str | None, params: Mapping[str, Any] | None = None
+) -> None:
+    """Resolve in the user's name (who also acknowledged it, if nobody had), on the timeline."""
+    now = clock.now()
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = now
+        alert.acknowledged_by_id = user.id
+    alert.status = "resolved"
+    alert.resolved_at = now
+    alert.resolved_by_id = user.id
     alert.resolution_note = note
     alert.updated_at = now
-    record_event(alert, AlertEvent(at=now, kind="resolved", note=note))
+    event = AlertEvent(at=now, kind="resolved", by_id=user.id, note=note)
+    event.params = dict(params) if params else None
+    record_event(alert, event)
 
 
 # Care staff, whose first opening of an alert counts as it being seen (timeliness).
@@ -174,15 +233,6 @@ def resolve(alert: Alert, user: User, note: str, visible_to_patient: bool) -> Al
         if alert.resolution_note == note and alert.resolved_by_id == user.id:
             return alert  # a retried request
         raise Conflict("The alert is already resolved.")
-    now = clock.now()
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at = now
-        alert.acknowledged_by_id = user.id
-    alert.status = "resolved"
-    alert.resolved_at = now
-    alert.resolved_by_id = user.id
-    alert.resolution_note = note
+    _close(alert, user, note)
     alert.visible_to_patient = visible_to_patient
-    alert.updated_at = now
-    record_event(alert, AlertEvent(at=now, kind="resolved", by_id=user.id, note=note))
     return alert

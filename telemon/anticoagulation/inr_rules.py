@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
+from typing import Any
 
 # Binary floats: 5.0 read from a device may arrive as 4.999999999.
 EPSILON = 1e-6
@@ -114,16 +115,21 @@ def inr_severity(
     return None
 
 
-def inr_reason(inr: float, target_low: float, target_high: float, above_range: bool) -> str:
-    """The clinician's one-line why, e.g. "INR 4.2 is above the target range 2.0-3.0"."""
-    shown = f">{inr:g}" if above_range else f"{inr:g}"
-    if inr > target_high:
-        where = "above"
-    elif inr < target_low:
-        where = "below"
-    else:
-        where = "within"
-    return f"INR {shown} is {where} the target range {target_low:.1f}-{target_high:.1f}"
+def inr_reason(
+    inr: float, target_low: float, target_high: float, above_range: bool
+) -> tuple[str, dict[str, Any]]:
+    """Why an INR out of its target range raised an alert, as a reason code and its parameters
+    (telemon.clinical_text.reasons): (4.2, 2.0, 3.0, False) -> ("inr.above_target_range",
+    {"value": 4.2, "qualifier": None, "target_low": 2.0, "target_high": 3.0}). An INR beyond
+    the meter's range (above_range) is above whatever the target."""
+    where = "above" if above_range or inr > target_high else "below"
+    params = {
+        "value": inr,
+        "qualifier": ">" if above_range else None,
+        "target_low": target_low,
+        "target_high": target_high,
+    }
+    return f"inr.{where}_target_range", params
 
 
 def poor_control(

@@ -14,9 +14,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
 from telemon import access, audit, clock, work
+from telemon.alerts import joining
 from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.routing import route
-from telemon.alerts.service import raise_or_update, resolve_automatically
+from telemon.alerts.service import raise_or_update, resolve_automatically, resolve_by_decision
 from telemon.anticoagulation import inr_rules
 from telemon.anticoagulation.nomogram import (
     DEFAULT_NOMOGRAM,
@@ -36,6 +37,7 @@ from telemon.models import (
     Observation,
     StoredNomogram,
     User,
+    alert_observation,
 )
 from telemon.patients import monitoring
 
@@ -183,8 +185,11 @@ def evaluate_inr(enrollment: Enrollment, readings: list[Observation]) -> int:
             reading.value, plan.target_low, plan.target_high, settings
         )
         if severity is not None:
-            reason = inr_rules.inr_reason(reading.value, plan.target_low, plan.target_high, above)
-            route(raise_or_update(enrollment, RULE_RANGE, severity, reason, (reading.id,)))
+            code, params = inr_rules.inr_reason(
+                reading.value, plan.target_low, plan.target_high, above
+            )
+            reason = joining.reason(code, params, severity)
+            route(raise_or_update(enrollment, RULE_RANGE, severity, [reason], (reading.id,)))
             findings += 1
     _resolve_missed_test(enrollment)
     history = _inr_history(enrollment.patient_id)
@@ -267,15 +272,15 @@ def _check_control(
     if not inr_rules.poor_control(ttr.percent, ttr.days_total, ttr.tests_used, settings):
         open_alert = _open_alert(enrollment, RULE_POOR_CONTROL)
         if open_alert is not None and ttr.percent is not None:
-            resolve_automatically(
-                open_alert, f"Time in therapeutic range back at {ttr.percent:.0f} %."
-            )
+            resolve_automatically(open_alert, "in_control", {"ttr_percent": round(ttr.percent)})
         return 0
-    reason = (
-        f"Time in therapeutic range {ttr.percent:.0f} % over the last "
-        f"{settings.ttr_window_days} days is below {settings.poor_control_ttr_percent:g} %"
-    )
-    route(raise_or_update(enrollment, RULE_POOR_CONTROL, "yellow", reason))
+    params = {
+        "ttr_percent": round(ttr.percent),
+        "window_days": settings.ttr_window_days,
+        "limit_percent": settings.poor_control_ttr_percent,
+    }
+    reason = joining.reason(RULE_POOR_CONTROL, params, "yellow")
+    route(raise_or_update(enrollment, RULE_POOR_CONTROL, "yellow", [reason]))
     return 1
 
 
@@ -284,7 +289,7 @@ def _open_alert(enrollment: Enrollment, rule: str) -> Alert | None:
         select(Alert).where(
             Alert.patient_id == enrollment.patient_id,
             Alert.programme == "anticoagulation",
-            Alert.rule == rule,
+            Alert.measurement == joining.measurement_of(rule),
             Alert.status != "resolved",
         )
     )
@@ -293,7 +298,7 @@ def _open_alert(enrollment: Enrollment, rule: str) -> Alert | None:
 def _resolve_missed_test(enrollment: Enrollment) -> None:
     alert = _open_alert(enrollment, RULE_MISSED_TEST)
     if alert is not None:
-        resolve_automatically(alert, "INR received.")
+        resolve_automatically(alert, "inr_received")
 
 
 def check_missed_tests() -> int:
@@ -335,9 +340,11 @@ def check_missed_tests() -> int:
             )
             if not inr_rules.is_test_missed(due, last, today, settings):
                 continue
-            reason = f"No INR received by the planned test date {plan.next_test_due.isoformat()}"
+            reason = joining.reason(
+                RULE_MISSED_TEST, {"due_on": plan.next_test_due.isoformat()}, "blue"
+            )
             with db.session.begin_nested():
-                raised += raise_or_update(enrollment, RULE_MISSED_TEST, "blue", reason).created
+                raised += raise_or_update(enrollment, RULE_MISSED_TEST, "blue", [reason]).created
         except Exception:
             log.exception("missed-test check failed for enrolment %s", enrollment.id)
     work.commit()
@@ -390,9 +397,32 @@ def decide(
     suggestion.decided_weekly_dose_mg = weekly_dose_mg
     suggestion.decision_note = note
     plan.weekly_dose_mg = weekly_dose_mg
+    _resolve_inr_alert(suggestion, user)
     db.session.commit()
     log.info("dose suggestion %s %s", suggestion_id, suggestion.status)
     return suggestion
+
+
+def _resolve_inr_alert(suggestion: DoseSuggestion, user: User) -> None:
+    """The decision on an INR's dose answers the alert that INR raised: resolved, naming who."""
+    alert = db.session.scalar(
+        select(Alert)
+        .join(alert_observation, alert_observation.c.alert_id == Alert.id)
+        .where(
+            Alert.patient_id == suggestion.patient_id,
+            Alert.measurement == joining.measurement_of(RULE_RANGE),
+            Alert.status != "resolved",
+            alert_observation.c.observation_id == suggestion.observation_id,
+        )
+        .with_for_update(of=Alert)
+    )
+    if alert is not None:
+        params = {
+            "because": "dose_decided",
+            "decision": suggestion.status,
+            "weekly_dose_mg": suggestion.decided_weekly_dose_mg,
+        }
+        resolve_by_decision(alert, user, params, suggestion.decision_note)
 
 
 def summary(user: User, patient_id: int) -> dict[str, Any]:

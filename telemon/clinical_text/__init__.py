@@ -9,6 +9,7 @@ here needs Flask or a database; pass the language ("da" or "en"; anything else r
 
     ct.reason_text("threshold.below_alert_limit", {"code": "spo2", "value": 85, "limit": 90}, "da")
         -> "SpO2 85 % er under alarmgrænsen 90 %"
+    ct.reasons_text(alert.reasons, "en") -> every reason of an alert, worst first
     ct.measurement_name("systolic_bp", "da") -> "Systolisk blodtryk"
     ct.amount_text("temperature", 37.5, "da") -> "37,5 °C";  ct.unit_text("inr") -> ""
     ct.number(4.25, "da") -> "4,25";  ct.percent(45, "da") -> "45 %"
@@ -55,6 +56,7 @@ from telemon.clinical_text.reasons import (
     REASON_CODES,
     days_text,
     reason_text,
+    reasons_text,
     signs_text,
     wound_type_text,
 )
@@ -84,6 +86,7 @@ __all__ = [
     "number",
     "percent",
     "reason_text",
+    "reasons_text",
     "severity_word",
     "signs_text",
     "unit_text",

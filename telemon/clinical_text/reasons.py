@@ -251,3 +251,17 @@ def reason_text(code: str, params: Params, language: str) -> str:
 
     Raises KeyError for a code not in REASON_CODES or a parameter missing."""
     return _RENDERERS[code](params, language)
+
+
+def reasons_text(reasons: Sequence[Mapping[str, Any]] | None, language: str) -> list[str]:
+    """An alert's stored reasons ([{"code", "params", ...}], worst first) as sentences in
+    `language`. A reason this version cannot write (a code it does not know, a parameter
+    missing) is shown by its text or code rather than failing the page or the mail."""
+    sentences = []
+    for r in reasons or ():
+        try:
+            sentences.append(reason_text(r["code"], r["params"], language))
+        except (KeyError, TypeError, ValueError):
+            params = r.get("params") or {}
+            sentences.append(str(params.get("text") or r.get("code", "")))
+    return sentences

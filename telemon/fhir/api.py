@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
+from telemon import links
 from telemon.auth import api_user
 from telemon.errors import DATABASE_UNAVAILABLE, TelemonError, answered_detail
 from telemon.fhir import capability, reading, upload
@@ -99,7 +100,7 @@ def post_bundle() -> Response:
 @bp.route("/metadata", methods=["GET"])
 def metadata() -> Response:
     """The CapabilityStatement: exactly what this server supports. Needs no token."""
-    return fhir_response(capability.statement(current_app.config["TELEMON_BASE_URL"]))
+    return fhir_response(capability.statement(links.base_url()))
 
 
 @bp.route("/Patient/<rid>", methods=["GET"])
@@ -177,4 +178,4 @@ def _params() -> list[tuple[str, str]]:
 
 
 def _search_url() -> str:
-    return f"{current_app.config['TELEMON_BASE_URL']}{request.path.removesuffix('/_search')}"
+    return f"{links.base_url()}{request.path.removesuffix('/_search')}"

@@ -7,11 +7,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import selectinload
 
-from telemon import access, audit, paging
+from telemon import access, audit, links, paging
 from telemon.alerts import queries
 from telemon.alerts.evaluation import limits_of
 from telemon.alerts.rules import Limits
@@ -42,7 +41,7 @@ _SHAPE = (datetime, int)  # an Observation cursor: effective_at, id
 
 
 def _base() -> str:
-    return str(current_app.config["TELEMON_BASE_URL"])
+    return links.base_url()
 
 
 def _int_id(rid: str) -> int:

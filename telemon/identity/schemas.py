@@ -166,11 +166,20 @@ class SignOutOut(Schema):
     ended = fields.Integer(metadata={"description": "Web sessions and API tokens ended"})
 
 
+# The languages a care team's mail is written in (telemon.notify.messages).
+TEAM_LANGUAGES = ("da", "en")
+
+
 class CareTeamIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     organisation_id = Id(required=True)
     email = fields.Email(required=True)
     escalation_email = fields.Email(load_default=None, allow_none=True)
+    language = fields.String(
+        load_default="da",
+        validate=validate.OneOf(TEAM_LANGUAGES),
+        metadata={"description": "The language of the team's mail: da (Danish) or en"},
+    )
     member_ids = fields.List(Id(), load_default=list)
 
 
@@ -178,6 +187,10 @@ class CareTeamPatch(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     email = fields.Email()
     escalation_email = fields.Email(allow_none=True)
+    language = fields.String(
+        validate=validate.OneOf(TEAM_LANGUAGES),
+        metadata={"description": "The language of the team's mail: da (Danish) or en"},
+    )
     member_ids = fields.List(Id())
 
 
@@ -187,6 +200,9 @@ class CareTeamOut(Schema):
     organisation_id = fields.Integer()
     email = fields.String()
     escalation_email = fields.String(allow_none=True)
+    language = fields.String(
+        metadata={"description": "The language of the team's mail: da (Danish) or en"}
+    )
     member_ids = fields.Method("_member_ids")
 
     def _member_ids(self, team: object) -> list[int]:

@@ -218,6 +218,7 @@ def team_of(team: CareTeam) -> dict[str, Any]:
         "organisation_id": team.organisation_id,
         "email": team.email,
         "escalation_email": team.escalation_email,
+        "language": team.language,
         "member_ids": sorted(m.id for m in team.members),
     }
 
@@ -248,6 +249,7 @@ def create_care_team(actor: User, data: dict[str, Any]) -> CareTeam:
         organisation_id=data["organisation_id"],
         email=data["email"],
         escalation_email=data.get("escalation_email"),
+        language=_team_language(data.get("language") or "da"),
         created_at=clock.now(),
     )
     team.members = members
@@ -259,11 +261,14 @@ def create_care_team(actor: User, data: dict[str, Any]) -> CareTeam:
 
 
 def update_care_team(actor: User, team_id: int, data: dict[str, Any]) -> CareTeam:
-    """Change name, alert address, escalation address or members (the team's administrator)."""
+    """Change name, alert address, escalation address, mail language or members (the team's
+    administrator)."""
     team = get_care_team(team_id)
     if not access.may_manage_care_team(actor, team):
         raise Forbidden("Administrators manage their own organisation's teams only.")
     before = team_of(team)
+    if "language" in data:
+        team.language = _team_language(data["language"])
     for field in ("name", "email", "escalation_email"):
         if field in data:
             setattr(team, field, data[field])
@@ -274,6 +279,13 @@ def update_care_team(actor: User, team_id: int, data: dict[str, Any]) -> CareTea
         audit.record_change(actor, "care_team.update", "care_team", team.id, before, after)
     db.session.commit()
     return team
+
+
+def _team_language(language: object) -> str:
+    """The language of a team's mail: "da" or "en" (422 naming the field else)."""
+    if language not in ("da", "en"):
+        raise Invalid("Unknown language.", {"language": ["Must be one of: da, en."]})
+    return str(language)
 
 
 def get_care_team(team_id: int) -> CareTeam:

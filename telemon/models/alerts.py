@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text, text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telemon.extensions import db
@@ -28,12 +29,21 @@ class Alert(db.Model):
     programme: Mapped[str] = mapped_column(String(20))
     # The care team responsible when the alert was raised: where it is routed.
     care_team_id: Mapped[int] = mapped_column(ForeignKey("care_team.id"), index=True)
+    # The rule of the worst reason (its headline); the other rules' are in `reasons`.
     rule: Mapped[str] = mapped_column(String(60))
+    # What the finding is about: a measurement code ("spo2"), or "missing", "inr.missed_test",
+    # "inr.poor_control", "wound.<id>" (telemon.alerts.joining.measurement_of).
+    measurement: Mapped[str] = mapped_column(String(60))
     severity: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(15), default="open")
-    # Why the rule fired, in words a clinician reads (holds values: never mailed or logged).
-    reason: Mapped[str] = mapped_column(Text)
+    # Why it was raised, as data: [{"code", "params", "severity"}], worst first, each code once
+    # (telemon.clinical_text.reason_text writes them in the reader's language; they hold values:
+    # never mailed or logged).
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When it reached its present severity, if later than raised_at (a yellow alert turned red):
+    # escalation counts from here, so an old yellow alert turning red is not escalated at once.
+    severity_raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The first time a member of the responsible care team opened it: "the hospital has seen
@@ -56,13 +66,23 @@ class Alert(db.Model):
         back_populates="alert", order_by="AlertEvent.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def reason_code(self) -> str:
+        """The headline reason's code: the worst of what was found."""
+        return str(self.reasons[0]["code"]) if self.reasons else "text"
+
+    @property
+    def reason_params(self) -> dict[str, Any]:
+        return dict(self.reasons[0]["params"]) if self.reasons else {"text": ""}
+
     __table_args__ = (
-        # One unresolved alert per patient, programme and rule: new readings attach to it.
+        # One reading, one finding: one unresolved alert per patient, programme and measurement;
+        # what other rules find about it, and new readings, join that alert.
         Index(
-            "uq_alert_unresolved_rule",
+            "uq_alert_unresolved_measurement",
             "patient_id",
             "programme",
-            "rule",
+            "measurement",
             unique=True,
             sqlite_where=text("status <> 'resolved'"),
             postgresql_where=text("status <> 'resolved'"),
@@ -87,6 +107,10 @@ class AlertEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     severity: Mapped[str | None] = mapped_column(String(10))
+    # What telemon did by itself, as data for telemon.clinical_text.event_text: {"count": 2},
+    # {"minutes": 30}, {"reason": {...}}, {"because": "dose_decided", ...}. None for the rest.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What a person wrote, shown as written.
     note: Mapped[str | None] = mapped_column(Text)
 
     alert: Mapped[Alert] = relationship(back_populates="events")

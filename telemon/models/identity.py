@@ -62,6 +62,8 @@ class CareTeam(db.Model):
     # Where the team's alert mail goes; escalations go to escalation_email when set.
     email: Mapped[str] = mapped_column(String(254))
     escalation_email: Mapped[str | None] = mapped_column(String(254))
+    # The language of the team's mail: "da" (default) or "en".
+    language: Mapped[str] = mapped_column(String(5), default="da", server_default="da")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()

@@ -1,7 +1,8 @@
-"""The text of every mail telemon sends.
+"""The text of every mail telemon sends, in the language of the team (or person) it goes to.
 
-These functions take only what may leave the building: a severity, counts, an id and a link.
-No name, CPR number or measured value can reach a mail because none is ever passed in.
+These functions take only what may leave the building: a severity, counts, a date, a link and
+the language. No name, CPR number or measured value can reach a mail because none is ever
+passed in. Danish unless the receiving care team chose English (CareTeam.language).
 """
 
 from __future__ import annotations
@@ -9,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-SEVERITY_WORDS = {"red": "Red (urgent)", "yellow": "Yellow", "blue": "Blue (missing measurement)"}
+from telemon.clinical_text import N_, date_text, gettext, language_of, ngettext
+
+SEVERITY_WORDS = {
+    "red": N_("Red (urgent)"),
+    "yellow": N_("Yellow"),
+    "blue": N_("Blue (missing measurement)"),
+}
+URGENCY_WORDS = {"urgent": N_("Urgent"), "routine": N_("Routine")}
 
 
 @dataclass(frozen=True)
@@ -18,83 +26,142 @@ class Message:
     body: str
 
 
-_FOOTER = (
-    "\n\nThis message deliberately holds no patient details. Sign in to telemon to see them.\n"
-    "-- telemon\n"
-)
-
-
-def alert_raised(severity: str, alert_url: str) -> Message:
-    words = SEVERITY_WORDS.get(severity, severity)
+def _message(language: str, subject: str, lines: list[str], link: str) -> Message:
+    """A mail: its subject, its lines, a blank line, the link, and the footer."""
+    footer = gettext(
+        "This message deliberately holds no patient details. Sign in to telemon to see them.",
+        language,
+    )
     return Message(
-        subject=f"[telemon] {words} alert needs attention",
-        body=(
-            f"A {words.lower()} alert for one of your team's patients needs attention.\n\n"
-            f"Open it: {alert_url}" + _FOOTER
-        ),
+        f"[telemon] {subject}", "\n".join(lines) + f"\n\n{link}\n\n{footer}\n-- telemon\n"
     )
 
 
-def alert_escalated(severity: str, minutes: int, alert_url: str) -> Message:
-    words = SEVERITY_WORDS.get(severity, severity)
-    return Message(
-        subject=f"[telemon] ESCALATED: {words} alert unacknowledged for {minutes} min",
-        body=(
-            f"A {words.lower()} alert has not been acknowledged within {minutes} minutes.\n"
-            "Please make sure someone takes it now.\n\n"
-            f"Open it: {alert_url}" + _FOOTER
-        ),
+def _word(words: dict[str, str], key: str, language: str) -> str:
+    return gettext(words[key], language) if key in words else key
+
+
+def _open_it(url: str, language: str) -> str:
+    return gettext("Open it: %(url)s", language, {"url": url})
+
+
+def _queue(url: str, language: str) -> str:
+    return gettext("Review queue: %(url)s", language, {"url": url})
+
+
+def alert_raised(severity: str, alert_url: str, language: str = "da") -> Message:
+    language = language_of(language)
+    words = _word(SEVERITY_WORDS, severity, language)
+    return _message(
+        language,
+        gettext("%(severity)s alert needs attention", language, {"severity": words}),
+        [
+            gettext(
+                "An alert for one of your team's patients needs attention: %(severity)s.",
+                language,
+                {"severity": words},
+            )
+        ],
+        _open_it(alert_url, language),
     )
 
 
-def daily_digest(day: date, counts: dict[str, int], queue_url: str) -> Message:
-    lines = "\n".join(f"  {SEVERITY_WORDS.get(sev, sev)}: {n}" for sev, n in counts.items() if n)
-    total = sum(counts.values())
-    return Message(
-        subject=f"[telemon] Daily summary {day.isoformat()}: {total} open item(s)",
-        body=(
-            f"Open alerts for your team's patients on {day.isoformat()}:\n\n{lines}\n\n"
-            f"Review queue: {queue_url}" + _FOOTER
+def alert_escalated(severity: str, minutes: int, alert_url: str, language: str = "da") -> Message:
+    language = language_of(language)
+    words = {"severity": _word(SEVERITY_WORDS, severity, language)}
+    return _message(
+        language,
+        ngettext(
+            "ESCALATED: %(severity)s alert unacknowledged for %(num)s minute",
+            "ESCALATED: %(severity)s alert unacknowledged for %(num)s minutes",
+            minutes,
+            language,
+            words,
         ),
+        [
+            ngettext(
+                "An alert has not been acknowledged within %(num)s minute: %(severity)s.",
+                "An alert has not been acknowledged within %(num)s minutes: %(severity)s.",
+                minutes,
+                language,
+                words,
+            ),
+            gettext("Please make sure someone takes it now.", language),
+        ],
+        _open_it(alert_url, language),
     )
 
 
-URGENCY_WORDS = {"urgent": "Urgent", "routine": "Routine"}
+def daily_digest(
+    day: date, counts: dict[str, int], queue_url: str, language: str = "da"
+) -> Message:
+    language = language_of(language)
+    when = {"day": date_text(day, language)}
+    counted = [f"  {_word(SEVERITY_WORDS, sev, language)}: {n}" for sev, n in counts.items() if n]
+    return _message(
+        language,
+        ngettext(
+            "Daily summary %(day)s: %(num)s open item",
+            "Daily summary %(day)s: %(num)s open items",
+            sum(counts.values()),
+            language,
+            when,
+        ),
+        [gettext("Open alerts for your team's patients on %(day)s:", language, when), "", *counted],
+        _queue(queue_url, language),
+    )
 
 
-def review_requested(urgency: str, due_text: str, url: str) -> Message:
+def review_requested(urgency: str, due_text: str, url: str, language: str = "da") -> Message:
     """To the wound clinic: a nurse asks for a review. No wound details, no patient."""
-    words = URGENCY_WORDS.get(urgency, urgency)
-    return Message(
-        subject=f"[telemon] {words} wound review requested, answer by {due_text}",
-        body=(
-            f"A home nurse asks the wound clinic for a {words.lower()} review of a wound.\n"
-            f"Please answer by {due_text}.\n\n"
-            f"Review queue: {url}" + _FOOTER
-        ),
+    language = language_of(language)
+    words = {"urgency": _word(URGENCY_WORDS, urgency, language).lower(), "due": due_text}
+    return _message(
+        language,
+        gettext("Wound review requested (%(urgency)s), answer by %(due)s", language, words),
+        [
+            gettext(
+                "A home nurse asks the wound clinic to review a wound (%(urgency)s).",
+                language,
+                words,
+            ),
+            gettext("Please answer by %(due)s.", language, words),
+        ],
+        _queue(url, language),
     )
 
 
-def review_answered(url: str) -> Message:
+def review_answered(url: str, language: str = "da") -> Message:
     """To the requesting nurse's team: the wound clinic has written back with instructions."""
-    return Message(
-        subject="[telemon] The wound clinic has answered your review request",
-        body=(
-            "The wound clinic has answered a review request from your team with new\n"
-            "instructions. Please read them in telemon and confirm that you have.\n\n"
-            f"Open telemon: {url}" + _FOOTER
-        ),
+    language = language_of(language)
+    return _message(
+        language,
+        gettext("The wound clinic has answered your review request", language),
+        [
+            gettext(
+                "The wound clinic has answered a review request from your team with new "
+                "instructions. Please read them in telemon and confirm that you have.",
+                language,
+            )
+        ],
+        _open_it(url, language),
     )
 
 
-def review_overdue(urgency: str, due_text: str, url: str) -> Message:
+def review_overdue(urgency: str, due_text: str, url: str, language: str = "da") -> Message:
     """To the wound clinic's escalation address: a request passed its due time unanswered."""
-    words = URGENCY_WORDS.get(urgency, urgency)
-    return Message(
-        subject=f"[telemon] OVERDUE: {words.lower()} wound review was due {due_text}",
-        body=(
-            f"A {words.lower()} wound review request was due {due_text} and is not answered.\n"
-            "Please make sure someone answers it now.\n\n"
-            f"Review queue: {url}" + _FOOTER
-        ),
+    language = language_of(language)
+    words = {"urgency": _word(URGENCY_WORDS, urgency, language).lower(), "due": due_text}
+    return _message(
+        language,
+        gettext("OVERDUE: wound review (%(urgency)s) was due %(due)s", language, words),
+        [
+            gettext(
+                "A wound review request (%(urgency)s) was due %(due)s and is not answered.",
+                language,
+                words,
+            ),
+            gettext("Please make sure someone answers it now.", language),
+        ],
+        _queue(url, language),
     )

@@ -1,7 +1,8 @@
 """What the assessments say: PUSH score, healing trajectory, and the alerts they raise.
 
 Wound alerts go through the alert life cycle like any other (one unresolved alert per patient,
-programme and rule; severity only rises), to the wound enrolment's care team, the clinic:
+programme and wound, joining what each rule finds; severity only rises), to the wound
+enrolment's care team, the clinic:
 - any sign of infection: red, mailed at once (rule wound.<id>.infection);
 - a wound not healing as expected (telemon.woundcare.trajectory): yellow (wound.<id>.not_healing).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from telemon.alerts import joining
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update
 from telemon.extensions import db
@@ -69,22 +71,19 @@ def not_healing_rule(wound_id: int) -> str:
 def evaluate(wound: Wound, assessment: WoundAssessment, enrollment: Enrollment) -> None:
     """Raise the alerts this new assessment calls for, in the caller's transaction."""
     if assessment.infection_signs:
-        signs = ", ".join(s.replace("_", " ") for s in assessment.infection_signs)
-        outcome = raise_or_update(
-            enrollment,
-            infection_rule(wound.id),
-            "red",
-            f"Signs of infection reported ({wound.body_site}): {signs}.",
-            (),
-        )
-        route(outcome)
+        params = {"body_site": wound.body_site, "signs": list(assessment.infection_signs)}
+        reason = joining.reason("wound.infection", params, "red")
+        route(raise_or_update(enrollment, infection_rule(wound.id), "red", [reason]))
     trajectory = trajectory_of(wound)
-    if trajectory.not_healing_as_expected:
-        outcome = raise_or_update(
-            enrollment,
-            not_healing_rule(wound.id),
-            "yellow",
-            f"Not healing as expected ({wound.body_site}): {trajectory.reason}",
-            (),
-        )
-        route(outcome)
+    if trajectory.not_healing_as_expected and trajectory.reduction_percent is not None:
+        rule = trajectory_rules()[wound.wound_type]
+        params = {
+            "body_site": wound.body_site,
+            "wound_type": wound.wound_type,
+            "reduction_percent": trajectory.reduction_percent,
+            "days": trajectory.calendar_days,
+            "expected_percent": rule.min_reduction_percent,
+            "after_days": rule.after_days,
+        }
+        reason = joining.reason("wound.not_healing", params, "yellow")
+        route(raise_or_update(enrollment, not_healing_rule(wound.id), "yellow", [reason]))

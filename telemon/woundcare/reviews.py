@@ -20,9 +20,10 @@ from flask import current_app
 from sqlalchemy import select, true
 
 from telemon import access, audit, clock, work
-from telemon.alerts.routing import queue_url
+from telemon.clinical_text import datetime_text
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
+from telemon.links import queue_link, review_answer_link
 from telemon.models import CareTeam, ReviewRequest, User, WoundAssessment, care_team_member
 from telemon.notify import messages
 from telemon.notify.outbox import queue_mail
@@ -61,8 +62,8 @@ def due_for(requested_at: datetime, urgency: str) -> datetime:
     return due.astimezone(UTC)
 
 
-def _due_text(due_at: datetime) -> str:
-    return clock.local(due_at).strftime("%d-%m-%Y %H:%M")
+def _due_text(due_at: datetime, language: str) -> str:
+    return datetime_text(due_at, language)
 
 
 def request_review(user: User, wound_id: int, data: dict[str, Any]) -> ReviewRequest:
@@ -98,7 +99,9 @@ def request_review(user: User, wound_id: int, data: dict[str, Any]) -> ReviewReq
     queue_mail(
         f"review:{review.id}:requested",
         team.email,
-        messages.review_requested(review.urgency, _due_text(review.due_at), queue_url()),
+        messages.review_requested(
+            review.urgency, _due_text(review.due_at, team.language), queue_link(), team.language
+        ),
         care_team_id=team.id,
     )
     work.commit()
@@ -191,12 +194,14 @@ def requester_teams(requester: User) -> list[CareTeam]:
 def _notify_requester(review: ReviewRequest) -> None:
     requester = db.session.get(User, review.requested_by_id)
     assert requester is not None
-    message = messages.review_answered(queue_url())
+    url = review_answer_link(review.id, review.wound_id)
     teams = requester_teams(requester)
     for team in teams:
+        message = messages.review_answered(url, team.language)
         queue_mail(f"review:{review.id}:answered:team:{team.id}", team.email, message, team.id)
     if not teams:
         if requester.email:
+            message = messages.review_answered(url, requester.language)
             queue_mail(f"review:{review.id}:answered:user:{requester.id}", requester.email, message)
         else:
             log.warning("review request %s answered; its requester has no e-mail", review.id)
@@ -245,7 +250,12 @@ def escalate_overdue_reviews() -> int:
                 queue_mail(
                     f"review:{review.id}:overdue",
                     team.escalation_email or team.email,
-                    messages.review_overdue(review.urgency, _due_text(review.due_at), queue_url()),
+                    messages.review_overdue(
+                        review.urgency,
+                        _due_text(review.due_at, team.language),
+                        queue_link(),
+                        team.language,
+                    ),
                     care_team_id=team.id,
                 )
                 review.escalated_at = now

@@ -49,6 +49,8 @@ class Trajectory:
     days_since_baseline: float | None
     not_healing_as_expected: bool
     reason: str | None
+    # Calendar days from the baseline assessment to the latest (the reason's "in N days").
+    calendar_days: int | None = None
 
 
 # Areas are measured to a few decimals at best; rounding the percentage to 6 decimals only
@@ -125,6 +127,7 @@ def healing_trajectory(
         days_since_baseline=days,
         not_healing_as_expected=reason is not None,
         reason=reason,
+        calendar_days=calendar_days,
     )
 
 

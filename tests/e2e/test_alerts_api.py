@@ -13,7 +13,7 @@ from telemon.alerts import service
 from telemon.extensions import db
 from telemon.models import Alert, IngestBatch, OutgoingMail
 from tests.conftest import token_for
-from tests.helpers import item, outbox_messages
+from tests.helpers import item, mail_text, outbox_messages
 
 
 def _post(client, headers, *items):
@@ -40,7 +40,7 @@ def test_low_spo2_raises_a_red_alert_and_mails_the_team_without_patient_data(
 
     (mail,) = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])
     assert mail["To"] == "lung-team@example.invalid"
-    text = mail.as_string()
+    text = mail_text(mail)
     for secret in ("Synthetic Patient", "0101701234", "010170", "85"):
         assert secret not in text
     assert f"http://telemon.test/alerts/{alert['id']}" in text
@@ -159,7 +159,7 @@ def test_unacknowledged_red_alert_escalates_once(app, client, world) -> None:
     assert jobs.run(jobs.ESCALATE) == 0
     mails = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])
     assert [m["To"] for m in mails] == ["lung-team@example.invalid", "lung-lead@example.invalid"]
-    assert "ESCALATED" in mails[1]["Subject"] and "Synthetic" not in mails[1].as_string()
+    assert "ESKALERET" in mail_text(mails[1]) and "Synthetic" not in mail_text(mails[1])
     db.session.refresh(alert)
     assert alert.escalated_at is not None and alert.events[-1].kind == "escalated"
 
@@ -196,7 +196,8 @@ def test_daily_digest_goes_once_per_team_and_day(app, client, world) -> None:
     assert jobs.run(jobs.DIGEST) == 1
     assert jobs.run(jobs.DIGEST) == 0
     digest = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])[-1]
-    assert "Daily summary" in digest["Subject"] and "Yellow: 1" in digest.get_payload()
+    # Danish: the team's language by default.
+    assert "Daglig oversigt" in mail_text(digest) and "Gul: 1" in mail_text(digest)
 
 
 def test_an_accepted_batch_is_evaluated_even_when_the_broker_was_down(app, client, world) -> None:
@@ -235,12 +236,12 @@ BASE = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 
 def raise_alert(enrollment, rule: str, severity: str, minutes: int) -> int:
     """An alert raised through the service at BASE + minutes: many alerts, cheaply, in an order
-    the test chooses (one unresolved alert per rule, so each call names its own rule)."""
+    the test chooses (one unresolved alert per measurement: each rule here is its own)."""
     outcome = service.raise_or_update(
         enrollment,
         rule,
         severity,
-        f"Synthetic finding {rule}",
+        [{"code": "text", "params": {"text": f"Synthetic finding {rule}"}, "severity": severity}],
         now=BASE + timedelta(minutes=minutes),
     )
     db.session.commit()

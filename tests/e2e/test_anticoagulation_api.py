@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from telemon import clock, jobs
+from telemon.clinical_text import event_text
 from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.models import Alert, User
 from telemon.patients import service as patients
 from tests.conftest import PASSWORD, token_for
-from tests.helpers import item, outbox_messages
+from tests.helpers import item, mail_text, outbox_messages
 
 
 @pytest.fixture
@@ -125,7 +126,7 @@ def test_ttr_suggestion_alerts_and_confirmation(app, client, world, ak) -> None:
     assert [(a["severity"], a["rule"]) for a in alerts["items"]] == [("red", "inr.out_of_range")]
     (mail,) = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])
     assert mail["To"] == "ak-clinic@example.invalid"
-    assert "5.6" not in mail.as_string() and "Synthetic" not in mail.as_string()
+    assert "5.6" not in mail_text(mail) and "Synthetic" not in mail_text(mail)
     latest = client.get(f"/api/v1/patients/{pid}/anticoagulation", headers=doctor).get_json()
     assert latest["dose_suggestion"]["contact_clinic"] is True
     assert latest["weekly_dose_mg"] == 31.25
@@ -243,4 +244,8 @@ def test_poor_control_resolves_itself_when_control_returns(client, world, ak) ->
         _post_inr(client, nurse, world.patient.id, 2.5, days_ago)
     db.session.refresh(poor)
     assert poor.status == "resolved"
-    assert poor.resolution_note == "Time in therapeutic range back at 66 %."
+    resolved = poor.events[-1]
+    assert (resolved.kind, resolved.by_id) == ("resolved", None)
+    assert resolved.params == {"because": "in_control", "ttr_percent": 66}
+    text = event_text(resolved.kind, "da", params=resolved.params)
+    assert text == "afsluttet af telemon: tid i terapiområdet igen 66\xa0%"

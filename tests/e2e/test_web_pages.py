@@ -37,7 +37,7 @@ def test_patient_page_shows_the_spo2_chart_with_the_patients_band(client, world)
     assert "<title>Synthetic Patient · telemon</title>" in page
     assert 'id="chart-spo2"' in page and 'class="zone-red"' in page and "85 % kl. " in page
     assert 'id="chart-pulse"' in page
-    assert "SpO2 85 % is below the alert limit 90" in page  # the open alert
+    assert "SpO2 85\xa0% er under alarmgrænsen 90\xa0%" in page  # the open alert, in Danish
     assert "Redigér grænseværdier" in page  # Danish by default
     audit = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.user_id == world.clinician.id)

@@ -16,11 +16,12 @@ from sqlalchemy import select, text
 
 from telemon import jobs, paging
 from telemon import queue as work_queue
+from telemon.clinical_text import reasons_text
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, Photo, ReviewRequest, User, WoundAssessment
 from telemon.woundcare import reviews
 from tests.conftest import token_for
-from tests.helpers import outbox_messages
+from tests.helpers import mail_text, outbox_messages
 
 CPH = ZoneInfo("Europe/Copenhagen")
 SECRETS = ("Synthetic Patient", "0101701234", "010170", "left lateral malleolus")
@@ -297,7 +298,7 @@ def test_signs_of_infection_raise_a_red_alert_mailed_to_the_clinic(app, client, 
     (mail,) = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])
     assert mail["To"] == "wound-clinic@example.invalid"
     for secret in (*SECRETS, "erythema"):
-        assert secret not in mail.as_string()
+        assert secret not in mail_text(mail)
 
 
 def test_a_venous_ulcer_not_shrinking_40_percent_in_4_weeks_raises_yellow(client, wounds) -> None:
@@ -313,10 +314,24 @@ def test_a_venous_ulcer_not_shrinking_40_percent_in_4_weeks_raises_yellow(client
     post_assessment(client, nurse, wound_id, latest, png())
     (alert,) = db.session.scalars(select(Alert)).all()
     assert alert.severity == "yellow" and alert.rule == f"wound.{wound_id}.not_healing"
-    assert "30.0%" in alert.reason
+    assert alert.measurement == f"wound.{wound_id}"
+    (reason,) = alert.reasons
+    assert reason["code"] == "wound.not_healing" and reason["params"]["reduction_percent"] == 30
+    assert "30.0%" in reasons_text(alert.reasons, "en")[0]
+    assert "30,0" in reasons_text(alert.reasons, "da")[0]
     record = client.get(f"/api/v1/wounds/{wound_id}", headers=nurse).get_json()
     assert record["trajectory"]["reduction_percent"] == 30.0
     assert record["trajectory"]["not_healing_as_expected"] is True
+
+    # Signs of infection on the same wound join that alert: red, both reasons, handled once.
+    infected = assessment_data(
+        assessed_at=(now - timedelta(hours=1)).isoformat(), area_cm2=7.0, infection_signs=["fever"]
+    )
+    post_assessment(client, nurse, wound_id, infected, png())
+    (alert,) = db.session.scalars(select(Alert)).all()
+    db.session.refresh(alert)
+    assert (alert.severity, alert.rule) == ("red", f"wound.{wound_id}.infection")
+    assert [r["code"] for r in alert.reasons] == ["wound.infection", "wound.not_healing"]
 
 
 def test_the_trajectory_threshold_is_configurable(app, client, wounds) -> None:
@@ -360,9 +375,9 @@ def test_review_request_reply_and_acknowledgement(app, client, wounds) -> None:
     assert datetime.fromisoformat(review["due_at"]) == datetime(2026, 11, 23, 14, 0, tzinfo=CPH)
     (asked,) = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])
     assert asked["To"] == "wound-clinic@example.invalid"
-    assert "23-11-2026 14:00" in asked["Subject"]
+    assert "svar senest 23.11.2026 14.00" in mail_text(asked)  # Danish: the clinic's language
     for secret in (*SECRETS, "slough"):
-        assert secret not in asked.as_string()
+        assert secret not in mail_text(asked)
 
     # The clinic sees it in its queue, and in the shared work list with its due time.
     specialist = token_for(client, "wound-specialist")
@@ -403,7 +418,9 @@ def test_review_request_reply_and_acknowledgement(app, client, wounds) -> None:
         "home-nursing@example.invalid",
     ]
     for secret in (*SECRETS, "alginate", "wound-specialist"):
-        assert secret not in mails[1].as_string()
+        assert secret not in mail_text(mails[1])
+    # The link opens the wound, at the answered request (until a page of its own exists).
+    assert f"http://telemon.test/wounds/{wound_id}#review-{review['id']}" in mail_text(mails[1])
 
     record = client.get(f"/api/v1/wounds/{wound_id}", headers=nurse).get_json()
     assert record["review_requests"][0]["instructions"].startswith("Switch to an alginate")
@@ -461,7 +478,7 @@ def test_overdue_review_requests_escalate_once(app, client, wounds) -> None:
         "wound-clinic@example.invalid",
         "wound-lead@example.invalid",
     ]
-    assert "OVERDUE" in mails[1]["Subject"]
+    assert "OVERSKREDET" in mail_text(mails[1])
     row = db.session.get(ReviewRequest, routine["id"])
     assert row is not None and row.escalated_at == app.config["TELEMON_NOW"]
     nurse = token_for(client, "nurse")  # two days later: a new working day, a new token

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from telemon.extensions import db
 from telemon.models import Alert, User
 from tests.conftest import build_world, token_for
-from tests.helpers import item, outbox_messages
+from tests.helpers import item, mail_text, outbox_messages
 from tests.integration.test_worker_pipeline import _free_port
 
 
@@ -30,7 +30,7 @@ def test_the_copd_loop_runs_on_sqlite_in_process(sqlite_app) -> None:
     (alert,) = db.session.scalars(select(Alert)).all()
     assert alert.severity == "red" and alert.raised_at.tzinfo is not None
     (mail,) = outbox_messages(sqlite_app.config["TELEMON_OUTBOX_DIR"])
-    assert "Synthetic Patient" not in mail.as_string() and "0101701234" not in mail.as_string()
+    assert "Synthetic Patient" not in mail_text(mail) and "0101701234" not in mail_text(mail)
 
 
 def test_cli_init_db_create_user_and_demo_are_repeatable(sqlite_app) -> None:
@@ -99,3 +99,65 @@ def test_telemon_serve_starts_with_nothing_configured(tmp_path: Any) -> None:
         log.close()
     printed = (tmp_path / "serve.log").read_text()
     assert f"Sign in:  http://127.0.0.1:{port}/" in printed
+
+
+def test_mailed_links_name_the_address_telemon_serve_listens_on(tmp_path: Any) -> None:
+    """TELEMON_BASE_URL unset: the alert mail links to the port the server was started on."""
+    import email
+    import sqlite3
+    from datetime import UTC, datetime
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEMON_")}
+    demo = subprocess.run(
+        [sys.executable, "-m", "telemon", "demo"], cwd=tmp_path, env=env, capture_output=True
+    )
+    assert demo.returncode == 0, demo.stderr.decode()
+    with sqlite3.connect(tmp_path / "instance" / "telemon.db") as conn:
+        (patient_id,) = conn.execute(
+            "SELECT patient_id FROM user WHERE username = 'demo-patient'"
+        ).fetchone()
+    outbox = tmp_path / "instance" / "outbox"
+    before = set(outbox.glob("*.eml"))
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115  (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "telemon", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        token = None
+        deadline = time.monotonic() + 60
+        while token is None and time.monotonic() < deadline:
+            try:
+                token = _json_post(
+                    f"{base}/api/v1/auth/token",
+                    {"username": "demo-patient", "password": "demo-password"},
+                )["access_token"]
+            except OSError:
+                time.sleep(0.3)
+        assert token is not None, (tmp_path / "serve.log").read_text()
+        reading = item(patient_id, "temperature", 39.9, at=datetime.now(UTC))
+        _json_post(f"{base}/api/v1/observations", {"observations": [reading]}, token)
+        new: list[Any] = []
+        while not new and time.monotonic() < deadline:
+            new = sorted(set(outbox.glob("*.eml")) - before)
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+    (mail,) = [email.message_from_bytes(p.read_bytes()) for p in new]
+    assert f"{base}/alerts/" in mail_text(mail)
+
+
+def _json_post(url: str, body: dict[str, Any], token: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email
 import os
 import signal
 import socket
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from telemon.extensions import db
 from telemon.models import OutgoingMail
 from tests.conftest import TEST_REDIS_URL, token_for
-from tests.helpers import item
+from tests.helpers import item, mail_text
 
 WAIT_SECONDS = 60
 
@@ -119,7 +120,8 @@ def test_spo2_85_reaches_the_queue_and_the_team_mailbox(client, world, worker, i
     (alert,) = _until(lambda: _red_alerts(client, clinician), "the red alert")
     assert alert["rule"] == "threshold.spo2"
 
-    message = _until(lambda: inbox.messages, "the alert mail")[0].decode()
+    received = _until(lambda: inbox.messages, "the alert mail")[0]
+    message = mail_text(email.message_from_bytes(received))  # decoded: "Åbn" is "=C3=85bn"
     assert "lung-team@example.invalid" in message
     for secret in ("Synthetic Patient", "0101701234", "010170", "85"):
         assert secret not in message

@@ -14,6 +14,7 @@ from telemon.anticoagulation.inr_rules import (
     is_test_missed,
     poor_control,
 )
+from telemon.clinical_text import reason_text
 
 S = InrAlertSettings()
 
@@ -43,10 +44,16 @@ def test_mitral_valve_target() -> None:
     assert inr_severity(3.5, 2.5, 3.5, S) is None
 
 
-def test_reason_words() -> None:
-    assert inr_reason(4.2, 2.0, 3.0, False) == "INR 4.2 is above the target range 2.0-3.0"
-    assert inr_reason(8.0, 2.0, 3.0, True) == "INR >8 is above the target range 2.0-3.0"
-    assert inr_reason(1.7, 2.0, 3.0, False) == "INR 1.7 is below the target range 2.0-3.0"
+def test_reason_is_data_written_in_the_readers_language() -> None:
+    code, params = inr_reason(4.2, 2.0, 3.0, False)
+    assert (code, params["value"], params["qualifier"]) == ("inr.above_target_range", 4.2, None)
+    assert reason_text(code, params, "en") == "INR 4.2 is above the target range 2.0–3.0"
+    assert reason_text(code, params, "da") == "INR 4,2 er over terapiområdet 2,0–3,0"
+    code, params = inr_reason(8.0, 2.0, 3.0, True)
+    assert reason_text(code, params, "en") == "INR >8 is above the target range 2.0–3.0"
+    code, params = inr_reason(1.7, 2.0, 3.0, False)
+    assert code == "inr.below_target_range"
+    assert reason_text(code, params, "en") == "INR 1.7 is below the target range 2.0–3.0"
 
 
 def test_poor_control_needs_enough_data() -> None:

@@ -24,6 +24,7 @@ from telemon.alerts.rules import (
     limits_problems,
     worse,
 )
+from telemon.clinical_text import reason_text
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 SPO2 = Limits(warning_low=92, alert_low=90)
@@ -32,6 +33,15 @@ DEFAULTS = BaselineSettings()
 
 def r(id: int, code: str, value: float, days: float = 0) -> Reading:
     return Reading(id, code, value, T0 + timedelta(days=days))
+
+
+def what(finding: Finding) -> tuple[str, str, tuple[int, ...]]:
+    return finding.rule, finding.severity, finding.observation_ids
+
+
+def said(finding: Finding, language: str = "en") -> str:
+    """The finding's reason as a clinician reads it (no-break spaces as plain ones)."""
+    return reason_text(finding.reason_code, finding.reason_params, language).replace("\xa0", " ")
 
 
 def rules_and_severities(findings: list[Finding]) -> list[tuple[str, str]]:
@@ -160,9 +170,15 @@ def test_limits_must_be_strictly_ordered() -> None:
 
 def test_threshold_finding_names_the_value_and_the_limit() -> None:
     (finding,) = evaluate_readings([r(1, "spo2", 85)], [], {"spo2": SPO2}, DEFAULTS)
-    assert finding == Finding(
-        "threshold.spo2", "red", (1,), "SpO2 85 % is below the alert limit 90 %"
+    assert what(finding) == (
+        "threshold.spo2",
+        "red",
+        (1,),
     )
+    assert finding.reason_code == "threshold.below_alert_limit"
+    assert finding.reason_params == {"code": "spo2", "value": 85, "limit": 90}
+    assert said(finding) == "SpO2 85 % is below the alert limit 90 %"
+    assert said(finding, "da") == "SpO2 85 % er under alarmgrænsen 90 %"
 
 
 @pytest.mark.parametrize(
@@ -177,7 +193,7 @@ def test_threshold_finding_names_the_value_and_the_limit() -> None:
 def test_threshold_reasons(reading: Reading, reason: str) -> None:
     (finding,) = evaluate_readings([reading], [], DEFAULT_COPD_THRESHOLDS, DEFAULTS)
     assert finding.rule == f"threshold.{reading.code}"
-    assert finding.reason == reason
+    assert said(finding) == reason
 
 
 def test_a_reading_on_its_limit_gives_nothing() -> None:
@@ -193,7 +209,7 @@ def test_per_patient_limits_for_weight() -> None:
     (finding,) = evaluate_readings(
         [r(1, "weight", 91)], [], {"weight": Limits(warning_high=90)}, DEFAULTS
     )
-    assert finding.reason == "Weight 91 kg is above the warning limit 90 kg"
+    assert said(finding) == "Weight 91 kg is above the warning limit 90 kg"
 
 
 def test_naive_times_are_refused() -> None:
@@ -211,7 +227,8 @@ def test_spo2_drop_of_four_from_the_14_day_median_is_yellow() -> None:
         "spo2.drop_from_baseline",
         "yellow",
         (9,),
-        "SpO2 92 % is 4 points below the patient's 14-day median 96 %",
+        "spo2.drop_from_baseline",
+        {"code": "spo2", "value": 92, "drop": 4, "median": 96, "days": 14},
     )
     assert evaluate_readings([r(9, "spo2", 92.5)], history, {}, DEFAULTS) == []  # 3.5 points
 
@@ -235,7 +252,16 @@ def test_the_spo2_median_resists_one_odd_reading() -> None:
         r(4, "spo2", 97, -1),
     ]
     (finding,) = evaluate_readings([r(9, "spo2", 93)], history, {}, DEFAULTS)
-    assert finding.reason == "SpO2 93 % is 4 points below the patient's 14-day median 97 %"
+    assert finding.reason_params == {
+        "code": "spo2",
+        "value": 93,
+        "drop": 4,
+        "median": 97,
+        "days": 14,
+    }
+    assert said(finding) == (
+        "SpO2 93 % is 4 percentage points below the patient's median of the last 14 days (97 %)"
+    )
 
 
 def test_a_patient_living_at_88_is_judged_by_her_own_baseline() -> None:
@@ -272,7 +298,9 @@ def test_each_reading_of_a_batch_has_its_own_baseline() -> None:
     ]
     (finding,) = evaluate_readings(batch, [], {}, DEFAULTS)
     assert finding.observation_ids == (4, 5)
-    assert finding.reason == "SpO2 92 % is 5 points below the patient's 14-day median 97 %"
+    assert said(finding) == (
+        "SpO2 92 % is 5 percentage points below the patient's median of the last 14 days (97 %)"
+    )
 
 
 def test_a_reading_in_both_batch_and_history_counts_once() -> None:
@@ -296,16 +324,20 @@ def test_weight_gain_of_2_kg_in_3_days_from_the_lowest() -> None:
     history = [r(1, "weight", 79.0, -4), r(2, "weight", 80.5, -2.5), r(3, "weight", 81.0, -1)]
     # 79.0 is outside the 3 days; the lowest inside is 80.5: 82.5 - 80.5 = 2.0.
     (finding,) = evaluate_readings([r(9, "weight", 82.5)], history, {}, DEFAULTS)
-    assert finding == Finding(
-        "weight.gain", "yellow", (9,), "Weight 82.5 kg is up 2 kg within 3 days"
+    assert what(finding) == (
+        "weight.gain",
+        "yellow",
+        (9,),
     )
+    assert said(finding) == "Weight 82.5 kg is up 2 kg within 3 days"
     assert evaluate_readings([r(9, "weight", 82.4)], history, {}, DEFAULTS) == []  # 1.9 kg
 
 
 def test_a_2_kg_gain_counts_despite_float_rounding() -> None:
     # In binary floats 64.1 - 62.1 is 1.999999999999993; a clinician reads 2.0 kg.
     (finding,) = evaluate_readings([r(9, "weight", 64.1)], [r(1, "weight", 62.1, -1)], {}, DEFAULTS)
-    assert finding.reason == "Weight 64.1 kg is up 2 kg within 3 days"
+    assert finding.reason_params["gain"] == 2
+    assert said(finding) == "Weight 64.1 kg is up 2 kg within 3 days"
 
 
 def test_weight_without_an_earlier_weight_is_silent() -> None:
@@ -319,9 +351,12 @@ def test_cat_rise_of_two_over_the_median() -> None:
     history = [r(1, "cat_score", 12, -60), r(2, "cat_score", 14, -30), r(3, "cat_score", 13, -7)]
     # Median of 12, 13, 14 = 13.
     (finding,) = evaluate_readings([r(9, "cat_score", 15)], history, {}, DEFAULTS)
-    assert finding == Finding(
-        "cat_score.rise", "yellow", (9,), "CAT score 15 is 2 points above the patient's baseline 13"
+    assert what(finding) == (
+        "cat_score.rise",
+        "yellow",
+        (9,),
     )
+    assert said(finding) == "CAT score 15 is 2 points above the patient's baseline 13"
     assert evaluate_readings([r(9, "cat_score", 14)], history, {}, DEFAULTS) == []
 
 
@@ -351,14 +386,18 @@ def test_one_finding_per_rule_with_the_worst_severity_and_all_readings() -> None
     batch = [r(3, "spo2", 91), r(1, "spo2", 91, -0.2), r(2, "spo2", 88, -0.1)]
     (finding,) = evaluate_readings(batch, [], {"spo2": SPO2}, DEFAULTS)
     assert finding == Finding(
-        "threshold.spo2", "red", (1, 2, 3), "SpO2 88 % is below the alert limit 90 %"
+        "threshold.spo2",
+        "red",
+        (1, 2, 3),
+        "threshold.below_alert_limit",
+        {"code": "spo2", "value": 88, "limit": 90},
     )
 
 
 def test_the_reason_is_the_latest_of_the_worst() -> None:
     batch = [r(1, "spo2", 85, -0.1), r(2, "spo2", 89, 0)]
     (finding,) = evaluate_readings(batch, [], {"spo2": SPO2}, DEFAULTS)
-    assert finding.reason == "SpO2 89 % is below the alert limit 90 %"
+    assert said(finding) == "SpO2 89 % is below the alert limit 90 %"
 
 
 def test_findings_are_sorted_most_severe_first_then_by_rule() -> None:

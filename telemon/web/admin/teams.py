@@ -1,5 +1,5 @@
 """The console's care teams: members (care staff of the team's organisation), the alert and
-escalation addresses."""
+escalation addresses, the language of the team's mail."""
 
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ def _values_from(form: Any) -> dict[str, Any]:
         "name": form.get("name", "").strip(),
         "email": form.get("email", "").strip(),
         "escalation_email": form.get("escalation_email", "").strip(),
+        "language": form.get("language", "da"),
         "member_ids": id_list(form.getlist("member_ids")),
     }
 
@@ -72,7 +73,7 @@ def team_new() -> Any:
     chosen = request.values.get("organisation_id", type=id_value) or (
         g.user.organisation_id or (organisations[0].id if organisations else None)
     )
-    values: dict[str, Any] = {"member_ids": [], "form_key": new_form_key()}
+    values: dict[str, Any] = {"member_ids": [], "language": "da", "form_key": new_form_key()}
     errors: dict[str, str] = {}
     if request.method == "POST" and request.form.get("save"):
         values = {**_values_from(request.form), "form_key": request.form.get("form_key")}
@@ -87,6 +88,7 @@ def team_new() -> Any:
                     "organisation_id": chosen,
                     "email": values["email"],
                     "escalation_email": values["escalation_email"] or None,
+                    "language": values["language"],
                     "member_ids": values["member_ids"],
                 },
             )
@@ -121,6 +123,7 @@ def team_edit(team_id: int) -> Any:
         "name": team.name,
         "email": team.email,
         "escalation_email": team.escalation_email or "",
+        "language": team.language,
         "member_ids": [m.id for m in team.members],
     }
     errors: dict[str, str] = {}

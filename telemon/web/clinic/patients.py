@@ -26,6 +26,7 @@ from telemon.web.clinic.timeline import patient_timeline
 from telemon.web.components import limits_form
 from telemon.web.components.charts import Point, Zone, line_chart, zones_from_limits
 from telemon.web.components.clinical import language
+from telemon.web.components.filters import reasons
 from telemon.web.guard import signed_in
 from telemon.web.safe_redirect import local_target
 
@@ -48,7 +49,9 @@ def patient(patient_id: int) -> Any:
     if "anticoagulation" in by_programme:
         ak = anticoagulation.summary(g.user, patient_id)
         charts.insert(0, _inr_chart(patient_id, ak, now))
-    timeline = patient_timeline(patient_id, language(), reason_of=lambda alert: alert.reason)
+    timeline = patient_timeline(
+        patient_id, language(), reason_of=lambda alert: reasons(alert.reasons)
+    )
     wounds = db.session.scalars(
         select(Wound).where(Wound.patient_id == patient_id).order_by(Wound.created_at.desc())
     ).all()

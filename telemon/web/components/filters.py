@@ -1,8 +1,10 @@
-"""Template filters every page uses: times as clinicians read them, how long something waited."""
+"""Template filters every page uses: times as clinicians read them, how long something waited,
+an alert's reasons in the page's language."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -27,3 +29,15 @@ def waited(moment: datetime) -> str:
     if minutes < 48 * 60:
         return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
     return _("%(days)s d", days=minutes // (24 * 60))
+
+
+@bp.app_template_filter("reasons")
+def reasons(stored: list[dict[str, Any]] | None) -> str:
+    """An alert's reasons (Alert.reasons) in the page's language, worst first, on one line."""
+    return "; ".join(ct.reasons_text(stored, language()))
+
+
+@bp.app_template_filter("reason_lines")
+def reason_lines(stored: list[dict[str, Any]] | None) -> list[str]:
+    """An alert's reasons in the page's language, worst first, one sentence each."""
+    return ct.reasons_text(stored, language())
