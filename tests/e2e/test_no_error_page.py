@@ -39,6 +39,10 @@ USERS = (
     "demo-hospital-admin",
     "admin",
 )
+# Users of organisations the demo's enrolments are only shared with: they see the patients and
+# their alerts, and are offered nothing that acts on the care team's alerts or plan.
+SHARED_ONLY = ("demo-nurse", "demo-gp")
+TEAM_ACTIONS = re.compile(r"/(acknowledge|resolve|thresholds|confirm)$|^/enrollments/\d+/edit$")
 # What the demo's users typed (names, places, notes): shown as typed, in whatever language.
 DEMO_INPUT = (
     "Demo Regional Hospital",
@@ -156,6 +160,9 @@ def test_no_error_page_anywhere(demo_server: Served) -> None:
                 _switch_language(crawl, "en")
                 crawl.forms.clear()
                 crawl.pass_("en")
+                if username in SHARED_ONLY:
+                    acting = sorted(p for p in crawl.form_paths if TEAM_ACTIONS.search(p))
+                    assert acting == [], f"{username} is offered {acting}"
                 crawl.act("en")
                 problems += crawl.problems
                 pages += crawl.pages
