@@ -42,10 +42,14 @@ TEXT_TYPES = {"text", "number", "email", "password", "search", "tel", "url", "da
 TEXT_TYPES |= {"datetime-local", "time", "select-one", "select-multiple"}
 
 # Alert reasons are still stored as English sentences (issue 10, part A stores them as a code
-# and parameters and renders them in the reader's language): until that is merged the text of
-# `.reason` elements is not held against a Danish page. Drop this when it is.
-STORED_SENTENCES = ".reason"
-_REASON_SPAN = re.compile(r'(?s)<(a|span)\b[^>]*class="reason"[^>]*>.*?</\1>')
+# and parameters and renders them in the reader's language): until that is merged, the text of
+# an alert's headline, of links to alerts and of `.reason` elements is not held against a Danish
+# page. Drop this when it is.
+STORED_SENTENCES = 'h1.alert-head, a[href^="/alerts/"], .reason'
+_REASON_SPAN = re.compile(
+    r'(?s)<(h1) class="alert-head">.*?</h1>|<(a) href="/alerts/[^>]*>.*?</a>'
+    r'|<(a|span)\b[^>]*class="reason"[^>]*>.*?</\3>'
+)
 _TEXT_JS = """selector => {
   const hidden = Array.from(document.querySelectorAll(selector));
   hidden.forEach(e => { e.dataset.crawlDisplay = e.style.display; e.style.display = 'none'; });
