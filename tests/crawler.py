@@ -75,6 +75,10 @@ ENGLISH = [
         r"\bTime in therapeutic range\b",
         r" at \d",
         r"\bNo readings\b",
+        # Measurement codes as stored, where their names belong ("SpO2", "Puls", "INR").
+        r"\b(spo2|inr|pulse|peak_flow|fev1|systolic_bp|diastolic_bp|cat_score|respiratory_rate)\b",
+        # Dates as Danish is not written (12-03-2026; Danish writes 12.03.2026).
+        r"\b\d\d-\d\d-\d{4}\b",
         # The small words of any English sentence, which Danish does not use.
         r"\b([Tt]he|[Tt]his|[Yy]ou|[Yy]our|of|and|with|is|are|was|not|or)\b",
     )
@@ -173,6 +177,7 @@ class Crawl:
     forms: dict[tuple[str, str, tuple[str, ...]], Form] = field(default_factory=dict)
     acting: dict[tuple[str, str, tuple[str, ...]], Form] = field(default_factory=dict)
     visited: list[str] = field(default_factory=list)
+    form_paths: set[str] = field(default_factory=set)  # every form's action seen
     pages: int = 0
 
     def __post_init__(self) -> None:
@@ -229,7 +234,10 @@ class Crawl:
         links = self.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
         for raw in self.page.evaluate(_FORMS_JS):
             form = Form(raw["action"], raw["method"], raw["fields"], raw["submitter"])
-            if not form.action.startswith(self.base) or form.path in SKIPPED:
+            if not form.action.startswith(self.base):
+                continue
+            self.form_paths.add(form.path)
+            if form.path in SKIPPED:
                 continue
             target = self.acting if ACTING.search(form.path) else self.forms
             target.setdefault(form.key(), form)

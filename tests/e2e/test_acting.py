@@ -147,6 +147,16 @@ def test_only_the_responsible_team_changes_thresholds(client, acting) -> None:
     assert changed.status_code == 200, changed.get_json()
 
 
+def test_only_the_responsible_team_changes_the_schedule(client, acting) -> None:
+    url = f"/api/v1/enrollments/{acting.copd.id}"
+    body = {"schedule": {"interval_days": 2, "grace_hours": 6}}
+    _refused_everywhere(client, "PATCH", url, body, "enrollment.update")
+    assert client.patch(url, json=body, headers=token_for(client, "patient")).status_code == 403
+    changed = client.patch(url, json=body, headers=token_for(client, "team-nurse"))
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["schedule"] == {"interval_days": 2, "grace_hours": 6}
+
+
 def test_only_the_responsible_team_changes_the_inr_target(client, acting) -> None:
     url = f"/api/v1/enrollments/{acting.ak.id}"
     body = {"inr_target_low": 2.5, "inr_target_high": 3.5}

@@ -39,6 +39,26 @@ USERS = (
     "demo-hospital-admin",
     "admin",
 )
+# Those who only read first, the administrators (who deactivate and reset) last.
+CRAWL_ORDER = ("patient", "gp", "nurse", "clinician", "municipality-admin", "hospital-admin")
+
+
+def demo_users(printed: str) -> list[str]:
+    """USERS and every user `telemon demo` names (so that new demo users are crawled too),
+    in CRAWL_ORDER."""
+    named = set(re.findall(r"^  (admin|demo-[\w-]+)\b", printed, re.MULTILINE))
+
+    def order(name: str) -> tuple[int, str]:
+        rank = next((i for i, part in enumerate(CRAWL_ORDER) if part in name), None)
+        return (len(CRAWL_ORDER) + (name == "admin") if rank is None else rank, name)
+
+    return sorted(named | set(USERS), key=order)
+
+
+# Users of organisations the demo's enrolments are only shared with: they see the patients and
+# their alerts, and are offered nothing that acts on the care team's alerts or plan.
+SHARED_ONLY = ("demo-nurse", "demo-gp")
+TEAM_ACTIONS = re.compile(r"/(acknowledge|resolve|thresholds|confirm)$|^/enrollments/\d+/edit$")
 # What the demo's users typed (names, places, notes): shown as typed, in whatever language.
 DEMO_INPUT = (
     "Demo Regional Hospital",
@@ -95,7 +115,7 @@ def demo_server(app: Any, tmp_path: Path) -> Iterator[Served]:
     )
     try:
         until(lambda: _port_open(port), "telemon serve")
-        yield Served(f"http://127.0.0.1:{port}", tmp_path / "serve.log")
+        yield Served(f"http://127.0.0.1:{port}", tmp_path / "serve.log", demo_users(loaded.stdout))
     finally:
         stop_process(server)
         stop_process(worker)
@@ -106,6 +126,7 @@ def demo_server(app: Any, tmp_path: Path) -> Iterator[Served]:
 class Served:
     url: str
     log: Path
+    users: list[str]
 
     def failures(self) -> list[str]:
         """What the server logged as failing: the request, and the exception's last line."""
@@ -143,7 +164,7 @@ def test_no_error_page_anywhere(demo_server: Served) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for username in USERS:
+            for username in demo_server.users:
                 context = browser.new_context(
                     base_url=demo_server.url, viewport={"width": 390, "height": 900}, locale="da-DK"
                 )
@@ -156,6 +177,9 @@ def test_no_error_page_anywhere(demo_server: Served) -> None:
                 _switch_language(crawl, "en")
                 crawl.forms.clear()
                 crawl.pass_("en")
+                if username in SHARED_ONLY:
+                    acting = sorted(p for p in crawl.form_paths if TEAM_ACTIONS.search(p))
+                    assert acting == [], f"{username} is offered {acting}"
                 crawl.act("en")
                 problems += crawl.problems
                 pages += crawl.pages

@@ -39,7 +39,7 @@ BEFORE = timedelta(days=14)  # the chart shows two weeks before the alert's firs
 AFTER = timedelta(days=7)  # ... and up to a week after its last (never past now)
 INR_BEFORE = timedelta(days=120)  # INR is tested every week or few: four months
 LIMIT_FIELDS = ("alert_high", "warning_high", "warning_low", "alert_low")
-_WOUND_RULE = re.compile(r"^wound\.(\d+)\.")
+_WOUND_RULE = re.compile(r"^wound\.(\d+)(\.|$)")
 
 
 @dataclass
@@ -84,7 +84,8 @@ def measurement_of(alert: Alert) -> str | None:
 
 
 def wound_of(alert: Alert) -> int | None:
-    """The wound a wound alert is about (its rule is "wound.<id>.<what>")."""
+    """The wound a wound alert is about: its rule is "wound.<id>" (or, before an alert's
+    reasons joined, "wound.<id>.<what>")."""
     found = _WOUND_RULE.match(alert.rule) if alert.programme == "wound" else None
     return int(found.group(1)) if found else None
 
