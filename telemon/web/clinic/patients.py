@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -16,15 +15,12 @@ from telemon.anticoagulation import service as anticoagulation
 from telemon.errors import Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
-from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Observation, Wound
+from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Wound
 from telemon.patients import service as patients
 from telemon.web.clinic import ROLES, bp
-from telemon.web.components.charts import Point, Zone, line_chart, zones_from_limits
+from telemon.web.components.patient_charts import CHART_DAYS, copd_charts, inr_chart, unit_shown
 from telemon.web.guard import signed_in
 
-CHART_DAYS = 30
-INR_CHART_DAYS = 182
-COPD_CHART_CODES = ("spo2", "pulse", "fev1", "peak_flow", "weight", "cat_score")
 LIMIT_FIELDS = patients.LIMIT_FIELDS
 
 
@@ -36,11 +32,11 @@ def patient(patient_id: int) -> Any:
     enrollments = [e for e in patient.enrollments if e.status == "active"]
     by_programme = {e.programme: e for e in enrollments}
     alerts = queries.work_list(g.user, queries.AlertFilter(patient_id=patient_id))
-    charts = _copd_charts(patient_id, by_programme.get("copd"), now)
+    charts = copd_charts(patient_id, by_programme.get("copd"), now)
     ak = None
     if "anticoagulation" in by_programme:
         ak = anticoagulation.summary(g.user, patient_id)
-        charts.insert(0, _inr_chart(patient_id, ak, now))
+        charts.insert(0, inr_chart(patient_id, ak["target_low"], ak["target_high"], now))
     timeline = _timeline(patient_id)
     wounds = db.session.scalars(
         select(Wound).where(Wound.patient_id == patient_id).order_by(Wound.created_at.desc())
@@ -61,62 +57,6 @@ def patient(patient_id: int) -> Any:
         may_decide_dose=access.acting_on(g.user, [e.id for e in enrollments], access.DECIDE_DOSE),
         chart_days=CHART_DAYS,
     )
-
-
-def _readings(patient_id: int, code: str, since: Any) -> list[Point]:
-    rows = db.session.execute(
-        select(Observation.effective_at, Observation.value).where(
-            Observation.patient_id == patient_id,
-            Observation.code == code,
-            Observation.effective_at >= since,
-        )
-    )
-    return [Point(at, value) for at, value in rows]
-
-
-def _copd_charts(patient_id: int, copd: Enrollment | None, now: Any) -> list[dict[str, Any]]:
-    if copd is None:
-        return []
-    start = now - timedelta(days=CHART_DAYS)
-    limits = {t.code: t for t in copd.thresholds}
-    charts = []
-    for code in COPD_CHART_CODES:
-        points = _readings(patient_id, code, start)
-        if not points and code not in ("spo2",):
-            continue
-        row = limits.get(code)
-        zones = zones_from_limits(*(getattr(row, f) for f in LIMIT_FIELDS)) if row else []
-        spec = CODES[code]
-        charts.append(
-            {
-                "code": code,
-                "title": spec.label,
-                "svg": line_chart(
-                    points,
-                    title=spec.label,
-                    unit=_unit(spec.unit),
-                    zones=zones,
-                    start=start,
-                    end=now,
-                ),
-            }
-        )
-    return charts
-
-
-def _inr_chart(patient_id: int, ak: dict[str, Any], now: Any) -> dict[str, Any]:
-    start = now - timedelta(days=INR_CHART_DAYS)
-    zones = [Zone(ak["target_low"], ak["target_high"], "target")]
-    points = _readings(patient_id, "inr", start)
-    return {
-        "code": "inr",
-        "title": "INR",
-        "svg": line_chart(points, title="INR", unit="", zones=zones, start=start, end=now),
-    }
-
-
-def _unit(ucum: str) -> str:
-    return {"Cel": "°C", "mm[Hg]": "mmHg", "{score}": "points", "{INR}": ""}.get(ucum, ucum)
 
 
 def _timeline(patient_id: int) -> list[dict[str, Any]]:
@@ -185,7 +125,7 @@ def thresholds(enrollment_id: int) -> Any:
         enrollment=enrollment,
         codes=codes,
         labels={c: CODES[c].label for c in codes},
-        units={c: _unit(CODES[c].unit) for c in codes},
+        units={c: unit_shown(CODES[c].unit) for c in codes},
         values=values,
         errors=errors,
         fields=LIMIT_FIELDS,

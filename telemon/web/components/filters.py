@@ -24,3 +24,14 @@ def waited(moment: datetime) -> str:
     if minutes < 48 * 60:
         return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
     return _("%(days)s d", days=minutes // (24 * 60))
+
+
+@bp.app_template_filter("reading")
+def reading(code: str, value: float, qualifier: str | None = None) -> str:
+    """A reading named and valued in the reader's language: "SpO2 85 %", "INR 4,2"."""
+    from flask_babel import get_locale
+
+    from telemon import clinical_text
+
+    language = clinical_text.language_of(str(get_locale()))
+    return clinical_text.value_text(code, value, language, qualifier)
