@@ -65,7 +65,7 @@ def _cursor(raw: str | None, shape: tuple[type, ...]) -> paging.Key | None:
 
 
 def _organisation_names() -> dict[int, str]:
-    return dict(db.session.execute(select(Organisation.id, Organisation.name)).tuples().all())
+    return dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
 
 
 def _teams_for(organisation_id: int | None) -> list[CareTeam]:
