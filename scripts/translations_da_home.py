@@ -122,6 +122,7 @@ DA = {
         "Din INR-måling er %(num)s dag forsinket. Mål venligst i dag.",
         "Din INR-måling er %(num)s dage forsinket. Mål venligst i dag.",
     ),
+    "Your team's review queue": "Dit teams arbejdsliste",
     "Your open questions to the wound clinic": "Dine åbne spørgsmål til sårklinikken",
     "Your question": "Dit spørgsmål",
     "answer due %(when)s": "svarfrist %(when)s",

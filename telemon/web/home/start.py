@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from telemon import clock, paging
 from telemon.errors import Conflict
 from telemon.extensions import db
-from telemon.models import PROGRAMMES, Patient, Photo, Wound
+from telemon.models import PROGRAMMES, CareTeam, Organisation, Patient, Photo, User, Wound
 from telemon.patients import overview
 from telemon.web.guard import signed_in
 from telemon.web.home import ROLES, bp
@@ -37,12 +37,22 @@ def start() -> Any:
     answers = home_nursing.answers_to_read(g.user)
     requests = home_nursing.open_requests(g.user)
     names = _patient_names({r.patient_id for r in answers + requests})
+    # A nurse of a hospital team (the anticoagulation clinic's) also works its review queue.
+    in_hospital_team = bool(
+        db.session.scalar(
+            select(CareTeam.id)
+            .join(Organisation, Organisation.id == CareTeam.organisation_id)
+            .where(CareTeam.members.any(User.id == g.user.id), Organisation.kind == "hospital")
+            .limit(1)
+        )
+    )
     db.session.commit()
     shown = {"programme": f.programme} if f.programme else {}
     return render_template(
         "home/start.html",
         answers=answers,
         requests=requests,
+        in_hospital_team=in_hospital_team,
         names=names,
         rows=page.items,
         filters=f,
