@@ -213,3 +213,35 @@ def test_the_reply_page_goes_through_sign_in_and_back(client, wounds) -> None:
         .select_from(AuditEvent)
         .where(AuditEvent.action == "review_request.read", AuditEvent.user_id == world.nurse.id)
     )
+
+
+def test_the_nurse_records_an_inr_in_a_nursing_home(app, client, world) -> None:
+    from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation
+
+    enrol_in_anticoagulation(app, world)
+    sign_in(client, "nurse")
+    patient_page = client.get(f"/home/patients/{world.patient.id}").get_data(as_text=True)
+    assert f'href="/home/patients/{world.patient.id}/inr"' in patient_page
+    url = f"/home/patients/{world.patient.id}/inr"
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="CoaguChek INRange"' in form  # the plan's device, filled in
+    effective = re.search(r'name="effective_at" type="datetime-local" value="([^"]+)"', form)
+    data = {
+        "form_key": form_key(form),
+        "effective_at": effective.group(1),
+        "inr": "2,6",
+        "location": "nursing_home",
+        "device": "CoaguChek INRange",
+    }
+    assert client.post(url, data=data).status_code == 302
+    reading = db.session.scalar(select(Observation))
+    assert (reading.code, reading.value, reading.performer, reading.location, reading.device) == (
+        "inr",
+        2.6,
+        "nurse",
+        "nursing_home",
+        "CoaguChek INRange",
+    )
+    nine = client.post(url, data={**data, "form_key": str(uuid.uuid4()), "inr": "9"})
+    assert nine.status_code == 422
+    assert "Skal ligge mellem 0,8 og 8" in nine.get_data(as_text=True)

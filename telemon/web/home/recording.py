@@ -32,7 +32,14 @@ def _enrolment(person: Patient, programme: str) -> Enrollment:
 def measurements(patient_id: int) -> Any:
     person = access.patient_for(g.user, patient_id, "patient.read")
     fields = reading_form.copd_fields(_enrolment(person, "copd"))
-    return _form(person, "home/measurements.html", [f.code for f in fields], fields=fields)
+    return _form(
+        person,
+        [f.code for f in fields],
+        fields=fields,
+        heading=_("Measurements"),
+        device_label=_("Device (optional)"),
+        submit=_("Save measurements"),
+    )
 
 
 @bp.route("/patients/<int:patient_id>/inr", methods=["GET", "POST"])
@@ -40,10 +47,19 @@ def measurements(patient_id: int) -> Any:
 def inr(patient_id: int) -> Any:
     person = access.patient_for(g.user, patient_id, "patient.read")
     plan = _enrolment(person, "anticoagulation").anticoagulation
-    return _form(person, "home/inr.html", ["inr"], device=plan.device if plan is not None else None)
+    inr_field = reading_form.ReadingField("inr", "INR", "", "any", planned=False)
+    return _form(
+        person,
+        ["inr"],
+        fields=[inr_field],
+        device=plan.device if plan is not None else None,
+        heading=_("INR"),
+        device_label=_("Coagulometer"),
+        submit=_("Save INR"),
+    )
 
 
-def _form(person: Patient, template: str, codes: list[str], **shown: Any) -> Any:
+def _form(person: Patient, codes: list[str], **shown: Any) -> Any:
     values: dict[str, Any] = {
         "effective_at": reading_form.local_now_text(),
         "device": shown.get("device") or "",
@@ -66,7 +82,7 @@ def _form(person: Patient, template: str, codes: list[str], **shown: Any) -> Any
         values = reading_form.shown_values(request.form, codes)
     db.session.commit()  # the audit entry of this read
     return render_template(
-        template,
+        "home/reading_form.html",
         patient=person,
         values=values,
         errors=errors,
