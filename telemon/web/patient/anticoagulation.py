@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from telemon import clinical_text, clock
@@ -15,7 +16,7 @@ from telemon.anticoagulation import service as anticoagulation
 from telemon.anticoagulation.tablet_plan import days_overdue, weekly_tablet_plan
 from telemon.errors import Conflict, Invalid, NotFound
 from telemon.extensions import db
-from telemon.models import DoseSuggestion
+from telemon.models import DoseSuggestion, IngestBatch, Observation
 from telemon.web.components import reading_form
 from telemon.web.guard import signed_in
 from telemon.web.patient import ROLES, bp
@@ -48,19 +49,25 @@ def _page(values: dict[str, Any], errors: dict[str, str], key: str) -> Any:
         )
         if pending is not None
         else None,
-        # A reading waiting for its suggestion (evaluation runs after the reading is stored).
-        waiting=request.method == "GET"
-        and summary["latest_inr"] is not None
-        and (
-            suggestion is None
-            or suggestion.observation_id != summary["latest_inr"]["observation_id"]
-        ),
+        # The newest INR not yet evaluated: its suggestion is on its way (the page reloads).
+        waiting=request.method == "GET" and _awaiting_evaluation(summary["latest_inr"]),
         overdue=days_overdue(plan.next_test_due, today),
         values=values,
         errors=errors,
         form_key=key,
         number=lambda v: clinical_text.number(v, language),
     ), (422 if errors else 200)
+
+
+def _awaiting_evaluation(latest: dict[str, Any] | None) -> bool:
+    if latest is None:
+        return False
+    evaluated = db.session.scalar(
+        select(IngestBatch.evaluated_at)
+        .join(Observation, Observation.batch_id == IngestBatch.id)
+        .where(Observation.id == latest["observation_id"])
+    )
+    return evaluated is None
 
 
 @bp.route("/anticoagulation")
