@@ -97,6 +97,7 @@ DA = {
     "The patient is in no programme at present.": "Patienten er ikke i noget forløb i øjeblikket.",
     "The shaded bands are the limits your care team set for you.": "De farvede felter er de grænser, dit behandlerteam har sat for dig.",
     "The week with the suggested dose": "Ugen med den foreslåede dosis",
+    "The wound's record": "Sårets forløb",
     "The wound clinic has not answered yet.": "Sårklinikken har ikke svaret endnu.",
     "The wound clinic's instructions": "Sårklinikkens instruks",
     "These readings were saved already; nothing was stored twice.": "Målingerne var allerede gemt; intet er gemt to gange.",
