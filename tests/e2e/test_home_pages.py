@@ -245,3 +245,20 @@ def test_the_nurse_records_an_inr_in_a_nursing_home(app, client, world) -> None:
     nine = client.post(url, data={**data, "form_key": str(uuid.uuid4()), "inr": "9"})
     assert nine.status_code == 422
     assert "Skal ligge mellem 0,8 og 8" in nine.get_data(as_text=True)
+
+
+def test_back_changed_and_sent_again_asks_to_check_and_then_stores(client, world) -> None:
+    sign_in(client, "nurse")
+    url = f"/home/patients/{world.patient.id}/measurements"
+    key = form_key(client.get(url).get_data(as_text=True))
+    first = {"form_key": key, "effective_at": "2026-01-05T08:30", "spo2": "93"}
+    assert client.post(url, data=first).status_code == 302
+    changed = client.post(url, data={**first, "spo2": "92"})
+    page = changed.get_data(as_text=True)
+    assert changed.status_code == 422
+    assert "Skemaet er sendt før med andre værdier" in page and 'value="92"' in page
+    new_key = form_key(page)
+    assert new_key != key
+    assert client.post(url, data={**first, "form_key": new_key, "spo2": "92"}).status_code == 302
+    values = db.session.scalars(select(Observation.value).order_by(Observation.id)).all()
+    assert values == [93, 92]

@@ -80,6 +80,8 @@ def _form(person: Patient, codes: list[str], **shown: Any) -> Any:
             if result is not None:
                 return _stored(person.id, result.created)
         values = reading_form.shown_values(request.form, codes)
+        if errors.get("form"):
+            key = reading_form.new_key()  # sent before with other values: a new form
     db.session.commit()  # the audit entry of this read
     return render_template(
         "home/reading_form.html",

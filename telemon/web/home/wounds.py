@@ -62,6 +62,8 @@ def assessment(wound_id: int) -> Any:
             done = _store(wound_id, data, photos, question, errors)
             if done is not None:
                 return done
+        if errors.get("form"):
+            key = reading_form.new_key()  # sent before with other values: a new form
         if "photo" not in errors and errors:
             errors["photo"] = _("Choose the photos again: a browser does not keep them.")
     db.session.commit()  # the audit entry of this read

@@ -90,6 +90,8 @@ def enter_inr() -> Any:
         result, errors = reading_form.store(g.user, items)
         if result is not None:
             return redirect(url_for("patient.anticoagulation_page"))
+    if errors.get("form"):
+        key = reading_form.new_key()  # sent before with other values: a new form
     return _page(reading_form.shown_values(request.form, ["inr"]), errors, key)
 
 

@@ -73,6 +73,8 @@ def new_readings() -> Any:
                 )
                 return redirect(url_for("patient.home"))
         values = reading_form.shown_values(request.form, codes)
+        if errors.get("form"):
+            key = reading_form.new_key()  # sent before with other values: a new form
     db.session.commit()
     return render_template(
         "patient/new_readings.html",
