@@ -97,10 +97,10 @@ def _wants_page() -> bool:
     return not request.path.startswith("/api")
 
 
-def _html(status: int, title: str, detail: str | None) -> tuple[str, int]:
-    return render_template(
-        "components/error.html", status=status, title=title, detail=detail
-    ), status
+def _html(status: int) -> tuple[str, int]:
+    from telemon.web.components.error_page import render_error_page
+
+    return render_error_page(status), status
 
 
 def answered_detail(error: TelemonError) -> str:
@@ -119,7 +119,7 @@ def answered_detail(error: TelemonError) -> str:
 def handle_telemon_error(error: TelemonError) -> Response | tuple[str, int]:
     detail = answered_detail(error)
     if _wants_page():
-        return _html(error.status, error.title, detail)
+        return _html(error.status)
     return problem(error.status, error.title, detail, error.errors)
 
 
@@ -137,7 +137,7 @@ def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     if _wants_page():
-        return _html(status, error.name, detail)
+        return _html(status)
     return problem(status, error.name, detail, errors, headers)
 
 
@@ -161,7 +161,7 @@ def _stringify_keys(value: Any) -> Any:
 def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     log.exception("unhandled error on %s %s", request.method, request.path)
     if _wants_page():
-        return _html(500, "Internal Server Error", "Something went wrong; it has been logged.")
+        return _html(500)
     return problem(
         500, "Internal Server Error", "Something went wrong on our side; it has been logged."
     )

@@ -72,9 +72,19 @@ def limits_problems(limits: Limits) -> list[str]:
     (alert_high 100 with only alert_low 90 is valid; no limits at all is valid). Equal limits are
     a problem: a warning band of zero width would make the warning unreachable.
     """
-    present = [(f.name, v) for f in fields(limits) if (v := getattr(limits, f.name)) is not None]
     return [
         f"{upper} ({upper_value:g}) must be above {lower} ({lower_value:g})."
+        for upper, upper_value, lower, lower_value in limit_order_problems(limits)
+    ]
+
+
+def limit_order_problems(limits: Limits) -> list[tuple[str, float, str, float]]:
+    """The neighbouring set limits in the wrong order, as (upper field, its value, lower field,
+    its value): the data behind limits_problems(), for a sentence in the reader's language
+    (telemon.clinical_text.limits_out_of_order_text)."""
+    present = [(f.name, v) for f in fields(limits) if (v := getattr(limits, f.name)) is not None]
+    return [
+        (upper, upper_value, lower, lower_value)
         for (upper, upper_value), (lower, lower_value) in zip(present, present[1:], strict=False)
         if not upper_value > lower_value
     ]

@@ -94,3 +94,25 @@ def test_the_shipped_catalog_holds_the_danish(extracted, danish) -> None:
         if shipped != danish[message]:
             stale.append(message)
     assert stale == [], "Run `make translations`: " + repr(sorted(stale, key=str))
+
+
+def test_every_message_of_the_template_has_a_danish_msgstr() -> None:
+    """The catalog as shipped: each msgid of messages.pot has Danish in da/messages.po (and
+    every plural form of it), so that no message shows in English on a Danish page."""
+    with open(ROOT / "telemon/translations/messages.pot", "rb") as f:
+        template = read_po(f)
+    with open(ROOT / "telemon/translations/da/LC_MESSAGES/messages.po", "rb") as f:
+        catalog = read_po(f, locale="da")
+    untranslated = []
+    for message in template:
+        if not message.id:
+            continue
+        entry = catalog.get(message.id)
+        forms = (
+            _forms(tuple(entry.string))
+            if entry and entry.pluralizable
+            else [entry and entry.string]
+        )
+        if entry is None or entry.fuzzy or not all(forms):
+            untranslated.append(message.id)
+    assert untranslated == [], "Add Danish and run `make translations`: " + repr(untranslated)

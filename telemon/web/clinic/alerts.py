@@ -13,7 +13,9 @@ from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
 from telemon.models import Enrollment, Patient
-from telemon.web.clinic import ROLES, bp
+from telemon.web.clinic import ROLES, alert_page, bp
+from telemon.web.clinic.timeline import alert_timeline
+from telemon.web.components.clinical import language
 from telemon.web.guard import signed_in
 from telemon.web.safe_redirect import local_target
 
@@ -26,13 +28,24 @@ def alert(alert_id: int) -> Any:
     patient = db.session.get(Patient, item.patient_id)
     enrollment = db.session.get(Enrollment, item.enrollment_id)
     assert enrollment is not None
+    now = clock.now()
+    lang = language()
+    page = alert_page.build(g.user, item, enrollment, now, lang)
     may = {
         "acknowledge": access.may_act(g.user, enrollment, access.ACKNOWLEDGE_ALERT),
         "resolve": access.may_act(g.user, enrollment, access.RESOLVE_ALERT),
+        "decide_dose": access.may_act(g.user, enrollment, access.DECIDE_DOSE),
     }
+    timeline = alert_timeline(item, lang)
     db.session.commit()
     return render_template(
-        "clinic/alert.html", alert=item, patient=patient, now=clock.now(), may=may
+        "clinic/alert.html",
+        alert=item,
+        patient=patient,
+        page=page,
+        timeline=timeline,
+        now=now,
+        may=may,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -10,16 +11,21 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from telemon import access, clock
+from telemon import clinical_text as ct
 from telemon.alerts import queries
+from telemon.anticoagulation import inr_rules
 from telemon.anticoagulation import service as anticoagulation
-from telemon.errors import Invalid, NotFound
+from telemon.errors import Conflict, Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
-from telemon.models import Alert, AlertEvent, DoseSuggestion, Enrollment, Wound
+from telemon.models import DoseSuggestion, Enrollment, Wound
 from telemon.patients import service as patients
-from telemon.web.clinic import ROLES, bp
-from telemon.web.components.patient_charts import CHART_DAYS, copd_charts, inr_chart, unit_shown
+from telemon.web.clinic import ROLES, bp, thresholds_form
+from telemon.web.clinic.timeline import patient_timeline
+from telemon.web.components.clinical import language
+from telemon.web.components.patient_charts import CHART_DAYS, copd_charts, inr_chart
 from telemon.web.guard import signed_in
+from telemon.web.safe_redirect import local_target
 
 LIMIT_FIELDS = patients.LIMIT_FIELDS
 
@@ -37,7 +43,7 @@ def patient(patient_id: int) -> Any:
     if "anticoagulation" in by_programme:
         ak = anticoagulation.summary(g.user, patient_id)
         charts.insert(0, inr_chart(patient_id, ak["target_low"], ak["target_high"], now))
-    timeline = _timeline(patient_id)
+    timeline = patient_timeline(patient_id, language(), reason_of=lambda alert: alert.reason)
     wounds = db.session.scalars(
         select(Wound).where(Wound.patient_id == patient_id).order_by(Wound.created_at.desc())
     ).all()
@@ -59,41 +65,6 @@ def patient(patient_id: int) -> Any:
     )
 
 
-def _timeline(patient_id: int) -> list[dict[str, Any]]:
-    """Notes and decisions about the patient, newest first: acknowledgements, resolutions,
-    dose decisions."""
-    events = db.session.execute(
-        select(AlertEvent, Alert)
-        .join(Alert, AlertEvent.alert_id == Alert.id)
-        .where(
-            Alert.patient_id == patient_id,
-            AlertEvent.kind.in_(("acknowledged", "resolved", "escalated")),
-        )
-        .order_by(AlertEvent.at.desc())
-        .limit(50)
-    ).all()
-    items = [
-        {"at": e.at, "what": f"{e.kind.capitalize()}: {a.reason}", "note": e.note, "by": e.by_id}
-        for e, a in events
-    ]
-    decisions = db.session.scalars(
-        select(DoseSuggestion)
-        .where(DoseSuggestion.patient_id == patient_id, DoseSuggestion.decided_at.is_not(None))
-        .order_by(DoseSuggestion.decided_at.desc())
-        .limit(50)
-    ).all()
-    items += [
-        {
-            "at": d.decided_at,
-            "what": f"Weekly dose {d.status}: {d.decided_weekly_dose_mg:g} mg (INR {d.inr:g})",
-            "note": d.decision_note,
-            "by": d.decided_by_id,
-        }
-        for d in decisions
-    ]
-    return sorted(items, key=lambda i: i["at"], reverse=True)
-
-
 @bp.route("/enrollments/<int:enrollment_id>/thresholds", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def thresholds(enrollment_id: int) -> Any:
@@ -104,49 +75,44 @@ def thresholds(enrollment_id: int) -> Any:
         g.user, enrollment.patient_id, "thresholds.read", "enrollment", enrollment_id
     )
     access.require_act(g.user, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
-    errors: dict[str, Any] = {}
-    values = {t.code: {f: getattr(t, f) for f in LIMIT_FIELDS} for t in enrollment.thresholds}
+    errors: dict[str, list[str]] = {}
+    lang = language()
+    shown = {
+        t.code: {f: _limit_shown(getattr(t, f), lang) for f in LIMIT_FIELDS}
+        for t in enrollment.thresholds
+    }
     if request.method == "POST":
-        values, errors = _parse_limits(enrollment, request.form)
+        values, shown, errors = thresholds_form.parse(
+            request.form, _codes_of(enrollment.programme), lang
+        )
         if not errors:
             try:
                 patients.update_enrollment(g.user, enrollment_id, {"thresholds": values})
             except Invalid as invalid:
-                errors = dict((invalid.errors or {}).get("thresholds") or {})
+                db.session.rollback()
+                bad = (invalid.errors or {}).get("thresholds") or {}
+                errors = {code: [str(m) for m in messages] for code, messages in bad.items()}
             else:
                 flash(_("Thresholds saved."))
                 return redirect(url_for("clinic.patient", patient_id=enrollment.patient_id))
     db.session.commit()
-    codes = sorted(
-        set(values) | {c for c, s in CODES.items() if s.programme == enrollment.programme}
-    )
+    codes = sorted(set(shown) | set(_codes_of(enrollment.programme)))
     return render_template(
         "clinic/thresholds.html",
         enrollment=enrollment,
         codes=codes,
-        labels={c: CODES[c].label for c in codes},
-        units={c: unit_shown(CODES[c].unit) for c in codes},
-        values=values,
+        shown=shown,
         errors=errors,
         fields=LIMIT_FIELDS,
     ), (422 if errors else 200)
 
 
-def _parse_limits(enrollment: Enrollment, form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    values: dict[str, dict[str, float | None]] = {}
-    errors: dict[str, list[str]] = {}
-    for code, spec in CODES.items():
-        if spec.programme != enrollment.programme:
-            continue
-        row: dict[str, float | None] = {}
-        for field in LIMIT_FIELDS:
-            raw = (form.get(f"{code}.{field}") or "").strip().replace(",", ".")
-            try:
-                row[field] = float(raw) if raw else None
-            except ValueError:
-                errors.setdefault(code, []).append(f"{field.replace('_', ' ')}: not a number")
-        values[code] = row
-    return values, errors
+def _codes_of(programme: str) -> list[str]:
+    return [c for c, spec in CODES.items() if spec.programme == programme]
+
+
+def _limit_shown(value: float | None, lang: str) -> str:
+    return "" if value is None else ct.number(value, lang)
 
 
 @bp.route("/dose-suggestions/<int:suggestion_id>/confirm", methods=["POST"])
@@ -155,16 +121,27 @@ def confirm_dose(suggestion_id: int) -> Response:
     suggestion = db.session.get(DoseSuggestion, suggestion_id)
     if suggestion is None:
         raise NotFound("No such dose suggestion.")
-    raw = (request.form.get("weekly_dose_mg") or "").replace(",", ".")
+    back = local_target(
+        request.form.get("back"), url_for("clinic.patient", patient_id=suggestion.patient_id)
+    )
+    raw = (request.form.get("weekly_dose_mg") or "").strip().replace(",", ".")
     try:
         dose = float(raw)
     except ValueError:
-        flash(_("Give the weekly dose in mg."))
+        dose = math.nan
+    if inr_rules.weekly_dose_problem(dose):
+        flash(
+            _(
+                "Give the weekly dose in mg: above 0 and at most %(max)s.",
+                max=ct.number(inr_rules.MAX_WEEKLY_DOSE_MG, language()),
+            )
+        )
+        return redirect(back)
+    try:
+        anticoagulation.decide(g.user, suggestion_id, dose, request.form.get("note") or None)
+    except (Invalid, Conflict):
+        db.session.rollback()
+        flash(_("The dose was not set: the suggestion has been decided or replaced."))
     else:
-        try:
-            anticoagulation.decide(g.user, suggestion_id, dose, request.form.get("note") or None)
-            flash(_("Weekly dose set to %(dose)s mg.", dose=f"{dose:g}"))
-        except Invalid as invalid:
-            db.session.rollback()
-            flash(invalid.detail)
-    return redirect(url_for("clinic.patient", patient_id=suggestion.patient_id))
+        flash(_("Weekly dose set to %(dose)s.", dose=ct.weekly_dose_text(dose, language())))
+    return redirect(back)

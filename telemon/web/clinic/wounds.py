@@ -15,6 +15,7 @@ from telemon.extensions import db
 from telemon.models import User
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components.charts import Point, line_chart
+from telemon.web.components.clinical import language
 from telemon.web.guard import signed_in
 from telemon.woundcare import photos, records, reviews
 
@@ -32,6 +33,7 @@ def wound(wound_id: int) -> Any:
         unit="cm²",
         start=start,
         end=now,
+        language=language(),
     )
     push = line_chart(
         [Point(a.assessed_at, a.push_score) for a in oldest_first if a.push_score is not None],
@@ -39,6 +41,7 @@ def wound(wound_id: int) -> Any:
         unit="0-17",
         start=start,
         end=now,
+        language=language(),
     )
     people = {u.id: u for u in db.session.query(User).filter(User.id.in_(_people(record)))}
     return render_template(

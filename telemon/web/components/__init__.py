@@ -14,4 +14,4 @@ bp = Blueprint(
     static_url_path="/static/web",
 )
 
-from telemon.web.components import filters  # noqa: E402,F401  (registers the template filters)
+from telemon.web.components import clinical, filters  # noqa: E402,F401  (registers the template filters)

@@ -1,8 +1,11 @@
 """Trend charts as SVG, rendered on the server: no script, no CDN, readable on a phone.
 
-Plain values in, markup out. Times are drawn in Europe/Copenhagen. The patient's limits are
-drawn as bands behind the line: red beyond the alert limits, yellow between warning and alert,
-and (for INR) the target range in green.
+Plain values in, markup out. Times are drawn in Europe/Copenhagen, numbers and dates as the
+reader's language writes them. The patient's limits are drawn as bands behind the line: red
+beyond the alert limits, yellow between warning and alert, and (for INR) the target range in
+green. The drawing is 400 units wide with 13-unit labels, so that on a 390 px phone (about
+340 px of chart) a label is still about 11 px high; pages cap a chart's width (telemon.css)
+so that on a wide screen it does not grow past legible.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
+from telemon import clinical_text as ct
+
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 14, 28
+WIDTH, HEIGHT = 400, 230
+LEFT, RIGHT, TOP, BOTTOM = 44, 10, 18, 30
+FONT = 13
 COLOURS = {"red": "#f6d5da", "yellow": "#fbefc4", "target": "#d9efd9"}
 
 
@@ -70,12 +76,15 @@ def line_chart(
     zones: Sequence[Zone] = (),
     start: datetime,
     end: datetime,
+    language: str = ct.DEFAULT_LANGUAGE,
+    marks: Sequence[datetime] = (),
 ) -> Markup:
     """An SVG line chart of `points` between `start` and `end` with `zones` behind it.
 
     The value axis spans the readings and every finite zone edge, padded a little, so that a
     limit is visible even when all readings are far from it. No points: an empty chart that
     says so. Every point carries a <title> (value, unit, local time) for hover and screen readers.
+    `marks` are moments drawn as vertical lines (an alert's readings on its page).
     """
     values = [p.value for p in points]
     edges = [e for z in zones for e in (z.low, z.high) if e is not None]
@@ -93,9 +102,10 @@ def line_chart(
         return TOP + plot_h * (high - value) / (high - low)
 
     label = f"{title} ({unit})" if unit else title
+    count = ct.ngettext("%(num)s reading", "%(num)s readings", len(points), language)
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(label)}: {len(points)} reading(s)" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="{escape(label)}: {escape(count)}" xmlns="http://www.w3.org/2000/svg">'
     ]
     for zone in zones:
         top = y(min(zone.high, high)) if zone.high is not None else TOP
@@ -110,37 +120,46 @@ def line_chart(
     while tick < high:
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-            f'stroke="#dde1e6"/><text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
-            f'font-size="11">{tick:g}</text>'
+            f'stroke="#dde1e6"/><text x="{LEFT - 5}" y="{y(tick) + 4:.1f}" text-anchor="end" '
+            f'font-size="{FONT}">{escape(ct.number(tick, language))}</text>'
         )
         tick += step
     day = start.astimezone(COPENHAGEN).replace(hour=0, minute=0, second=0, microsecond=0)
     days = max(int(total // 86400), 1)
-    every = max(1, days // 6)
+    every = max(1, days // 5)
     while day <= end:
         if day >= start:
             parts.append(
-                f'<text x="{x(day):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11">'
-                f"{day:%d-%m}</text>"
+                f'<text x="{x(day):.1f}" y="{HEIGHT - 9}" text-anchor="middle" '
+                f'font-size="{FONT}">{escape(ct.day_month(day, language))}</text>'
             )
         day = (day + timedelta(days=every, hours=12)).replace(hour=0)
     ordered = sorted(points, key=lambda p: p.at)
     if len(ordered) > 1:
         path = " ".join(f"{x(p.at):.1f},{y(p.value):.1f}" for p in ordered)
         parts.append(f'<polyline points="{path}" fill="none" stroke="#12324f" stroke-width="2"/>')
+    for at in marks:
+        if start <= at <= end:
+            parts.append(
+                f'<line x1="{x(at):.1f}" x2="{x(at):.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
+                'stroke="#b00020" stroke-dasharray="4 3" class="mark"/>'
+            )
     for p in ordered:
-        when = p.at.astimezone(COPENHAGEN).strftime("%d-%m-%Y %H:%M")
+        shown = f"{ct.number(p.value, language)} {unit}".strip()
+        when = ct.datetime_text(p.at, language)
+        text = ct.gettext("%(value)s at %(when)s", language, {"value": shown, "when": when})
         parts.append(
-            f'<circle cx="{x(p.at):.1f}" cy="{y(p.value):.1f}" r="3.5" fill="#12324f">'
-            f"<title>{p.value:g} {escape(unit)} at {when}</title></circle>"
+            f'<circle cx="{x(p.at):.1f}" cy="{y(p.value):.1f}" r="4" fill="#12324f">'
+            f"<title>{escape(text)}</title></circle>"
         )
     if not ordered:
+        nothing = ct.gettext("No readings in this period", language)
         parts.append(
-            f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="13">'
-            "No readings in this period</text>"
+            f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="{FONT}">'
+            f"{escape(nothing)}</text>"
         )
     parts.append(
-        f'<text x="4" y="{TOP - 2}" font-size="11">{escape(unit)}</text>'
+        f'<text x="4" y="{TOP - 5}" font-size="{FONT}">{escape(unit)}</text>'
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" '
         'stroke="#8894a0"/></svg>'
     )

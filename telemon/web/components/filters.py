@@ -6,14 +6,17 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from telemon import clinical_text as ct
 from telemon import clock
 from telemon.web.components import bp
+from telemon.web.components.clinical import language
 
 
 @bp.app_template_filter("local")
 def local_time(moment: datetime | None) -> str:
-    """A time as clinicians read it: Europe/Copenhagen."""
-    return "" if moment is None else clock.local(moment).strftime("%d-%m-%Y %H:%M")
+    """A time as clinicians read it, in Europe/Copenhagen and the page's language:
+    "12.03.2026 14.30" on a Danish page."""
+    return "" if moment is None else ct.datetime_text(moment, language())
 
 
 @bp.app_template_filter("waited")
@@ -24,14 +27,3 @@ def waited(moment: datetime) -> str:
     if minutes < 48 * 60:
         return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
     return _("%(days)s d", days=minutes // (24 * 60))
-
-
-@bp.app_template_filter("reading")
-def reading(code: str, value: float, qualifier: str | None = None) -> str:
-    """A reading named and valued in the reader's language: "SpO2 85 %", "INR 4,2"."""
-    from flask_babel import get_locale
-
-    from telemon import clinical_text
-
-    language = clinical_text.language_of(str(get_locale()))
-    return clinical_text.value_text(code, value, language, qualifier)

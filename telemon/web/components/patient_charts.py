@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from telemon import clinical_text as ct
 from telemon.extensions import db
-from telemon.ingest.codes import CODES
 from telemon.models import Enrollment, Observation
 from telemon.patients.service import LIMIT_FIELDS
 from telemon.web.components.charts import Point, Zone, line_chart, zones_from_limits
+from telemon.web.components.clinical import language
 
 CHART_DAYS = 30
 INR_CHART_DAYS = 182
@@ -43,18 +44,19 @@ def copd_charts(patient_id: int, copd: Enrollment | None, now: datetime) -> list
             continue
         row = limits.get(code)
         zones = zones_from_limits(*(getattr(row, f) for f in LIMIT_FIELDS)) if row else []
-        spec = CODES[code]
+        name = ct.measurement_name(code, language())
         charts.append(
             {
                 "code": code,
-                "title": spec.label,
+                "title": name,
                 "svg": line_chart(
                     points,
-                    title=spec.label,
-                    unit=unit_shown(spec.unit),
+                    title=name,
+                    unit=ct.unit_text(code),
                     zones=zones,
                     start=start,
                     end=now,
+                    language=language(),
                 ),
             }
         )
@@ -70,9 +72,7 @@ def inr_chart(
     return {
         "code": "inr",
         "title": "INR",
-        "svg": line_chart(points, title="INR", unit="", zones=zones, start=start, end=now),
+        "svg": line_chart(
+            points, title="INR", unit="", zones=zones, start=start, end=now, language=language()
+        ),
     }
-
-
-def unit_shown(ucum: str) -> str:
-    return {"Cel": "°C", "mm[Hg]": "mmHg", "{score}": "points", "{INR}": ""}.get(ucum, ucum)

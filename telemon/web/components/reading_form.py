@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
@@ -28,6 +27,7 @@ from telemon.ingest.schemas import ObservationBatchIn
 from telemon.ingest.service import BatchResult, ingest_batch
 from telemon.models import Enrollment, User
 from telemon.web.admin.forms import field_errors
+from telemon.web.components.clinical import language
 
 # Client ids of readings entered in a web form: uuid5(this, "<form key>:<code>").
 WEB_FORM_NAMESPACE = uuid.UUID("5f7c8a52-1b7e-4c55-9d0e-6a8f3e2b9c11")
@@ -54,10 +54,6 @@ class ReadingField:
     unit: str
     step: str  # the number field's step: "1" for whole numbers
     planned: bool  # part of the patient's measurement schedule
-
-
-def language() -> str:
-    return clinical_text.language_of(str(get_locale()))
 
 
 def copd_fields(enrollment: Enrollment) -> list[ReadingField]:

@@ -20,6 +20,7 @@ from telemon.i18n import N_
 from telemon.models import REVIEW_URGENCIES, Patient
 from telemon.web.admin.forms import field_errors
 from telemon.web.components import reading_form
+from telemon.web.components.clinical import language
 from telemon.web.guard import signed_in
 from telemon.web.home import ROLES, bp
 from telemon.woundcare import assessments, home_nursing, records
@@ -71,7 +72,7 @@ def assessment(wound_id: int) -> Any:
         "home/assessment.html",
         wound=wound,
         patient=db.session.get(Patient, wound.patient_id),
-        wound_type=clinical_text.wound_type_text(wound.wound_type, reading_form.language()),
+        wound_type=clinical_text.wound_type_text(wound.wound_type, language()),
         values=values,
         errors=errors,
         form_key=key,

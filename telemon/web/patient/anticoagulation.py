@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from telemon import clinical_text, clock
+from telemon import clock
 from telemon.anticoagulation import service as anticoagulation
 from telemon.anticoagulation.tablet_plan import days_overdue, weekly_tablet_plan
 from telemon.errors import Conflict, Invalid, NotFound
@@ -32,7 +32,6 @@ def _page(values: dict[str, Any], errors: dict[str, str], key: str) -> Any:
     summary = anticoagulation.summary(g.user, person.id)
     suggestion: DoseSuggestion | None = summary["dose_suggestion"]
     today = clock.local(clock.now()).date()
-    language = reading_form.language()
     pending = suggestion if suggestion is not None and suggestion.status == "pending" else None
     db.session.commit()
     return render_template(
@@ -44,18 +43,12 @@ def _page(values: dict[str, Any], errors: dict[str, str], key: str) -> Any:
         suggested_week=weekly_tablet_plan(pending.weekly_dose_mg, plan.tablet_strength_mg)
         if pending is not None and not pending.contact_clinic
         else None,
-        action=clinical_text.dose_action(
-            pending.change_percent, pending.hold_doses, pending.contact_clinic, language
-        )
-        if pending is not None
-        else None,
         # The newest INR not yet evaluated: its suggestion is on its way (the page reloads).
         waiting=request.method == "GET" and _awaiting_evaluation(summary["latest_inr"]),
         overdue=days_overdue(plan.next_test_due, today),
         values=values,
         errors=errors,
         form_key=key,
-        number=lambda v: clinical_text.number(v, language),
     ), (422 if errors else 200)
 
 

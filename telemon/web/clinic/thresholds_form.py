@@ -1,0 +1,62 @@
+"""The threshold form: what a clinician typed, read as limits, with Danish field errors.
+
+Plain values in and out (no Flask): the form's fields are named "<code>.<limit>" ("spo2.alert_low");
+a limit may be empty (not set), written with a decimal comma or point, and must be a finite
+number; the set limits of a measurement must be ordered (telemon.alerts.rules).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+
+from telemon import clinical_text as ct
+from telemon.alerts import rules
+
+Limits = dict[str, float | None]
+LIMIT_FIELDS = tuple(f.name for f in fields(rules.Limits))  # alert_high ... alert_low
+
+
+def parse(
+    form: Mapping[str, str], codes: Iterable[str], language: str
+) -> tuple[dict[str, Limits], dict[str, dict[str, str]], dict[str, list[str]]]:
+    """(limits by code, what to show again in each field, errors by code in `language`).
+
+    A field that is not a number ("abc", "1e999", "nan") is an error of its measurement; the
+    text typed is shown again as it was, so that it can be corrected."""
+    values: dict[str, Limits] = {}
+    shown: dict[str, dict[str, str]] = {}
+    errors: dict[str, list[str]] = {}
+    for code in codes:
+        row: Limits = {}
+        shown[code] = {}
+        for field in LIMIT_FIELDS:
+            typed = (form.get(f"{code}.{field}") or "").strip()
+            shown[code][field] = typed
+            try:
+                row[field] = _number(typed)
+            except ValueError:
+                errors.setdefault(code, []).append(ct.not_a_number_text(field, language))
+                row[field] = None
+        values[code] = row
+        if code not in errors:
+            for upper, upper_value, lower, lower_value in rules.limit_order_problems(
+                rules.Limits(**row)
+            ):
+                errors.setdefault(code, []).append(
+                    ct.limits_out_of_order_text(
+                        code, upper, upper_value, lower, lower_value, language
+                    )
+                )
+    return values, shown, errors
+
+
+def _number(typed: str) -> float | None:
+    """The limit typed: None when empty; ValueError when not a finite number."""
+    if not typed:
+        return None
+    value = float(typed.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    if not math.isfinite(value):
+        raise ValueError(typed)
+    return value

@@ -1,0 +1,127 @@
+"""Timelines on the clinician's pages: who did what, and when, in the page's language.
+
+An alert's own timeline (the alert page) and a patient's notes and decisions (the patient
+page) are written from AlertEvents and decided DoseSuggestions by telemon.clinical_text; the
+people are named by their user names (never a patient's name: the patient is "the patient").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from flask import current_app
+from sqlalchemy import select
+
+from telemon import clinical_text as ct
+from telemon.clinical_text.events import DECISION_WORDS
+from telemon.extensions import db
+from telemon.models import Alert, AlertEvent, DoseSuggestion, User
+
+
+class Entry(NamedTuple):
+    at: datetime
+    text: str
+    note: str | None
+
+
+def user_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """User names by id, for who did what (one query)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
+    return {user_id: username for user_id, username in rows}
+
+
+# What telemon wrote as an event's note, in English, before events kept their parameters:
+# read back as parameters, so that the entry is written in the reader's language.
+_MACHINE_NOTES: tuple[tuple[str, re.Pattern[str], Any], ...] = (
+    ("readings_attached", re.compile(r"^(\d+) reading\(s\)$"), lambda m: {"count": int(m[1])}),
+    ("escalated", re.compile(r"within (\d+) min"), lambda m: {"minutes": int(m[1])}),
+    (
+        "resolved",
+        re.compile(r"^Time in therapeutic range back at (\d+(?:\.\d+)?) %\.$"),
+        lambda m: {"because": "in_control", "ttr_percent": float(m[1])},
+    ),
+    ("resolved", re.compile(r"^INR received\.$"), lambda m: {"because": "inr_received"}),
+    (
+        "resolved",
+        re.compile(r"^Measurement received\.$"),
+        lambda m: {"because": "measurement_received"},
+    ),
+)
+
+
+def event_entry(event: AlertEvent, names: dict[int, str], language: str) -> Entry:
+    """One alert event in words: "kvitteret af demo-clinician"."""
+    params: dict[str, Any] = dict(getattr(event, "params", None) or {})
+    note = event.note
+    if event.by_id is None and note and not params:
+        for kind, pattern, read in _MACHINE_NOTES:
+            found = pattern.search(note) if kind == event.kind else None
+            if found:
+                params, note = read(found), None
+                break
+    if event.kind == "escalated" and "minutes" not in params:
+        params["minutes"] = current_app.config["TELEMON_ESCALATE_AFTER_MINUTES"]
+    who = names.get(event.by_id) if event.by_id is not None else None
+    text = ct.event_text(event.kind, language, who=who, severity=event.severity, params=params)
+    return Entry(event.at, text.removesuffix(": "), note)
+
+
+def alert_timeline(alert: Alert, language: str) -> list[Entry]:
+    """The alert's events, oldest first, as they happened."""
+    names = user_names(e.by_id for e in alert.events)
+    return [event_entry(e, names, language) for e in alert.events]
+
+
+def decision_entry(suggestion: DoseSuggestion, names: dict[int, str], language: str) -> Entry:
+    """ "ugedosis bekræftet af demo-ak-nurse: 31,25 mg/uge (INR 4,2)"."""
+    assert suggestion.decided_at is not None and suggestion.decided_weekly_dose_mg is not None
+    decision = ct.gettext(DECISION_WORDS.get(suggestion.status, suggestion.status), language)
+    who = names.get(suggestion.decided_by_id or 0, "telemon")
+    text = ct.gettext(
+        "weekly dose %(decision)s by %(who)s: %(dose)s (INR %(inr)s)",
+        language,
+        {
+            "decision": decision,
+            "who": who,
+            "dose": ct.weekly_dose_text(suggestion.decided_weekly_dose_mg, language),
+            "inr": ct.number(suggestion.inr, language),
+        },
+    )
+    return Entry(suggestion.decided_at, text, suggestion.decision_note)
+
+
+def patient_timeline(
+    patient_id: int, language: str, reason_of: Any, limit: int = 50
+) -> Sequence[Entry]:
+    """Notes and decisions about the patient, newest first: acknowledgements, resolutions and
+    escalations of its alerts (each with the alert's reason, `reason_of(alert)`), and dose
+    decisions."""
+    events = db.session.execute(
+        select(AlertEvent, Alert)
+        .join(Alert, AlertEvent.alert_id == Alert.id)
+        .where(
+            Alert.patient_id == patient_id,
+            AlertEvent.kind.in_(("acknowledged", "resolved", "escalated")),
+        )
+        .order_by(AlertEvent.at.desc())
+        .limit(limit)
+    ).all()
+    decisions = db.session.scalars(
+        select(DoseSuggestion)
+        .where(DoseSuggestion.patient_id == patient_id, DoseSuggestion.decided_at.is_not(None))
+        .order_by(DoseSuggestion.decided_at.desc())
+        .limit(limit)
+    ).all()
+    names = user_names([e.by_id for e, _ in events] + [d.decided_by_id for d in decisions])
+    entries = []
+    for event, alert in events:
+        entry = event_entry(event, names, language)
+        entries.append(entry._replace(text=f"{entry.text} · {reason_of(alert)}"))
+    entries += [decision_entry(d, names, language) for d in decisions]
+    return sorted(entries, key=lambda e: e.at, reverse=True)
