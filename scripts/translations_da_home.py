@@ -53,7 +53,7 @@ DA = {
     "No answers waiting for you.": "Ingen svar venter på dig.",
     "No open alerts.": "Ingen åbne alarmer.",
     "No open questions.": "Ingen åbne spørgsmål.",
-    "No open wound record: the wound clinic opens it when treatment starts.": "Intet åbent sårforløb: sårklinikken opretter det, når behandlingen starter.",
+    "No open wound record yet: it is opened when treatment starts.": "Intet åbent sårforløb endnu: det oprettes, når behandlingen starter.",
     "No patients found.": "Ingen patienter fundet.",
     "No readings yet.": "Ingen målinger endnu.",
     "Not yet seen by the clinic": "Endnu ikke set af klinikken",
