@@ -109,6 +109,15 @@ def test_the_issue_11_walkthrough(  # noqa: PLR0915  (one story, told in order)
 
     # A wound assessment with a photo from the file chooser, and an urgent question.
     _go(nurse, lambda: nurse.get_by_role("link", name=re.compile("Sårvurdering")).click())
+    nurse.get_by_label("Dit spørgsmål").fill("Red edges since Monday: antibiotics?")
+    # Sent without photo and size: the form comes back (through upload.js) with Danish errors
+    # and what was typed.
+    nurse.get_by_role("button", name="Send vurdering").click()
+    nurse.get_by_text("Tag eller vælg mindst ét foto.").wait_for()
+    assert nurse.get_by_text("Skal udfyldes.").count() == 2
+    assert nurse.get_by_label("Dit spørgsmål").input_value() == (
+        "Red edges since Monday: antibiotics?"
+    )
     with nurse.expect_file_chooser() as chooser:
         nurse.locator("#photo-1").click()
     chooser.value.set_files(str(photo))
