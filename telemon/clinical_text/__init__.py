@@ -39,7 +39,12 @@ from telemon.clinical_text.language import (
     number,
     percent,
 )
-from telemon.clinical_text.limits import limit_name, limits_out_of_order_text, not_a_number_text
+from telemon.clinical_text.limits import (
+    implausible_limit_text,
+    limit_name,
+    limits_out_of_order_text,
+    not_a_number_text,
+)
 from telemon.clinical_text.measurements import (
     amount_text,
     measurement_name,
@@ -68,6 +73,7 @@ __all__ = [
     "dose_note",
     "event_text",
     "gettext",
+    "implausible_limit_text",
     "language_of",
     "limit_name",
     "limits_out_of_order_text",

@@ -7,6 +7,7 @@ Europe/Copenhagen.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
@@ -81,6 +82,10 @@ def number(value: float, language: str, decimals: int | None = None) -> str:
     """A number as the language writes it: 4.2 -> "4,2" in Danish; trailing zeros dropped
     (35.0 -> "35") unless `decimals` fixes them (2.0 with decimals=1 -> "2,0"). Up to three
     decimals are kept when not fixed."""
+    if not math.isfinite(value) or abs(value) >= 1e15:
+        # Beyond what Babel's decimal patterns round (no measurement is); written as Python
+        # writes it, with the language's decimal sign.
+        return f"{value:g}".replace(".", "," if language_of(language) == "da" else ".")
     if decimals is None:
         pattern = "#,##0.###"
     else:

@@ -38,3 +38,10 @@ def limits_out_of_order_text(
 def not_a_number_text(field: str, language: str) -> str:
     """A limit that is not a number, e.g. "abc": "alarm lav: ikke et tal"."""
     return gettext("%(limit)s: not a number", language, {"limit": limit_name(field, language)})
+
+
+def implausible_limit_text(field: str, language: str) -> str:
+    """A limit no measurement could reach (e.g. 10^40): "alarm lav: ikke en mulig værdi"."""
+    return gettext(
+        "%(limit)s: not a possible value", language, {"limit": limit_name(field, language)}
+    )

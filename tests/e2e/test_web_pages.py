@@ -73,9 +73,17 @@ def test_thresholds_are_edited_with_validation_and_audit(client, world) -> None:
     )
 
 
-@pytest.mark.parametrize("typed", ["abc", "1e999", "nan", "9,9,9"])
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("abc", "alarm lav: ikke et tal"),
+        ("1e999", "alarm lav: ikke et tal"),
+        ("nan", "alarm lav: ikke et tal"),
+        ("9" * 40, "alarm lav: ikke en mulig værdi"),
+    ],
+)
 def test_a_limit_that_is_not_a_number_is_a_danish_field_error_and_nothing_is_stored(
-    client, world, typed
+    client, world, typed, error
 ) -> None:
     _sign_in(client, "clinician")
     url = f"/enrollments/{world.enrollment.id}/thresholds"
@@ -83,7 +91,7 @@ def test_a_limit_that_is_not_a_number_is_a_danish_field_error_and_nothing_is_sto
     bad = client.post(url, data={"spo2.alert_low": typed, "pulse.alert_high": "130"})
     assert bad.status_code == 422
     page = html.unescape(bad.get_data(as_text=True))
-    assert "alarm lav: ikke et tal" in page
+    assert error in page
     assert f'value="{typed}"' in page  # shown again, to be corrected
     db.session.expire_all()
     assert db.session.get(Threshold, (world.enrollment.id, "spo2")).alert_low == before

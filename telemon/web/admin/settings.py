@@ -26,6 +26,8 @@ from telemon.patients import defaults
 from telemon.patients import service as patients
 from telemon.web.admin import ROLES, bp
 from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
+from telemon.web.components import limits_form
+from telemon.web.components.clinical import language
 from telemon.web.guard import signed_in
 
 
@@ -108,14 +110,13 @@ def standard_edit(programme: str) -> Any:
         raise NotFound("No such programme.")
     codes = sorted(c for c, s in CODES.items() if s.programme == programme)
     stored = patients.default_thresholds(programme)
-    values = {
-        c: {f: getattr(stored[c], f) if c in stored else None for f in LIMIT_FIELDS} for c in codes
-    }
+    values = limits_form.shown_limits(stored, codes, language())
     plan = schedule_rules.schedule_from(defaults.default_schedule(programme))
     schedule_values = {"interval_days": plan.interval_days, "grace_hours": plan.grace_hours}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values, errors = _limits_from(request.form, codes)
+        limits, values, limit_errors = limits_form.parse(request.form, codes, language())
+        errors = limits_form.joined(limit_errors)
         schedule_values = {
             "interval_days": request.form.get("interval_days", "").strip(),
             "grace_hours": request.form.get("grace_hours", "").strip().replace(",", "."),
@@ -128,7 +129,7 @@ def standard_edit(programme: str) -> Any:
                 errors[key] = _("Not a number.")
         if not errors:
             try:
-                patients.replace_default_thresholds(g.user, programme, values)
+                patients.replace_default_thresholds(g.user, programme, limits)
                 defaults.set_default_schedule(
                     g.user, programme, {**defaults.default_schedule(programme), **settings}
                 )
@@ -148,26 +149,6 @@ def standard_edit(programme: str) -> Any:
         errors=errors,
         fields=LIMIT_FIELDS,
     ), (422 if errors else 200)
-
-
-def _limits_from(form: Any, codes: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
-    values: dict[str, dict[str, float | None]] = {}
-    errors: dict[str, str] = {}
-    for code in codes:
-        row: dict[str, float | None] = {}
-        for field in LIMIT_FIELDS:
-            raw = (form.get(f"{code}.{field}") or "").strip().replace(",", ".")
-            try:
-                row[field] = float(raw) if raw else None
-            except ValueError:
-                errors[code] = _("Not a number.")
-        values[code] = row
-        if code not in errors:
-            from telemon.alerts.rules import Limits, limits_problems
-
-            if limits_problems(Limits(**row)):
-                errors[code] = _("Order: alert high > warning high > warning low > alert low.")
-    return values, errors
 
 
 # ---- nomograms ------------------------------------------------------------------------------

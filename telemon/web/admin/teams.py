@@ -16,6 +16,7 @@ from telemon.identity import service as identity
 from telemon.models import CareTeam, Organisation, User
 from telemon.web.admin import ROLES, bp
 from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
+from telemon.web.components.forms import id_list, id_value
 from telemon.web.guard import signed_in
 
 
@@ -60,7 +61,7 @@ def _values_from(form: Any) -> dict[str, Any]:
         "name": form.get("name", "").strip(),
         "email": form.get("email", "").strip(),
         "escalation_email": form.get("escalation_email", "").strip(),
-        "member_ids": [int(v) for v in form.getlist("member_ids") if v.isdigit()],
+        "member_ids": id_list(form.getlist("member_ids")),
     }
 
 
@@ -68,7 +69,7 @@ def _values_from(form: Any) -> dict[str, Any]:
 @signed_in(*ROLES)
 def team_new() -> Any:
     organisations = _administered()
-    chosen = request.values.get("organisation_id", type=int) or (
+    chosen = request.values.get("organisation_id", type=id_value) or (
         g.user.organisation_id or (organisations[0].id if organisations else None)
     )
     values: dict[str, Any] = {"member_ids": [], "form_key": new_form_key()}

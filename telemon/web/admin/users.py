@@ -18,6 +18,7 @@ from telemon.identity import users
 from telemon.models import CareTeam, Organisation
 from telemon.web.admin import ROLES, bp
 from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
+from telemon.web.components.forms import id_list, id_value
 from telemon.web.guard import signed_in
 
 STAFF_ROLES = ("admin", "clinician", "nurse", "gp")
@@ -40,7 +41,7 @@ def user_list() -> Any:
         if request.args.get("role") in STAFF_ROLES + ("patient",)
         else None,
         active={"yes": True, "no": False}.get(request.args.get("active", "")),
-        organisation_id=request.args.get("organisation", type=int),
+        organisation_id=request.args.get("organisation", type=id_value),
     )
     after = _cursor(request.args.get("after"), users.CURSOR_SHAPE)
     page = users.user_page(g.user, f, PAGE_SIZE, after)
@@ -107,8 +108,8 @@ def user_new() -> Any:
             email=form.get("email", "").strip(),
             role=form.get("role", ""),
             language=form.get("language", "da"),
-            organisation_id=form.get("organisation_id", type=int) or g.user.organisation_id,
-            care_team_ids=[int(v) for v in form.getlist("care_team_ids") if v.isdigit()],
+            organisation_id=form.get("organisation_id", type=id_value) or g.user.organisation_id,
+            care_team_ids=id_list(form.getlist("care_team_ids")),
             form_key=form.get("form_key"),
         )
         done = already_done(values["form_key"])
@@ -117,7 +118,7 @@ def user_new() -> Any:
         values["patient_id"] = form.get("patient_id", "").strip()
         if values["role"] not in STAFF_ROLES + ("patient",):
             errors["role"] = _("Choose a role.")
-        elif values["role"] == "patient" and not values["patient_id"].isdigit():
+        elif values["role"] == "patient" and id_value(values["patient_id"]) is None:
             errors["patient_id"] = _("The patient's number, from her record.")
         if not values["username"]:
             errors["username"] = _("Required.")
@@ -176,7 +177,7 @@ def user_edit(user_id: int) -> Any:
         values.update(
             email=form.get("email", "").strip(),
             language=form.get("language", user.language),
-            care_team_ids=[int(v) for v in form.getlist("care_team_ids") if v.isdigit()],
+            care_team_ids=id_list(form.getlist("care_team_ids")),
             active=form.get("active") == "on",
         )
         data: dict[str, Any] = {

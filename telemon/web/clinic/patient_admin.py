@@ -24,6 +24,9 @@ from telemon.patients import service as patients
 from telemon.patients.cpr import normalise_cpr
 from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
 from telemon.web.clinic import ROLES, bp
+from telemon.web.components import limits_form
+from telemon.web.components.clinical import language
+from telemon.web.components.forms import id_list, id_value
 from telemon.web.guard import signed_in
 
 PAGE_SIZE = 50
@@ -39,7 +42,7 @@ def patient_list() -> Any:
         programme=request.args.get("programme")
         if request.args.get("programme") in PROGRAMMES
         else None,
-        care_team_id=request.args.get("team", type=int),
+        care_team_id=request.args.get("team", type=id_value),
         scope="all" if request.args.get("scope") == "all" else "mine",
     )
     after = _cursor(request.args.get("after"), overview.CURSOR_SHAPE)
@@ -150,21 +153,6 @@ def _organisations() -> list[Organisation]:
     )
 
 
-def _limits(form: Any, codes: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for code in codes:
-        row: dict[str, float | None] = {}
-        for field in LIMIT_FIELDS:
-            raw = (form.get(f"{code}.{field}") or "").strip().replace(",", ".")
-            try:
-                row[field] = float(raw) if raw else None
-            except ValueError:
-                errors[code] = _("Not a number.")
-        values[code] = row
-    return values, errors
-
-
 def _number(form: Any, name: str, errors: dict[str, str]) -> float | None:
     raw = (form.get(name) or "").strip().replace(",", ".")
     if not raw:
@@ -189,10 +177,7 @@ def enrol(patient_id: int) -> Any:
         "programme": programme,
         "care_team_id": None,
         "shared_with": [],
-        "limits": {
-            c: {f: getattr(standard[c], f) if c in standard else None for f in LIMIT_FIELDS}
-            for c in codes
-        },
+        "limits": limits_form.shown_limits(standard, codes, language()),
         "form_key": new_form_key(),
         "tablet_strength_mg": 2.5,
         "inr_target_low": 2.0,
@@ -201,11 +186,12 @@ def enrol(patient_id: int) -> Any:
     errors: dict[str, str] = {}
     if request.method == "POST" and request.form.get("save"):
         form = request.form
-        limits, errors = _limits(form, codes)
+        limits, shown, limit_errors = limits_form.parse(form, codes, language())
+        errors = limits_form.joined(limit_errors)
         values.update(
-            care_team_id=form.get("care_team_id", type=int),
-            shared_with=[int(v) for v in form.getlist("shared_with") if v.isdigit()],
-            limits=limits,
+            care_team_id=form.get("care_team_id", type=id_value),
+            shared_with=id_list(form.getlist("shared_with")),
+            limits=shown,
             form_key=form.get("form_key"),
             weekly_dose_mg=form.get("weekly_dose_mg", ""),
             tablet_strength_mg=form.get("tablet_strength_mg", ""),
@@ -281,8 +267,10 @@ def enrolment_edit(enrollment_id: int) -> Any:
         form = request.form
         data: dict[str, Any] = {}
         if may_manage:
-            data["care_team_id"] = form.get("care_team_id", type=int) or enrollment.care_team_id
-            data["shared_with"] = [int(v) for v in form.getlist("shared_with") if v.isdigit()]
+            data["care_team_id"] = (
+                form.get("care_team_id", type=id_value) or enrollment.care_team_id
+            )
+            data["shared_with"] = id_list(form.getlist("shared_with"))
         if may_settings:
             new_schedule = dict(schedule)
             interval = _number(form, "interval_days", errors)

@@ -20,8 +20,9 @@ from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import DoseSuggestion, Enrollment, Wound
 from telemon.patients import service as patients
-from telemon.web.clinic import ROLES, bp, thresholds_form
+from telemon.web.clinic import ROLES, bp
 from telemon.web.clinic.timeline import patient_timeline
+from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
 from telemon.web.components.patient_charts import CHART_DAYS, copd_charts, inr_chart
 from telemon.web.guard import signed_in
@@ -77,12 +78,11 @@ def thresholds(enrollment_id: int) -> Any:
     access.require_act(g.user, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
     errors: dict[str, list[str]] = {}
     lang = language()
-    shown = {
-        t.code: {f: _limit_shown(getattr(t, f), lang) for f in LIMIT_FIELDS}
-        for t in enrollment.thresholds
-    }
+    shown = limits_form.shown_limits(
+        {t.code: t for t in enrollment.thresholds}, [t.code for t in enrollment.thresholds], lang
+    )
     if request.method == "POST":
-        values, shown, errors = thresholds_form.parse(
+        values, shown, errors = limits_form.parse(
             request.form, _codes_of(enrollment.programme), lang
         )
         if not errors:
@@ -109,10 +109,6 @@ def thresholds(enrollment_id: int) -> Any:
 
 def _codes_of(programme: str) -> list[str]:
     return [c for c, spec in CODES.items() if spec.programme == programme]
-
-
-def _limit_shown(value: float | None, lang: str) -> str:
-    return "" if value is None else ct.number(value, lang)
 
 
 @bp.route("/dose-suggestions/<int:suggestion_id>/confirm", methods=["POST"])

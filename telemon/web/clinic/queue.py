@@ -16,6 +16,7 @@ from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
 from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
 from telemon.web.clinic import ROLES, bp
+from telemon.web.components.forms import id_list, id_value
 from telemon.web.guard import signed_in
 from telemon.web.safe_redirect import local_target
 
@@ -31,7 +32,7 @@ def queue() -> Any:
         status=_choice(request.args.get("status"), ("open", "acknowledged")) or "open",
         programme=_choice(request.args.get("programme"), PROGRAMMES),
         rank=_choice(request.args.get("severity"), SEVERITIES),
-        care_team_id=request.args.get("team", type=int),
+        care_team_id=request.args.get("team", type=id_value),
     )
     after = _queue_cursor(request.args.get("after"))
     page = work_queue.work_page(g.user, f, QUEUE_PAGE_SIZE, after)
@@ -110,10 +111,8 @@ def acknowledge_many() -> Response:
     """Bulk acknowledgement of yellow alerts the clinician has looked at; red and blue are
     acknowledged one by one, on purpose."""
     done = 0
-    for raw in request.form.getlist("alert_id"):
-        if not raw.isdigit():
-            continue
-        item = load_alert(g.user, int(raw), "alert.acknowledge")
+    for alert_id in id_list(request.form.getlist("alert_id")):
+        item = load_alert(g.user, alert_id, "alert.acknowledge")
         if item.severity != "yellow" or item.status != "open":
             continue
         mark_seen(item, g.user)

@@ -25,6 +25,7 @@ class Entry(NamedTuple):
     at: datetime
     text: str
     note: str | None
+    about: str | None = None  # the alert it is about (its reason), on the patient's timeline
 
 
 def user_names(ids: Iterable[int | None]) -> dict[int, str]:
@@ -121,7 +122,6 @@ def patient_timeline(
     names = user_names([e.by_id for e, _ in events] + [d.decided_by_id for d in decisions])
     entries = []
     for event, alert in events:
-        entry = event_entry(event, names, language)
-        entries.append(entry._replace(text=f"{entry.text} · {reason_of(alert)}"))
+        entries.append(event_entry(event, names, language)._replace(about=reason_of(alert)))
     entries += [decision_entry(d, names, language) for d in decisions]
     return sorted(entries, key=lambda e: e.at, reverse=True)

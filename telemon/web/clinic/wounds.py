@@ -100,9 +100,12 @@ def reply_review(review_id: int) -> Response:
         try:
             reviews.reply(g.user, review_id, instructions)
             flash(_("Reply sent; the nurse's team is notified."))
-        except (Conflict, Forbidden) as error:
+        except Conflict:
             db.session.rollback()
-            flash(error.detail)
+            flash(_("The review request is already answered."))
+        except Forbidden:
+            db.session.rollback()
+            flash(_("Only the wound clinic the request was sent to answers it."))
     return redirect(
         url_for("clinic.wound", wound_id=review.wound_id, _anchor=f"review-{review_id}")
     )

@@ -1,4 +1,5 @@
-"""The threshold form: what a clinician typed, read as limits, with Danish field errors.
+"""Forms of limits (a patient's thresholds, a programme's standard set, an enrolment's first
+limits): what was typed, read as limits, with field errors in the reader's language.
 
 Plain values in and out (no Flask): the form's fields are named "<code>.<limit>" ("spo2.alert_low");
 a limit may be empty (not set), written with a decimal comma or point, and must be a finite
@@ -15,6 +16,9 @@ from telemon import clinical_text as ct
 from telemon.alerts import rules
 
 Limits = dict[str, float | None]
+# No measurement telemon takes comes near this (weights in kg, peak flow in L/min are the
+# largest); a limit beyond it is a slip of the keyboard.
+PLAUSIBLE = 10_000.0
 LIMIT_FIELDS = tuple(f.name for f in fields(rules.Limits))  # alert_high ... alert_low
 
 
@@ -23,8 +27,9 @@ def parse(
 ) -> tuple[dict[str, Limits], dict[str, dict[str, str]], dict[str, list[str]]]:
     """(limits by code, what to show again in each field, errors by code in `language`).
 
-    A field that is not a number ("abc", "1e999", "nan") is an error of its measurement; the
-    text typed is shown again as it was, so that it can be corrected."""
+    A field that is not a number ("abc", "1e999", "nan") or no possible value (beyond
+    PLAUSIBLE) is an error of its measurement; the text typed is shown again as it was, so
+    that it can be corrected."""
     values: dict[str, Limits] = {}
     shown: dict[str, dict[str, str]] = {}
     errors: dict[str, list[str]] = {}
@@ -39,6 +44,8 @@ def parse(
             except ValueError:
                 errors.setdefault(code, []).append(ct.not_a_number_text(field, language))
                 row[field] = None
+            if row[field] is not None and abs(row[field]) > PLAUSIBLE:
+                errors.setdefault(code, []).append(ct.implausible_limit_text(field, language))
         values[code] = row
         if code not in errors:
             for upper, upper_value, lower, lower_value in rules.limit_order_problems(
@@ -60,3 +67,23 @@ def _number(typed: str) -> float | None:
     if not math.isfinite(value):
         raise ValueError(typed)
     return value
+
+
+def shown_limits(
+    rows: Mapping[str, object], codes: Iterable[str], language: str
+) -> dict[str, dict[str, str]]:
+    """Stored limits as the form shows them ("89,5"): `rows` by code, each with the limit
+    fields as attributes (a Threshold, rules.Limits); codes without a row are empty."""
+    shown: dict[str, dict[str, str]] = {}
+    for code in codes:
+        row = rows.get(code)
+        shown[code] = {}
+        for name in LIMIT_FIELDS:
+            value = getattr(row, name, None) if row is not None else None
+            shown[code][name] = "" if value is None else ct.number(value, language)
+    return shown
+
+
+def joined(errors: Mapping[str, list[str]]) -> dict[str, str]:
+    """One sentence per measurement, for forms that show one error per field."""
+    return {code: " ".join(messages) for code, messages in errors.items()}

@@ -1,0 +1,167 @@
+"""No error page anywhere: every demo role, in Danish and in English, at 1366 and 390 px wide,
+follows every link it can reach and submits every form with good and with bad values, on a
+real server and worker with the demo data (`telemon demo`). Fails on any 5xx, any console
+error, any page wider than the screen and any English on a Danish page (tests/crawler.py).
+
+The users are crawled in an order that keeps the demo usable: those who only read first, the
+administrators (who deactivate and reset) last; each user's acting forms (end, deactivate,
+revoke, reset) are submitted after the rest of that user's crawl.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from telemon.demo import DEMO_PASSWORD
+from tests.conftest import TEST_REDIS_URL
+from tests.crawler import Crawl
+from tests.e2e.test_web_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.servers import _port_open, free_port, start_worker, stop_process, until
+
+pytestmark = pytest.mark.browser
+
+USERS = (
+    "demo-patient",
+    "demo-gp",
+    "demo-nurse",
+    "demo-ak-nurse",
+    "demo-clinician",
+    "demo-municipality-admin",
+    "demo-hospital-admin",
+    "admin",
+)
+# What the demo's users typed (names, places, notes): shown as typed, in whatever language.
+DEMO_INPUT = (
+    "Demo Regional Hospital",
+    "Demo Municipality Home Nursing",
+    "Demo GP Practice",
+    "Lung team (demo)",
+    "Anticoagulation clinic (demo)",
+    "Wound clinic (demo)",
+    "left medial malleolus",
+    "atrial fibrillation",
+    "Demo coagulometer",
+    "Demo pulse oximeter",
+    "Cleaned, compression bandage renewed.",
+    "Barely smaller after four weeks. Change of dressing or referral?",
+    "Crawler text",
+    "English",  # the button that switches to English
+)
+
+
+def _env(app: Any, instance: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEMON_")}
+    env.update(
+        TELEMON_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        TELEMON_INSTANCE=str(instance),
+        TELEMON_SECRET_KEY="crawler-secret",
+        TELEMON_BASE_URL=f"http://127.0.0.1:{port}",
+        TELEMON_LOGIN_LIMIT="10000 per minute",
+        TELEMON_LOGIN_USER_LIMIT="10000 per minute",
+    )
+    return env
+
+
+@pytest.fixture
+def demo_server(app: Any, tmp_path: Path) -> Iterator[Served]:
+    """`telemon demo` into the test database, then `telemon serve` and a worker on Redis."""
+    port = free_port()
+    env = _env(app, tmp_path / "instance", port)
+    # The demo loads with work done in-process, so that its alerts exist before the crawl.
+    loaded = subprocess.run(
+        [sys.executable, "-m", "telemon", "demo"], env=env, capture_output=True, text=True
+    )
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    env["TELEMON_REDIS_URL"] = TEST_REDIS_URL
+    log = open(tmp_path / "serve.log", "ab")  # noqa: SIM115  (closed below)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "telemon", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    worker = start_worker(
+        env, tmp_path / "worker.log", "--queues", "evaluation,mail,periodic", "--concurrency", "1"
+    )
+    try:
+        until(lambda: _port_open(port), "telemon serve")
+        yield Served(f"http://127.0.0.1:{port}", tmp_path / "serve.log")
+    finally:
+        stop_process(server)
+        stop_process(worker)
+        log.close()
+
+
+@dataclass
+class Served:
+    url: str
+    log: Path
+
+    def failures(self) -> list[str]:
+        """What the server logged as failing: the request, and the exception's last line."""
+        found, request = [], None
+        for line in self.log.read_text(errors="replace").splitlines():
+            if "unhandled error on" in line:
+                request = line.split("unhandled error on", 1)[1].strip()
+            elif request and re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Invalid\w*)\b", line):
+                found.append(f"server: {request}: {line[:300]}")
+                request = None
+        return found
+
+
+def _sign_in(page: Any, username: str) -> None:
+    page.goto("/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("form:has(#username) button[type=submit]")
+    assert "/sign-in" not in page.url, f"{username} could not sign in"
+
+
+def _switch_language(crawl: Crawl, language: str) -> None:
+    crawl.page.goto("/")
+    with crawl.page.expect_navigation():
+        crawl.page.click(f"form.language button[value={language}]")
+    assert crawl.page.locator("html").get_attribute("lang") == language
+
+
+def test_no_error_page_anywhere(demo_server: Served) -> None:
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    pages = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for username in USERS:
+                context = browser.new_context(
+                    base_url=demo_server.url, viewport={"width": 390, "height": 900}, locale="da-DK"
+                )
+                page = context.new_page()
+                page.set_default_timeout(20000)
+                crawl = Crawl(context, page, demo_server.url, username, DEMO_INPUT)
+                _sign_in(page, username)
+                assert page.locator("html").get_attribute("lang") == "da"
+                crawl.pass_("da")
+                _switch_language(crawl, "en")
+                crawl.forms.clear()
+                crawl.pass_("en")
+                crawl.act("en")
+                problems += crawl.problems
+                pages += crawl.pages
+                context.close()
+        finally:
+            browser.close()
+    assert pages > 100, pages  # it did get round
+    found = [str(p) for p in problems] + demo_server.failures()
+    assert found == [], "\n".join(found)
