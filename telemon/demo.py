@@ -168,6 +168,7 @@ def load_demo() -> Iterator[str]:
             {"programme": "wound", "care_team_id": wound_team.id, "shared_with": [municipality.id]},
         )
         _wound_series(nurse, dorte.id)
+    _self_managing_patient(clinician, ak_team, hospital, municipality)
     yield (
         "Demo data loaded (all synthetic). Sign in with any of these, password "
         + repr(DEMO_PASSWORD)
@@ -177,9 +178,40 @@ def load_demo() -> Iterator[str]:
     yield "  demo-nurse      municipal home nurse (sees shared patients; acts on no alerts)"
     yield "  demo-ak-nurse   nurse of the anticoagulation clinic (confirms doses)"
     yield "  demo-gp         GP"
+    yield "  demo-patient    a COPD patient: own readings, entering readings"
+    yield "  demo-ak-patient a self-managing anticoagulation patient: INR in, dose suggestion back"
     yield "  demo-hospital-admin      the hospital's administrator: its users and care teams"
     yield "  demo-municipality-admin  the municipality's administrator"
     yield "  admin           system administrator: organisations, standard settings, holidays"
+
+
+def _self_managing_patient(
+    clinician: User, ak_team: CareTeam, hospital: Organisation, municipality: Organisation
+) -> None:
+    """Erik measures his own INR at home and reports it on the web (WEB-AK)."""
+    erik = _patient("1507521789", "Erik Demo", hospital)
+    _user("demo-ak-patient", "patient", hospital, patient_id=erik.id)
+    db.session.commit()
+    if not erik.enrollments:
+        enroll(
+            clinician,
+            erik.id,
+            {
+                "programme": "anticoagulation",
+                "care_team_id": ak_team.id,
+                "shared_with": [municipality.id],
+                "inr_target_low": 2.0,
+                "inr_target_high": 3.0,
+                "weekly_dose_mg": 35,
+                "tablet_strength_mg": 2.5,
+                "indication": "atrial fibrillation",
+                "device": "Demo coagulometer",
+                "self_managing": True,
+            },
+        )
+    patient_login = db.session.scalar(select(User).where(User.username == "demo-ak-patient"))
+    assert patient_login is not None
+    _inr_series(patient_login, erik.id, [(35, 2.3), (28, 2.6), (21, 2.8), (14, 2.5), (7, 2.4)])
 
 
 def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]]) -> None:
@@ -199,7 +231,7 @@ def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]])
                     "code": "inr",
                     "value": value,
                     "effective_at": now - timedelta(days=days_ago, hours=2),
-                    "performer": "nurse",
+                    "performer": "nurse" if recorder.role == "nurse" else "patient",
                     "device": "Demo coagulometer",
                     "location": "home",
                 }

@@ -31,6 +31,7 @@ pytestmark = pytest.mark.browser
 
 USERS = (
     "demo-patient",
+    "demo-ak-patient",  # a self-managing anticoagulation patient (issue 11)
     "demo-gp",
     "demo-nurse",
     "demo-ak-nurse",

@@ -27,8 +27,8 @@ def test_not_signed_in_is_sent_to_sign_in_and_back(client, world) -> None:
     [
         ("clinician", "/queue"),
         ("gp", "/queue"),
-        ("nurse", "/start"),
-        ("patient", "/start"),
+        ("nurse", "/home/"),  # her work (issue 11)
+        ("patient", "/me/"),  # their own readings (issue 11)
         ("hospital-admin", "/admin/"),  # the administration console (issue 12)
         ("root", "/admin/"),
     ],
@@ -54,11 +54,13 @@ def test_the_clinic_pages_refuse_other_roles(client, world, username: str) -> No
     assert client.get(f"/patients/{world.patient.id}").status_code == 403
 
 
-def test_the_interim_start_page_says_what_each_role_can_do_today(client, world) -> None:
-    _sign_in(client, "nurse")
-    page = client.get("/start").get_data(as_text=True)
-    assert 'href="/queue"' in page  # the nurse works from the queue until her own page exists
-    client.post("/sign-out")
-    _sign_in(client, "patient")
-    page = client.get("/start").get_data(as_text=True)
-    assert 'href="/queue"' not in page
+@pytest.mark.parametrize("username", ["clinician", "gp", "hospital-admin", "root", "patient"])
+def test_the_home_nursing_pages_are_the_nurses(client, world, username: str) -> None:
+    _sign_in(client, username)
+    assert client.get("/home/").status_code == 403
+
+
+@pytest.mark.parametrize("username", ["clinician", "nurse", "hospital-admin"])
+def test_the_patient_pages_are_the_patients(client, world, username: str) -> None:
+    _sign_in(client, username)
+    assert client.get("/me/").status_code == 403

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from telemon.extensions import db
-from telemon.models import Alert, User
+from telemon.models import Alert, AnticoagulationPlan, User
 from tests.conftest import build_world, token_for
 from tests.helpers import item, mail_text, outbox_messages
 from tests.integration.test_worker_pipeline import _free_port
@@ -61,11 +61,16 @@ def test_cli_init_db_create_user_and_demo_are_repeatable(sqlite_app) -> None:
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     assert "demo-clinician" in first.output
+    assert "demo-ak-patient" in first.output  # a self-managing anticoagulation patient
     counts = db.session.scalar(select(func.count()).select_from(Alert))
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Alert)) == counts
     red = db.session.scalars(select(Alert).where(Alert.severity == "red")).all()
     assert len(red) == 1
+
+    ak_patient = db.session.scalar(select(User).where(User.username == "demo-ak-patient"))
+    plans = db.session.scalars(select(AnticoagulationPlan)).all()
+    assert ak_patient is not None and any(p.self_managing for p in plans)
 
 
 def test_telemon_serve_starts_with_nothing_configured(tmp_path: Any) -> None:

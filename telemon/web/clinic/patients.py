@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -19,20 +18,17 @@ from telemon.anticoagulation import service as anticoagulation
 from telemon.errors import Conflict, Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
-from telemon.models import DoseSuggestion, Enrollment, Observation, Wound
+from telemon.models import DoseSuggestion, Enrollment, Wound
 from telemon.patients import service as patients
 from telemon.web.clinic import ROLES, bp
 from telemon.web.clinic.timeline import patient_timeline
 from telemon.web.components import limits_form
-from telemon.web.components.charts import Point, Zone, line_chart, zones_from_limits
 from telemon.web.components.clinical import language
 from telemon.web.components.filters import reasons
+from telemon.web.components.patient_charts import CHART_DAYS, copd_charts, inr_chart
 from telemon.web.guard import signed_in
 from telemon.web.safe_redirect import local_target
 
-CHART_DAYS = 30
-INR_CHART_DAYS = 182
-COPD_CHART_CODES = ("spo2", "pulse", "fev1", "peak_flow", "weight", "cat_score")
 LIMIT_FIELDS = patients.LIMIT_FIELDS
 
 
@@ -44,11 +40,11 @@ def patient(patient_id: int) -> Any:
     enrollments = [e for e in patient.enrollments if e.status == "active"]
     by_programme = {e.programme: e for e in enrollments}
     alerts = queries.work_list(g.user, queries.AlertFilter(patient_id=patient_id))
-    charts = _copd_charts(patient_id, by_programme.get("copd"), now)
+    charts = copd_charts(patient_id, by_programme.get("copd"), now)
     ak = None
     if "anticoagulation" in by_programme:
         ak = anticoagulation.summary(g.user, patient_id)
-        charts.insert(0, _inr_chart(patient_id, ak, now))
+        charts.insert(0, inr_chart(patient_id, ak["target_low"], ak["target_high"], now))
     timeline = patient_timeline(
         patient_id, language(), reason_of=lambda alert: reasons(alert.reasons)
     )
@@ -71,60 +67,6 @@ def patient(patient_id: int) -> Any:
         may_decide_dose=access.acting_on(g.user, [e.id for e in enrollments], access.DECIDE_DOSE),
         chart_days=CHART_DAYS,
     )
-
-
-def _readings(patient_id: int, code: str, since: Any) -> list[Point]:
-    rows = db.session.execute(
-        select(Observation.effective_at, Observation.value).where(
-            Observation.patient_id == patient_id,
-            Observation.code == code,
-            Observation.effective_at >= since,
-        )
-    )
-    return [Point(at, value) for at, value in rows]
-
-
-def _copd_charts(patient_id: int, copd: Enrollment | None, now: Any) -> list[dict[str, Any]]:
-    if copd is None:
-        return []
-    start = now - timedelta(days=CHART_DAYS)
-    limits = {t.code: t for t in copd.thresholds}
-    charts = []
-    for code in COPD_CHART_CODES:
-        points = _readings(patient_id, code, start)
-        if not points and code not in ("spo2",):
-            continue
-        row = limits.get(code)
-        zones = zones_from_limits(*(getattr(row, f) for f in LIMIT_FIELDS)) if row else []
-        charts.append(
-            {
-                "code": code,
-                "title": ct.measurement_name(code, language()),
-                "svg": line_chart(
-                    points,
-                    title=ct.measurement_name(code, language()),
-                    unit=ct.unit_text(code),
-                    zones=zones,
-                    start=start,
-                    end=now,
-                    language=language(),
-                ),
-            }
-        )
-    return charts
-
-
-def _inr_chart(patient_id: int, ak: dict[str, Any], now: Any) -> dict[str, Any]:
-    start = now - timedelta(days=INR_CHART_DAYS)
-    zones = [Zone(ak["target_low"], ak["target_high"], "target")]
-    points = _readings(patient_id, "inr", start)
-    return {
-        "code": "inr",
-        "title": "INR",
-        "svg": line_chart(
-            points, title="INR", unit="", zones=zones, start=start, end=now, language=language()
-        ),
-    }
 
 
 @bp.route("/enrollments/<int:enrollment_id>/thresholds", methods=["GET", "POST"])

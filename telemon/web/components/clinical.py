@@ -35,6 +35,12 @@ def amount(code: str, value: float, qualifier: str | None = None) -> str:
     return ct.amount_text(code, value, language(), qualifier)
 
 
+@bp.app_template_filter("reading")
+def reading(code: str, value: float, qualifier: str | None = None) -> str:
+    """A reading named and valued: `{{ o.code | reading(o.value) }}` -> "SpO2 85 %", "INR 4,2"."""
+    return ct.value_text(code, value, language(), qualifier)
+
+
 @bp.app_template_global("unit")
 def unit(code: str) -> str:
     return ct.unit_text(code)

@@ -1,19 +1,16 @@
 """`/`: each role's own start page.
 
 START_PAGES is the one place that says where a role starts, NAVIGATION what the top bar
-offers it. Hospital clinicians and GPs start at the review queue, administrators at the
-administration console. The home nurse's pages (issue 11) and the patient's own pages
-(issue 11) are not built yet: until they are, their roles
-start at the interim page below, which says what they can do today. Whoever builds one of
-those start pages points its role here at the new endpoint and the interim page's entry for
-that role can go.
+offers it. Hospital clinicians and GPs start at the review queue, the home nurse at her work
+(telemon.web.home), the patient at their own readings (telemon.web.patient), administrators
+at the administration console.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import g, redirect, render_template, request, url_for
+from flask import g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from telemon.i18n import N_
@@ -23,8 +20,8 @@ from telemon.web.guard import signed_in
 START_PAGES: dict[str, str] = {
     "clinician": "clinic.queue",
     "gp": "clinic.queue",
-    "nurse": "entry.start",  # until issue 11's home-nursing start page
-    "patient": "entry.start",  # until issue 11's patient pages
+    "nurse": "home.start",
+    "patient": "patient.home",
     "admin": "admin.home",
 }
 
@@ -33,8 +30,11 @@ _PATIENTS = ("clinic.patient_list", N_("Patients"))
 NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
     "clinician": (_QUEUE, _PATIENTS),
     "gp": (_QUEUE, _PATIENTS),
-    "nurse": (("entry.start", N_("Start")), _QUEUE, _PATIENTS),
-    "patient": (("entry.start", N_("Start")),),
+    "nurse": (("home.start", N_("My work")),),
+    "patient": (
+        ("patient.home", N_("My readings")),
+        ("patient.new_readings", N_("Enter readings")),
+    ),
     "admin": (
         ("admin.home", N_("Administration")),
         ("admin.user_list", N_("Users")),
@@ -54,14 +54,7 @@ def navigation() -> dict[str, Any]:
 @bp.route("/")
 @signed_in()
 def landing() -> Response:
-    endpoint = START_PAGES.get(g.user.role, "entry.start")
+    endpoint = START_PAGES[g.user.role]
     # The queue's filters survive, so that an old bookmark of "/?status=acknowledged" works.
     args: dict[str, Any] = request.args.to_dict() if endpoint == "clinic.queue" else {}
     return redirect(url_for(endpoint, **args))
-
-
-@bp.route("/start")
-@signed_in()
-def start() -> Any:
-    """The interim start page of the roles whose own pages are still to come."""
-    return render_template("entry/start.html")

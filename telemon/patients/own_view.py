@@ -1,0 +1,106 @@
+"""What a patient reads about themself: their readings with whether the clinic has seen each,
+and the notes their team chose to show them. Only their own (telemon.access), every read
+audited.
+
+Whether the clinic has seen a reading: a reading inside the patient's limits raises nothing
+and needs nobody's look ("no_deviation"); one that raised an alert is "seen" once a member of
+the responsible team has opened (or acted on) the alert, "waiting" until then; a reading not
+yet evaluated is "checking".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from telemon import access
+from telemon.extensions import db
+from telemon.models import Alert, IngestBatch, Observation, User, alert_observation
+
+SHOWN = 100  # readings on the patient's page, newest first
+
+
+@dataclass(frozen=True)
+class OwnReading:
+    id: int
+    code: str
+    value: float
+    value_qualifier: str | None
+    effective_at: datetime
+    status: str  # "checking" | "no_deviation" | "waiting" | "seen"
+    seen_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AlertSight:
+    """What the patient may know of an alert a reading raised: whether, and when, the team
+    opened it (not its severity or reason)."""
+
+    team_seen_at: datetime | None
+    status: str
+
+
+def reading_status(evaluated: bool, alerts: Iterable[AlertSight]) -> tuple[str, datetime | None]:
+    """The reading's status for the patient, and when the clinic saw it (PURE)."""
+    alerts = list(alerts)
+    if not alerts:
+        return ("no_deviation", None) if evaluated else ("checking", None)
+    seen = [a.team_seen_at for a in alerts if a.team_seen_at is not None]
+    if seen:
+        return "seen", min(seen)
+    if any(a.status != "open" for a in alerts):
+        return "seen", None
+    return "waiting", None
+
+
+def own_patient_id(user: User, action: str) -> int:
+    """The patient's own id, the read audited; 404 for a login with no patient."""
+    patient_id = user.patient_id if user.role == "patient" else None
+    return access.patient_for(user, patient_id or 0, action).id
+
+
+def own_readings(user: User, limit: int = SHOWN) -> list[OwnReading]:
+    """The patient's newest readings with their status. Audited; the caller commits."""
+    patient_id = own_patient_id(user, "observation.list")
+    rows = db.session.execute(
+        select(Observation, IngestBatch.evaluated_at)
+        .join(IngestBatch, IngestBatch.id == Observation.batch_id)
+        .where(Observation.patient_id == patient_id)
+        .order_by(Observation.effective_at.desc(), Observation.id.desc())
+        .limit(limit)
+    ).all()
+    sights: dict[int, list[AlertSight]] = {}
+    for observation_id, seen_at, status in db.session.execute(
+        select(alert_observation.c.observation_id, Alert.team_seen_at, Alert.status)
+        .join(Alert, Alert.id == alert_observation.c.alert_id)
+        .where(alert_observation.c.observation_id.in_([r.Observation.id for r in rows]))
+    ):
+        sights.setdefault(observation_id, []).append(AlertSight(seen_at, status))
+    readings = []
+    for row in rows:
+        o = row.Observation
+        status, seen_at = reading_status(row.evaluated_at is not None, sights.get(o.id, ()))
+        readings.append(
+            OwnReading(o.id, o.code, o.value, o.value_qualifier, o.effective_at, status, seen_at)
+        )
+    return readings
+
+
+def notes_for_patient(user: User) -> list[tuple[datetime, str]]:
+    """The notes the team chose to show the patient (when an alert was closed), newest first.
+    Audited; the caller commits."""
+    patient_id = own_patient_id(user, "alert.list")
+    rows = db.session.execute(
+        select(Alert.resolved_at, Alert.resolution_note)
+        .where(
+            Alert.patient_id == patient_id,
+            Alert.visible_to_patient.is_(True),
+            Alert.resolution_note.is_not(None),
+        )
+        .order_by(Alert.resolved_at.desc())
+        .limit(50)
+    ).all()
+    return [(at, note) for at, note in rows if at is not None and note]
