@@ -57,13 +57,6 @@ def queue_link() -> str:
     return link("clinic.queue")
 
 
-# Where an answered review request is read: the nurse's page for it when there is one, else
-# the wound's page.
-REVIEW_ANSWER_ENDPOINT = "home.review"
-
-
-def review_answer_link(review_id: int, wound_id: int) -> str:
-    """The page where the requesting nurse reads the wound clinic's answer."""
-    if REVIEW_ANSWER_ENDPOINT in current_app.view_functions:
-        return link(REVIEW_ANSWER_ENDPOINT, review_id=review_id)
-    return link("clinic.wound", wound_id=wound_id, _anchor=f"review-{review_id}")
+def review_answer_link(review_id: int) -> str:
+    """The page where the requesting nurse reads the wound clinic's answer and confirms it."""
+    return link("home.review", review_id=review_id)

@@ -194,7 +194,7 @@ def requester_teams(requester: User) -> list[CareTeam]:
 def _notify_requester(review: ReviewRequest) -> None:
     requester = db.session.get(User, review.requested_by_id)
     assert requester is not None
-    url = review_answer_link(review.id, review.wound_id)
+    url = review_answer_link(review.id)
     teams = requester_teams(requester)
     for team in teams:
         message = messages.review_answered(url, team.language)

@@ -419,8 +419,8 @@ def test_review_request_reply_and_acknowledgement(app, client, wounds) -> None:
     ]
     for secret in (*SECRETS, "alginate", "wound-specialist"):
         assert secret not in mail_text(mails[1])
-    # The link opens the wound, at the answered request (until a page of its own exists).
-    assert f"http://telemon.test/wounds/{wound_id}#review-{review['id']}" in mail_text(mails[1])
+    # The link opens the nurse's page for the answer, where she confirms she has read it.
+    assert f"http://telemon.test/home/reviews/{review['id']}" in mail_text(mails[1])
 
     record = client.get(f"/api/v1/wounds/{wound_id}", headers=nurse).get_json()
     assert record["review_requests"][0]["instructions"].startswith("Switch to an alginate")
