@@ -1,4 +1,5 @@
-"""Synthetic demo data for `make run`: two organisations, a lung team, staff and patients.
+"""Synthetic demo data for `make run`: a hospital with three care teams, a municipality, a GP
+practice, their staff and patients.
 
 Everything here is invented. CPR numbers use real date formats but are synthetic and belong to
 no one we know of; names are made up. Loading twice changes nothing.
@@ -20,9 +21,35 @@ from telemon.patients.service import enroll
 from telemon.security import hash_password
 
 DEMO_PASSWORD = "demo-password"
-HOSPITAL = "Demo Regional Hospital"
+HOSPITAL = "Demo Regionshospital"
 # Stable ids for the demo's observations, so a second load is a duplicate, not new data.
 DEMO_NAMESPACE = uuid.UUID("8d0a4c1e-6c1b-4d7e-9a37-2f1d0c0de000")
+
+
+# The demo's organisations and teams had English names until 2026-12; a demo database loaded
+# before then is renamed in place rather than given a second set.
+_FORMER_ORGANISATION_NAMES = {
+    "Demo Regional Hospital": HOSPITAL,
+    "Demo Municipality Home Nursing": "Demo Kommune, Hjemmesygeplejen",
+    "Demo GP Practice": "Demo Lægepraksis",
+}
+_FORMER_TEAM_NAMES = {
+    "Lung team (demo)": "Lungeteam (demo)",
+    "Anticoagulation clinic (demo)": "AK-klinik (demo)",
+    "Wound clinic (demo)": "Sårklinik (demo)",
+}
+
+
+def _rename_former() -> None:
+    for old, new in _FORMER_ORGANISATION_NAMES.items():
+        org = db.session.scalar(select(Organisation).where(Organisation.name == old))
+        if org is not None:
+            org.name = new
+    for old, new in _FORMER_TEAM_NAMES.items():
+        team = db.session.scalar(select(CareTeam).where(CareTeam.name == old))
+        if team is not None:
+            team.name = new
+    db.session.flush()
 
 
 def _org(name: str, kind: str) -> Organisation:
@@ -74,9 +101,10 @@ def _patient(cpr: str, name: str, org: Organisation) -> Patient:
 
 def load_demo() -> Iterator[str]:
     """Create the demo world and yield what a newcomer needs to know to sign in."""
+    _rename_former()
     hospital = _org(HOSPITAL, "hospital")
-    municipality = _org("Demo Municipality Home Nursing", "municipality")
-    gp_practice = _org("Demo GP Practice", "gp_practice")
+    municipality = _org("Demo Kommune, Hjemmesygeplejen", "municipality")
+    gp_practice = _org("Demo Lægepraksis", "gp_practice")
     _user("admin", "admin", None)
     _user("demo-hospital-admin", "admin", hospital)
     _user("demo-municipality-admin", "admin", municipality)
@@ -86,10 +114,10 @@ def load_demo() -> Iterator[str]:
     # doses and handles the clinic's alerts, as the clinic's nurses do.
     ak_nurse = _user("demo-ak-nurse", "nurse", hospital)
     _user("demo-gp", "gp", gp_practice)
-    team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Lung team (demo)"))
+    team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Lungeteam (demo)"))
     if team is None:
         team = CareTeam(
-            name="Lung team (demo)",
+            name="Lungeteam (demo)",
             organisation_id=hospital.id,
             email="lung-team@example.invalid",
             escalation_email="lung-team-lead@example.invalid",
@@ -97,12 +125,10 @@ def load_demo() -> Iterator[str]:
         )
         team.members = [clinician]
         db.session.add(team)
-    ak_team = db.session.scalar(
-        select(CareTeam).where(CareTeam.name == "Anticoagulation clinic (demo)")
-    )
+    ak_team = db.session.scalar(select(CareTeam).where(CareTeam.name == "AK-klinik (demo)"))
     if ak_team is None:
         ak_team = CareTeam(
-            name="Anticoagulation clinic (demo)",
+            name="AK-klinik (demo)",
             organisation_id=hospital.id,
             email="ak-clinic@example.invalid",
             created_at=clock.now(),
@@ -111,10 +137,10 @@ def load_demo() -> Iterator[str]:
         db.session.add(ak_team)
     if ak_nurse not in ak_team.members:
         ak_team.members.append(ak_nurse)
-    wound_team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Wound clinic (demo)"))
+    wound_team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Sårklinik (demo)"))
     if wound_team is None:
         wound_team = CareTeam(
-            name="Wound clinic (demo)",
+            name="Sårklinik (demo)",
             organisation_id=hospital.id,
             email="wound-clinic@example.invalid",
             created_at=clock.now(),
@@ -152,8 +178,8 @@ def load_demo() -> Iterator[str]:
                 "inr_target_low": 2.0,
                 "inr_target_high": 3.0,
                 "weekly_dose_mg": 35,
-                "indication": "atrial fibrillation",
-                "device": "Demo coagulometer",
+                "indication": "atrieflimren",
+                "device": "Demo-koagulometer",
             },
         )
     _inr_series(
@@ -204,8 +230,8 @@ def _self_managing_patient(
                 "inr_target_high": 3.0,
                 "weekly_dose_mg": 35,
                 "tablet_strength_mg": 2.5,
-                "indication": "atrial fibrillation",
-                "device": "Demo coagulometer",
+                "indication": "atrieflimren",
+                "device": "Demo-koagulometer",
                 "self_managing": True,
             },
         )
@@ -232,7 +258,7 @@ def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]])
                     "value": value,
                     "effective_at": now - timedelta(days=days_ago, hours=2),
                     "performer": "nurse" if recorder.role == "nurse" else "patient",
-                    "device": "Demo coagulometer",
+                    "device": "Demo-koagulometer",
                     "location": "home",
                 }
             ],
@@ -247,7 +273,7 @@ def _wound_series(nurse: User, patient_id: int) -> None:
     wound = records.create_wound(
         nurse,
         patient_id,
-        {"body_site": "left medial malleolus", "wound_type": "venous_leg_ulcer"},
+        {"body_site": "venstre mediale malleol", "wound_type": "venous_leg_ulcer"},
     )
     now = clock.now().replace(microsecond=0)
     for week, (length, width, tissue) in enumerate(
@@ -270,7 +296,7 @@ def _wound_series(nurse: User, patient_id: int) -> None:
                 "exudate": "moderate",
                 "tissue": tissue,
                 "pain": 4,
-                "note": "Cleaned, compression bandage renewed.",
+                "note": "Renset, kompressionsbind skiftet.",
             },
             [_wound_photo(length, width)],
         )
@@ -278,7 +304,7 @@ def _wound_series(nurse: User, patient_id: int) -> None:
         nurse,
         wound.id,
         {
-            "question": "Barely smaller after four weeks. Change of dressing or referral?",
+            "question": "Kun lidt mindre efter fire uger. Skift af forbinding eller henvisning?",
             "urgency": "routine",
         },
     )
@@ -323,7 +349,7 @@ def _readings(recorder: User, patient_id: int, spo2: list[float]) -> None:
                 "unit": "%",
                 "effective_at": taken,
                 "performer": "nurse",
-                "device": "Demo pulse oximeter",
+                "device": "Demo-pulsoximeter",
                 "location": "home",
             }
         )

@@ -60,20 +60,10 @@ def demo_users(printed: str) -> list[str]:
 # their alerts, and are offered nothing that acts on the care team's alerts or plan.
 SHARED_ONLY = ("demo-nurse", "demo-gp")
 TEAM_ACTIONS = re.compile(r"/(acknowledge|resolve|thresholds|confirm)$|^/enrollments/\d+/edit$")
-# What the demo's users typed (names, places, notes): shown as typed, in whatever language.
+# What the demo's users typed is Danish like the page (names, places, notes, the wound clinic's
+# question), so it is held against a Danish page like telemon's own text; only the crawler's
+# own typing and the language switch are English.
 DEMO_INPUT = (
-    "Demo Regional Hospital",
-    "Demo Municipality Home Nursing",
-    "Demo GP Practice",
-    "Lung team (demo)",
-    "Anticoagulation clinic (demo)",
-    "Wound clinic (demo)",
-    "left medial malleolus",
-    "atrial fibrillation",
-    "Demo coagulometer",
-    "Demo pulse oximeter",
-    "Cleaned, compression bandage renewed.",
-    "Barely smaller after four weeks. Change of dressing or referral?",
     "Crawler text",
     "English",  # the button that switches to English
 )

@@ -73,6 +73,33 @@ def test_cli_init_db_create_user_and_demo_are_repeatable(sqlite_app) -> None:
     assert ak_patient is not None and any(p.self_managing for p in plans)
 
 
+def test_a_demo_loaded_under_its_former_english_names_is_renamed_not_doubled(sqlite_app) -> None:
+    from telemon import clock
+    from telemon.models import CareTeam, Organisation
+
+    hospital = Organisation(name="Demo Regional Hospital", kind="hospital", created_at=clock.now())
+    db.session.add(hospital)
+    db.session.flush()
+    db.session.add(
+        CareTeam(
+            name="Lung team (demo)",
+            organisation_id=hospital.id,
+            email="lung-team@example.invalid",
+            created_at=clock.now(),
+        )
+    )
+    db.session.commit()
+    assert sqlite_app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    organisations = db.session.scalars(select(Organisation.name)).all()
+    teams = db.session.scalars(select(CareTeam.name)).all()
+    assert sorted(organisations) == [
+        "Demo Kommune, Hjemmesygeplejen",
+        "Demo Lægepraksis",
+        "Demo Regionshospital",
+    ]
+    assert sorted(teams) == ["AK-klinik (demo)", "Lungeteam (demo)", "Sårklinik (demo)"]
+
+
 def test_telemon_serve_starts_with_nothing_configured(tmp_path: Any) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEMON_")}
