@@ -94,7 +94,7 @@ constraints: ## re-pin the whole dependency tree (constraints.txt) from pyprojec
 # ---- running --------------------------------------------------------------------------------
 
 run: install ## load the synthetic demo data (idempotent) and serve on http://127.0.0.1:5000/ (HOST=, PORT=)
-	$(BIN)/telemon demo
+	TELEMON_BASE_URL="$${TELEMON_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/telemon demo
 	$(BIN)/telemon serve --host $(HOST) --port $(PORT)
 
 services: ## start (installing if missing) PostgreSQL, Redis and Chromium for the tests

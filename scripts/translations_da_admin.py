@@ -239,6 +239,7 @@ DA = {
     "read this audit trail": "læste denne adgangslog",
     "recorded measurements": "registrerede målinger",
     "refused": "afvist",
+    "failed, nothing stored": "mislykkedes, intet gemt",
     "registered the patient": "registrerede patienten",
     "reset a password": "nulstillede en adgangskode",
     "resolved an alert": "afsluttede en alarm",

@@ -1,5 +1,6 @@
 """The audit log: every read and write of patient data, allowed or not, and every
-administrative change with what changed.
+administrative change with what changed. Outcomes: allowed, denied, and failed (an allowed
+write that stored nothing after all).
 
 Allowed access is recorded in the caller's transaction, so a write and its audit entry land
 together. Refusals are recorded at once in a transaction of their own, because the request
@@ -13,16 +14,20 @@ name only (see telemon.patients.service).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from telemon import clock
 from telemon.extensions import db
 from telemon.models import AuditEvent, User
+
+log = logging.getLogger(__name__)
 
 _REFUSAL_RECORDED = "telemon.refusal_recorded"
 
@@ -96,6 +101,29 @@ def record_refusal(
             insert(AuditEvent).values(
                 **_row(user, patient_id, action, resource_type, resource_id, "denied")
             )
+        )
+
+
+def record_failure(
+    user: User | None,
+    patient_id: int | None,
+    action: str,
+    resource_type: str,
+    resource_id: object | None = None,
+) -> None:
+    """An allowed write that failed after its access was recorded (a photo refused, the
+    database failing): nothing was stored, and the log says so next to the access. Committed
+    at once, on its own; when the database is what failed, the failure is logged instead."""
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(AuditEvent).values(
+                    **_row(user, patient_id, action, resource_type, resource_id, "failed")
+                )
+            )
+    except SQLAlchemyError:
+        log.warning(
+            "audit: could not record that %s of %s %s failed", action, resource_type, resource_id
         )
 
 

@@ -57,7 +57,9 @@ class TrailEntryOut(Schema):
     action = fields.String()
     resource_type = fields.String()
     resource_id = fields.String(allow_none=True)
-    outcome = fields.String(metadata={"description": "allowed | denied"})
+    outcome = fields.String(
+        metadata={"description": "allowed | denied | failed (an allowed write that stored nothing)"}
+    )
     client_address = fields.String(allow_none=True)
     changes = fields.Dict(
         allow_none=True, metadata={"description": "For a change: before and after"}

@@ -131,10 +131,12 @@ def record_assessment(
     # processed: no database lock is held during seconds of image work (SQLite would hold its
     # one write lock, and every other upload would wait).
     db.session.commit()
-    processed = _process_all(photos)
+    # Kept for the failure's audit entry: after a rollback the wound row is not read again.
+    patient_id = wound.patient_id
     store = photo_storage()
     written: list[str] = []
     try:
+        processed = _process_all(photos)
         assessment = _store(store, written, user, wound, data, digest, processed)
         findings.evaluate(wound, assessment, enrollment)
         work.commit()
@@ -145,14 +147,22 @@ def record_assessment(
         _delete(store, written)
         existing = _existing(data["client_id"], wound_id, digest)
         if existing is None:
+            _failed(user, patient_id, wound_id)
             raise
         audit.record(user, wound.patient_id, "wound_assessment.create", "wound", wound_id)
         db.session.commit()
         return existing
-    except BaseException:
+    except BaseException as error:
         db.session.rollback()
         _delete(store, written)
+        if isinstance(error, Exception):
+            _failed(user, patient_id, wound_id)
         raise
+
+
+def _failed(user: User, patient_id: int, wound_id: int) -> None:
+    """The upload's access was recorded as allowed before the work; say it stored nothing."""
+    audit.record_failure(user, patient_id, "wound_assessment.create", "wound", wound_id)
 
 
 def _store(

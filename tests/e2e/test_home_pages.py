@@ -79,6 +79,7 @@ def test_spo2_85_from_the_nurse_raises_a_red_alert_for_the_lung_team(client, wor
     assert alert.care_team_id == world.lung_team.id
     queue = client.get(f"/home/patients/{world.patient.id}").get_data(as_text=True)
     assert "SpO2 85" in queue and "endnu ikke set af hospitalet" in queue.lower()
+    assert "er under alarmgrænsen" in queue  # the alert says why, in Danish
 
 
 def test_field_errors_are_danish_and_keep_what_was_typed(client, world) -> None:

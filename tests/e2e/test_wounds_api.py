@@ -227,6 +227,17 @@ def test_a_bad_second_photo_leaves_nothing_behind(app, client, wounds) -> None:
     assert "1" in response.get_json()["errors"]["photo"]
     assert stored_files(app) == []
     assert db.session.scalars(select(WoundAssessment)).all() == []
+    assert _upload_outcomes() == ["allowed", "failed"]  # the access, then: nothing stored
+
+
+def _upload_outcomes() -> list[str]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent.outcome)
+            .where(AuditEvent.action == "wound_assessment.create")
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def test_a_database_failure_after_the_files_were_written_removes_them(app, client, wounds) -> None:
@@ -248,6 +259,7 @@ def test_a_database_failure_after_the_files_were_written_removes_them(app, clien
         assert response.status_code == 500
         assert stored_files(app) == []
         assert db.session.scalars(select(WoundAssessment)).all() == []
+        assert _upload_outcomes() == ["allowed", "failed"]
     finally:
         db.session.rollback()
         db.session.execute(text("DROP TRIGGER refuse_photo ON photo"))
