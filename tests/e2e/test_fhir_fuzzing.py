@@ -190,7 +190,9 @@ def _usable_id(text: str) -> bool:
     return "/" not in text and text not in ("", ".", "..")
 
 
-@pytest.mark.parametrize("resource", ["Patient", "Observation", "Device", "Flag", "Task"])
+@pytest.mark.parametrize(
+    "resource", ["Patient", "Observation", "Device", "Flag", "Task", "Communication", "Media"]
+)
 def test_odd_ids_are_answered_in_fhir(client: Any, world: Any, resource: str) -> None:
     headers = token_for(client, "clinician")
 
