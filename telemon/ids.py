@@ -3,7 +3,8 @@
 Most tables' ids are PostgreSQL `integer` (and SQLite's INTEGER is 64-bit): an id past
 2^31 - 1 can name nothing, and sent to the database it fails the statement. So ids are
 bounded where they come in: `IdConverter` for `<int:...>` path segments (a bigger one is an
-unknown URL, 404) and `Id()` for schema fields (422 naming the field).
+unknown URL, 404), `Id()` for schema fields (422 naming the field) and `id_from_text` for
+ids inside text (FHIR ids and references, form values).
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ class IdConverter(IntegerConverter):
 def id_param_schema(converter: IdConverter) -> dict[str, Any]:
     """How the OpenAPI document describes such a path parameter."""
     return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+def id_from_text(text: str) -> int | None:
+    """An id written as text (a FHIR resource id, a reference, a form's value): ASCII digits
+    naming 1 to MAX_ID, else None. `str.isdigit()` alone will not do: "¹" is a digit to it
+    (and int() refuses it), and so is "٣" (which int() reads as 3)."""
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
 
 
 def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802  (reads like the other field types)

@@ -24,6 +24,7 @@ from telemon.fhir import entries, mapping
 from telemon.fhir.entries import Entry, References
 from telemon.fhir.mapping import DeviceSpec, ObservationPlan, PatientMatch
 from telemon.fhir.outcome import FhirError, Issue, information
+from telemon.ids import id_from_text
 from telemon.ingest import service
 from telemon.ingest.schemas import ObservationItem
 from telemon.models import Device, Patient, User
@@ -143,7 +144,8 @@ def _subject(
     if reference is not None:
         target = references.resolve(reference, state.entries[index])
         if target.entry is None and target.resource_type == "Patient" and target.id:
-            return PatientMatch(patient_id=int(target.id)) if target.id.isdigit() else None
+            patient_id = id_from_text(target.id)
+            return PatientMatch(patient_id=patient_id) if patient_id is not None else None
         return None
     identifier = subject.get("identifier") or {}
     if identifier.get("system") == mapping.CPR_SYSTEM and identifier.get("value"):
@@ -283,8 +285,9 @@ def _device_of(
         if spec is None:
             raise FhirError(422, [Issue("The device reference is not a Device.", at)])
         return spec, None, spec.label, f"{spec.identifier_system}|{spec.identifier_value}"
-    if target.resource_type == "Device" and target.id and target.id.isdigit():
-        device = db.session.get(Device, int(target.id))
+    device_id = id_from_text(target.id or "") if target.resource_type == "Device" else None
+    if device_id is not None:
+        device = db.session.get(Device, device_id)
         if device is not None:
             identity = f"{device.identifier_system}|{device.identifier_value}"
             label = mapping.device_label(device.manufacturer, device.model, device.type_text)

@@ -14,6 +14,7 @@ from typing import Any
 
 from telemon.fhir.entries import TYPE_ID, Entry, reference_string, search_params
 from telemon.fhir.outcome import FhirError, Issue
+from telemon.ids import id_from_text
 from telemon.ingest.codes import (
     CODES,
     LOINC,
@@ -68,8 +69,9 @@ def patient_match(entry: Entry) -> PatientMatch:
         return PatientMatch(cpr=cpr)
     if entry.method == "PUT" and entry.url:
         match = TYPE_ID.search(entry.url)
-        if match and match.group(1) == "Patient" and match.group(2).isdigit():
-            return PatientMatch(patient_id=int(match.group(2)))
+        patient_id = id_from_text(match.group(2)) if match and match.group(1) == "Patient" else None
+        if patient_id is not None:
+            return PatientMatch(patient_id=patient_id)
     raise FhirError(
         422,
         [

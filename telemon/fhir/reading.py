@@ -20,6 +20,7 @@ from telemon.fhir import resources, search
 from telemon.fhir.interpretation import interpretation
 from telemon.fhir.mapping import CPR_SYSTEM
 from telemon.fhir.outcome import FhirError, Issue
+from telemon.ids import id_from_text
 from telemon.ingest.codes import CODES
 from telemon.models import (
     Alert,
@@ -45,9 +46,10 @@ def _base() -> str:
 
 
 def _int_id(rid: str) -> int:
-    if not rid.isdigit() or len(rid) > 18:
+    value = id_from_text(rid)
+    if value is None:
         raise NotFound("No such resource.")
-    return int(rid)
+    return value
 
 
 # ---- Patient --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def count(params: Params) -> int:
     text = one(params, "_count")
     if text is None:
         return DEFAULT_COUNT
-    if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_COUNT:
         raise FhirError(400, [Issue(f"_count is a whole number from 1 to {MAX_COUNT}.")])
     return int(text)
 

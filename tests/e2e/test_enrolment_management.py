@@ -211,3 +211,21 @@ def test_tablet_strength_defaults_to_2_5_mg_and_is_edited_by_the_team(client, wo
         "inr_target_low": 2.5,
         "inr_target_high": 3.5,
     }
+
+
+@pytest.mark.parametrize("typed", ["nan", "inf", "-inf", "1e400", "abc"])
+def test_the_enrolment_form_refuses_what_is_no_number_in_danish(client, world, ak, typed) -> None:
+    """float() reads "nan", "inf" and 1e400; the form does not (interval_days went through
+    int(), which answered 500)."""
+    from tests.e2e.test_home_pages import sign_in
+
+    sign_in(client, "ak-doctor")
+    before = db.session.get(Enrollment, ak.id).schedule
+    answer = client.post(
+        f"/enrollments/{ak.id}/edit",
+        data={"interval_days": typed, "grace_hours": typed, "tablet_strength_mg": typed},
+    )
+    assert answer.status_code == 422
+    assert answer.get_data(as_text=True).count("Ikke et tal.") == 3
+    db.session.expire_all()
+    assert db.session.get(Enrollment, ak.id).schedule == before

@@ -4,6 +4,7 @@ the measurement table with CSV export. Each page asks the services, which ask te
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -158,10 +159,13 @@ def _number(form: Any, name: str, errors: dict[str, str]) -> float | None:
     if not raw:
         return None
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):  # "abc", and the "nan", "inf" and 1e400 float() accepts
         errors[name] = _("Not a number.")
         return None
+    return value
 
 
 @bp.route("/patients/<int:patient_id>/enrol", methods=["GET", "POST"])

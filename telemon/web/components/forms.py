@@ -6,17 +6,13 @@ from collections.abc import Iterable
 
 # Ids are the database's integers: anything typed into an address or a form that is not one
 # (letters, a minus, 40 digits) is no id at all, rather than a database error.
-MAX_ID = 2**31 - 1
+from telemon.ids import id_from_text
 
 
 def id_value(raw: str | None) -> int | None:
     """An id typed or chosen: "12" -> 12; "", "abc", "-1", "0" or a number past MAX_ID -> None.
     Usable as werkzeug's `type=` (request.args.get("team", type=id_value))."""
-    raw = (raw or "").strip()
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 10:
-        return None
-    value = int(raw)
-    return value if 0 < value <= MAX_ID else None
+    return id_from_text((raw or "").strip())
 
 
 def id_list(raws: Iterable[str]) -> list[int]:
