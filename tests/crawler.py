@@ -37,7 +37,7 @@ ACTING = re.compile(r"/(deactivate|activate|end|revoke|reset|sessions|pause|resu
 LINKS_SKIPPED = re.compile(r"^/(sign-out|static/|api/)")
 PER_PATTERN = 3  # addresses visited of each pattern
 MAX_PAGES = 70  # pages visited in one pass
-BAD_VALUES = ("", "abc", "-1", "9" * 40)
+BAD_VALUES = ("", "abc", "-1", "9" * 40, "nan", "1e400")  # float() reads the last two
 TEXT_TYPES = {"text", "number", "email", "password", "search", "tel", "url", "date", "textarea"}
 TEXT_TYPES |= {"datetime-local", "time", "select-one", "select-multiple"}
 
