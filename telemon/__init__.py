@@ -100,6 +100,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_error_handler(database_error, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
     app.before_request(_authenticate_api)
+    from telemon.audit import write_refusals
+
+    app.teardown_request(write_refusals)
     from telemon.input_guard import init_input_guard
 
     init_input_guard(app)  # after authentication: anonymous callers get their 401 first

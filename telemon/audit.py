@@ -3,8 +3,10 @@ administrative change with what changed. Outcomes: allowed, denied, and failed (
 write that stored nothing after all).
 
 Allowed access is recorded in the caller's transaction, so a write and its audit entry land
-together. Refusals are recorded at once in a transaction of their own, because the request
-that was refused will not commit.
+together. Refusals are recorded in a transaction of their own, because the request that was
+refused will not commit: in a request, when the request ends (its own transaction over, for
+SQLite has one writer and the refused request may hold it: recording the refusal beside it
+would wait for it); outside one (a worker, a command), at once.
 
 A change (record_change) keeps the changed fields' values before and after. The callers pass
 only what an administrator may read: ids, roles, settings, limits — never a password, a CPR
@@ -30,6 +32,7 @@ from telemon.models import AuditEvent, User
 log = logging.getLogger(__name__)
 
 _REFUSAL_RECORDED = "telemon.refusal_recorded"
+_REFUSALS_TO_WRITE = "telemon.refusals_to_write"
 
 
 def _row(
@@ -93,15 +96,29 @@ def record_refusal(
     resource_type: str,
     resource_id: object | None = None,
 ) -> None:
-    """A refused access, committed at once and independently of the request."""
+    """A refused access, committed independently of the request: when it ends (see above)."""
+    row = _row(user, patient_id, action, resource_type, resource_id, "denied")
     if has_request_context():
         request.environ[_REFUSAL_RECORDED] = True
+        request.environ.setdefault(_REFUSALS_TO_WRITE, []).append(row)
+        return
     with db.engine.begin() as connection:
-        connection.execute(
-            insert(AuditEvent).values(
-                **_row(user, patient_id, action, resource_type, resource_id, "denied")
-            )
-        )
+        connection.execute(insert(AuditEvent), [row])
+
+
+def write_refusals(_error: BaseException | None = None) -> None:
+    """At the end of a request (teardown): commit the refusals it recorded. The request's own
+    transaction is over by now (committed, or abandoned by the refusal), and ended here for
+    certain, so that its SQLite write lock is not waited for."""
+    rows = request.environ.pop(_REFUSALS_TO_WRITE, None)
+    if not rows:
+        return
+    try:
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            connection.execute(insert(AuditEvent), rows)
+    except SQLAlchemyError:
+        log.error("audit: %d refusal(s) of this request could not be recorded", len(rows))
 
 
 def record_failure(

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from telemon.extensions import db
-from telemon.models import Alert, AnticoagulationPlan, User
+from telemon.models import Alert, AnticoagulationPlan, AuditEvent, User
 from tests.conftest import build_world, token_for
 from tests.helpers import item, mail_text, outbox_messages
 from tests.integration.test_worker_pipeline import _free_port
@@ -31,6 +31,22 @@ def test_the_copd_loop_runs_on_sqlite_in_process(sqlite_app) -> None:
     assert alert.severity == "red" and alert.raised_at.tzinfo is not None
     (mail,) = outbox_messages(sqlite_app.config["TELEMON_OUTBOX_DIR"])
     assert "Synthetic Patient" not in mail_text(mail) and "0101701234" not in mail_text(mail)
+
+
+def test_a_refusal_on_sqlite_is_answered_at_once_and_audited(sqlite_app) -> None:
+    """SQLite has one writer. A refusal recorded on a connection of its own while the refused
+    request's transaction held the write lock (it had audited reading the alert) waited out the
+    busy time-out and answered 503: make run's home nurse acknowledging the lung team's alert."""
+    world = build_world()
+    client = sqlite_app.test_client()
+    nurse = token_for(client, "nurse")
+    body = {"observations": [item(world.patient.id, "spo2", 85)]}
+    assert client.post("/api/v1/observations", json=body, headers=nurse).status_code == 201
+    (alert,) = db.session.scalars(select(Alert)).all()
+    answer = client.post(f"/api/v1/alerts/{alert.id}/acknowledge", json={}, headers=nurse)
+    assert answer.status_code == 403, answer.get_json()
+    denied = db.session.scalars(select(AuditEvent).where(AuditEvent.outcome == "denied")).all()
+    assert [(e.username, e.action) for e in denied] == [("nurse", "alert.acknowledge")]
 
 
 def test_cli_init_db_create_user_and_demo_are_repeatable(sqlite_app) -> None:
