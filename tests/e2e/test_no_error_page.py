@@ -1,7 +1,8 @@
 """No error page anywhere: every demo role, in Danish and in English, at 1366 and 390 px wide,
 follows every link it can reach and submits every form with good and with bad values, on a
-real server and worker with the demo data (`telemon demo`). Fails on any 5xx, any console
-error, any page wider than the screen and any English on a Danish page (tests/crawler.py).
+real server and worker with the demo data (`telemon demo`), on PostgreSQL and on the embedded
+default `make run` uses (SQLite, work in-process). Fails on any 5xx, any console error, any
+page wider than the screen and any English on a Danish page (tests/crawler.py).
 
 The users are crawled in an order that keeps the demo usable: those who only read first, the
 administrators (who deactivate and reset) last; each user's acting forms (end, deactivate,
@@ -82,17 +83,22 @@ def _env(app: Any, instance: Path, port: int) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def demo_server(app: Any, tmp_path: Path) -> Iterator[Served]:
-    """`telemon demo` into the test database, then `telemon serve` and a worker on Redis."""
+@pytest.fixture(params=["postgresql", "embedded"])
+def demo_server(app: Any, tmp_path: Path, request: Any) -> Iterator[Served]:
+    """`telemon demo` into the test database, then `telemon serve` and a worker on Redis; or
+    the embedded default `make run` starts: a SQLite file, work done in-process, no worker."""
     port = free_port()
     env = _env(app, tmp_path / "instance", port)
+    embedded = request.param == "embedded"
+    if embedded:
+        env["TELEMON_DATABASE_URL"] = f"sqlite:///{tmp_path / 'telemon.db'}"
     # The demo loads with work done in-process, so that its alerts exist before the crawl.
     loaded = subprocess.run(
         [sys.executable, "-m", "telemon", "demo"], env=env, capture_output=True, text=True
     )
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
-    env["TELEMON_REDIS_URL"] = TEST_REDIS_URL
+    if not embedded:
+        env["TELEMON_REDIS_URL"] = TEST_REDIS_URL
     log = open(tmp_path / "serve.log", "ab")  # noqa: SIM115  (closed below)
     server = subprocess.Popen(
         [sys.executable, "-m", "telemon", "serve", "--port", str(port)],
@@ -101,15 +107,23 @@ def demo_server(app: Any, tmp_path: Path) -> Iterator[Served]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    worker = start_worker(
-        env, tmp_path / "worker.log", "--queues", "evaluation,mail,periodic", "--concurrency", "1"
-    )
+    worker = None
+    if not embedded:
+        worker = start_worker(
+            env,
+            tmp_path / "worker.log",
+            "--queues",
+            "evaluation,mail,periodic",
+            "--concurrency",
+            "1",
+        )
     try:
         until(lambda: _port_open(port), "telemon serve")
         yield Served(f"http://127.0.0.1:{port}", tmp_path / "serve.log", demo_users(loaded.stdout))
     finally:
         stop_process(server)
-        stop_process(worker)
+        if worker is not None:
+            stop_process(worker)
         log.close()
 
 
