@@ -105,9 +105,8 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
-@pytest.fixture
-def app(migrated_pg: str, tmp_path: Any, app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = _make_app(migrated_pg, str(tmp_path), app_config)
+def _postgresql_app(url: str, tmp_path: Any, config: dict[str, Any]) -> Iterator[Flask]:
+    app = _make_app(url, str(tmp_path), config)
     with app.app_context():
         yield app
         db.session.rollback()
@@ -116,10 +115,8 @@ def app(migrated_pg: str, tmp_path: Any, app_config: dict[str, Any]) -> Iterator
         db.engine.dispose()
 
 
-@pytest.fixture
-def sqlite_app(tmp_path: Any) -> Iterator[Flask]:
-    """The embedded default: a SQLite file, in-process work, .eml outbox."""
-    app = _make_app(f"sqlite:///{tmp_path / 'telemon.db'}", str(tmp_path), {})
+def _embedded_app(tmp_path: Any, config: dict[str, Any]) -> Iterator[Flask]:
+    app = _make_app(f"sqlite:///{tmp_path / 'telemon.db'}", str(tmp_path), config)
     with app.app_context():
         from telemon.cli import prepare_database
 
@@ -127,6 +124,29 @@ def sqlite_app(tmp_path: Any) -> Iterator[Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(migrated_pg: str, tmp_path: Any, app_config: dict[str, Any]) -> Iterator[Flask]:
+    yield from _postgresql_app(migrated_pg, tmp_path, app_config)
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Any) -> Iterator[Flask]:
+    """The embedded default: a SQLite file, in-process work, .eml outbox."""
+    yield from _embedded_app(tmp_path, {})
+
+
+@pytest.fixture(params=["postgresql", "embedded"])
+def app_on_both(
+    request: pytest.FixtureRequest, tmp_path: Any, app_config: dict[str, Any]
+) -> Iterator[Flask]:
+    """The app on PostgreSQL, then on the embedded default (SQLite): a test module that must
+    hold on both says `app = app_on_both` by overriding the `app` fixture with it."""
+    if request.param == "postgresql":
+        yield from _postgresql_app(request.getfixturevalue("migrated_pg"), tmp_path, app_config)
+    else:
+        yield from _embedded_app(tmp_path, app_config)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 self-managing patient accepting their own dose. Everyone else who sees the patient is refused
 (403, audited); who does not see the patient gets 404.
 
-Each action x role x own/other organisation, through the API and at the service level."""
+Each action x role x own/other organisation, through the API and at the service level, on
+PostgreSQL and on the embedded default (SQLite)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ REFUSED = {
     "hospital-admin": 404,  # administrators see no patient at all (issue 12)
     "other-clinician": 404,
 }
+
+
+@pytest.fixture
+def app(app_on_both: Any) -> Any:
+    """Who may act holds on PostgreSQL and on the embedded default alike (on SQLite a refusal
+    once waited out the busy time-out and answered 503)."""
+    return app_on_both
 
 
 @dataclass
