@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from telemon.alerts.rules import Limits
-from telemon.web.components.forms import id_list, id_value
+from telemon.web.components.forms import id_list, id_value, typed_number
 from telemon.web.components.limits_form import joined, parse, shown_limits
 
 
@@ -72,3 +72,24 @@ def test_an_id_is_a_positive_database_integer_or_nothing(raw, expected) -> None:
 
 def test_id_lists_keep_the_ids_only() -> None:
     assert id_list(["3", "abc", "9" * 40, "4"]) == [3, 4]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("85", 85.0),
+        (" 37,5 ", 37.5),
+        ("89.5", 89.5),
+        ("1\u00a0000", 1000.0),  # what telemon's own formatting writes between digit groups
+        ("", None),
+        (None, None),
+        ("abc", None),
+        ("8 5", None),  # a slip, not 85
+        ("nan", None),
+        ("inf", None),
+        ("-inf", None),
+        ("1e400", None),
+    ],
+)
+def test_a_typed_number_is_finite_or_nothing(typed, expected) -> None:
+    assert typed_number(typed) == expected

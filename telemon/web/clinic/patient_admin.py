@@ -4,7 +4,6 @@ the measurement table with CSV export. Each page asks the services, which ask te
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
@@ -27,7 +26,7 @@ from telemon.web.admin.forms import already_done, field_errors, new_form_key, re
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
-from telemon.web.components.forms import id_list, id_value
+from telemon.web.components.forms import id_list, id_value, typed_number
 from telemon.web.guard import signed_in
 
 PAGE_SIZE = 50
@@ -155,16 +154,12 @@ def _organisations() -> list[Organisation]:
 
 
 def _number(form: Any, name: str, errors: dict[str, str]) -> float | None:
-    raw = (form.get(name) or "").strip().replace(",", ".")
-    if not raw:
+    raw = form.get(name) or ""
+    if not raw.strip():
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):  # "abc", and the "nan", "inf" and 1e400 float() accepts
+    value = typed_number(raw)
+    if value is None:
         errors[name] = _("Not a number.")
-        return None
     return value
 
 

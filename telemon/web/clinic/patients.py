@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -25,6 +24,7 @@ from telemon.web.clinic.timeline import patient_timeline
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
 from telemon.web.components.filters import reasons
+from telemon.web.components.forms import typed_number
 from telemon.web.components.patient_charts import CHART_DAYS, copd_charts, inr_chart
 from telemon.web.guard import signed_in
 from telemon.web.safe_redirect import local_target
@@ -123,12 +123,8 @@ def confirm_dose(suggestion_id: int) -> Response:
     back = local_target(
         request.form.get("back"), url_for("clinic.patient", patient_id=suggestion.patient_id)
     )
-    raw = (request.form.get("weekly_dose_mg") or "").strip().replace(",", ".")
-    try:
-        dose = float(raw)
-    except ValueError:
-        dose = math.nan
-    if inr_rules.weekly_dose_problem(dose):
+    dose = typed_number(request.form.get("weekly_dose_mg"))
+    if dose is None or inr_rules.weekly_dose_problem(dose):
         flash(
             _(
                 "Give the weekly dose in mg: above 0 and at most %(max)s.",

@@ -8,12 +8,12 @@ number; the set limits of a measurement must be ordered (telemon.alerts.rules).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 
 from telemon import clinical_text as ct
 from telemon.alerts import rules
+from telemon.web.components.forms import typed_number
 
 Limits = dict[str, float | None]
 # No measurement telemon takes comes near this (weights in kg, peak flow in L/min are the
@@ -63,8 +63,8 @@ def _number(typed: str) -> float | None:
     """The limit typed: None when empty; ValueError when not a finite number."""
     if not typed:
         return None
-    value = float(typed.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
-    if not math.isfinite(value):
+    value = typed_number(typed)
+    if value is None:
         raise ValueError(typed)
     return value
 

@@ -28,6 +28,7 @@ from telemon.ingest.service import BatchResult, ingest_batch
 from telemon.models import Enrollment, User
 from telemon.web.admin.forms import field_errors
 from telemon.web.components.clinical import language
+from telemon.web.components.forms import typed_number
 
 # Client ids of readings entered in a web form: uuid5(this, "<form key>:<code>").
 WEB_FORM_NAMESPACE = uuid.UUID("5f7c8a52-1b7e-4c55-9d0e-6a8f3e2b9c11")
@@ -115,14 +116,10 @@ def parse_time(raw: str | None) -> datetime | None:
 def number(raw: str | None) -> float | None | str:
     """A number as people type it (decimal comma or point); "" when empty; the raw text when it
     is not a number."""
-    text = (raw or "").strip().replace(",", ".")
-    if not text:
+    if not (raw or "").strip():
         return ""
-    try:
-        value = float(text)
-    except ValueError:
-        return raw or ""
-    return value if value == value and value not in (float("inf"), float("-inf")) else raw or ""
+    value = typed_number(raw)
+    return raw or "" if value is None else value
 
 
 def readings_from(
