@@ -102,8 +102,13 @@ def record_refusal(
         request.environ[_REFUSAL_RECORDED] = True
         request.environ.setdefault(_REFUSALS_TO_WRITE, []).append(row)
         return
+    _commit_apart([row])
+
+
+def _commit_apart(rows: list[dict[str, object]]) -> None:
+    """Store audit rows in a transaction of their own, beside the session's."""
     with db.engine.begin() as connection:
-        connection.execute(insert(AuditEvent), [row])
+        connection.execute(insert(AuditEvent), rows)
 
 
 def write_refusals(_error: BaseException | None = None) -> None:
@@ -115,8 +120,7 @@ def write_refusals(_error: BaseException | None = None) -> None:
         return
     try:
         db.session.rollback()
-        with db.engine.begin() as connection:
-            connection.execute(insert(AuditEvent), rows)
+        _commit_apart(rows)
     except SQLAlchemyError:
         log.error("audit: %d refusal(s) of this request could not be recorded", len(rows))
 
@@ -132,12 +136,7 @@ def record_failure(
     database failing): nothing was stored, and the log says so next to the access. Committed
     at once, on its own; when the database is what failed, the failure is logged instead."""
     try:
-        with db.engine.begin() as connection:
-            connection.execute(
-                insert(AuditEvent).values(
-                    **_row(user, patient_id, action, resource_type, resource_id, "failed")
-                )
-            )
+        _commit_apart([_row(user, patient_id, action, resource_type, resource_id, "failed")])
     except SQLAlchemyError:
         log.warning(
             "audit: could not record that %s of %s %s failed", action, resource_type, resource_id
