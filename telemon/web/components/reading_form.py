@@ -212,6 +212,26 @@ def store(user: User, items: list[dict[str, Any]]) -> tuple[BatchResult | None, 
         }
 
 
+def submit(
+    user: User,
+    form: Mapping[str, str],
+    patient_id: int,
+    codes: list[str],
+    extra: Mapping[str, Any] | None = None,
+) -> tuple[BatchResult | None, dict[str, str], str]:
+    """A reading form sent: its readings read and stored (the result; None when not stored),
+    its field errors, and the key to show the form again with: a form sent before with other
+    values gets a new one, so that checking and sending again stores the new values once."""
+    key = form_key(form)
+    items, errors = readings_from(form, patient_id, codes, key, extra)
+    result = None
+    if not errors:
+        result, errors = store(user, items)
+    if errors.get("form"):
+        key = new_key()
+    return result, errors, key
+
+
 def shown_values(form: Mapping[str, str], codes: list[str]) -> dict[str, str]:
     """What the user typed, to show again with the errors."""
     return {name: form.get(name, "") for name in (*codes, "effective_at", "device", "location")}

@@ -68,20 +68,15 @@ def _form(person: Patient, codes: list[str], **shown: Any) -> Any:
     key = reading_form.new_key()
     errors: dict[str, str] = {}
     if request.method == "POST":
-        key = reading_form.form_key(request.form)
         location = request.form.get("location")
         extra = {
             "location": location if location in LOCATIONS else None,
             "device": (request.form.get("device") or "").strip()[:200] or None,
         }
-        items, errors = reading_form.readings_from(request.form, person.id, codes, key, extra)
-        if not errors:
-            result, errors = reading_form.store(g.user, items)
-            if result is not None:
-                return _stored(person.id, result.created)
+        result, errors, key = reading_form.submit(g.user, request.form, person.id, codes, extra)
+        if result is not None:
+            return _stored(person.id, result.created)
         values = reading_form.shown_values(request.form, codes)
-        if errors.get("form"):
-            key = reading_form.new_key()  # sent before with other values: a new form
     db.session.commit()  # the audit entry of this read
     return render_template(
         "home/reading_form.html",

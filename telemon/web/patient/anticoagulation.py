@@ -76,15 +76,10 @@ def enter_inr() -> Any:
     enrollment = active_enrolments(person).get("anticoagulation")
     if enrollment is None or enrollment.anticoagulation is None:
         raise NotFound("You are not in the anticoagulation programme.")
-    key = reading_form.form_key(request.form)
     extra = {"device": enrollment.anticoagulation.device, "location": "home"}
-    items, errors = reading_form.readings_from(request.form, person.id, ["inr"], key, extra)
-    if not errors:
-        result, errors = reading_form.store(g.user, items)
-        if result is not None:
-            return redirect(url_for("patient.anticoagulation_page"))
-    if errors.get("form"):
-        key = reading_form.new_key()  # sent before with other values: a new form
+    result, errors, key = reading_form.submit(g.user, request.form, person.id, ["inr"], extra)
+    if result is not None:
+        return redirect(url_for("patient.anticoagulation_page"))
     return _page(reading_form.shown_values(request.form, ["inr"]), errors, key)
 
 

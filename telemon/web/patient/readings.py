@@ -61,20 +61,15 @@ def new_readings() -> Any:
     key = reading_form.new_key()
     errors: dict[str, str] = {}
     if request.method == "POST" and codes:
-        key = reading_form.form_key(request.form)
-        items, errors = reading_form.readings_from(request.form, person.id, codes, key)
-        if not errors:
-            result, errors = reading_form.store(g.user, items)
-            if result is not None:
-                flash(
-                    _("Saved. Your care team sees your readings.")
-                    if result.created
-                    else _("These readings were saved already; nothing was stored twice.")
-                )
-                return redirect(url_for("patient.home"))
+        result, errors, key = reading_form.submit(g.user, request.form, person.id, codes)
+        if result is not None:
+            flash(
+                _("Saved. Your care team sees your readings.")
+                if result.created
+                else _("These readings were saved already; nothing was stored twice.")
+            )
+            return redirect(url_for("patient.home"))
         values = reading_form.shown_values(request.form, codes)
-        if errors.get("form"):
-            key = reading_form.new_key()  # sent before with other values: a new form
     db.session.commit()
     return render_template(
         "patient/new_readings.html",
