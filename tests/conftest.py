@@ -276,6 +276,12 @@ def token_for(client: FlaskClient, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
 
+def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the web form: the client carries the session cookie from here on."""
+    response = client.post("/sign-in", data={"username": username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
 @dataclass
 class WoundWorld:
     base: Any

@@ -12,15 +12,10 @@ from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import Alert, DoseSuggestion
-from tests.conftest import PASSWORD, token_for
+from tests.conftest import sign_in, token_for
 from tests.e2e.test_acting import acting  # noqa: F401  (the fixture)
 from tests.e2e.test_wounds_api import assessment_data, jpeg_with_gps, open_wound, post_assessment
 from tests.helpers import item
-
-
-def _sign_in(client, username: str, password: str = PASSWORD) -> None:
-    response = client.post("/sign-in", data={"username": username, "password": password})
-    assert response.status_code == 302
 
 
 def _page(client, url: str) -> str:
@@ -46,7 +41,7 @@ def test_the_readings_behind_it_newest_first_and_only_those(client, world) -> No
     red = db.session.scalars(
         select(Alert).where(Alert.patient_id == world.patient.id, Alert.severity == "red")
     ).one()
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     page = _page(client, f"/alerts/{red.id}")
     table = _readings_table(page)
     assert table.index("84\u00a0%") < table.index("85\u00a0%")  # newest first
@@ -62,7 +57,7 @@ def test_the_timeline_names_who_did_what_and_when(client, world) -> None:
     body = {"observations": [item(world.patient.id, "spo2", 85)]}
     client.post("/api/v1/observations", json=body, headers=nurse)
     alert = db.session.scalars(select(Alert).where(Alert.severity == "red")).one()
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     acknowledged = client.post(
         f"/alerts/{alert.id}/acknowledge",
         data={"note": "Ringede til patienten.", "back": f"/alerts/{alert.id}"},
@@ -81,12 +76,12 @@ def test_an_inr_alert_shows_its_dose_suggestion_and_only_the_team_may_confirm(
     acting,  # noqa: F811
 ) -> None:
     url = f"/alerts/{acting.inr_alert_id}"
-    _sign_in(client, "nurse")  # the municipal home nurse: the enrolment is shared with her
+    sign_in(client, "nurse")  # the municipal home nurse: the enrolment is shared with her
     page = _page(client, url)
     assert "pausér én dosis, reducér derefter 10\u00a0%" in page
     assert "/confirm" not in page and "/acknowledge" not in page
     client.post("/sign-out")
-    _sign_in(client, "team-nurse")  # the anticoagulation clinic's nurse
+    sign_in(client, "team-nurse")  # the anticoagulation clinic's nurse
     page = _page(client, url)
     assert "pausér én dosis, reducér derefter 10\u00a0%" in page and "31,25" in page
     assert f"/dose-suggestions/{acting.suggestion_id}/confirm" in page
@@ -106,7 +101,7 @@ def test_a_bad_dose_is_refused_with_a_danish_message_and_nothing_set(
     client,
     acting,  # noqa: F811
 ) -> None:
-    _sign_in(client, "team-nurse")
+    sign_in(client, "team-nurse")
     for typed in ("abc", "-1", "1e999", "", "100000"):
         response = client.post(
             f"/dose-suggestions/{acting.suggestion_id}/confirm",
@@ -124,7 +119,7 @@ def test_a_wound_alert_shows_the_latest_photos_and_links_to_the_wound(client, wo
     data = assessment_data(infection_signs=["erythema", "warmth"])
     assert post_assessment(client, nurse, wound_id, data, jpeg_with_gps()).status_code == 201
     alert = db.session.scalars(select(Alert).where(Alert.programme == "wound")).one()
-    _sign_in(client, "wound-specialist", "correct-horse-battery")
+    sign_in(client, "wound-specialist", "correct-horse-battery")
     page = _page(client, f"/alerts/{alert.id}")
     assert f'href="/wounds/{wound_id}"' in page
     assert page.count('src="/wounds/photos/') == 1

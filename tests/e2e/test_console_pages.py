@@ -10,17 +10,12 @@ from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import Enrollment, Patient, User
-from tests.conftest import PASSWORD
-
-
-def _sign_in(client, username: str, password: str = PASSWORD) -> None:
-    response = client.post("/sign-in", data={"username": username, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
+from tests.conftest import sign_in
 
 
 @pytest.mark.parametrize("username", ["hospital-admin", "root"])
 def test_every_console_page_renders_for_an_administrator(client, world, username) -> None:
-    _sign_in(client, username)
+    sign_in(client, username)
     assert client.get("/").headers["Location"].endswith("/admin/")
     pages = [
         "/admin/",
@@ -53,7 +48,7 @@ def test_every_console_page_renders_for_an_administrator(client, world, username
 
 
 def test_an_admin_creates_a_user_who_must_change_the_temporary_password(client, world) -> None:
-    _sign_in(client, "hospital-admin")
+    sign_in(client, "hospital-admin")
     form = client.get("/admin/users/new").get_data(as_text=True)
     key = re.search(r'name="form_key" value="([^"]+)"', form).group(1)
     data = {
@@ -71,7 +66,7 @@ def test_an_admin_creates_a_user_who_must_change_the_temporary_password(client, 
     assert again.status_code == 302
     assert db.session.scalar(select(User.id).where(User.username == "new-doc"))
     newcomer = client.application.test_client()
-    _sign_in(newcomer, "new-doc", password)
+    sign_in(newcomer, "new-doc", password)
     assert newcomer.get("/queue").headers["Location"].endswith("/password")
     weak = newcomer.post(
         "/password",
@@ -95,7 +90,7 @@ def test_an_admin_creates_a_user_who_must_change_the_temporary_password(client, 
 
 
 def test_a_clinician_registers_enrols_and_finds_a_patient(client, world) -> None:
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     form = client.get("/patients/new").get_data(as_text=True)
     key = re.search(r'name="form_key" value="([^"]+)"', form).group(1)
     bad = client.post("/patients/new", data={"cpr": "310299-1234", "name": "X", "form_key": key})

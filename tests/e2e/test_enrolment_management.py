@@ -14,7 +14,7 @@ from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, Enrollment
 from telemon.patients import monitoring
 from telemon.patients.monitoring_sql import monitored_on
-from tests.conftest import token_for
+from tests.conftest import sign_in, token_for
 from tests.e2e.test_alerts_api import raise_alert
 from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation
 
@@ -217,8 +217,6 @@ def test_tablet_strength_defaults_to_2_5_mg_and_is_edited_by_the_team(client, wo
 def test_the_enrolment_form_refuses_what_is_no_number_in_danish(client, world, ak, typed) -> None:
     """float() reads "nan", "inf" and 1e400; the form does not (interval_days went through
     int(), which answered 500)."""
-    from tests.e2e.test_home_pages import sign_in
-
     sign_in(client, "ak-doctor")
     before = db.session.get(Enrollment, ak.id).schedule
     answer = client.post(

@@ -8,12 +8,7 @@ import html
 import pytest
 
 from telemon.extensions import db
-from tests.conftest import PASSWORD, token_for
-
-
-def _sign_in(client, username: str) -> None:
-    response = client.post("/sign-in", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302
+from tests.conftest import sign_in, token_for
 
 
 def _text(response) -> str:
@@ -32,7 +27,7 @@ def _text(response) -> str:
 def test_an_error_page_is_danish_with_a_way_back_and_a_sign_out(
     client, world, username, method, url, status, title
 ) -> None:
-    _sign_in(client, username)
+    sign_in(client, username)
     response = getattr(client, method)(url)
     assert response.status_code == status
     assert response.mimetype == "text/html"
@@ -47,7 +42,7 @@ def test_an_error_page_is_danish_with_a_way_back_and_a_sign_out(
 def test_an_english_user_reads_it_in_english(client, world) -> None:
     world.clinician.language = "en"
     db.session.commit()
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     page = _text(client.get("/no-such-page"))
     assert "<h1>Not found</h1>" in page and "Back to your start page" in page
 
@@ -63,7 +58,7 @@ def test_an_unexpected_failure_is_a_danish_500_page(app, client, world) -> None:
         raise RuntimeError("a defect")
 
     app.view_functions["clinic.patient_list"] = broken
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     response = client.get("/patients")
     assert response.status_code == 500
     page = _text(response)

@@ -13,13 +13,8 @@ from sqlalchemy import func, select
 
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, Observation, ReviewRequest, WoundAssessment
-from tests.conftest import PASSWORD, token_for
+from tests.conftest import PASSWORD, sign_in, token_for
 from tests.e2e.test_wounds_api import jpeg_with_gps, open_wound
-
-
-def sign_in(client: Any, username: str) -> None:
-    response = client.post("/sign-in", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302
 
 
 def form_key(page: str) -> str:

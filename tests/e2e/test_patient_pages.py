@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from telemon import clock
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, DoseSuggestion, Observation
-from tests.conftest import token_for
+from tests.conftest import sign_in, token_for
 from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation
-from tests.e2e.test_home_pages import form_key, sign_in
+from tests.e2e.test_home_pages import form_key
 from tests.helpers import item
 
 

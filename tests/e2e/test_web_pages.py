@@ -11,14 +11,9 @@ from sqlalchemy import select
 from telemon.alerts.rules import SEVERITY_RANK as RANK
 from telemon.extensions import db
 from telemon.models import AuditEvent, Threshold
-from tests.conftest import PASSWORD, token_for
+from tests.conftest import PASSWORD, sign_in, token_for
 from tests.e2e.test_alerts_api import raise_alert
 from tests.helpers import item
-
-
-def _sign_in(client, username: str) -> None:
-    response = client.post("/sign-in", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302
 
 
 def test_patient_page_shows_the_spo2_chart_with_the_patients_band(client, world) -> None:
@@ -32,7 +27,7 @@ def test_patient_page_shows_the_spo2_chart_with_the_patients_band(client, world)
         },
         headers=token_for(client, "nurse"),
     )
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     page = client.get(f"/patients/{world.patient.id}").get_data(as_text=True)
     assert "<title>Synthetic Patient · telemon</title>" in page
     assert 'id="chart-spo2"' in page and 'class="zone-red"' in page and "85 % kl. " in page
@@ -46,14 +41,14 @@ def test_patient_page_shows_the_spo2_chart_with_the_patients_band(client, world)
 
 
 def test_another_teams_clinician_gets_404_on_the_patient_page(client, world) -> None:
-    _sign_in(client, "other-clinician")
+    sign_in(client, "other-clinician")
     response = client.get(f"/patients/{world.patient.id}")
     assert response.status_code == 404
     assert "Synthetic Patient" not in response.get_data(as_text=True)
 
 
 def test_thresholds_are_edited_with_validation_and_audit(client, world) -> None:
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     url = f"/enrollments/{world.enrollment.id}/thresholds"
     form = client.get(url)
     assert form.status_code == 200 and 'name="spo2.alert_low"' in form.get_data(as_text=True)
@@ -85,7 +80,7 @@ def test_thresholds_are_edited_with_validation_and_audit(client, world) -> None:
 def test_a_limit_that_is_not_a_number_is_a_danish_field_error_and_nothing_is_stored(
     client, world, typed, error
 ) -> None:
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     url = f"/enrollments/{world.enrollment.id}/thresholds"
     before = db.session.get(Threshold, (world.enrollment.id, "spo2")).alert_low
     bad = client.post(url, data={"spo2.alert_low": typed, "pulse.alert_high": "130"})
@@ -99,7 +94,7 @@ def test_a_limit_that_is_not_a_number_is_a_danish_field_error_and_nothing_is_sto
 
 
 def test_a_nurse_cannot_edit_thresholds(client, world) -> None:
-    _sign_in(client, "nurse")
+    sign_in(client, "nurse")
     assert client.get(f"/enrollments/{world.enrollment.id}/thresholds").status_code == 403
 
 
@@ -107,12 +102,12 @@ def test_the_language_is_chosen_per_user(client, world) -> None:
     anonymous = client.get("/sign-in", headers={"Accept-Language": "en-GB,en;q=0.8"})
     assert "<h1>Sign in</h1>" in anonymous.get_data(as_text=True)
     assert "<h1>Log ind</h1>" in client.get("/sign-in").get_data(as_text=True)
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     assert "Arbejdsliste" in client.get("/queue").get_data(as_text=True)
     client.post("/language", data={"language": "en", "back": "/"})
     assert "Review queue" in client.get("/queue").get_data(as_text=True)
     client.post("/sign-out")
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     assert '<html lang="en">' in client.get("/queue").get_data(as_text=True)
 
 
@@ -143,7 +138,7 @@ def test_the_queue_shows_50_items_a_page_and_links_to_the_rest(client, world) ->
             (RANK[severity], minutes, raise_alert(world.enrollment, f"q.{n}", severity, minutes))
         )
     expected = [alert_id for _, _, alert_id in sorted(created, key=lambda c: (-c[0], c[1], c[2]))]
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
 
     first = client.get("/queue?programme=copd").get_data(as_text=True)
     assert _alert_ids(first) == expected[:50]
@@ -169,7 +164,7 @@ def test_the_queue_shows_50_items_a_page_and_links_to_the_rest(client, world) ->
 
 def test_a_mangled_cursor_shows_the_first_page_of_the_queue(client, world) -> None:
     ids = [raise_alert(world.enrollment, f"q.{n}", "yellow", n) for n in range(51)]
-    _sign_in(client, "clinician")
+    sign_in(client, "clinician")
     for after in ("garbage", "WzMsIjIwMjUiXQ", ""):  # the second is [3,"2025"]
         response = client.get("/queue", query_string={"after": after})
         assert response.status_code == 200
