@@ -216,7 +216,7 @@ def _self_managing_patient(
 ) -> None:
     """Erik measures his own INR at home and reports it on the web (WEB-AK)."""
     erik = _patient("1507521789", "Erik Demo", hospital)
-    _user("demo-ak-patient", "patient", hospital, patient_id=erik.id)
+    login = _user("demo-ak-patient", "patient", hospital, patient_id=erik.id)
     db.session.commit()
     if not erik.enrollments:
         enroll(
@@ -235,9 +235,7 @@ def _self_managing_patient(
                 "self_managing": True,
             },
         )
-    patient_login = db.session.scalar(select(User).where(User.username == "demo-ak-patient"))
-    assert patient_login is not None
-    _inr_series(patient_login, erik.id, [(35, 2.3), (28, 2.6), (21, 2.8), (14, 2.5), (7, 2.4)])
+    _inr_series(login, erik.id, [(35, 2.3), (28, 2.6), (21, 2.8), (14, 2.5), (7, 2.4)])
 
 
 def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]]) -> None:
