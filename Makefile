@@ -65,11 +65,13 @@ install: $(VENV)/.installed $(CATALOGS:.po=.mo) ## create .venv and install tele
 %.mo: %.po $(VENV)/.installed
 	$(BIN)/pybabel --quiet compile -i $< -o $@
 
-translations: install ## extract UI text, merge it into the Danish catalog, fill in scripts/translations_da.py
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ -k _ --no-location --sort-output -o telemon/translations/messages.pot .
-	$(BIN)/pybabel --quiet update -i telemon/translations/messages.pot -d telemon/translations --no-fuzzy-matching
-	$(BIN)/python scripts/translations_da.py telemon/translations/da/LC_MESSAGES/messages.po
-	$(MAKE) install
+translations: install ## extract UI text into messages.pot and merge it into the Danish catalog (the .po is the source)
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ -k _ --no-location --sort-output \
+		--project=telemon -o telemon/translations/messages.pot .
+	$(BIN)/pybabel --quiet update -i telemon/translations/messages.pot -d telemon/translations \
+		--no-fuzzy-matching --ignore-obsolete --width=100
+	$(BIN)/pybabel compile --statistics -d telemon/translations
+	@echo "Now add the Danish for each new message (msgstr \"\") in telemon/translations/da/LC_MESSAGES/messages.po"
 
 # Re-pin the whole tree: install pyproject.toml's pins (dependencies and the dev extra) into a
 # throwaway venv, with nothing else constraining them, and freeze it.

@@ -18,9 +18,9 @@ here needs Flask or a database; pass the language ("da" or "en"; anything else r
     ct.event_text("acknowledged", "da", who="dr-hansen") -> "kvitteret af dr-hansen"
     ct.gettext("Review queue", "da"), ct.ngettext("%(num)s day", "%(num)s days", 3, "da")
 
-Messages are in telemon's catalog (telemon/translations; Danish kept in
-scripts/translations_da*.py): a message written here must get its Danish there, which a test
-checks. Numbers use Babel's decimal comma, dates Babel's Danish formats, plurals the catalog's
+Messages are in telemon's catalog (telemon/translations; the Danish catalog da/.../messages.po
+is the source of the Danish text): a message written here must get its Danish there, which a
+test checks. Numbers use Babel's decimal comma, dates Babel's Danish formats, plurals the catalog's
 plural forms.
 """
 
