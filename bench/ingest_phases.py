@@ -31,9 +31,7 @@ def raw_postgres(stack: Stack) -> None:
         "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = 'observation'::regclass AND contype = 'f'"
     ).fetchall():
-        conn.execute(
-            sql.SQL("ALTER TABLE {} ADD " + definition).format(sql.Identifier(table))  # type: ignore[arg-type]
-        )
+        conn.execute(sql.SQL("ALTER TABLE {} ADD " + definition).format(sql.Identifier(table)))
     batch_id = stack.db.max_batch()
     user_id = stack.seeded.nurse_ids[0]
     patients = list(stack.seeded.load_patient_ids)

@@ -438,7 +438,7 @@ def observation_rows(
     rng: random.Random, patients: list[int], count: int, batch_id: int, user_id: int
 ) -> list[tuple[Any, ...]]:
     """The rows the API would store for `count` readings (same columns, same kind of values)."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     now = datetime.now(UTC)
     while len(rows) < count:
         patient = rng.choice(patients)
@@ -506,7 +506,7 @@ def raw_insert(spec: dict[str, Any]) -> dict[str, Any]:
                 if time.perf_counter() >= deadline:
                     break
                 params = [v for row in rows[lo : lo + per_txn] for v in row]
-                conn.execute(statement, params)  # type: ignore[call-overload]
+                conn.execute(statement, params)
                 conn.commit()
                 done[index] += per_txn
             elapsed[index] = time.perf_counter() - start

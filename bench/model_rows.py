@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, Connection, Table, insert, inspect, text
 
@@ -93,7 +93,7 @@ def copy_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]])
         return
     names = check_columns(conn, table, rows[0])
     defaults = {
-        column.name: column.default.arg
+        column.name: cast(Any, column.default).arg
         for column in table.columns
         if column.name not in names and column.default is not None
     }
@@ -102,7 +102,9 @@ def copy_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]])
     fixed = [arg(None) if callable(arg) else arg for arg in defaults.values()]
     quote = conn.dialect.identifier_preparer
     listed = ", ".join(quote.quote(name) for name in columns)
-    cursor = conn.connection.driver_connection.cursor()  # the psycopg connection under `conn`
+    psycopg_conn = conn.connection.driver_connection  # the psycopg connection under `conn`
+    assert psycopg_conn is not None
+    cursor = psycopg_conn.cursor()
     with cursor.copy(f"COPY {quote.format_table(table)} ({listed}) FROM STDIN") as copy:
         for row in rows:
             values = [*(row[name] for name in names), *fixed]

@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -192,16 +193,14 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Scale]:
     p.add_argument("--keep", action="store_true", help="keep the database and logs at the end")
     args = p.parse_args(argv)
     scale = SMOKE if args.smoke else QUICK if args.quick else FULL
-    scale = Scale(
-        **{
-            **scale.__dict__,
-            "patients": args.seed_patients or scale.patients,
-            "observations": (
-                scale.observations if args.seed_observations is None else args.seed_observations
-            ),
-            "open_alerts": scale.open_alerts if args.seed_alerts is None else args.seed_alerts,
-            "phase_seconds": args.phase_seconds or scale.phase_seconds,
-        }
+    scale = replace(
+        scale,
+        patients=args.seed_patients or scale.patients,
+        observations=scale.observations
+        if args.seed_observations is None
+        else args.seed_observations,
+        open_alerts=scale.open_alerts if args.seed_alerts is None else args.seed_alerts,
+        phase_seconds=args.phase_seconds or scale.phase_seconds,
     )
     if args.max_minutes is None:
         args.max_minutes = scale.max_minutes

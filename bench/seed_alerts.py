@@ -126,4 +126,4 @@ def _finding(
 
 def _stored(reasons: list[joining.Reason], severity: str) -> list[joining.Reason]:
     """A new alert's reasons as telemon.alerts.service stores them: joined to nothing."""
-    return joining.join(None, [], severity, reasons).reasons
+    return list(joining.join(None, [], severity, reasons).reasons)

@@ -207,11 +207,11 @@ class Db:
         self.conn = psycopg.connect(dsn, autocommit=True)
 
     def one(self, query: str, params: Any = None) -> Any:
-        row = self.conn.execute(query, params).fetchone()  # type: ignore[call-overload]
+        row = self.conn.execute(query, params).fetchone()
         return None if row is None else row[0]
 
     def row(self, query: str, params: Any = None) -> Any:
-        return self.conn.execute(query, params).fetchone()  # type: ignore[call-overload]
+        return self.conn.execute(query, params).fetchone()
 
     def pending(self, after_batch: int) -> int:
         return int(
@@ -264,7 +264,7 @@ class Stack:
     # time
     def bounded(self, seconds: float) -> float:
         """A phase's duration, cut so the whole run keeps to --max-minutes."""
-        left = self.deadline - time.monotonic() - 30
+        left: float = self.deadline - time.monotonic() - 30
         if left < 5:
             raise BenchFailure("out of time (--max-minutes); stopping")
         return min(seconds, left)
@@ -427,7 +427,12 @@ class Stack:
         gunicorn += [str(args.gunicorn_threads), "-b", f"{HOST}:{self.port}", "telemon.wsgi:app"]
         services.start("gunicorn", gunicorn)
         services.worker("worker", args.worker_concurrency)
-        wait_for(lambda: (services.check(), http_ready(self.port))[1], "gunicorn", 60)
+
+        def ready() -> bool:
+            services.check()
+            return http_ready(self.port)
+
+        wait_for(ready, "gunicorn", 60)
 
     def cleanup(self, keep: bool) -> None:
         """Stop every subprocess; drop the database, flush Redis and remove the instance folder
