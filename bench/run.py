@@ -146,6 +146,12 @@ def summary(results: dict[str, Any], scale: Scale) -> None:
     if not scale.judged:
         print("smoke run: every phase ran and answered as expected (no targets judged)")
         return
+    if scale != FULL:
+        note(
+            f"judged on {scale.patients} patients, {scale.observations} readings and "
+            f"{scale.open_alerts} open alerts; the targets are for {FULL.patients}, "
+            f"{FULL.observations} and {FULL.open_alerts}"
+        )
     print(f"{'target':<56} {'wanted':>10} {'measured':>28}  result")
     for label, wanted, measured, met in targets(results):
         print(f"{label:<56} {wanted:>10} {measured:>28}  {'met' if met else 'MISSED'}")

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +62,47 @@ class Scale:
 
 
 FULL = Scale(
-    10_000, 5_000_000, 20_000, 45, 15, 200_000, 15, 200, 45, 600, ((1, 1), (2, 1), (1, 2), (2, 2))
+    patients=10_000,
+    observations=5_000_000,
+    open_alerts=20_000,
+    phase_seconds=45,
+    max_minutes=15,
+    copy_rows=200_000,
+    raw_seconds=15,
+    reads=200,
+    read_seconds=45,
+    scaling_batches=600,
+    scaling_configs=((1, 1), (2, 1), (1, 2), (2, 2)),
 )
-QUICK = Scale(1_000, 100_000, 2_000, 12, 5, 50_000, 5, 50, 20, 100, ((1, 1), (2, 1)))
-# CI's check that every phase still runs against the schema of the day: a small database, a
+QUICK = replace(
+    FULL,
+    patients=1_000,
+    observations=100_000,
+    open_alerts=2_000,
+    phase_seconds=12,
+    max_minutes=5,
+    copy_rows=50_000,
+    raw_seconds=5,
+    reads=50,
+    read_seconds=20,
+    scaling_batches=100,
+    scaling_configs=((1, 1), (2, 1)),
+)
+# CI's check that every phase still runs against the schema of the day: a tiny database, a
 # few seconds a phase, no targets.
-SMOKE = Scale(50, 5_000, 200, 3, 5, 5_000, 2, 20, 10, 100, ((1, 1), (2, 1)), judged=False)
+SMOKE = replace(
+    QUICK,
+    patients=50,
+    observations=5_000,
+    open_alerts=200,
+    phase_seconds=3,
+    max_minutes=8,
+    copy_rows=5_000,
+    raw_seconds=2,
+    reads=20,
+    read_seconds=10,
+    judged=False,
+)
 
 
 # --- processes --------------------------------------------------------------------------------
