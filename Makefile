@@ -18,6 +18,8 @@ BENCH_ARGS ?=
 export TELEMON_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export TELEMON_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 export TELEMON_CHROMIUM ?= /usr/bin/chromium
+# The benchmark's Redis database (flushed at its start and end), apart from the tests'.
+export TELEMON_BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
 # The pure domain modules (no Flask, no database): type-checked with mypy --strict.
 # Only those that exist yet.
@@ -40,7 +42,7 @@ CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \
 	"telemon needs Python 3.11 or newer, but $(PYTHON) is " + sys.version.split()[0] + \
 	"; run make with PYTHON=/path/to/python3.11")'
 
-.PHONY: help install run services lint typecheck pytest test bench constraints translations clean
+.PHONY: help install run services lint typecheck pytest test bench bench-smoke constraints translations clean
 
 help: ## list the targets
 	@echo "telemon: make TARGET"
@@ -114,10 +116,15 @@ typecheck: install ## mypy --strict on the pure domain modules
 pytest: install services ## the test suite only (PYTEST_ARGS passed through)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: install services lint typecheck pytest ## everything CI runs: install, services, lint, typecheck, tests
+test: install services lint typecheck pytest bench-smoke ## everything CI runs: install, services, lint, typecheck, tests, bench smoke
 
 bench: install services ## the benchmark harness, bench/run.py (BENCH_ARGS passed through)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Every phase of the benchmark on a tiny database, judged on answers, not figures: a schema or
+# route change that breaks the benchmark fails CI instead of the next measurement.
+bench-smoke: install services ## every benchmark phase briefly on a tiny database, no targets (~2-3 min)
+	$(BIN)/python bench/run.py --smoke
 
 # ---- tidying --------------------------------------------------------------------------------
 

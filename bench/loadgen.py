@@ -326,6 +326,8 @@ def probe_alerts(spec: dict[str, Any]) -> dict[str, Any]:
     """End-to-end alert latency: every `interval` s post a batch of `size` holding one red
     reading (SpO2 85 %) for a probe patient without open alerts, then poll
     GET /api/v1/alerts?patient_id=…&status=open (as the clinician) until the alert shows.
+    Answers other than 201 and 200 count as failures (by method and status), alerts not seen
+    within `timeout` s as misses.
 
     spec: host, port, token (nurse), clinician_token, probe_patients, patients, size, interval,
     poll_interval, start_at, duration, timeout, seed.
@@ -351,21 +353,32 @@ def probe_alerts(spec: dict[str, Any]) -> dict[str, Any]:
         red = _item(rng, patient, "spo2", 85.0, _now_text(1.0))
         body = batch_body(rng, list(spec["patients"]), int(spec["size"]), extra=[red])
         sent = time.perf_counter()
-        status, data, _ = post.request("POST", "/api/v1/observations", body, nurse)
+        status: int | str
+        try:
+            status, data, _ = post.request("POST", "/api/v1/observations", body, nurse)
+        except (OSError, http.client.HTTPException) as error:
+            status = type(error).__name__
         if status != 201:
-            failures[str(status)] = failures.get(str(status), 0) + 1
+            failures[f"POST {status}"] = failures.get(f"POST {status}", 0) + 1
             continue
         path = f"/api/v1/alerts?patient_id={patient}&status=open&limit=5"
         give_up = sent + float(spec["timeout"])
-        seen = False
+        seen = failed = False
         while time.perf_counter() < give_up:
-            status, data, _ = poll.request("GET", path, headers=clinician)
-            if status == 200 and json.loads(data)["items"]:
+            try:
+                status, data, _ = poll.request("GET", path, headers=clinician)
+            except (OSError, http.client.HTTPException) as error:
+                status = type(error).__name__
+            if status != 200:
+                failures[f"GET {status}"] = failures.get(f"GET {status}", 0) + 1
+                failed = True
+                break
+            if json.loads(data)["items"]:
                 latencies.append(time.perf_counter() - sent)
                 seen = True
                 break
             time.sleep(float(spec["poll_interval"]))
-        if not seen:
+        if not seen and not failed:
             misses += 1
     post.close()
     poll.close()
@@ -376,7 +389,8 @@ def read_latency(spec: dict[str, Any]) -> dict[str, Any]:
     """One client reading `path` one request after another: latency without queueing.
 
     spec: host, port, path, token (bearer) or web_user/password (session sign-in), requests,
-    duration, warmup.
+    duration, warmup, expect (regular expressions, as text, that every answer's body must
+    match: that it is the page asked for, with content).
     """
     client = Http(spec["host"], spec["port"])
     headers = {}
@@ -384,22 +398,37 @@ def read_latency(spec: dict[str, Any]) -> dict[str, Any]:
         headers["Authorization"] = f"Bearer {spec['token']}"
     else:
         web_sign_in(client, spec["web_user"], spec["password"])
+    expect = [re.compile(pattern.encode()) for pattern in spec.get("expect", [])]
     latencies: list[float] = []
     sizes: list[int] = []
     statuses: dict[int, int] = {}
+    errors = 0
+    unexpected = 0
     deadline = time.perf_counter() + float(spec["duration"])
     for n in range(int(spec["warmup"]) + int(spec["requests"])):
         if time.perf_counter() >= deadline:
             break
         sent = time.perf_counter()
-        status, data, _ = client.request("GET", spec["path"], headers=headers)
+        try:
+            status, data, _ = client.request("GET", spec["path"], headers=headers)
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            continue
         took = time.perf_counter() - sent
         statuses[status] = statuses.get(status, 0) + 1
+        if status == 200 and not all(pattern.search(data) for pattern in expect):
+            unexpected += 1
         if n >= int(spec["warmup"]):
             latencies.append(took)
             sizes.append(len(data))
     client.close()
-    return {"latencies": latencies, "statuses": statuses, "bytes": sizes[-1] if sizes else 0}
+    return {
+        "latencies": latencies,
+        "statuses": statuses,
+        "errors": errors,
+        "unexpected": unexpected,
+        "bytes": sizes[-1] if sizes else 0,
+    }
 
 
 # --- the raw PostgreSQL limit -----------------------------------------------------------------
@@ -409,7 +438,7 @@ def observation_rows(
     rng: random.Random, patients: list[int], count: int, batch_id: int, user_id: int
 ) -> list[tuple[Any, ...]]:
     """The rows the API would store for `count` readings (same columns, same kind of values)."""
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     now = datetime.now(UTC)
     while len(rows) < count:
         patient = rng.choice(patients)
@@ -477,7 +506,7 @@ def raw_insert(spec: dict[str, Any]) -> dict[str, Any]:
                 if time.perf_counter() >= deadline:
                     break
                 params = [v for row in rows[lo : lo + per_txn] for v in row]
-                conn.execute(statement, params)  # type: ignore[call-overload]
+                conn.execute(statement, params)
                 conn.commit()
                 done[index] += per_txn
             elapsed[index] = time.perf_counter() - start

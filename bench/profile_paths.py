@@ -3,11 +3,13 @@
     python bench/profile_paths.py --database-url postgresql+psycopg://postgres@127.0.0.1/DB
 
 For each path (a single-observation post, a batch of 50, evaluation of such a batch,
-GET /api/v1/alerts, the queue page) it prints the mean time, the SQL statements per request
-grouped by shape (an N+1 shows as one shape repeated), and the top functions by cumulative time
-(cProfile). Nothing here is part of the application; it writes a few observations, alerts and
-audit rows into the database given, so point it at a benchmark database, never a real one.
+GET /api/v1/alerts, the queue page at /queue) it prints the mean time, the SQL statements per
+request grouped by shape (an N+1 shows as one shape repeated), and the top functions by
+cumulative time (cProfile). Nothing here is part of the application; it writes a few
+observations, alerts and audit rows into the database given, so point it at a benchmark
+database, never a real one.
 Tasks go to Redis (db 13 by default, flushed before and after); no worker consumes them.
+An answer other than the one expected stops it (exit status 1) with what came instead.
 """
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (e.g. tottime)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="profile only the paths whose name holds this (e.g. '1 item', alerts); repeatable",
+    )
     args = parser.parse_args(argv)
 
     import redis
@@ -73,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         first = db.session.scalar(select(func.min(Patient.id)))
         last = db.session.scalar(select(func.max(Patient.id)))
         db.session.commit()
-        patients = list(range(first, last - 200))
+        if first is None or last is None:
+            raise SystemExit("no patients: seed the database with bench/seed.py first")
+        count = last - first + 1
+        patients = list(range(first, last + 1 - seeding.probes_among(count)))  # not the probes
         client = app.test_client()
         password = seeding.PASSWORD
 
@@ -81,12 +92,14 @@ def main(argv: list[str] | None = None) -> int:
             answer = client.post(
                 "/api/v1/auth/token", json={"username": user, "password": password}
             )
+            _expect(answer, 200)
             return {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
 
         nurse = token("bench-nurse-1")
         clinician = token("bench-clinician")
         web = app.test_client()
-        web.post("/sign-in", data={"username": "bench-clinician", "password": password})
+        signed_in = web.post("/sign-in", data={"username": "bench-clinician", "password": password})
+        _expect(signed_in, 302)
         rng = random.Random()  # fresh client_ids: the script may run again on the same database
 
         def post(size: int) -> Any:
@@ -100,34 +113,44 @@ def main(argv: list[str] | None = None) -> int:
                 data=body,
                 headers={**nurse, "Content-Type": "application/json"},
             )
-            assert answer.status_code == 201, answer.get_data()[:300]
-            return answer
+            return _expect(answer, 201)
+
+        waiting: list[int] = []
+
+        def post_for_evaluation() -> None:
+            post(50)
+            waiting.append(db.session.scalar(select(func.max(IngestBatch.id))))
+            db.session.commit()
 
         def evaluate() -> None:
             from telemon.alerts import evaluation
 
-            post(50)
-            batch_id = db.session.scalar(select(func.max(IngestBatch.id)))
-            db.session.commit()
-            statements.clear()
-            evaluation.evaluate_batch(batch_id)
+            evaluation.evaluate_batch(waiting.pop())
 
-        paths: list[tuple[str, Any]] = [
-            ("POST /api/v1/observations (1 item)", lambda: post(1)),
-            ("POST /api/v1/observations (50 items)", lambda: post(50)),
-            ("evaluate_batch (50 items, 10 patients)", evaluate),
+        # (name, the call measured, what it needs done first, unmeasured)
+        paths: list[tuple[str, Any, Any]] = [
+            ("POST /api/v1/observations (1 item)", lambda: post(1), None),
+            ("POST /api/v1/observations (50 items)", lambda: post(50), None),
+            ("evaluate_batch (50 items, 10 patients)", evaluate, post_for_evaluation),
             (
                 "GET /api/v1/alerts (clinician)",
-                lambda: client.get("/api/v1/alerts", headers=clinician),
+                lambda: _expect(client.get("/api/v1/alerts", headers=clinician), 200),
+                None,
             ),
-            ("GET / (queue page)", lambda: web.get("/")),
+            ("GET /queue (queue page)", lambda: _expect(web.get("/queue"), 200), None),
         ]
-        for name, call in paths:
-            call()  # warm
+        for name, call, prepare in paths:
+            if args.only and not any(part.lower() in name.lower() for part in args.only):
+                continue
             timings = []
             profile = cProfile.Profile()
             shapes: Counter[str] = Counter()
-            for _ in range(args.runs):
+            for run in range(args.runs + 1):  # the first warms up
+                if prepare is not None:
+                    prepare()
+                if run == 0:
+                    call()
+                    continue
                 statements.clear()
                 started = time.perf_counter()
                 profile.enable()
@@ -148,6 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     redis.Redis.from_url(args.redis_url).flushdb()
     print(json.dumps({"note": "profile done"}))
     return 0
+
+
+def _expect(answer: Any, status: int) -> Any:
+    """The answer, if it has the status expected; otherwise stop with what came instead."""
+    if answer.status_code != status:
+        raise SystemExit(
+            f"{answer.request.method} {answer.request.path}: HTTP {answer.status_code}, "
+            f"expected {status}: {answer.get_data()[:300]!r}"
+        )
+    return answer
 
 
 def _shape(statement: str) -> str:

@@ -3,11 +3,22 @@
     python bench/seed.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/DB \
         --patients 10000 --observations 5000000 --open-alerts 20000
 
-The database must already be at the latest schema (`telemon init-db`). Rows are generated inside
-PostgreSQL (INSERT ... SELECT generate_series), the observation table's secondary indexes are
-dropped during the load and rebuilt afterwards, and foreign-key triggers are skipped for the
-session (session_replication_role = replica; needs a superuser, falls back to checked inserts
-otherwise). Everything is synthetic: names, CPR numbers and readings are made up.
+The database must already be at the latest schema (`telemon init-db`). Rows are written as the
+product writes them, so that a schema change cannot leave the seeder behind unnoticed:
+- the column sets are checked against telemon.models and against the migrated database
+  (bench/model_rows.py): a column the seeder writes that the schema lacks, or one the schema
+  requires that the seeder leaves out, stops the seed with SchemaDrift naming it;
+- the small tables go through SQLAlchemy Core inserts of the models' tables (their defaults
+  apply); the two large ones, ingest batches and observations, are generated inside PostgreSQL
+  (INSERT ... SELECT generate_series) over the same checked column sets;
+- what the rows say comes from the product: units and LOINC codes from telemon.ingest.codes,
+  birth dates from the CPR number, each enrolment's thresholds and schedule from the stored
+  defaults (as enrolling copies them), and each open alert's severity, reasons and measurement
+  from the COPD rules and telemon.alerts.joining, as evaluation raises them (bench/seed_alerts.py).
+The observation table's secondary indexes are dropped during the load and rebuilt afterwards,
+and foreign-key triggers are skipped for the session (session_replication_role = replica;
+needs a superuser, falls back to checked inserts otherwise). Everything is synthetic: names,
+CPR numbers and readings are made up.
 
 Layout built (all COPD):
 - a hospital, a municipality and a GP practice; one care team ("Bench lung team") holding every
@@ -16,49 +27,49 @@ Layout built (all COPD):
   shared with it), all with real argon2id hashes of the password given;
 - N patients, one active COPD enrolment each with the programme's default thresholds;
 - M observations spread evenly over the patients and the last 90 days, all in the normal range,
-  in batches of 50 that are marked evaluated;
+  in batches of 50 that are marked evaluated (bench/seed_readings.py);
 - K open alerts on the first patients (the last `--probe-patients` patients are kept free of
-  alerts), each with its "raised" event and, except the blue ones, one attached reading.
+  alerts), each with its "raised" event and, except the blue ones, the patient's latest reading
+  of the measurement it is about.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import psycopg
-from psycopg import sql
+from model_rows import SchemaDrift, check_columns, copy_rows, insert_rows, insert_select
+from seed_alerts import ALERT_RULES, Enrolled, alert_rows
+from seed_readings import SPAN_DAYS, load_readings
+from sqlalchemy import Connection, create_engine, func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from telemon.alerts import rules
+from telemon.models import (
+    Alert,
+    AlertEvent,
+    CareTeam,
+    DefaultSchedule,
+    DefaultThreshold,
+    Enrollment,
+    Organisation,
+    Patient,
+    Threshold,
+    User,
+    alert_observation,
+    care_team_member,
+    enrollment_share,
+)
+from telemon.patients.cpr import birth_date_from_cpr
+from telemon.patients.service import LIMIT_FIELDS
+from telemon.security import hash_password
 
 PASSWORD = "bench-password-1234"
-SPAN_DAYS = 90
-
-# code, LOINC, UCUM unit, centre, spread (uniform +- spread/2), decimals. Normal readings only:
-# nothing here crosses a default threshold or a baseline rule.
-NORMAL_READINGS: tuple[tuple[str, str | None, str, float, float, int], ...] = (
-    ("spo2", "59408-5", "%", 96.0, 2.0, 0),
-    ("pulse", "8867-4", "/min", 75.0, 10.0, 0),
-    ("weight", "29463-7", "kg", 75.0, 1.0, 1),
-    ("systolic_bp", "8480-6", "mm[Hg]", 130.0, 10.0, 0),
-    ("diastolic_bp", "8462-4", "mm[Hg]", 80.0, 6.0, 0),
-    ("temperature", "8310-5", "Cel", 36.7, 0.4, 1),
-    ("respiratory_rate", "9279-1", "/min", 16.0, 4.0, 0),
-    ("peak_flow", "33452-4", "L/min", 350.0, 40.0, 0),
-    ("fev1", "20150-9", "L", 1.8, 0.2, 2),
-    ("cat_score", None, "{score}", 13.0, 0.0, 0),
-)
-
-# Rules the seeded open alerts are spread over, one round of patients per rule.
-ALERT_RULES = (
-    "threshold.pulse",
-    "missing_measurement",
-    "threshold.systolic_bp",
-    "weight.gain",
-    "threshold.respiratory_rate",
-)
+PROGRAMME = "copd"
 
 
 @dataclass
@@ -67,6 +78,7 @@ class Seeded:
 
     hospital_id: int = 0
     municipality_id: int = 0
+    gp_practice_id: int = 0
     care_team_id: int = 0
     clinician: str = "bench-clinician"
     nurses: list[str] = field(default_factory=list)
@@ -97,10 +109,10 @@ def libpq_url(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-def _one(conn: psycopg.Connection[Any], query: Any, params: Any = None) -> Any:
-    row = conn.execute(query, params).fetchone()
-    assert row is not None
-    return row[0]
+def probes_among(patients: int, wanted: int = 200) -> int:
+    """How many of the patients (the last ones) are kept free of alerts for the probes: at most
+    a tenth, at least one."""
+    return min(wanted, max(1, patients // 10))
 
 
 def seed(
@@ -113,235 +125,218 @@ def seed(
     log: Any = print,
 ) -> Seeded:
     """Fill a freshly migrated telemon database; returns what was built."""
-    from telemon.security import hash_password  # real argon2id hashes for the API users
-
-    probe_patients = min(probe_patients, max(1, patients // 10))
+    probe_patients = probes_among(patients, probe_patients)
     alert_patients = patients - probe_patients
     if open_alerts > alert_patients * len(ALERT_RULES):
-        raise SystemExit(
+        raise ValueError(
             f"at most {alert_patients * len(ALERT_RULES)} open alerts fit on "
             f"{alert_patients} patients ({len(ALERT_RULES)} rules each)"
         )
     out = Seeded(patients=patients, observations=observations, open_alerts=open_alerts)
     started = time.perf_counter()
-    with psycopg.connect(libpq_url(database_url), autocommit=True) as conn:
-        try:
-            conn.execute("SET session_replication_role = replica")  # skip FK triggers
-        except psycopg.Error:
-            log("seed: not a superuser; foreign keys are checked row by row (slower)")
-        conn.execute("SET maintenance_work_mem = '512MB'")
-        with conn.transaction():
-            _people(conn, out, nurses, hash_password(PASSWORD))
-            _patients(conn, out, patients)
-        out.timings["seed_people_s"] = time.perf_counter() - started
-        t = time.perf_counter()
-        _observations(conn, out, observations)
-        out.timings["seed_observations_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        with conn.transaction():
-            _alerts(conn, out, open_alerts, alert_patients)
-        out.timings["seed_alerts_s"] = time.perf_counter() - t
-        first_probe = out.first_patient_id + alert_patients
-        out.probe_patient_ids = list(range(first_probe, first_probe + probe_patients))
-        t = time.perf_counter()
-        conn.execute("VACUUM (ANALYZE)")
-        out.timings["seed_vacuum_analyze_s"] = time.perf_counter() - t
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            _session_settings(conn, log)
+            _people(conn, out, nurses, hash_password(PASSWORD))  # real argon2id hashes
+            enrolled, limits, schedule = _patients(conn, out, patients)
+            conn.commit()
+            # The alerts are planned, and their columns checked, before the long load.
+            alerts = alert_rows(enrolled[:alert_patients], open_alerts, limits, schedule)
+            if alerts:
+                check_columns(conn, Alert.__table__, alerts[0])
+            out.timings["seed_people_s"] = time.perf_counter() - started
+            t = time.perf_counter()
+            load_readings(conn, observations, out.first_patient_id, patients, out.nurse_ids[0])
+            out.timings["seed_observations_s"] = time.perf_counter() - t
+            t = time.perf_counter()
+            _alerts(conn, alerts)
+            conn.commit()
+            out.timings["seed_alerts_s"] = time.perf_counter() - t
+            first_probe = out.first_patient_id + alert_patients
+            out.probe_patient_ids = list(range(first_probe, first_probe + probe_patients))
+            t = time.perf_counter()
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM (ANALYZE)"))
+            out.timings["seed_vacuum_analyze_s"] = time.perf_counter() - t
+    finally:
+        engine.dispose()
     out.timings["seed_total_s"] = time.perf_counter() - started
     return out
 
 
-def _people(conn: psycopg.Connection[Any], out: Seeded, nurses: int, password_hash: str) -> None:
-    def org(name: str, kind: str) -> int:
-        return int(
-            _one(
-                conn,
-                "INSERT INTO organisation (name, kind, created_at) VALUES (%s, %s, now()) "
-                "RETURNING id",
-                (name, kind),
+def _session_settings(conn: Connection, log: Any) -> None:
+    try:
+        conn.execute(text("SET session_replication_role = replica"))  # skip FK triggers
+        conn.commit()
+    except DBAPIError:
+        conn.rollback()
+        log("seed: not a superuser; foreign keys are checked row by row (slower)")
+    conn.execute(text("SET maintenance_work_mem = '512MB'"))
+    conn.commit()
+
+
+def _people(conn: Connection, out: Seeded, nurses: int, password_hash: str) -> None:
+    """The organisations, the care team and its staff."""
+    now = datetime.now(UTC)
+    out.hospital_id, out.municipality_id, out.gp_practice_id = insert_rows(
+        conn,
+        Organisation.__table__,
+        [
+            {"name": name, "kind": kind, "created_at": now}
+            for name, kind in (
+                ("Bench Hospital", "hospital"),
+                ("Bench Municipality", "municipality"),
+                ("Bench GP", "gp_practice"),
             )
+        ],
+        returning="id",
+    )
+    out.nurses = [f"bench-nurse-{i}" for i in range(1, nurses + 1)]
+    staff = [(out.clinician, "clinician", out.hospital_id), ("bench-gp", "gp", out.gp_practice_id)]
+    staff += [(name, "nurse", out.municipality_id) for name in out.nurses]
+    user_ids = insert_rows(
+        conn,
+        User.__table__,
+        [
+            {
+                "username": name,
+                "password_hash": password_hash,
+                "role": role,
+                "organisation_id": organisation_id,
+                "email": f"{name}@example.invalid",
+                "active": True,
+                "language": "en",
+                "created_at": now,
+            }
+            for name, role, organisation_id in staff
+        ],
+        returning="id",
+    )
+    out.nurse_ids = user_ids[2:]
+    (out.care_team_id,) = insert_rows(
+        conn,
+        CareTeam.__table__,
+        [
+            {
+                "name": "Bench lung team",
+                "organisation_id": out.hospital_id,
+                "email": "bench-team@example.invalid",
+                "escalation_email": "bench-lead@example.invalid",
+                "created_at": now,
+            }
+        ],
+        returning="id",
+    )
+    insert_rows(
+        conn, care_team_member, [{"care_team_id": out.care_team_id, "user_id": user_ids[0]}]
+    )
+
+
+def _patients(
+    conn: Connection, out: Seeded, patients: int
+) -> tuple[list[Enrolled], dict[str, rules.Limits], dict[str, Any]]:
+    """The patients, each enrolled in COPD as enrolling does it (the stored default thresholds
+    and schedule copied), shared with the municipality and the GP practice. Returns the
+    enrolments in patient order, their limits and their schedule settings."""
+    now = datetime.now(UTC)
+    rows = []
+    for g in range(patients):
+        # CPR-shaped, synthetic: DDMMYY + a 4-digit serial, unique by construction.
+        born = date(1940, 1, 1) + timedelta(days=g % 20_000)
+        cpr = f"{born:%d%m%y}{g // 20_000:04d}"
+        rows.append(
+            {
+                "cpr": cpr,
+                "name": f"Bench patient {g}",
+                "birth_date": birth_date_from_cpr(cpr),
+                "organisation_id": out.hospital_id,
+                "created_at": now,
+            }
         )
-
-    def user(name: str, role: str, org_id: int) -> int:
-        return int(
-            _one(
-                conn,
-                'INSERT INTO "user" (username, password_hash, role, organisation_id, email, '
-                "active, language, created_at) VALUES (%s, %s, %s, %s, %s, true, 'en', now()) "
-                "RETURNING id",
-                (name, password_hash, role, org_id, f"{name}@example.invalid"),
-            )
-        )
-
-    out.hospital_id = org("Bench Hospital", "hospital")
-    out.municipality_id = org("Bench Municipality", "municipality")
-    gp_id = org("Bench GP", "gp_practice")
-    clinician_id = user(out.clinician, "clinician", out.hospital_id)
-    user("bench-gp", "gp", gp_id)
-    for i in range(1, nurses + 1):
-        out.nurses.append(f"bench-nurse-{i}")
-        out.nurse_ids.append(user(f"bench-nurse-{i}", "nurse", out.municipality_id))
-    out.care_team_id = int(
-        _one(
-            conn,
-            "INSERT INTO care_team (name, organisation_id, email, escalation_email, created_at) "
-            "VALUES ('Bench lung team', %s, 'bench-team@example.invalid', "
-            "'bench-lead@example.invalid', now()) RETURNING id",
-            (out.hospital_id,),
-        )
+    patient_ids = _copied(conn, Patient.__table__, rows)
+    out.first_patient_id = patient_ids[0]
+    if patient_ids != list(range(patient_ids[0], patient_ids[0] + patients)):
+        raise RuntimeError("seed: patient ids are not consecutive (was the database fresh?)")
+    stored_schedule = conn.scalar(
+        select(DefaultSchedule.settings).where(DefaultSchedule.programme == PROGRAMME)
     )
-    conn.execute(
-        "INSERT INTO care_team_member (care_team_id, user_id) VALUES (%s, %s)",
-        (out.care_team_id, clinician_id),
+    enrollment_ids = _copied(
+        conn,
+        Enrollment.__table__,
+        [
+            {
+                "patient_id": patient_id,
+                "programme": PROGRAMME,
+                "care_team_id": out.care_team_id,
+                "status": "active",
+                "enrolled_at": now - timedelta(days=SPAN_DAYS + 30),
+                "schedule": dict(stored_schedule or {}),  # as enrolling copies the default
+                "rule_settings": {},
+            }
+            for patient_id in patient_ids
+        ],
     )
-
-
-def _patients(conn: psycopg.Connection[Any], out: Seeded, patients: int) -> None:
-    # CPR-shaped, synthetic: DDMMYY + a 4-digit serial, unique by construction.
-    conn.execute(
-        "INSERT INTO patient (cpr, name, birth_date, organisation_id, created_at) "
-        "SELECT to_char(date '1940-01-01' + (g %% 20000), 'DDMMYY') || lpad((g / 20000)::text, 4, "
-        "'0'), 'Bench patient ' || g, date '1940-01-01' + (g %% 20000), %s, now() "
-        "FROM generate_series(0, %s - 1) AS g ORDER BY g",
-        (out.hospital_id, patients),
+    copy_rows(
+        conn,
+        enrollment_share,
+        [
+            {"enrollment_id": enrollment_id, "organisation_id": organisation_id}
+            for enrollment_id in enrollment_ids
+            for organisation_id in (out.municipality_id, out.gp_practice_id)
+        ],
     )
-    out.first_patient_id = int(_one(conn, "SELECT min(id) FROM patient"))
-    conn.execute(
-        "INSERT INTO enrollment (patient_id, programme, care_team_id, status, enrolled_at, "
-        "schedule, rule_settings) SELECT id, 'copd', %s, 'active', now() - interval '120 days', "
-        "'{}', '{}' FROM patient ORDER BY id",
-        (out.care_team_id,),
+    defaults = conn.execute(
+        select(DefaultThreshold).where(DefaultThreshold.programme == PROGRAMME)
+    ).all()
+    copy_rows(
+        conn,
+        Threshold.__table__,
+        [
+            {"enrollment_id": enrollment_id, "code": row.code}
+            | {f: getattr(row, f) for f in LIMIT_FIELDS}
+            for enrollment_id in enrollment_ids
+            for row in defaults
+        ],
     )
-    conn.execute(
-        "INSERT INTO enrollment_share (enrollment_id, organisation_id) "
-        "SELECT e.id, o.id FROM enrollment e CROSS JOIN organisation o "
-        "WHERE o.kind IN ('municipality', 'gp_practice')"
-    )
-    conn.execute(
-        "INSERT INTO threshold (enrollment_id, code, alert_high, warning_high, warning_low, "
-        "alert_low) SELECT e.id, d.code, d.alert_high, d.warning_high, d.warning_low, "
-        "d.alert_low FROM enrollment e CROSS JOIN default_threshold d "
-        "WHERE d.programme = 'copd'"
-    )
+    limits = {
+        row.code: rules.Limits(**{f: getattr(row, f) for f in LIMIT_FIELDS}) for row in defaults
+    }
+    enrolled = [
+        Enrolled(patient_id, enrollment_id, out.care_team_id, PROGRAMME)
+        for patient_id, enrollment_id in zip(patient_ids, enrollment_ids, strict=True)
+    ]
+    return enrolled, limits, dict(stored_schedule or {})
 
 
-def _observation_indexes(conn: psycopg.Connection[Any]) -> tuple[list[str], list[str]]:
-    """The observation table's secondary indexes and unique constraints (not the primary key):
-    (statements that drop them, statements that rebuild them)."""
-    drops: list[str] = []
-    builds: list[str] = []
-    for name, definition in conn.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = 'observation'::regclass AND contype = 'u'"
-    ):
-        drops.append(f'ALTER TABLE observation DROP CONSTRAINT "{name}"')
-        builds.append(f'ALTER TABLE observation ADD CONSTRAINT "{name}" {definition}')
-    for name, definition in conn.execute(
-        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-        "JOIN pg_class i ON i.oid = x.indexrelid "
-        "WHERE x.indrelid = 'observation'::regclass AND NOT x.indisprimary "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
-    ):
-        drops.append(f'DROP INDEX "{name}"')
-        builds.append(definition)
-    return drops, builds
+def _copied(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """COPY rows into a table of the fresh database; their ids, in the order of `rows`."""
+    before = conn.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+    copy_rows(conn, table, rows)
+    return list(conn.scalars(select(table.c.id).where(table.c.id > before).order_by(table.c.id)))
 
 
-def _observations(conn: psycopg.Connection[Any], out: Seeded, observations: int) -> None:
-    if observations <= 0:
+def _alerts(conn: Connection, alerts: list[dict[str, Any]]) -> None:
+    """The open alerts, each with its "raised" event and (but the blue ones) the patient's
+    latest reading of its measurement."""
+    if not alerts:
         return
-    per_patient = math.ceil(observations / out.patients)
-    batches = math.ceil(observations / 50)
-    nurse_id = out.nurse_ids[0]
-    with conn.transaction():
-        first_batch = int(
-            _one(
-                conn,
-                "WITH b AS (INSERT INTO ingest_batch (received_at, submitted_by_id, "
-                "evaluated_at, dispatched_at, attempts) SELECT now() - interval '90 days' "
-                "+ g * (interval '90 days' / %s), %s, now(), now(), 1 "
-                "FROM generate_series(0, %s - 1) AS g ORDER BY g RETURNING id) "
-                "SELECT min(id) FROM b",
-                (batches, nurse_id, batches),
-            )
-        )
-    drops, builds = _observation_indexes(conn)
-    for statement in drops:
-        conn.execute(sql.SQL(statement))  # type: ignore[arg-type]
-    # The readings' shapes in a temporary table ("%" in a literal would read as a placeholder).
-    conn.execute(
-        "CREATE TEMP TABLE bench_codes (idx int, code text, loinc text, unit text, "
-        "centre float8, spread float8, decimals int)"
+    before = int(conn.scalar(text("SELECT coalesce(max(id), 0) FROM alert")) or 0)
+    copy_rows(conn, Alert.__table__, alerts)
+    insert_select(
+        conn,
+        AlertEvent.__table__,
+        {"alert_id": "id", "at": "raised_at", "kind": "'raised'", "severity": "severity"},
+        "alert WHERE id > :before ORDER BY id",
+        {"before": before},
     )
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO bench_codes VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(i, *reading) for i, reading in enumerate(NORMAL_READINGS)],
-        )
-    insert = sql.SQL(
-        "INSERT INTO observation (client_id, content_hash, batch_id, patient_id, code, loinc, "
-        "value, unit, value_qualifier, effective_at, effective_offset_minutes, performer, "
-        "device, location, recorded_by_id, received_at) "
-        "SELECT md5('bench-obs-' || g)::uuid, md5('h' || g) || md5('c' || g), "
-        "%(first_batch)s + g / 50, %(first_patient)s + g %% %(patients)s, c.code, c.loinc, "
-        "round((c.centre + (random() - 0.5) * c.spread)::numeric, c.decimals)::float8, c.unit, "
-        "NULL, t.at, 60, 'patient', NULL, 'home', %(nurse)s, t.at + interval '3 minutes' "
-        "FROM generate_series(%(lo)s, %(hi)s - 1) AS g "
-        "CROSS JOIN LATERAL (SELECT now() - interval '90 days' + (g / %(patients)s) "
-        "* (interval '90 days' / %(per_patient)s) AS at, (g / %(patients)s) %% {n} AS idx) t "
-        "JOIN bench_codes c ON c.idx = t.idx"
-    ).format(n=sql.Literal(len(NORMAL_READINGS)))
-    chunk = 1_000_000
-    for lo in range(0, observations, chunk):
-        with conn.transaction():
-            conn.execute(
-                insert,
-                {
-                    "first_batch": first_batch,
-                    "first_patient": out.first_patient_id,
-                    "patients": out.patients,
-                    "per_patient": per_patient,
-                    "nurse": nurse_id,
-                    "lo": lo,
-                    "hi": min(observations, lo + chunk),
-                },
-            )
-    for statement in builds:
-        conn.execute(sql.SQL(statement))  # type: ignore[arg-type]
-
-
-def _alerts(conn: psycopg.Connection[Any], out: Seeded, open_alerts: int, on: int) -> None:
-    if open_alerts <= 0:
-        return
-    rules = sql.SQL(", ").join(
-        sql.SQL("({}, {})").format(sql.Literal(i), sql.Literal(rule))
-        for i, rule in enumerate(ALERT_RULES)
-    )
-    conn.execute(
-        sql.SQL(
-            "WITH rules (idx, rule) AS (VALUES {rules}) "
-            "INSERT INTO alert (patient_id, enrollment_id, programme, care_team_id, rule, "
-            "severity, status, reason, raised_at, updated_at, visible_to_patient) "
-            "SELECT e.patient_id, e.id, 'copd', e.care_team_id, r.rule, "
-            "CASE WHEN r.rule = 'missing_measurement' THEN 'blue' "
-            "WHEN j %% 5 = 0 THEN 'red' ELSE 'yellow' END, 'open', "
-            "'Synthetic benchmark alert', t.at, t.at, false "
-            "FROM generate_series(0, %(n)s - 1) AS j "
-            "JOIN enrollment e ON e.patient_id = %(first)s + j %% %(on)s "
-            "JOIN rules r ON r.idx = j / %(on)s "
-            "CROSS JOIN LATERAL (SELECT now() - (j %% 43200) * interval '1 minute' AS at) t "
-            "ORDER BY j"
-        ).format(rules=rules),
-        {"n": open_alerts, "first": out.first_patient_id, "on": on},
-    )
-    conn.execute(
-        "INSERT INTO alert_event (alert_id, at, kind, severity) "
-        "SELECT id, raised_at, 'raised', severity FROM alert"
-    )
-    conn.execute(
-        "INSERT INTO alert_observation (alert_id, observation_id) "
-        "SELECT a.id, o.id FROM alert a CROSS JOIN LATERAL (SELECT id FROM observation "
-        "WHERE patient_id = a.patient_id ORDER BY effective_at DESC LIMIT 1) o "
-        "WHERE a.severity <> 'blue'"
+    insert_select(
+        conn,
+        alert_observation,
+        {"alert_id": "a.id", "observation_id": "o.id"},
+        "alert a CROSS JOIN LATERAL (SELECT id FROM observation WHERE patient_id = a.patient_id "
+        "AND code = a.measurement ORDER BY effective_at DESC LIMIT 1) o "
+        "WHERE a.id > :before AND a.severity <> 'blue'",
+        {"before": before},
     )
 
 
@@ -354,14 +349,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nurses", type=int, default=4)
     parser.add_argument("--probe-patients", type=int, default=200)
     args = parser.parse_args(argv)
-    seeded = seed(
-        args.database_url,
-        patients=args.patients,
-        observations=args.observations,
-        open_alerts=args.open_alerts,
-        nurses=args.nurses,
-        probe_patients=args.probe_patients,
-    )
+    try:
+        seeded = seed(
+            args.database_url,
+            patients=args.patients,
+            observations=args.observations,
+            open_alerts=args.open_alerts,
+            nurses=args.nurses,
+            probe_patients=args.probe_patients,
+        )
+    except (SchemaDrift, ValueError) as error:
+        print(f"seed failed: {error}", file=sys.stderr)
+        return 1
     print(
         f"seeded {seeded.patients} patients, {seeded.observations} observations, "
         f"{seeded.open_alerts} open alerts (password for bench users: {seeded.password})"
