@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from flask_babel import refresh as refresh_locale
 
     from telemon import db_privacy, models  # noqa: F401  (tables; redacted database errors)
-    from telemon.celery_app import celery_init_app
+    from telemon.background.celery_app import celery_init_app
     from telemon.errors import (
         DATABASE_UNAVAILABLE,
         TelemonApi,

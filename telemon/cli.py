@@ -112,8 +112,8 @@ def serve(host: str, port: int) -> None:
     """Start the API and the web UI (single process; production runs gunicorn)."""
     from werkzeug.serving import run_simple
 
+    from telemon.background.scheduler import InProcessScheduler
     from telemon.links import served_url
-    from telemon.scheduler import InProcessScheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     # Mailed links point here unless TELEMON_BASE_URL says otherwise (telemon.links).
@@ -217,7 +217,7 @@ def beat(extra: tuple[str, ...]) -> None:
 @with_appcontext
 def run_periodic(job: str | None) -> None:
     """Run the periodic jobs once (or one of them), e.g. from cron on the embedded default."""
-    from telemon import jobs
+    from telemon.background import jobs
 
     names = [job] if job else list(jobs.PERIODIC)
     for name in names:

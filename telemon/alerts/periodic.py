@@ -12,11 +12,12 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from telemon import clock, jobs, work
+from telemon import clock
 from telemon.alerts import joining, rules, schedule
 from telemon.alerts.evaluation import MISSING_RULE
 from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.service import raise_or_update, record_event
+from telemon.background import jobs, work
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.links import alert_link, queue_link

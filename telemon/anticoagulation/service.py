@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
-from telemon import access, audit, clock, work
+from telemon import access, audit, clock
 from telemon.alerts import joining
 from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.routing import route
@@ -27,6 +27,7 @@ from telemon.anticoagulation.nomogram import (
 )
 from telemon.anticoagulation.nomogram_config import nomogram_from_dict, nomogram_to_dict
 from telemon.anticoagulation.ttr import InrTest, time_in_therapeutic_range
+from telemon.background import work
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.models import (

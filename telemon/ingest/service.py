@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import Select, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from telemon import access, audit, clock, jobs, paging, work
+from telemon import access, audit, clock, paging
+from telemon.background import jobs, work
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
 from telemon.ingest.codes import CODES, loinc_for

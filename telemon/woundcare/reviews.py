@@ -19,7 +19,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, true
 
-from telemon import access, audit, clock, work
+from telemon import access, audit, clock
+from telemon.background import work
 from telemon.clinical_text import datetime_text
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from telemon import jobs, paging
+from telemon import paging
 from telemon.alerts import service
+from telemon.background import jobs
 from telemon.extensions import db
 from telemon.models import Alert, IngestBatch, OutgoingMail
 from tests.conftest import token_for

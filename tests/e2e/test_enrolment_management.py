@@ -9,7 +9,8 @@ from itertools import product
 import pytest
 from sqlalchemy import select, update
 
-from telemon import clock, jobs
+from telemon import clock
+from telemon.background import jobs
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, Enrollment
 from telemon.patients import monitoring

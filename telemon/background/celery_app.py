@@ -10,7 +10,7 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask
 
-from telemon import jobs
+from telemon.background import jobs
 
 
 def celery_init_app(app: Flask) -> Celery:
