@@ -19,7 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
-    from telemon.ids import IdConverter, id_param_schema
+    from telemon.http.ids import IdConverter, id_param_schema
 
     app.url_map.converters["int"] = IdConverter  # before any route: every <int:id> is bounded
     app.config.setdefault(
@@ -53,7 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         compare_type=True,
     )
     limiter.init_app(app)
-    from telemon.http_security import init_http_security
+    from telemon.http.headers import init_http_security
 
     init_http_security(app)
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LANGUAGE)
@@ -64,7 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api = TelemonApi(app, spec_kwargs={"info": {"description": _API_DESCRIPTION}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.register_converter(IdConverter, id_param_schema)
-    from telemon.openapi import document_errors
+    from telemon.http.openapi import document_errors
 
     generated = api.spec.to_dict
     api.spec.to_dict = lambda: document_errors(generated())
@@ -103,7 +103,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from telemon.audit import write_refusals
 
     app.teardown_request(write_refusals)
-    from telemon.input_guard import init_input_guard
+    from telemon.http.input_guard import init_input_guard
 
     init_input_guard(app)  # after authentication: anonymous callers get their 401 first
 
@@ -128,8 +128,8 @@ def _authenticate_api() -> Any:
     the body is parsed, so an anonymous caller learns nothing from validation errors."""
     if not request.path.startswith("/api/v1/") or request.path in _NO_TOKEN_PATHS:
         return None
-    from telemon.auth import api_user
     from telemon.errors import TelemonError, handle_telemon_error
+    from telemon.http.auth import api_user
 
     try:
         api_user()

@@ -207,7 +207,7 @@ def record_unrecorded_refusal() -> None:
 def _signed_in_user() -> User | None:
     from flask import g
 
-    from telemon.auth import REQUEST_USER
+    from telemon.http.auth import REQUEST_USER
 
     user = request.environ.get(REQUEST_USER) or g.get("user")
     return user if isinstance(user, User) else None

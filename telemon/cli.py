@@ -113,10 +113,10 @@ def serve(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from telemon.background.scheduler import InProcessScheduler
-    from telemon.links import served_url
+    from telemon.http.links import served_url
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    # Mailed links point here unless TELEMON_BASE_URL says otherwise (telemon.links).
+    # Mailed links point here unless TELEMON_BASE_URL says otherwise (telemon.http.links).
     app.config["TELEMON_SERVED_URL"] = served_url(host, port)
     prepare_database()
     if app.config["TELEMON_TASKS_IN_PROCESS"]:

@@ -27,7 +27,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
     redis_url = os.environ.get("TELEMON_REDIS_URL") or None
     smtp_url = os.environ.get("TELEMON_SMTP_URL") or None
     secret = os.environ.get("TELEMON_SECRET_KEY")
-    # Where mailed links point (telemon.links); unset: where `telemon serve` serves.
+    # Where mailed links point (telemon.http.links); unset: where `telemon serve` serves.
     base_url = os.environ.get("TELEMON_BASE_URL", "").strip().rstrip("/") or None
     return {
         "SECRET_KEY": secret or _development_secret(storage),

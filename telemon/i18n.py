@@ -16,7 +16,7 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    from telemon.auth import web_user
+    from telemon.http.auth import web_user
 
     # While the database is unreachable (errors.handle_database_unavailable) it is not asked.
     user = web_user() if request and not g.get("database_unavailable") else None

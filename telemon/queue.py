@@ -18,9 +18,10 @@ from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Text, case, cast, func, literal, null, select
 
-from telemon import access, paging
+from telemon import access
 from telemon.alerts.rules import SEVERITY_RANK
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import Alert, ReviewRequest, User
 from telemon.models.types import UTCDateTime
 
@@ -31,7 +32,7 @@ _REVIEW_RANK = {"urgent": SEVERITY_RANK["red"], "routine": SEVERITY_RANK["yellow
 
 _alert_rank = case(SEVERITY_RANK, value=Alert.severity, else_=0)
 _review_rank = case(_REVIEW_RANK, value=ReviewRequest.urgency, else_=0)
-# The types of a cursor's values (telemon.paging): rank, since, kind, id.
+# The types of a cursor's values (telemon.http.paging): rank, since, kind, id.
 CURSOR_SHAPE = (int, datetime, str, int)
 
 

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from telemon.administration import audit_trail, holidays, schemas
-from telemon.auth import api_user
+from telemon.http.auth import api_user
 
 bp = Blueprint(
     "administration", __name__, url_prefix="/api/v1", description="Holidays and the audit trail"

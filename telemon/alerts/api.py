@@ -8,9 +8,9 @@ from flask_smorest import Blueprint
 
 from telemon import access, audit, clock
 from telemon.alerts import queries, schemas, service
-from telemon.auth import api_user
 from telemon.errors import NotFound
 from telemon.extensions import db
+from telemon.http.auth import api_user
 from telemon.models import Alert, AlertEvent, User
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts")

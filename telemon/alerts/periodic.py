@@ -19,8 +19,8 @@ from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.service import raise_or_update, record_event
 from telemon.background import jobs, work
 from telemon.extensions import db
+from telemon.http.links import alert_link, queue_link
 from telemon.ingest.codes import CODES
-from telemon.links import alert_link, queue_link
 from telemon.models import (
     Alert,
     AlertEvent,

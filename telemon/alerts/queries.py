@@ -10,14 +10,15 @@ from datetime import datetime
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
-from telemon import access, paging
+from telemon import access
 from telemon.alerts.rules import SEVERITY_RANK
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import Alert, Observation, User
 
 # Severity as a sortable number (red first): rules.SEVERITY_RANK in SQL.
 SEVERITY_ORDER = case(SEVERITY_RANK, value=Alert.severity, else_=0)
-# The list's order (telemon.paging): severity rank descending, then oldest, then id.
+# The list's order (telemon.http.paging): severity rank descending, then oldest, then id.
 SORT_COLUMNS = (SEVERITY_ORDER, Alert.raised_at, Alert.id)
 # The types of a cursor's values: rank, raised_at, id.
 CURSOR_SHAPE = (int, datetime, int)

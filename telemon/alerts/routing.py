@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telemon.alerts.service import RaiseOutcome
-from telemon.links import alert_link
+from telemon.http.links import alert_link
 from telemon.models import Alert
 from telemon.notify import messages
 from telemon.notify.outbox import queue_mail

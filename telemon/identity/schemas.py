@@ -7,11 +7,11 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from telemon.http.ids import Id
+from telemon.http.schema_fields import Cursor
 from telemon.identity.passwords import MAX_LENGTH, MIN_LENGTH
 from telemon.identity.users import CURSOR_SHAPE as USER_CURSOR
-from telemon.ids import Id
 from telemon.models import ORGANISATION_KINDS, ROLES
-from telemon.schema_fields import Cursor
 
 _PASSWORD_DOC = {
     "description": f"At least {MIN_LENGTH} characters, not a common password or an easy "

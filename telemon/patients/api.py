@@ -9,9 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from telemon import access
-from telemon.auth import api_user
 from telemon.errors import TelemonError
 from telemon.extensions import db, limiter
+from telemon.http.auth import api_user
 from telemon.models import PROGRAMMES
 from telemon.patients import defaults, lifecycle, overview, schemas, service
 

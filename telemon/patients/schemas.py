@@ -16,13 +16,13 @@ from marshmallow import (
 
 from telemon.alerts.rules import Limits, limits_problems
 from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG, TARGET_RANGE
-from telemon.ids import Id
+from telemon.http.ids import Id
+from telemon.http.schema_fields import Cursor
 from telemon.models import PROGRAMMES
 from telemon.patients.cpr import birth_date_from_cpr, normalise_cpr
 from telemon.patients.monitoring import END_REASONS, PAUSE_REASONS
 from telemon.patients.overview import CURSOR_SHAPE as OVERVIEW_CURSOR
 from telemon.patients.overview import SCOPES
-from telemon.schema_fields import Cursor
 
 
 class LimitsSchema(Schema):

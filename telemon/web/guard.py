@@ -17,8 +17,8 @@ from typing import Any
 
 from flask import g, redirect, request, url_for
 
-from telemon.auth import web_user
 from telemon.errors import Forbidden
+from telemon.http.auth import web_user
 
 
 def signed_in(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

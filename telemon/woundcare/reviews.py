@@ -24,7 +24,7 @@ from telemon.background import work
 from telemon.clinical_text import datetime_text
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
-from telemon.links import queue_link, review_answer_link
+from telemon.http.links import queue_link, review_answer_link
 from telemon.models import CareTeam, ReviewRequest, User, WoundAssessment, care_team_member
 from telemon.notify import messages
 from telemon.notify.outbox import queue_mail

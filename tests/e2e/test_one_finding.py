@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from telemon import links
 from telemon.extensions import db
+from telemon.http import links
 from telemon.models import Alert, AuditEvent, CareTeam
 from tests.conftest import PASSWORD, token_for
 from tests.e2e.test_anticoagulation_api import _post_inr, enrol_in_anticoagulation

@@ -1,4 +1,4 @@
-"""Every page works under the Content-Security-Policy (telemon/http_security.py) in Chromium:
+"""Every page works under the Content-Security-Policy (telemon/http/headers.py) in Chromium:
 no inline script or style is refused, queue.js runs, images (photos, SVG charts) show."""
 
 from __future__ import annotations

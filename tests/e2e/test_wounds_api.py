@@ -14,11 +14,11 @@ import pytest
 from PIL import ExifTags, Image
 from sqlalchemy import select, text
 
-from telemon import paging
 from telemon import queue as work_queue
 from telemon.background import jobs
 from telemon.clinical_text import reasons_text
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import Alert, AuditEvent, Photo, ReviewRequest, User, WoundAssessment
 from telemon.woundcare import reviews
 from tests.conftest import token_for

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from telemon import access, paging
+from telemon import access
 from telemon.errors import TelemonError
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.identity import service as identity
 from telemon.identity import users
 from telemon.models import CareTeam, Organisation

@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from telemon import access, paging
+from telemon import access
 from telemon.errors import TelemonError
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.ingest import service as ingest
 from telemon.ingest.api import csv_response
 from telemon.ingest.codes import CODES

@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from telemon import access, audit, clock, paging
+from telemon import access, audit, clock
 from telemon import queue as work_queue
 from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components.forms import id_list, id_value

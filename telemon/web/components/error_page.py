@@ -52,8 +52,8 @@ def _find_user() -> None:
     method) or after the database gave up (then no one is looked up)."""
     if "user" in g or g.get("database_unavailable"):
         return
-    from telemon.auth import web_user
     from telemon.extensions import db
+    from telemon.http.auth import web_user
 
     try:
         db.session.rollback()  # whatever failed must not leave the session unusable

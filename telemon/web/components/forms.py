@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 # Ids are the database's integers: anything typed into an address or a form that is not one
 # (letters, a minus, 40 digits) is no id at all, rather than a database error.
-from telemon.ids import id_from_text
+from telemon.http.ids import id_from_text
 
 
 def id_value(raw: str | None) -> int | None:

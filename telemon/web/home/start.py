@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from telemon import clock, paging
+from telemon import clock
 from telemon.errors import Conflict
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import PROGRAMMES, CareTeam, Organisation, Patient, Photo, User, Wound
 from telemon.patients import overview
 from telemon.web.guard import signed_in

@@ -80,9 +80,9 @@ _WEB_USER = "telemon.web_user"
 
 def web_user() -> User | None:
     """The user signed in to the web UI, or None: the cookie's key must open a server-side
-    session that has not ended (telemon.identity.sessions). Looked up once per request."""
+    session that has not ended (telemon.http.sessions). Looked up once per request."""
     if _WEB_USER not in request.environ:
-        from telemon.identity import sessions
+        from telemon.http import sessions
 
         key = session.get(SESSION_KEY)
         request.environ[_WEB_USER] = sessions.user_for(key) if isinstance(key, str) else None
