@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text, case, cast, func, literal, null, select
 
 from telemon import access
-from telemon.alerts.rules import SEVERITY_RANK
 from telemon.extensions import db
 from telemon.http import paging
 from telemon.models import Alert, ReviewRequest, User
 from telemon.models.types import UTCDateTime
+from telemon.vocabulary import SEVERITY_RANK
 
 # The alerts' scale (rules.SEVERITY_RANK); an urgent review request ranks with a red alert, a
 # routine one with a yellow.

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from telemon import clock
-from telemon.alerts import joining, rules, schedule
+from telemon.alerts import joining, schedule, timing
 from telemon.alerts.evaluation import MISSING_RULE
 from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.service import raise_or_update, record_event
@@ -174,7 +174,7 @@ def escalate_overdue() -> int:
     escalated = 0
     for alert in candidates:
         red_since = alert.severity_raised_at or alert.raised_at
-        if not rules.escalation_due(
+        if not timing.escalation_due(
             red_since, alert.acknowledged_at, alert.escalated_at, now, after
         ):
             continue
@@ -209,7 +209,7 @@ def send_digests() -> int:
     """Once a day, after the digest hour (Copenhagen), each team with open yellow or blue alerts
     gets one summary mail: counts and a link, nothing more."""
     now = clock.now()
-    day = schedule.digest_due(now, None, int(current_app.config["TELEMON_DIGEST_HOUR"]))
+    day = timing.digest_due(now, None, int(current_app.config["TELEMON_DIGEST_HOUR"]))
     if day is None:
         return 0
     counts = db.session.execute(

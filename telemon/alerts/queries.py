@@ -11,10 +11,10 @@ from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
 from telemon import access
-from telemon.alerts.rules import SEVERITY_RANK
 from telemon.extensions import db
 from telemon.http import paging
 from telemon.models import Alert, Observation, User
+from telemon.vocabulary import SEVERITY_RANK
 
 # Severity as a sortable number (red first): rules.SEVERITY_RANK in SQL.
 SEVERITY_ORDER = case(SEVERITY_RANK, value=Alert.severity, else_=0)

@@ -23,21 +23,12 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
-# Most severe first in every queue. Blue is a missing measurement (schedule.py), never raised here.
-SEVERITY_RANK: dict[str, int] = {"red": 3, "yellow": 2, "blue": 1}
+from telemon.vocabulary import SEVERITY_RANK
 
 # Readings are binary floats: 64.1 - 62.1 is 1.999999999999993, which a clinician calls a 2 kg
 # gain. Values, limits and differences within this tolerance count as equal. It is far below the
 # resolution of any home device (0.1), so it never moves a real reading across a line.
 TOLERANCE = 1e-6
-
-
-def worse(a: str, b: str) -> str:
-    """The more severe of two severities: red > yellow > blue. Equal severities return `a`.
-
-    Raises KeyError for a severity that is not in SEVERITY_RANK.
-    """
-    return a if SEVERITY_RANK[a] >= SEVERITY_RANK[b] else b
 
 
 @dataclass(frozen=True)
@@ -365,17 +356,3 @@ def _merge(hits: list[_Hit]) -> list[Finding]:
 def _exact(difference: float) -> float:
     """A difference of two readings as a clinician reads it: 64.1 - 62.1 is 2, not 1.9999999."""
     return round(difference, 6)
-
-
-def escalation_due(
-    raised_at: datetime,
-    acknowledged_at: datetime | None,
-    escalated_at: datetime | None,
-    now: datetime,
-    after: timedelta,
-) -> bool:
-    """Whether an alert must be escalated now: nobody has acknowledged it, it has not been
-    escalated before (escalation happens once), and at least `after` has passed since it was
-    raised (exactly `after` counts as due). All datetimes timezone-aware.
-    """
-    return acknowledged_at is None and escalated_at is None and now - raised_at >= after

@@ -47,7 +47,6 @@ from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, sele
 
 from telemon import access, audit, clock
 from telemon.alerts import schedule
-from telemon.alerts.rules import SEVERITY_RANK
 from telemon.errors import Forbidden
 from telemon.extensions import db
 from telemon.http import paging
@@ -61,6 +60,7 @@ from telemon.models import (
     care_team_member,
 )
 from telemon.patients import monitoring
+from telemon.vocabulary import SEVERITY_RANK
 
 SCOPES = ("mine", "all")
 GREEN = "green"
