@@ -22,7 +22,7 @@ export TELEMON_CHROMIUM ?= /usr/bin/chromium
 # The pure domain modules (no Flask, no database): type-checked with mypy --strict.
 # Only those that exist yet.
 PURE_MODULES := $(wildcard \
-	telemon/vocabulary.py telemon/alerts/rules.py telemon/alerts/schedule.py telemon/alerts/joining.py \
+	telemon/vocabulary.py telemon/copd/rules.py telemon/copd/schedule.py telemon/alerts/joining.py \
 	telemon/alerts/timing.py \
 	telemon/anticoagulation/nomogram.py telemon/anticoagulation/ttr.py \
 	telemon/anticoagulation/inr_rules.py telemon/anticoagulation/nomogram_config.py \

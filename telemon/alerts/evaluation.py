@@ -16,11 +16,12 @@ from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from telemon import clock
-from telemon.alerts import joining, rules, schedule
+from telemon.alerts import joining
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically
 from telemon.anticoagulation import service as anticoagulation
 from telemon.background import jobs, work
+from telemon.copd import rules, schedule
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import (

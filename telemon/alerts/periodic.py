@@ -13,11 +13,12 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from telemon import clock
-from telemon.alerts import joining, schedule, timing
+from telemon.alerts import joining, timing
 from telemon.alerts.evaluation import MISSING_RULE
 from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.service import raise_or_update, record_event
 from telemon.background import jobs, work
+from telemon.copd import schedule
 from telemon.extensions import db
 from telemon.http.links import alert_link, queue_link
 from telemon.ingest.codes import CODES

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from telemon import access, audit
 from telemon.alerts import queries
 from telemon.alerts.evaluation import limits_of
-from telemon.alerts.rules import Limits
+from telemon.copd.rules import Limits
 from telemon.errors import NotFound
 from telemon.extensions import db
 from telemon.fhir import resources, search

@@ -46,7 +46,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, select
 
 from telemon import access, audit, clock
-from telemon.alerts import schedule
+from telemon.copd import schedule
 from telemon.errors import Forbidden
 from telemon.extensions import db
 from telemon.http import paging

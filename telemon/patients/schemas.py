@@ -14,8 +14,8 @@ from marshmallow import (
     validates_schema,
 )
 
-from telemon.alerts.rules import Limits, limits_problems
 from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG, TARGET_RANGE
+from telemon.copd.rules import Limits, limits_problems
 from telemon.http.ids import Id
 from telemon.http.schema_fields import Cursor
 from telemon.models import PROGRAMMES

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
-from telemon.alerts import rules, schedule
 from telemon.anticoagulation import inr_rules
 from telemon.anticoagulation import service as anticoagulation
+from telemon.copd import rules, schedule
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from telemon.alerts import schedule
+from telemon.copd import schedule
 from telemon.patients import monitoring as m
 
 MON, TUE, WED, THU, FRI = (date(2026, 3, d) for d in (2, 3, 4, 5, 6))

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from telemon.alerts.rules import (
+from telemon.alerts.timing import escalation_due
+from telemon.clinical_text import reason_text
+from telemon.copd.rules import (
     DEFAULT_COPD_THRESHOLDS,
     BaselineSettings,
     Finding,
@@ -21,8 +23,6 @@ from telemon.alerts.rules import (
     evaluate_readings,
     limits_problems,
 )
-from telemon.alerts.timing import escalation_due
-from telemon.clinical_text import reason_text
 from telemon.vocabulary import SEVERITY_RANK, worse
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)

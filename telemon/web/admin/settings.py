@@ -15,8 +15,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from telemon.administration import holidays as holiday_service
-from telemon.alerts import schedule as schedule_rules
 from telemon.anticoagulation import service as anticoagulation
+from telemon.copd import schedule as schedule_rules
 from telemon.errors import Forbidden, TelemonError
 from telemon.extensions import db
 from telemon.identity import service as identity

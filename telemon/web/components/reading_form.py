@@ -59,7 +59,7 @@ class ReadingField:
 
 def copd_fields(enrollment: Enrollment) -> list[ReadingField]:
     """The COPD set, the codes the patient's schedule expects first."""
-    from telemon.alerts.schedule import schedule_from
+    from telemon.copd.schedule import schedule_from
 
     try:
         expected = schedule_from(enrollment.schedule or None).expected_codes
