@@ -10,32 +10,24 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from telemon import clock
-from telemon.alerts import joining
-from telemon.alerts.routing import route
-from telemon.alerts.service import raise_or_update, resolve_automatically
 from telemon.anticoagulation import service as anticoagulation
 from telemon.background import jobs, work
-from telemon.copd import rules, schedule
+from telemon.copd import evaluation as copd_evaluation
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import (
-    Alert,
-    DefaultThreshold,
     Enrollment,
     IngestBatch,
     Observation,
-    Threshold,
 )
 
 log = logging.getLogger(__name__)
 
-MISSING_RULE = "missing_measurement"
 # How many waiting batches one evaluation run takes on (its own included): enough to amortise
 # the per-run queries under load, few enough that one transaction stays short.
 MAX_BATCHES_PER_RUN = 25
@@ -206,7 +198,7 @@ def _evaluate_patients(by_patient: dict[int, list[Observation]]) -> int:
             changes += anticoagulation.evaluate_inr(
                 theirs["anticoagulation"], by_programme["anticoagulation"]
             )
-    return changes + _evaluate_copd(copd)
+    return changes + copd_evaluation.evaluate(list(copd.values()))
 
 
 def _active_enrollments(
@@ -226,117 +218,3 @@ def _active_enrollments(
     for enrollment in rows:
         by_patient[enrollment.patient_id][enrollment.programme] = enrollment
     return by_patient
-
-
-def _evaluate_copd(patients: dict[int, tuple[Enrollment, list[Observation]]]) -> int:
-    """COPD readings against each patient's limits and baseline: the history and the missing-
-    measurement alerts of all these patients in one query each."""
-    if not patients:
-        return 0
-    settings = {
-        patient_id: rules.baseline_settings_from(enrollment.rule_settings)
-        for patient_id, (enrollment, _) in patients.items()
-    }
-    _resolve_missing(patients)
-    history = _history(patients, settings)
-    findings = 0
-    for patient_id, (enrollment, readings) in sorted(patients.items()):
-        found = rules.evaluate_readings(
-            [_reading(o) for o in readings],
-            history.get(patient_id, []),
-            {t.code: limits_of(t) for t in enrollment.thresholds},
-            settings[patient_id],
-        )
-        for finding in found:
-            reason = joining.reason(finding.reason_code, finding.reason_params, finding.severity)
-            outcome = raise_or_update(
-                enrollment, finding.rule, finding.severity, [reason], finding.observation_ids
-            )
-            route(outcome)
-        findings += len(found)
-    return findings
-
-
-def _history(
-    patients: dict[int, tuple[Enrollment, list[Observation]]],
-    settings: dict[int, rules.BaselineSettings],
-) -> dict[int, list[rules.Reading]]:
-    """The earlier readings the baseline rules look at, per patient, in one query: per code
-    only as far back as its rule does (SpO2 14 days, weight 3, CAT 90 by default). The window is
-    the widest any of these patients needs; the rules themselves keep to each patient's own."""
-    look_back: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for patient_id, (_, readings) in patients.items():
-        days = {
-            "spo2": settings[patient_id].spo2_baseline_days,
-            "weight": settings[patient_id].weight_window_days,
-            "cat_score": settings[patient_id].cat_baseline_days,
-        }
-        for o in readings:
-            if o.code in days:
-                look_back[o.code].append(
-                    (o.effective_at - timedelta(days=days[o.code]), o.effective_at)
-                )
-    if not look_back:
-        return {}
-    windows = [
-        and_(
-            Observation.code == code,
-            Observation.effective_at >= min(start for start, _ in spans),
-            Observation.effective_at <= max(end for _, end in spans),
-        )
-        for code, spans in sorted(look_back.items())
-    ]
-    new_ids = {o.id for _, readings in patients.values() for o in readings}
-    rows = db.session.execute(
-        select(
-            Observation.patient_id,
-            Observation.id,
-            Observation.code,
-            Observation.value,
-            Observation.effective_at,
-        ).where(Observation.patient_id.in_(list(patients)), or_(*windows))
-    ).all()
-    history: dict[int, list[rules.Reading]] = defaultdict(list)
-    for r in rows:
-        if r.id not in new_ids:
-            history[r.patient_id].append(
-                rules.Reading(id=r.id, code=r.code, value=r.value, effective_at=r.effective_at)
-            )
-    return history
-
-
-def _resolve_missing(patients: dict[int, tuple[Enrollment, list[Observation]]]) -> None:
-    """A reading the schedule expects resolves the patient's missing-measurement alert."""
-    received = [
-        patient_id
-        for patient_id, (enrollment, readings) in patients.items()
-        if {o.code for o in readings}
-        & set(schedule.schedule_from(enrollment.schedule).expected_codes)
-    ]
-    if not received:
-        return
-    alerts = db.session.scalars(
-        select(Alert)
-        .where(
-            Alert.patient_id.in_(received),
-            Alert.programme == "copd",
-            Alert.rule == MISSING_RULE,
-            Alert.status != "resolved",
-        )
-        .order_by(Alert.patient_id)
-    )
-    for alert in alerts:
-        resolve_automatically(alert, "measurement_received")
-
-
-def _reading(o: Observation) -> rules.Reading:
-    return rules.Reading(id=o.id, code=o.code, value=o.value, effective_at=o.effective_at)
-
-
-def limits_of(threshold: Threshold | DefaultThreshold) -> rules.Limits:
-    return rules.Limits(
-        alert_high=threshold.alert_high,
-        warning_high=threshold.warning_high,
-        warning_low=threshold.warning_low,
-        alert_low=threshold.alert_low,
-    )

@@ -1,4 +1,4 @@
-"""Periodic jobs: the sweep, missing measurements, escalation and the daily digest.
+"""Periodic jobs of the alert life cycle: the sweep, escalation and the daily digest.
 
 Each is idempotent: run it twice, or on two beat instances, and nothing happens twice.
 """
@@ -13,27 +13,20 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from telemon import clock
-from telemon.alerts import joining, timing
-from telemon.alerts.evaluation import MISSING_RULE
-from telemon.alerts.monitoring import is_monitored
-from telemon.alerts.service import raise_or_update, record_event
+from telemon.alerts import timing
+from telemon.alerts.service import record_event
 from telemon.background import jobs, work
-from telemon.copd import schedule
 from telemon.extensions import db
 from telemon.http.links import alert_link, queue_link
-from telemon.ingest.codes import CODES
 from telemon.models import (
     Alert,
     AlertEvent,
     CareTeam,
-    Enrollment,
     IngestBatch,
-    Observation,
     OutgoingMail,
 )
 from telemon.notify import messages, outbox
 from telemon.notify.outbox import queue_mail
-from telemon.patients import monitoring
 
 log = logging.getLogger(__name__)
 
@@ -71,88 +64,6 @@ def sweep() -> dict[str, int]:
     if batches or mail_ids:
         log.warning("sweep handed over %s batch(es) and %s mail(s)", len(batches), len(mail_ids))
     return {"batches": len(batches), "mails": len(mail_ids)}
-
-
-def check_missing_measurements() -> int:
-    """Raise a blue alert for each monitored COPD enrolment (active, not paused today) whose
-    expected measurement has not arrived; after a pause, counted from its end. A few queries
-    for all enrolments (one per expected code), not one per enrolment; an enrolment whose
-    stored settings cannot be used is logged and skipped, never stopping the job for the other
-    patients."""
-    now = clock.now()
-    enrollments = db.session.scalars(
-        select(Enrollment).where(Enrollment.programme == "copd", is_monitored())
-    ).all()
-    plans: dict[int, schedule.MeasurementSchedule] = {}
-    for enrollment in enrollments:
-        try:
-            plans[enrollment.id] = schedule.schedule_from(enrollment.schedule)
-        except ValueError:
-            log.error("enrolment %s: stored schedule is invalid; not checked", enrollment.id)
-    last_by_code = _last_readings(sorted({c for p in plans.values() for c in p.expected_codes}))
-    already = set(
-        db.session.scalars(
-            select(Alert.enrollment_id).where(
-                Alert.rule == MISSING_RULE, Alert.status != "resolved"
-            )
-        )
-    )
-    raised = 0
-    for enrollment in enrollments:
-        plan = plans.get(enrollment.id)
-        if plan is None or enrollment.id in already:
-            continue
-        try:
-            with db.session.begin_nested():
-                raised += _raise_if_missing(enrollment, plan, last_by_code, now)
-        except Exception:
-            log.exception("missing-measurement check failed for enrolment %s", enrollment.id)
-    work.commit()
-    if raised:
-        log.info("missing-measurement check raised %s blue alert(s)", raised)
-    return raised
-
-
-def _last_readings(codes: list[str]) -> dict[tuple[int, str], datetime]:
-    """(patient, code) -> time of the latest reading, for every monitored COPD patient."""
-    last: dict[tuple[int, str], datetime] = {}
-    for code in codes:
-        latest = (
-            select(func.max(Observation.effective_at))
-            .where(Observation.patient_id == Enrollment.patient_id, Observation.code == code)
-            .scalar_subquery()
-        )
-        rows = db.session.execute(
-            select(Enrollment.patient_id, latest).where(
-                Enrollment.programme == "copd", is_monitored()
-            )
-        )
-        last.update({(patient_id, code): at for patient_id, at in rows if at is not None})
-    return last
-
-
-def _raise_if_missing(
-    enrollment: Enrollment,
-    plan: schedule.MeasurementSchedule,
-    last_by_code: dict[tuple[int, str], datetime],
-    now: datetime,
-) -> int:
-    times = [last_by_code.get((enrollment.patient_id, c)) for c in plan.expected_codes]
-    last = max((t for t in times if t is not None), default=None)
-    if last is not None and last < enrollment.enrolled_at:
-        last = None  # readings before this enrolment do not count towards its schedule
-    today = clock.local(now).date()
-    counted_from = monitoring.counting_from(
-        enrollment.enrolled_at,
-        monitoring.ended_pause_until(enrollment.paused_from, enrollment.paused_until, today),
-    )
-    missing_day = schedule.missing_since(plan, counted_from, last, now)
-    if missing_day is None:
-        return 0
-    codes = [c for c in plan.expected_codes if c in CODES]
-    reason = joining.reason(MISSING_RULE, {"codes": codes, "day": missing_day.isoformat()}, "blue")
-    outcome = raise_or_update(enrollment, MISSING_RULE, "blue", [reason], now=now)
-    return int(outcome.created)
 
 
 def escalate_overdue() -> int:

@@ -50,6 +50,7 @@ def registry() -> dict[str, Callable[..., Any]]:
     # Imported here: the services enqueue jobs by name and must not import this at load time.
     from telemon.alerts import evaluation, periodic
     from telemon.anticoagulation import service as anticoagulation
+    from telemon.copd import evaluation as copd
     from telemon.notify import outbox
     from telemon.woundcare import reviews
 
@@ -57,7 +58,7 @@ def registry() -> dict[str, Callable[..., Any]]:
         EVALUATE_BATCH: evaluation.evaluate_batch,
         SEND_MAIL: outbox.send_mail,
         SWEEP: periodic.sweep,
-        CHECK_MISSING: periodic.check_missing_measurements,
+        CHECK_MISSING: copd.check_missing_measurements,
         ESCALATE: periodic.escalate_overdue,
         DIGEST: periodic.send_digests,
         CHECK_MISSED_INR: anticoagulation.check_missed_tests,

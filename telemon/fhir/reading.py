@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from telemon import access, audit
 from telemon.alerts import queries
-from telemon.alerts.evaluation import limits_of
+from telemon.copd.evaluation import limits_of
 from telemon.copd.rules import Limits
 from telemon.errors import NotFound
 from telemon.extensions import db
