@@ -13,9 +13,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
-from telemon import access, audit, clock
+from telemon import access, audit, clock, monitoring
 from telemon.alerts import joining
-from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically, resolve_by_decision
 from telemon.anticoagulation import inr_rules
@@ -40,7 +39,7 @@ from telemon.models import (
     User,
     alert_observation,
 )
-from telemon.patients import monitoring
+from telemon.monitoring_sql import is_monitored
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
-from telemon import clock
+from telemon import clock, monitoring
 from telemon.alerts import joining
-from telemon.alerts.monitoring import is_monitored
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically
 from telemon.background import work
@@ -25,7 +24,7 @@ from telemon.copd import rules, schedule
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import Alert, DefaultThreshold, Enrollment, Observation, Threshold
-from telemon.patients import monitoring
+from telemon.monitoring_sql import is_monitored
 
 log = logging.getLogger(__name__)
 

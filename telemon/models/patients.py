@@ -54,7 +54,7 @@ class Enrollment(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(30))
     # Monitoring paused for a period of local (Copenhagen) days, both inclusive; no end day:
-    # until resumed. See telemon.patients.monitoring.
+    # until resumed. See telemon.monitoring.
     paused_from: Mapped[date | None] = mapped_column(Date)
     paused_until: Mapped[date | None] = mapped_column(Date)
     pause_reason: Mapped[str | None] = mapped_column(String(30))

@@ -3,7 +3,7 @@
 Who: a clinician of the responsible care team or of the registering organisation
 (access.may_manage_enrolment). Each use case is safe to repeat: the same pause again, a resume
 of what is not paused, an end of what has ended change nothing and record nothing.
-What monitored means is telemon.patients.monitoring; the periodic checks ask it.
+What monitored means is telemon.monitoring; the periodic checks ask it.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from telemon import access, audit, clock
+from telemon import access, audit, clock, monitoring
 from telemon.alerts import service as alerts
 from telemon.errors import Forbidden, Invalid
 from telemon.extensions import db
 from telemon.models import Alert, Enrollment, User
-from telemon.patients import monitoring
 from telemon.patients.service import get_enrollment
 
 

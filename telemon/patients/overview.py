@@ -45,7 +45,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, select
 
-from telemon import access, audit, clock
+from telemon import access, audit, clock, monitoring
 from telemon.copd import schedule
 from telemon.errors import Forbidden
 from telemon.extensions import db
@@ -59,7 +59,6 @@ from telemon.models import (
     User,
     care_team_member,
 )
-from telemon.patients import monitoring
 from telemon.vocabulary import SEVERITY_RANK
 
 SCOPES = ("mine", "all")

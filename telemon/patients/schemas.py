@@ -19,8 +19,8 @@ from telemon.copd.rules import Limits, limits_problems
 from telemon.http.ids import Id
 from telemon.http.schema_fields import Cursor
 from telemon.models import PROGRAMMES
+from telemon.monitoring import END_REASONS, PAUSE_REASONS
 from telemon.patients.cpr import birth_date_from_cpr, normalise_cpr
-from telemon.patients.monitoring import END_REASONS, PAUSE_REASONS
 from telemon.patients.overview import CURSOR_SHAPE as OVERVIEW_CURSOR
 from telemon.patients.overview import SCOPES
 

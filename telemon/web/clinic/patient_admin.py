@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from telemon import access
+from telemon import access, monitoring
 from telemon.errors import TelemonError
 from telemon.extensions import db
 from telemon.http import paging
@@ -20,7 +20,7 @@ from telemon.ingest import service as ingest
 from telemon.ingest.api import csv_response
 from telemon.ingest.codes import CODES
 from telemon.models import PROGRAMMES, CareTeam, Organisation, User
-from telemon.patients import lifecycle, monitoring, overview
+from telemon.patients import lifecycle, overview
 from telemon.patients import service as patients
 from telemon.patients.cpr import normalise_cpr
 from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember

@@ -7,7 +7,7 @@ are still evaluated. An ended enrolment is not monitored at all.
 
 The rule is written twice on purpose, once for each place that asks:
 - `is_monitored` here, over plain values, for code that holds an enrolment;
-- `telemon.patients.monitoring_sql.monitored_on`, the same rule as one SQL condition, for the
+- `telemon.monitoring_sql.monitored_on`, the same rule as one SQL condition, for the
   periodic checks that select the enrolments to look at.
 
 Plain values in, plain values out: no framework, no database, no clock (`today` is passed in).
