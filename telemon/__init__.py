@@ -69,6 +69,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     generated = api.spec.to_dict
     api.spec.to_dict = lambda: document_errors(generated())
     celery_init_app(app)
+    from telemon.alerts.programmes import register as register_programmes
+    from telemon.anticoagulation.programme import ANTICOAGULATION
+    from telemon.copd.programme import COPD
+    from telemon.woundcare.programme import WOUND_CARE
+
+    # Registered in the order an evaluation run judges their readings: INR before COPD, as
+    # the run has always done.
+    register_programmes(app, ANTICOAGULATION, COPD, WOUND_CARE)
 
     from telemon.administration.api import bp as administration_bp
     from telemon.alerts.api import bp as alerts_bp

@@ -1,4 +1,4 @@
-"""Evaluation of accepted batches: the readings against each patient's thresholds and baseline.
+"""Evaluation runs: accepted batches of readings, judged by the programmes their codes belong to.
 
 Runs in a worker (or in-process on the embedded default). A run locks the batches it takes, does
 nothing with a batch evaluated already, and marks them evaluated in the same transaction as the
@@ -12,19 +12,13 @@ import time
 from collections import defaultdict
 
 from sqlalchemy import case, or_, select, update
-from sqlalchemy.orm import selectinload
 
 from telemon import clock
-from telemon.anticoagulation import service as anticoagulation
+from telemon.alerts import programmes
 from telemon.background import jobs, work
-from telemon.copd import evaluation as copd_evaluation
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
-from telemon.models import (
-    Enrollment,
-    IngestBatch,
-    Observation,
-)
+from telemon.models import Enrollment, IngestBatch, Observation
 
 log = logging.getLogger(__name__)
 
@@ -176,45 +170,46 @@ def _claim(batch_id: int | None, limit: int) -> list[int]:
 
 
 def _evaluate_patients(by_patient: dict[int, list[Observation]]) -> int:
-    """Judge each patient's new readings by the programmes they are enrolled in."""
-    with_inr = any(
-        CODES[o.code].programme == "anticoagulation"
-        for readings in by_patient.values()
-        for o in readings
-    )
-    enrollments = _active_enrollments(list(by_patient), with_plans=with_inr)
-    copd: dict[int, tuple[Enrollment, list[Observation]]] = {}
+    """Judge each patient's new readings by the programmes they are enrolled in: each reading
+    goes to the programme of its code (telemon.ingest.codes), each programme gets its active
+    enrolments with their readings (telemon.alerts.programmes)."""
+    readings: dict[str, dict[int, list[Observation]]] = defaultdict(lambda: defaultdict(list))
+    for patient_id, observations in by_patient.items():
+        for observation in observations:
+            readings[CODES[observation.code].programme][patient_id].append(observation)
+    judging = [p for p in programmes.registered().values() if p.name in readings]
+    if not judging:
+        return 0
+    enrollments = _active_enrollments(list(by_patient), judging)
     changes = 0
-    # Patients in id order, so that concurrent runs lock their alerts in the same order.
-    for patient_id, readings in sorted(by_patient.items()):
-        theirs = enrollments.get(patient_id, {})
-        by_programme: dict[str, list[Observation]] = defaultdict(list)
-        for reading in readings:
-            by_programme[CODES[reading.code].programme].append(reading)
-        # Readings of a programme the patient is not enrolled in are stored and shown, not judged.
-        if "copd" in theirs and by_programme["copd"]:
-            copd[patient_id] = (theirs["copd"], by_programme["copd"])
-        if "anticoagulation" in theirs and by_programme["anticoagulation"]:
-            changes += anticoagulation.evaluate_inr(
-                theirs["anticoagulation"], by_programme["anticoagulation"]
-            )
-    return changes + copd_evaluation.evaluate(list(copd.values()))
+    # Programme by programme, in the order registered, and patients in id order within each,
+    # so that concurrent runs lock their alerts in the same order.
+    for programme in judging:
+        theirs = [
+            (enrollments[patient_id, programme.name], found)
+            for patient_id, found in sorted(readings[programme.name].items())
+            # Readings of a programme the patient is not enrolled in are stored and shown, not
+            # judged.
+            if (patient_id, programme.name) in enrollments
+        ]
+        if theirs:
+            changes += programme.evaluate(theirs)
+    return changes
 
 
 def _active_enrollments(
-    patient_ids: list[int], with_plans: bool
-) -> dict[int, dict[str, Enrollment]]:
-    """The active enrolments of every patient in the run, with their thresholds (and, when INR
-    readings came, their anticoagulation plans), in a few queries for the whole run."""
-    options = [selectinload(Enrollment.thresholds)]
-    if with_plans:
-        options.append(selectinload(Enrollment.anticoagulation))
+    patient_ids: list[int], judging: list[programmes.Programme]
+) -> dict[tuple[int, str], Enrollment]:
+    """The active enrolments of these patients in these programmes, by patient and programme,
+    with what each programme reads of them (its enrollment_options): a few queries for the
+    whole run."""
     rows = db.session.scalars(
         select(Enrollment)
-        .where(Enrollment.patient_id.in_(patient_ids), Enrollment.status == "active")
-        .options(*options)
+        .where(
+            Enrollment.patient_id.in_(patient_ids),
+            Enrollment.status == "active",
+            Enrollment.programme.in_([p.name for p in judging]),
+        )
+        .options(*(option for p in judging for option in p.enrollment_options))
     )
-    by_patient: dict[int, dict[str, Enrollment]] = defaultdict(dict)
-    for enrollment in rows:
-        by_patient[enrollment.patient_id][enrollment.programme] = enrollment
-    return by_patient
+    return {(enrollment.patient_id, enrollment.programme): enrollment for enrollment in rows}

@@ -49,8 +49,8 @@ PERIODIC: dict[str, float] = {
 def registry() -> dict[str, Callable[..., Any]]:
     # Imported here: the services enqueue jobs by name and must not import this at load time.
     from telemon.alerts import evaluation, periodic
-    from telemon.anticoagulation import service as anticoagulation
-    from telemon.copd import evaluation as copd
+    from telemon.anticoagulation.programme import ANTICOAGULATION
+    from telemon.copd.programme import COPD
     from telemon.notify import outbox
     from telemon.woundcare import reviews
 
@@ -58,10 +58,10 @@ def registry() -> dict[str, Callable[..., Any]]:
         EVALUATE_BATCH: evaluation.evaluate_batch,
         SEND_MAIL: outbox.send_mail,
         SWEEP: periodic.sweep,
-        CHECK_MISSING: copd.check_missing_measurements,
+        CHECK_MISSING: COPD.check_missing,
         ESCALATE: periodic.escalate_overdue,
         DIGEST: periodic.send_digests,
-        CHECK_MISSED_INR: anticoagulation.check_missed_tests,
+        CHECK_MISSED_INR: ANTICOAGULATION.check_missing,
         ESCALATE_REVIEWS: reviews.escalate_overdue_reviews,
     }
 

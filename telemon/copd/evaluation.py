@@ -15,10 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
-from telemon import clock, monitoring
-from telemon.alerts import joining
-from telemon.alerts.routing import route
-from telemon.alerts.service import raise_or_update, resolve_automatically
+from telemon import alerts, clock, monitoring
 from telemon.background import work
 from telemon.copd import rules, schedule
 from telemon.extensions import db
@@ -53,11 +50,11 @@ def evaluate(enrollments: Sequence[tuple[Enrollment, Sequence[Observation]]]) ->
             settings[patient_id],
         )
         for finding in found:
-            reason = joining.reason(finding.reason_code, finding.reason_params, finding.severity)
-            outcome = raise_or_update(
+            reason = alerts.reason(finding.reason_code, finding.reason_params, finding.severity)
+            outcome = alerts.raise_or_update(
                 enrollment, finding.rule, finding.severity, [reason], finding.observation_ids
             )
-            route(outcome)
+            alerts.route(outcome)
         findings += len(found)
     return findings
 
@@ -120,7 +117,7 @@ def _resolve_missing(patients: dict[int, tuple[Enrollment, list[Observation]]]) 
     ]
     if not received:
         return
-    alerts = db.session.scalars(
+    missing = db.session.scalars(
         select(Alert)
         .where(
             Alert.patient_id.in_(received),
@@ -130,8 +127,8 @@ def _resolve_missing(patients: dict[int, tuple[Enrollment, list[Observation]]]) 
         )
         .order_by(Alert.patient_id)
     )
-    for alert in alerts:
-        resolve_automatically(alert, "measurement_received")
+    for alert in missing:
+        alerts.resolve_automatically(alert, "measurement_received")
 
 
 def _reading(o: Observation) -> rules.Reading:
@@ -224,6 +221,6 @@ def _raise_if_missing(
     if missing_day is None:
         return 0
     codes = [c for c in plan.expected_codes if c in CODES]
-    reason = joining.reason(MISSING_RULE, {"codes": codes, "day": missing_day.isoformat()}, "blue")
-    outcome = raise_or_update(enrollment, MISSING_RULE, "blue", [reason], now=now)
+    reason = alerts.reason(MISSING_RULE, {"codes": codes, "day": missing_day.isoformat()}, "blue")
+    outcome = alerts.raise_or_update(enrollment, MISSING_RULE, "blue", [reason], now=now)
     return int(outcome.created)
