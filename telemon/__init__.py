@@ -77,6 +77,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Registered in the order an evaluation run judges their readings: INR before COPD, as
     # the run has always done.
     register_programmes(app, ANTICOAGULATION, COPD, WOUND_CARE)
+    from telemon.alerts import evaluation, periodic
+    from telemon.background import jobs
+    from telemon.notify import outbox
+    from telemon.woundcare import reviews
+
+    jobs.register(
+        app,
+        {
+            jobs.EVALUATE_BATCH: evaluation.evaluate_batch,
+            jobs.SEND_MAIL: outbox.send_mail,
+            jobs.SWEEP: periodic.sweep,
+            jobs.CHECK_MISSING: COPD.check_missing,
+            jobs.ESCALATE: periodic.escalate_overdue,
+            jobs.DIGEST: periodic.send_digests,
+            jobs.CHECK_MISSED_INR: ANTICOAGULATION.check_missing,
+            jobs.ESCALATE_REVIEWS: reviews.escalate_overdue_reviews,
+        },
+    )
 
     from telemon.administration.api import bp as administration_bp
     from telemon.alerts.api import bp as alerts_bp
