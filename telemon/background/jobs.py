@@ -49,7 +49,7 @@ PERIODIC: dict[str, float] = {
 }
 
 
-_HANDLERS = "telemon.jobs"
+_HANDLERS = "telemon.background.jobs"
 
 
 def register(app: Flask, handlers: Mapping[str, Callable[..., Any]]) -> None:
