@@ -27,22 +27,23 @@ from telemon.background import jobs
 from telemon.background.celery_app import celery_init_app
 from telemon.config import engine_options, load_config
 from telemon.copd.programme import COPD
-from telemon.errors import (
-    DATABASE_UNAVAILABLE,
-    TelemonApi,
-    TelemonError,
-    handle_database_unavailable,
-    handle_telemon_error,
-    handle_unexpected,
-)
+from telemon.errors import TelemonError
 from telemon.extensions import csrf, db, limiter, migrate
 from telemon.fhir.api import bp as fhir_bp
 from telemon.http.auth import api_user
 from telemon.http.headers import init_http_security
 from telemon.http.ids import IdConverter, id_param_schema
 from telemon.http.input_guard import init_input_guard
+from telemon.http.locale import select_locale
 from telemon.http.openapi import document_errors
-from telemon.i18n import DEFAULT_LANGUAGE, babel, select_locale
+from telemon.http.problems import (
+    DATABASE_UNAVAILABLE,
+    TelemonApi,
+    handle_database_unavailable,
+    handle_telemon_error,
+    handle_unexpected,
+)
+from telemon.i18n import DEFAULT_LANGUAGE, babel
 from telemon.identity.api import bp as identity_bp
 from telemon.ingest.api import bp as ingest_bp
 from telemon.notify import outbox

@@ -1,6 +1,6 @@
 """The web UI's error pages (403, 404, 405, 500, ...): in the user's language, with a way back
 to their start page and, when signed in, the top bar with its sign-out. The API answers the
-same errors as problem+json (telemon.errors); this is only what a browser is shown.
+same errors as problem+json (telemon.http.problems); this is only what a browser is shown.
 
 What a service said in its error (in English, for the log and the API) is not shown: each
 status has its own sentence, which is translated."""
