@@ -12,8 +12,8 @@ from werkzeug.exceptions import HTTPException
 
 from telemon.errors import TelemonError
 from telemon.fhir import capability, reading, upload
-from telemon.fhir.model import FHIR_JSON
-from telemon.fhir.outcome import FhirError, Issue, outcome_json
+from telemon.fhir.model import FHIR_JSON, outcome_json
+from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.redaction import RedactIdentifiers
 from telemon.http import links
 from telemon.http.auth import api_user
