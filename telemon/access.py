@@ -112,6 +112,17 @@ def patient_for(
     return patient
 
 
+def enrollment_for(user: User, enrollment_id: int, action: str) -> Enrollment:
+    """Load the enrolment for this access, or refuse; audited as its patient is (patient_for).
+
+    An unknown enrolment and one of a patient the user may not see are both 404."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None:
+        raise NotFound("No such enrolment.")
+    patient_for(user, enrollment.patient_id, action, "enrollment", enrollment_id)
+    return enrollment
+
+
 def require_role(user: User, *roles: str) -> None:
     if user.role not in roles:
         raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")

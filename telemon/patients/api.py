@@ -104,7 +104,7 @@ class EnrollmentResource(MethodView):
     @bp.response(200, schemas.EnrollmentOut)
     def get(self, enrollment_id: int) -> Any:
         """An enrolment with its thresholds."""
-        enrollment = service.get_enrollment(api_user(), enrollment_id, "enrollment.read")
+        enrollment = access.enrollment_for(api_user(), enrollment_id, "enrollment.read")
         db.session.commit()
         return enrollment
 

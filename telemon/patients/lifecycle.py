@@ -18,11 +18,10 @@ from telemon.alerts import service as alerts
 from telemon.errors import Forbidden, Invalid
 from telemon.extensions import db
 from telemon.models import Alert, Enrollment, User
-from telemon.patients.service import get_enrollment
 
 
 def _managed(actor: User, enrollment_id: int, action: str) -> Enrollment:
-    enrollment = get_enrollment(actor, enrollment_id, action)
+    enrollment = access.enrollment_for(actor, enrollment_id, action)
     if not access.may_manage_enrolment(actor, enrollment):
         raise Forbidden(
             "Only clinicians of the responsible care team or the registering organisation "

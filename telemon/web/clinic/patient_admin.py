@@ -248,7 +248,7 @@ def enrol(patient_id: int) -> Any:
 @bp.route("/enrollments/<int:enrollment_id>/edit", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def enrolment_edit(enrollment_id: int) -> Any:
-    enrollment = patients.get_enrollment(g.user, enrollment_id, "enrollment.read")
+    enrollment = access.enrollment_for(g.user, enrollment_id, "enrollment.read")
     plan = enrollment.anticoagulation
     schedule = enrollment.schedule or {}
     values: dict[str, Any] = {
@@ -340,7 +340,7 @@ def monitoring_today() -> date:
 @bp.route("/enrollments/<int:enrollment_id>/pause", methods=["POST"])
 @signed_in("clinician")
 def enrolment_pause(enrollment_id: int) -> Response:
-    enrollment = patients.get_enrollment(g.user, enrollment_id, "enrollment.read")
+    enrollment = access.enrollment_for(g.user, enrollment_id, "enrollment.read")
     try:
         start = date.fromisoformat(request.form.get("paused_from", ""))
         raw_end = request.form.get("paused_until", "")
