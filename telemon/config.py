@@ -13,6 +13,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
 ENV_PREFIX = "TELEMON_"
 
 
@@ -121,9 +124,6 @@ def load_config(instance_path: str) -> dict[str, Any]:
 
 def _redis_fail_fast() -> dict[str, Any]:
     """Redis client options for calls a request waits on: short time-outs, no retries."""
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
     return {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)}
 
 

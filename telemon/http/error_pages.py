@@ -11,6 +11,8 @@ import logging
 
 from flask import g, render_template
 
+from telemon.extensions import db
+from telemon.http.auth import web_user
 from telemon.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -52,9 +54,6 @@ def _find_user() -> None:
     method) or after the database gave up (then no one is looked up)."""
     if "user" in g or g.get("database_unavailable"):
         return
-    from telemon.extensions import db
-    from telemon.http.auth import web_user
-
     try:
         db.session.rollback()  # whatever failed must not leave the session unusable
         g.user = web_user()

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from telemon.http.ids import Id
 from telemon.http.schema_fields import Cursor
 from telemon.identity.passwords import MAX_LENGTH, MIN_LENGTH
+from telemon.identity.service import teams_of
 from telemon.identity.users import CURSOR_SHAPE as USER_CURSOR
 from telemon.models import ORGANISATION_KINDS, ROLES
 
@@ -101,8 +102,6 @@ class UserOut(Schema):
     deactivated_at = fields.DateTime(allow_none=True)
 
     def _teams(self, user: object) -> list[int]:
-        from telemon.identity.service import teams_of
-
         return sorted(t.id for t in teams_of(getattr(user, "user", user)))  # type: ignore[arg-type]
 
 

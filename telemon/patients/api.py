@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from telemon import access
-from telemon.errors import TelemonError
+from telemon.errors import NotFound, TelemonError
 from telemon.extensions import db, limiter
 from telemon.http.auth import api_user
 from telemon.models import PROGRAMMES
@@ -195,7 +195,5 @@ class DefaultSchedules(MethodView):
 
 
 def _known(programme: str) -> None:
-    from telemon.errors import NotFound
-
     if programme not in PROGRAMMES:
         raise NotFound("No such programme.")

@@ -18,6 +18,7 @@ from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG, TARGET_RANGE
 from telemon.copd.rules import Limits, limits_problems
 from telemon.http.ids import Id
 from telemon.http.schema_fields import Cursor
+from telemon.ingest.codes import CODES
 from telemon.models import PROGRAMMES
 from telemon.monitoring import END_REASONS, PAUSE_REASONS
 from telemon.patients.cpr import birth_date_from_cpr, normalise_cpr
@@ -39,9 +40,6 @@ class LimitsSchema(Schema):
 
 
 def _threshold_codes(value: dict[str, Any]) -> None:
-    # Imported here to keep the code table the one list of codes.
-    from telemon.ingest.codes import CODES
-
     unknown = sorted(set(value) - set(CODES))
     if unknown:
         raise ValidationError(f"Unknown measurement code(s): {', '.join(unknown)}.")

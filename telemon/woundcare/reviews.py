@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import select, true
 
 from telemon import access, audit, clock
+from telemon.administration.holidays import observed_holidays
 from telemon.background import work
 from telemon.clinical_text import datetime_text
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
@@ -41,8 +42,6 @@ log = logging.getLogger(__name__)
 def working_calendar() -> WorkingCalendar:
     """The clinics' working time, with the public holidays administrators keep
     (telemon.administration.holidays; TELEMON_PUBLIC_HOLIDAYS is their initial set)."""
-    from telemon.administration.holidays import observed_holidays
-
     config = current_app.config
     return calendar_from_settings(
         config["TELEMON_WORKING_TIMEZONE"],

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from telemon.administration import holidays as holiday_service
 from telemon.anticoagulation import service as anticoagulation
 from telemon.copd import schedule as schedule_rules
-from telemon.errors import Forbidden, TelemonError
+from telemon.errors import Forbidden, NotFound, TelemonError
 from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.ingest.codes import CODES
@@ -105,8 +105,6 @@ def standards() -> Any:
 def standard_edit(programme: str) -> Any:
     _system_admin()
     if programme not in PROGRAMMES:
-        from telemon.errors import NotFound
-
         raise NotFound("No such programme.")
     codes = sorted(c for c, s in CODES.items() if s.programme == programme)
     stored = patients.default_thresholds(programme)

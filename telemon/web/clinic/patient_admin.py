@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from telemon import access, monitoring
+from telemon import access, clock, monitoring
 from telemon.errors import TelemonError
 from telemon.extensions import db
 from telemon.http import paging
@@ -23,6 +23,7 @@ from telemon.models import PROGRAMMES, CareTeam, Organisation, User
 from telemon.patients import lifecycle, overview
 from telemon.patients import service as patients
 from telemon.patients.cpr import normalise_cpr
+from telemon.patients.schemas import PatientIn
 from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components import limits_form
@@ -95,8 +96,6 @@ def patient_new() -> Any:
         if not values["name"]:
             errors["name"] = _("Required.")
         if not errors:
-            from telemon.patients.schemas import PatientIn
-
             loaded = PatientIn().validate(
                 {k: v for k, v in values.items() if v and k != "form_key"}
             )
@@ -332,8 +331,6 @@ def enrolment_edit(enrollment_id: int) -> Any:
 
 
 def monitoring_today() -> date:
-    from telemon import clock
-
     return clock.local(clock.now()).date()
 
 
@@ -406,8 +403,6 @@ def measurements(patient_id: int) -> Any:
 @bp.route("/patients/<int:patient_id>/measurements.csv")
 @signed_in(*ROLES)
 def measurements_csv(patient_id: int) -> Response:
-    from telemon import clock
-
     code = request.args.get("code") if request.args.get("code") in CODES else None
     text = ingest.export_observations(g.user, patient_id, code, None, None)
     return csv_response(

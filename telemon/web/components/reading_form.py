@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from telemon import clinical_text, clock
+from telemon.copd.schedule import schedule_from
 from telemon.errors import Conflict
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
@@ -59,8 +60,6 @@ class ReadingField:
 
 def copd_fields(enrollment: Enrollment) -> list[ReadingField]:
     """The COPD set, the codes the patient's schedule expects first."""
-    from telemon.copd.schedule import schedule_from
-
     try:
         expected = schedule_from(enrollment.schedule or None).expected_codes
     except ValueError:
