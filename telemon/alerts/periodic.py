@@ -17,7 +17,7 @@ from telemon.alerts import timing
 from telemon.alerts.service import record_event
 from telemon.background import jobs, work
 from telemon.extensions import db
-from telemon.http.links import alert_link, queue_link
+from telemon.http.links import alert_link, worklist_link
 from telemon.models import (
     Alert,
     AlertEvent,
@@ -143,7 +143,9 @@ def send_digests() -> int:
                 sent += queue_mail(
                     f"digest:{team_id}:{day.isoformat()}",
                     teams[team_id].email,
-                    messages.daily_digest(day, team_counts, queue_link(), teams[team_id].language),
+                    messages.daily_digest(
+                        day, team_counts, worklist_link(), teams[team_id].language
+                    ),
                     care_team_id=team_id,
                 )
         except Exception:

@@ -1,6 +1,7 @@
 """Reading alerts for GET /api/v1/alerts: most severe first, then oldest.
 
-The web queue (alerts and review requests together, with per-team counts) is telemon.queue."""
+The web's work list (alerts and review requests together, with per-team counts) is
+telemon.worklist."""
 
 from __future__ import annotations
 

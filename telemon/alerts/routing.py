@@ -1,4 +1,4 @@
-"""Where an alert goes: the responsible care team's queue, and its mailbox when it is red."""
+"""Where an alert goes: the responsible care team's work list, and its mailbox when it is red."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from telemon.notify.outbox import queue_mail
 
 def route(outcome: RaiseOutcome) -> None:
     """A red alert, new or just raised to red (a red finding joining a yellow alert), is mailed
-    to the team at once, in the team's language; yellow and blue wait in the queue and the
+    to the team at once, in the team's language; yellow and blue wait in the work list and the
     daily digest. One mail per alert turning red (the outbox keys it by the alert)."""
     alert = outcome.alert
     if alert.severity == "red" and (outcome.created or outcome.severity_raised):

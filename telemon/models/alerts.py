@@ -87,7 +87,7 @@ class Alert(db.Model):
             sqlite_where=text("status <> 'resolved'"),
             postgresql_where=text("status <> 'resolved'"),
         ),
-        # The queue: unresolved alerts by severity and age.
+        # The work list: unresolved alerts by severity and age.
         Index(
             "ix_alert_queue",
             "status",

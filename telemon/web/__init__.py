@@ -1,7 +1,7 @@
 """The browser UI: one blueprint per audience, and the pieces they share.
 
 - `entry`: signing in and out, the language, and `/`;
-- `clinic`: the hospital clinician's pages (review queue, alerts, patient overview, thresholds,
+- `clinic`: the hospital clinician's pages (the work list, alerts, patient overview, thresholds,
   wounds);
 - `home`: the home nurse's pages (her start page, recording at the patient's side: readings,
   INR, wound assessments with photos and review requests, the wound clinic's answers);

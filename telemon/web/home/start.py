@@ -38,7 +38,7 @@ def start() -> Any:
     answers = home_nursing.answers_to_read(g.user)
     requests = home_nursing.open_requests(g.user)
     names = _patient_names({r.patient_id for r in answers + requests})
-    # A nurse of a hospital team (the anticoagulation clinic's) also works its review queue.
+    # A nurse of a hospital team (the anticoagulation clinic's) also works its work list.
     in_hospital_team = bool(
         db.session.scalar(
             select(CareTeam.id)
