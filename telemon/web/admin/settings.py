@@ -25,9 +25,9 @@ from telemon.models import ORGANISATION_KINDS, PROGRAMMES, Organisation, StoredN
 from telemon.patients import defaults
 from telemon.patients import service as patients
 from telemon.web.admin import ROLES, bp
-from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
+from telemon.web.components.forms import already_done, field_errors, new_form_key, remember
 from telemon.web.guard import signed_in
 
 

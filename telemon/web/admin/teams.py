@@ -15,8 +15,14 @@ from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.models import CareTeam, Organisation, User
 from telemon.web.admin import ROLES, bp
-from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
-from telemon.web.components.forms import id_list, id_value
+from telemon.web.components.forms import (
+    already_done,
+    field_errors,
+    id_list,
+    id_value,
+    new_form_key,
+    remember,
+)
 from telemon.web.guard import signed_in
 
 

@@ -24,11 +24,18 @@ from telemon.patients import lifecycle, overview
 from telemon.patients import service as patients
 from telemon.patients.cpr import normalise_cpr
 from telemon.patients.schemas import PatientIn
-from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
-from telemon.web.components.forms import id_list, id_value, typed_number
+from telemon.web.components.forms import (
+    already_done,
+    field_errors,
+    id_list,
+    id_value,
+    new_form_key,
+    remember,
+    typed_number,
+)
 from telemon.web.guard import signed_in
 
 PAGE_SIZE = 50

@@ -27,9 +27,8 @@ from telemon.ingest.codes import CODES
 from telemon.ingest.schemas import ObservationBatchIn
 from telemon.ingest.service import BatchResult, ingest_batch
 from telemon.models import Enrollment, User
-from telemon.web.admin.forms import field_errors
 from telemon.web.components.clinical import language
-from telemon.web.components.forms import typed_number
+from telemon.web.components.forms import field_errors, typed_number
 
 # Client ids of readings entered in a web form: uuid5(this, "<form key>:<code>").
 WEB_FORM_NAMESPACE = uuid.UUID("5f7c8a52-1b7e-4c55-9d0e-6a8f3e2b9c11")

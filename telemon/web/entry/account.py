@@ -14,7 +14,7 @@ from telemon.http import sessions
 from telemon.http.auth import SESSION_KEY, authenticate, forget_web_user, web_user
 from telemon.i18n import LANGUAGES
 from telemon.identity import limits, users
-from telemon.web.admin.forms import field_errors
+from telemon.web.components.forms import field_errors
 from telemon.web.entry import bp
 from telemon.web.safe_redirect import local_target
 
