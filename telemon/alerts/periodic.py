@@ -27,6 +27,7 @@ from telemon.models import (
 )
 from telemon.notify import messages, outbox
 from telemon.notify.outbox import queue_mail
+from telemon.vocabulary import AlertStatus, Severity
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,8 @@ def escalate_overdue() -> int:
     candidates = db.session.scalars(
         select(Alert)
         .where(
-            Alert.status == "open",
-            Alert.severity == "red",
+            Alert.status == AlertStatus.OPEN,
+            Alert.severity == Severity.RED,
             Alert.acknowledged_at.is_(None),
             Alert.escalated_at.is_(None),
             func.coalesce(Alert.severity_raised_at, Alert.raised_at) <= now - after,
@@ -126,12 +127,15 @@ def send_digests() -> int:
         return 0
     counts = db.session.execute(
         select(Alert.care_team_id, Alert.severity, func.count())
-        .where(Alert.status != "resolved", Alert.severity.in_(("yellow", "blue")))
+        .where(
+            Alert.status != AlertStatus.RESOLVED,
+            Alert.severity.in_((Severity.YELLOW, Severity.BLUE)),
+        )
         .group_by(Alert.care_team_id, Alert.severity)
     ).all()
     per_team: dict[int, dict[str, int]] = {}
     for team_id, severity, count in counts:
-        per_team.setdefault(team_id, {"yellow": 0, "blue": 0})[severity] = count
+        per_team.setdefault(team_id, {Severity.YELLOW: 0, Severity.BLUE: 0})[severity] = count
     teams = {
         team.id: team
         for team in db.session.scalars(select(CareTeam).where(CareTeam.id.in_(list(per_team))))

@@ -15,7 +15,7 @@ from telemon import access
 from telemon.extensions import db
 from telemon.http import paging
 from telemon.models import Alert, Observation, User
-from telemon.vocabulary import SEVERITY_RANK
+from telemon.vocabulary import SEVERITY_RANK, AlertStatus
 
 # Severity as a sortable number (red first): rules.SEVERITY_RANK in SQL.
 SEVERITY_ORDER = case(SEVERITY_RANK, value=Alert.severity, else_=0)
@@ -40,7 +40,7 @@ def _filtered(user: User, f: AlertFilter) -> Select[tuple[Alert]]:
     if f.status:
         query = query.where(Alert.status == f.status)
     else:
-        query = query.where(Alert.status != "resolved")
+        query = query.where(Alert.status != AlertStatus.RESOLVED)
     if f.programme:
         query = query.where(Alert.programme == f.programme)
     if f.patient_id is not None:

@@ -7,6 +7,7 @@ from telemon.http.links import alert_link
 from telemon.models import Alert
 from telemon.notify import messages
 from telemon.notify.outbox import queue_mail
+from telemon.vocabulary import Severity
 
 
 def route(outcome: RaiseOutcome) -> None:
@@ -14,7 +15,7 @@ def route(outcome: RaiseOutcome) -> None:
     to the team at once, in the team's language; yellow and blue wait in the work list and the
     daily digest. One mail per alert turning red (the outbox keys it by the alert)."""
     alert = outcome.alert
-    if alert.severity == "red" and (outcome.created or outcome.severity_raised):
+    if alert.severity == Severity.RED and (outcome.created or outcome.severity_raised):
         _mail_team(alert)
 
 

@@ -22,6 +22,7 @@ from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import Alert, DefaultThreshold, Enrollment, Observation, Threshold
 from telemon.monitoring_sql import is_monitored
+from telemon.vocabulary import AlertStatus, Severity
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def _resolve_missing(patients: dict[int, tuple[Enrollment, list[Observation]]]) 
             Alert.patient_id.in_(received),
             Alert.programme == "copd",
             Alert.rule == MISSING_RULE,
-            Alert.status != "resolved",
+            Alert.status != AlertStatus.RESOLVED,
         )
         .order_by(Alert.patient_id)
     )
@@ -164,7 +165,7 @@ def check_missing_measurements() -> int:
     already = set(
         db.session.scalars(
             select(Alert.enrollment_id).where(
-                Alert.rule == MISSING_RULE, Alert.status != "resolved"
+                Alert.rule == MISSING_RULE, Alert.status != AlertStatus.RESOLVED
             )
         )
     )
@@ -221,6 +222,8 @@ def _raise_if_missing(
     if missing_day is None:
         return 0
     codes = [c for c in plan.expected_codes if c in CODES]
-    reason = alerts.reason(MISSING_RULE, {"codes": codes, "day": missing_day.isoformat()}, "blue")
-    outcome = alerts.raise_or_update(enrollment, MISSING_RULE, "blue", [reason], now=now)
+    reason = alerts.reason(
+        MISSING_RULE, {"codes": codes, "day": missing_day.isoformat()}, Severity.BLUE
+    )
+    outcome = alerts.raise_or_update(enrollment, MISSING_RULE, Severity.BLUE, [reason], now=now)
     return int(outcome.created)
