@@ -24,7 +24,8 @@ export TELEMON_BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 # The pure domain modules (no Flask, no database): type-checked with mypy --strict.
 # Only those that exist yet.
 PURE_MODULES := $(wildcard \
-	telemon/alerts/rules.py telemon/alerts/schedule.py telemon/alerts/joining.py \
+	telemon/vocabulary.py telemon/copd/rules.py telemon/copd/schedule.py telemon/alerts/joining.py \
+	telemon/alerts/timing.py \
 	telemon/anticoagulation/nomogram.py telemon/anticoagulation/ttr.py \
 	telemon/anticoagulation/inr_rules.py telemon/anticoagulation/nomogram_config.py \
 	telemon/woundcare/push.py telemon/woundcare/trajectory.py telemon/woundcare/images.py \
@@ -33,7 +34,7 @@ PURE_MODULES := $(wildcard \
 	telemon/clinical_text/*.py \
 	telemon/fhir/entries.py telemon/fhir/mapping.py telemon/fhir/interpretation.py telemon/fhir/redaction.py \
 	telemon/fhir/search.py telemon/web/safe_redirect.py \
-	telemon/patients/monitoring.py telemon/identity/passwords.py)
+	telemon/monitoring.py telemon/identity/passwords.py)
 
 # Fails with a clear message unless $(PYTHON) is 3.11 or newer.
 CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \

@@ -10,7 +10,7 @@ import loadgen
 from report import emit, emit_latency
 from stack import HOST, BenchFailure, Stack, pool, require_answers, run_in_processes
 
-# The clinician's review queue (telemon.web.clinic.queue): `/` only redirects there.
+# The clinician's review queue (telemon.web.clinic.worklist): `/` only redirects there.
 QUEUE_PAGE = "/queue"
 # What each read must answer to count: the page asked for, holding alerts (not a sign-in form,
 # an error page or an empty list). Regular expressions over the body.

@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ["TELEMON_INSTANCE"] = tempfile.mkdtemp(prefix="telemon-profile-")
     os.environ.setdefault("TELEMON_LOG_LEVEL", "WARNING")
-    from telemon import create_app
+    from telemon.app import create_app
     from telemon.extensions import db
     from telemon.models import IngestBatch, Patient
 

@@ -48,7 +48,7 @@ from seed_readings import SPAN_DAYS, load_readings
 from sqlalchemy import Connection, create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from telemon.alerts import rules
+from telemon.copd import rules
 from telemon.models import (
     Alert,
     AlertEvent,

@@ -1,7 +1,7 @@
 """The seeded open alerts, as telemon raises them: bench data built by the product's own rules.
 
 Each alert is about one measurement of one patient. Its severity and reasons are what the COPD
-rules (telemon.alerts.rules) find in a reading that crosses a limit or the patient's baseline,
+rules (telemon.copd.rules) find in a reading that crosses a limit or the patient's baseline,
 stored the way telemon.alerts.service raises a new alert (telemon.alerts.joining: the reason
 tagged with its rule, the measurement it is about); a missing measurement's reason is the one
 the missing-measurement check gives for the enrolment's schedule. Should the rules stop finding
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telemon.alerts import joining, rules, schedule
-from telemon.alerts.evaluation import MISSING_RULE
+from telemon.alerts import joining
+from telemon.copd import rules, schedule
+from telemon.copd.evaluation import MISSING_RULE
 from telemon.ingest.codes import CODES
 
 # The rules the alerts are spread over, one round of patients per rule (each a measurement of

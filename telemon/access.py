@@ -41,16 +41,17 @@ from telemon.models import (
     care_team_member,
     enrollment_share,
 )
+from telemon.vocabulary import Role
 
-CARE_ROLES = ("clinician", "nurse", "gp")
+CARE_ROLES = (Role.CLINICIAN, Role.NURSE, Role.GP)
 # Who of the registering organisation sees its patients without an enrolment naming them: its
 # clinicians. Not its administrators: they do not read clinical data.
-REGISTERING_ROLES = ("clinician",)
+REGISTERING_ROLES = (Role.CLINICIAN,)
 
 
 def visible_patient_ids(user: User) -> Select[tuple[int]]:
     """A SELECT of the ids (column `patient_id`) of every patient the user may see."""
-    if user.role == "patient":
+    if user.role == Role.PATIENT:
         own = user.patient_id if user.patient_id is not None else -1
         return select(literal(own).label("patient_id"))
     if user.organisation_id is None or user.role not in CARE_ROLES:
@@ -112,6 +113,17 @@ def patient_for(
     return patient
 
 
+def enrollment_for(user: User, enrollment_id: int, action: str) -> Enrollment:
+    """Load the enrolment for this access, or refuse; audited as its patient is (patient_for).
+
+    An unknown enrolment and one of a patient the user may not see are both 404."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None:
+        raise NotFound("No such enrolment.")
+    patient_for(user, enrollment.patient_id, action, "enrollment", enrollment_id)
+    return enrollment
+
+
 def require_role(user: User, *roles: str) -> None:
     if user.role not in roles:
         raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
@@ -138,7 +150,7 @@ def acting_on(user: User, enrollment_ids: Iterable[int], action: str) -> set[int
     wanted = set(enrollment_ids)
     if not wanted:
         return set()
-    if user.role == "patient":
+    if user.role == Role.PATIENT:
         if action != DECIDE_DOSE or user.patient_id is None:
             return set()
         query = (
@@ -180,7 +192,7 @@ def require_act(
     if may_act(user, enrollment, action):
         return
     audit.record_refusal(user, enrollment.patient_id, action, resource_type, resource_id)
-    if user.role == "patient":
+    if user.role == Role.PATIENT:
         raise Forbidden("Your care team decides this; self-dosing is not enabled for you.")
     raise Forbidden("Only the patient's responsible care team may do this.")
 
@@ -208,7 +220,7 @@ def is_care_team_member(user: User, care_team_id: int) -> bool:
 
 def administers(actor: User, organisation_id: int | None) -> bool:
     """The actor is an administrator of this organisation (a system administrator of all)."""
-    if actor.role != "admin" or not actor.active:
+    if actor.role != Role.ADMIN or not actor.active:
         return False
     return actor.is_system_admin or (
         organisation_id is not None and actor.organisation_id == organisation_id
@@ -235,7 +247,7 @@ def may_create_patient_login(actor: User, patient: Patient) -> bool:
     administrators, or its clinicians (who see the patient)."""
     return (
         actor.active
-        and actor.role in ("admin", "clinician")
+        and actor.role in (Role.ADMIN, Role.CLINICIAN)
         and patient.organisation_id is not None
         and actor.organisation_id == patient.organisation_id
     )
@@ -244,7 +256,7 @@ def may_create_patient_login(actor: User, patient: Patient) -> bool:
 def may_enrol(actor: User, patient: Patient) -> bool:
     """Enrol the patient in a programme: a clinician of the registering organisation, or of a
     care team responsible for one of the patient's active enrolments."""
-    if actor.role != "clinician" or not actor.active or actor.organisation_id is None:
+    if actor.role != Role.CLINICIAN or not actor.active or actor.organisation_id is None:
         return False
     if patient.organisation_id == actor.organisation_id:
         return True
@@ -266,7 +278,7 @@ def may_manage_enrolment(actor: User, enrollment: Enrollment) -> bool:
     """Change the enrolment's care team or sharing, pause or end it: a clinician of the
     responsible care team or of the registering organisation. (Its clinical settings — limits,
     schedule, INR target, tablet strength — are the responsible team's: may_act CHANGE_PLAN.)"""
-    if actor.role != "clinician" or not actor.active:
+    if actor.role != Role.CLINICIAN or not actor.active:
         return False
     registering = (
         actor.organisation_id is not None

@@ -186,13 +186,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record_unrecorded_refusal() -> None:
+def record_unrecorded_refusal(user: User | None) -> None:
     """A refusal (403/404) that no service recorded, recorded here with what the request says:
-    the endpoint and its ids. So no refused request of a signed-in user goes unaudited."""
-    if not has_request_context() or request.environ.get(_REFUSAL_RECORDED):
-        return
-    user = _signed_in_user()
-    if user is None:
+    the endpoint and its ids, in the name of the user the request was made by (None: nobody
+    signed in, nothing to record). So no refused request of a signed-in user goes unaudited."""
+    if user is None or not has_request_context() or request.environ.get(_REFUSAL_RECORDED):
         return
     ids = ",".join(f"{k}={v}" for k, v in sorted((request.view_args or {}).items()))
     record_refusal(
@@ -202,12 +200,3 @@ def record_unrecorded_refusal() -> None:
         "request",
         ids[:60] or None,
     )
-
-
-def _signed_in_user() -> User | None:
-    from flask import g
-
-    from telemon.auth import REQUEST_USER
-
-    user = request.environ.get(REQUEST_USER) or g.get("user")
-    return user if isinstance(user, User) else None

@@ -13,6 +13,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
 ENV_PREFIX = "TELEMON_"
 
 
@@ -27,7 +30,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
     redis_url = os.environ.get("TELEMON_REDIS_URL") or None
     smtp_url = os.environ.get("TELEMON_SMTP_URL") or None
     secret = os.environ.get("TELEMON_SECRET_KEY")
-    # Where mailed links point (telemon.links); unset: where `telemon serve` serves.
+    # Where mailed links point (telemon.http.links); unset: where `telemon serve` serves.
     base_url = os.environ.get("TELEMON_BASE_URL", "").strip().rstrip("/") or None
     return {
         "SECRET_KEY": secret or _development_secret(storage),
@@ -47,7 +50,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         ),
         # An accepted batch still unevaluated after this long is handed over again by the sweep.
         "TELEMON_SWEEP_AFTER_SECONDS": int(os.environ.get("TELEMON_SWEEP_AFTER_SECONDS", "60")),
-        # How often the web queue fetches itself anew.
+        # How often the work list page fetches itself anew (the name is older than the page's).
         "TELEMON_QUEUE_REFRESH_SECONDS": int(os.environ.get("TELEMON_QUEUE_REFRESH_SECONDS", "30")),
         "TELEMON_DIGEST_HOUR": int(os.environ.get("TELEMON_DIGEST_HOUR", "7")),
         "TELEMON_LOGIN_LIMIT": os.environ.get("TELEMON_LOGIN_LIMIT", "5 per minute"),
@@ -121,9 +124,6 @@ def load_config(instance_path: str) -> dict[str, Any]:
 
 def _redis_fail_fast() -> dict[str, Any]:
     """Redis client options for calls a request waits on: short time-outs, no retries."""
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
     return {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)}
 
 
@@ -137,7 +137,7 @@ def engine_options(database_url: str) -> dict[str, Any]:
     # plan built without the parameter values. For the visibility joins that plan misjudges
     # row counts by orders of magnitude (GET /alerts went from 28 ms to 6 s on the benchmark
     # database), so every execution is planned with its values; parsing is still saved.
-    # JIT compilation pays off for long analytic queries, not for ours: the queue's visibility
+    # JIT compilation pays off for long analytic queries, not for ours: the work list's visibility
     # join looks expensive to the planner and spent 30 ms compiling to run in 20 ms.
     return {
         **options,

@@ -7,18 +7,22 @@ no one we know of; names are made up. Loading twice changes nothing.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from telemon import clock
 from telemon.extensions import db
 from telemon.ingest.service import ingest_batch
 from telemon.models import CareTeam, Observation, Organisation, Patient, User
+from telemon.patients.cpr import birth_date_from_cpr
 from telemon.patients.service import enroll
 from telemon.security import hash_password
+from telemon.woundcare import assessments, records, reviews
 
 DEMO_PASSWORD = "demo-password"
 HOSPITAL = "Demo Regionshospital"
@@ -83,7 +87,6 @@ def _user(
 
 
 def _patient(cpr: str, name: str, org: Organisation) -> Patient:
-    from telemon.patients.cpr import birth_date_from_cpr
 
     patient = db.session.scalar(select(Patient).where(Patient.cpr == cpr))
     if patient is None:
@@ -266,7 +269,6 @@ def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]])
 def _wound_series(nurse: User, patient_id: int) -> None:
     """A venous leg ulcer photographed weekly for four weeks, shrinking too slowly, and the
     nurse's question to the wound clinic. The photos are drawn here: no real person's skin."""
-    from telemon.woundcare import assessments, records, reviews
 
     wound = records.create_wound(
         nurse,
@@ -310,9 +312,6 @@ def _wound_series(nurse: User, patient_id: int) -> None:
 
 def _wound_photo(length_cm: float, width_cm: float) -> bytes:
     """A drawn stand-in for a wound photo: an ellipse of the wound's size beside a 2 cm marker."""
-    import io
-
-    from PIL import Image, ImageDraw
 
     scale = 60  # pixels per cm
     image = Image.new("RGB", (640, 480), (224, 180, 150))

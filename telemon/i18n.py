@@ -1,30 +1,16 @@
-"""Languages: Danish by default, English on request; chosen per user.
+"""Languages: Danish by default, English on request; chosen per user (telemon.http.locale).
 
-Signed-in users get the language stored on their user; before signing in, the language chosen
-in this session, else the best match of the browser's Accept-Language, falling back to Danish.
+Words that are data until shown are marked with N_ so that the catalog has them.
 """
 
 from __future__ import annotations
 
-from flask import g, request, session
 from flask_babel import Babel
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 
 babel = Babel()
-
-
-def select_locale() -> str:
-    from telemon.auth import web_user
-
-    # While the database is unreachable (errors.handle_database_unavailable) it is not asked.
-    user = web_user() if request and not g.get("database_unavailable") else None
-    if user is not None and user.language in LANGUAGES:
-        return user.language
-    if session.get("language") in LANGUAGES:
-        return str(session["language"])
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def N_(message: str) -> str:

@@ -1,5 +1,5 @@
 """WSGI entry for gunicorn: `gunicorn 'telemon.wsgi:app'`."""
 
-from telemon import create_app
+from telemon.app import create_app
 
 app = create_app()

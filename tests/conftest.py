@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from telemon import create_app
+from telemon.app import create_app
 from telemon.extensions import db
 
 ADMIN_DATABASE_URL = os.environ.get(
@@ -54,7 +54,7 @@ def migrated_pg(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     instance = tmp_path_factory.mktemp("migrate-instance")
     app = _make_app(pg_url, str(instance), {})
     with app.app_context():
-        from telemon.cli import prepare_database
+        from telemon.commands import prepare_database
 
         prepare_database()
         db.engine.dispose()
@@ -118,7 +118,7 @@ def _postgresql_app(url: str, tmp_path: Any, config: dict[str, Any]) -> Iterator
 def _embedded_app(tmp_path: Any, config: dict[str, Any]) -> Iterator[Flask]:
     app = _make_app(f"sqlite:///{tmp_path / 'telemon.db'}", str(tmp_path), config)
     with app.app_context():
-        from telemon.cli import prepare_database
+        from telemon.commands import prepare_database
 
         prepare_database()
         yield app

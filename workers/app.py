@@ -1,8 +1,7 @@
-"""Entry module for `celery -A workers.app` (and `telemon worker` / `telemon beat`)."""
+"""Entry module for `celery -A workers.app` (`telemon worker` and `telemon beat` use the same
+Celery app; a worker imports the task modules itself: telemon.background.celery_app)."""
 
-from telemon import create_app
+from telemon.app import create_app
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
-
-import workers.tasks  # noqa: E402,F401  (registers the tasks)

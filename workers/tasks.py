@@ -14,7 +14,7 @@ from typing import Any
 from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
-from telemon import jobs, work
+from telemon.background import jobs, work
 from telemon.notify.outbox import MailNotSent
 
 # Database errors: 2, 4, 8, ... 120 s between tries, about ten minutes in all.
@@ -32,7 +32,7 @@ DATABASE_RETRIES = 10
 )
 def evaluate_batch(batch_id: int | None) -> None:
     # While the mark is set, uploads hand over no task of their own: clear it, then look again
-    # for whatever they committed meanwhile (telemon.work explains the mark).
+    # for whatever they committed meanwhile (telemon.background.work explains the mark).
     jobs.run(jobs.EVALUATE_BATCH, batch_id)
     work.started(jobs.EVALUATE_BATCH)
     jobs.run(jobs.EVALUATE_BATCH, None)

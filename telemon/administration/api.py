@@ -9,7 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from telemon.administration import audit_trail, holidays, schemas
-from telemon.auth import api_user
+from telemon.errors import NotFound
+from telemon.http.auth import api_user
 
 bp = Blueprint(
     "administration", __name__, url_prefix="/api/v1", description="Holidays and the audit trail"
@@ -40,8 +41,6 @@ class Holiday(MethodView):
 
 
 def _day(text: str) -> date:
-    from telemon.errors import NotFound
-
     try:
         return date.fromisoformat(text)
     except ValueError:

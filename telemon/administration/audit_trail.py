@@ -17,9 +17,10 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 
-from telemon import access, audit, paging
+from telemon import access, audit
 from telemon.errors import NotFound
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import AuditEvent, Organisation, Patient, User
 from telemon.patients.cpr import normalise_cpr
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from telemon.administration.audit_trail import CURSOR_SHAPE
+from telemon.http.schema_fields import Cursor
 from telemon.ingest.schemas import AwareDateTime
-from telemon.schema_fields import Cursor
 
 
 class HolidayOut(Schema):

@@ -8,14 +8,15 @@ from flask_smorest import Blueprint
 
 from telemon import access, audit, clock
 from telemon.alerts import queries, schemas, service
-from telemon.auth import api_user
 from telemon.errors import NotFound
 from telemon.extensions import db
+from telemon.http.auth import api_user
 from telemon.models import Alert, AlertEvent, User
+from telemon.vocabulary import Role
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts")
 
-READ_ROLES = ("clinician", "nurse", "gp", "patient")
+READ_ROLES = (Role.CLINICIAN, Role.NURSE, Role.GP, Role.PATIENT)
 
 
 def load_alert(user: User, alert_id: int, action: str) -> Alert:
@@ -24,7 +25,7 @@ def load_alert(user: User, alert_id: int, action: str) -> Alert:
     if alert is None:
         raise NotFound("No such alert.")
     access.patient_for(user, alert.patient_id, action, "alert", alert_id)
-    if user.role == "patient" and not alert.visible_to_patient:
+    if user.role == Role.PATIENT and not alert.visible_to_patient:
         raise NotFound("No such alert.")
     return alert
 
@@ -54,7 +55,7 @@ def list_alerts(args: dict[str, Any]) -> Any:
     user = api_user(*READ_ROLES)
     limit = args.pop("limit")
     after = args.pop("after", None)
-    f = queries.AlertFilter(**args, shown_to_patient=user.role == "patient")
+    f = queries.AlertFilter(**args, shown_to_patient=user.role == Role.PATIENT)
     page = queries.work_page(user, f, limit, after)
     audit.record_many(user, sorted({a.patient_id for a in page.items}), "alert.list", "alert")
     db.session.commit()

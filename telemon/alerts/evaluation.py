@@ -1,4 +1,4 @@
-"""Evaluation of accepted batches: the readings against each patient's thresholds and baseline.
+"""Evaluation runs: accepted batches of readings, judged by the programmes their codes belong to.
 
 Runs in a worker (or in-process on the embedded default). A run locks the batches it takes, does
 nothing with a batch evaluated already, and marks them evaluated in the same transaction as the
@@ -10,30 +10,18 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, or_, select, update
 
-from telemon import clock, jobs, work
-from telemon.alerts import joining, rules, schedule
-from telemon.alerts.routing import route
-from telemon.alerts.service import raise_or_update, resolve_automatically
-from telemon.anticoagulation import service as anticoagulation
+from telemon import clock
+from telemon.alerts import programmes
+from telemon.background import jobs, work
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
-from telemon.models import (
-    Alert,
-    DefaultThreshold,
-    Enrollment,
-    IngestBatch,
-    Observation,
-    Threshold,
-)
+from telemon.models import Enrollment, IngestBatch, Observation
 
 log = logging.getLogger(__name__)
 
-MISSING_RULE = "missing_measurement"
 # How many waiting batches one evaluation run takes on (its own included): enough to amortise
 # the per-run queries under load, few enough that one transaction stays short.
 MAX_BATCHES_PER_RUN = 25
@@ -182,159 +170,46 @@ def _claim(batch_id: int | None, limit: int) -> list[int]:
 
 
 def _evaluate_patients(by_patient: dict[int, list[Observation]]) -> int:
-    """Judge each patient's new readings by the programmes they are enrolled in."""
-    with_inr = any(
-        CODES[o.code].programme == "anticoagulation"
-        for readings in by_patient.values()
-        for o in readings
-    )
-    enrollments = _active_enrollments(list(by_patient), with_plans=with_inr)
-    copd: dict[int, tuple[Enrollment, list[Observation]]] = {}
+    """Judge each patient's new readings by the programmes they are enrolled in: each reading
+    goes to the programme of its code (telemon.ingest.codes), each programme gets its active
+    enrolments with their readings (telemon.alerts.programmes)."""
+    readings: dict[str, dict[int, list[Observation]]] = defaultdict(lambda: defaultdict(list))
+    for patient_id, observations in by_patient.items():
+        for observation in observations:
+            readings[CODES[observation.code].programme][patient_id].append(observation)
+    judging = [p for p in programmes.registered().values() if p.name in readings]
+    if not judging:
+        return 0
+    enrollments = _active_enrollments(list(by_patient), judging)
     changes = 0
-    # Patients in id order, so that concurrent runs lock their alerts in the same order.
-    for patient_id, readings in sorted(by_patient.items()):
-        theirs = enrollments.get(patient_id, {})
-        by_programme: dict[str, list[Observation]] = defaultdict(list)
-        for reading in readings:
-            by_programme[CODES[reading.code].programme].append(reading)
-        # Readings of a programme the patient is not enrolled in are stored and shown, not judged.
-        if "copd" in theirs and by_programme["copd"]:
-            copd[patient_id] = (theirs["copd"], by_programme["copd"])
-        if "anticoagulation" in theirs and by_programme["anticoagulation"]:
-            changes += anticoagulation.evaluate_inr(
-                theirs["anticoagulation"], by_programme["anticoagulation"]
-            )
-    return changes + _evaluate_copd(copd)
+    # Programme by programme, in the order registered, and patients in id order within each,
+    # so that concurrent runs lock their alerts in the same order.
+    for programme in judging:
+        theirs = [
+            (enrollments[patient_id, programme.name], found)
+            for patient_id, found in sorted(readings[programme.name].items())
+            # Readings of a programme the patient is not enrolled in are stored and shown, not
+            # judged.
+            if (patient_id, programme.name) in enrollments
+        ]
+        if theirs:
+            changes += programme.evaluate(theirs)
+    return changes
 
 
 def _active_enrollments(
-    patient_ids: list[int], with_plans: bool
-) -> dict[int, dict[str, Enrollment]]:
-    """The active enrolments of every patient in the run, with their thresholds (and, when INR
-    readings came, their anticoagulation plans), in a few queries for the whole run."""
-    options = [selectinload(Enrollment.thresholds)]
-    if with_plans:
-        options.append(selectinload(Enrollment.anticoagulation))
+    patient_ids: list[int], judging: list[programmes.Programme]
+) -> dict[tuple[int, str], Enrollment]:
+    """The active enrolments of these patients in these programmes, by patient and programme,
+    with what each programme reads of them (its enrollment_options): a few queries for the
+    whole run."""
     rows = db.session.scalars(
         select(Enrollment)
-        .where(Enrollment.patient_id.in_(patient_ids), Enrollment.status == "active")
-        .options(*options)
-    )
-    by_patient: dict[int, dict[str, Enrollment]] = defaultdict(dict)
-    for enrollment in rows:
-        by_patient[enrollment.patient_id][enrollment.programme] = enrollment
-    return by_patient
-
-
-def _evaluate_copd(patients: dict[int, tuple[Enrollment, list[Observation]]]) -> int:
-    """COPD readings against each patient's limits and baseline: the history and the missing-
-    measurement alerts of all these patients in one query each."""
-    if not patients:
-        return 0
-    settings = {
-        patient_id: rules.baseline_settings_from(enrollment.rule_settings)
-        for patient_id, (enrollment, _) in patients.items()
-    }
-    _resolve_missing(patients)
-    history = _history(patients, settings)
-    findings = 0
-    for patient_id, (enrollment, readings) in sorted(patients.items()):
-        found = rules.evaluate_readings(
-            [_reading(o) for o in readings],
-            history.get(patient_id, []),
-            {t.code: limits_of(t) for t in enrollment.thresholds},
-            settings[patient_id],
-        )
-        for finding in found:
-            reason = joining.reason(finding.reason_code, finding.reason_params, finding.severity)
-            outcome = raise_or_update(
-                enrollment, finding.rule, finding.severity, [reason], finding.observation_ids
-            )
-            route(outcome)
-        findings += len(found)
-    return findings
-
-
-def _history(
-    patients: dict[int, tuple[Enrollment, list[Observation]]],
-    settings: dict[int, rules.BaselineSettings],
-) -> dict[int, list[rules.Reading]]:
-    """The earlier readings the baseline rules look at, per patient, in one query: per code
-    only as far back as its rule does (SpO2 14 days, weight 3, CAT 90 by default). The window is
-    the widest any of these patients needs; the rules themselves keep to each patient's own."""
-    look_back: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for patient_id, (_, readings) in patients.items():
-        days = {
-            "spo2": settings[patient_id].spo2_baseline_days,
-            "weight": settings[patient_id].weight_window_days,
-            "cat_score": settings[patient_id].cat_baseline_days,
-        }
-        for o in readings:
-            if o.code in days:
-                look_back[o.code].append(
-                    (o.effective_at - timedelta(days=days[o.code]), o.effective_at)
-                )
-    if not look_back:
-        return {}
-    windows = [
-        and_(
-            Observation.code == code,
-            Observation.effective_at >= min(start for start, _ in spans),
-            Observation.effective_at <= max(end for _, end in spans),
-        )
-        for code, spans in sorted(look_back.items())
-    ]
-    new_ids = {o.id for _, readings in patients.values() for o in readings}
-    rows = db.session.execute(
-        select(
-            Observation.patient_id,
-            Observation.id,
-            Observation.code,
-            Observation.value,
-            Observation.effective_at,
-        ).where(Observation.patient_id.in_(list(patients)), or_(*windows))
-    ).all()
-    history: dict[int, list[rules.Reading]] = defaultdict(list)
-    for r in rows:
-        if r.id not in new_ids:
-            history[r.patient_id].append(
-                rules.Reading(id=r.id, code=r.code, value=r.value, effective_at=r.effective_at)
-            )
-    return history
-
-
-def _resolve_missing(patients: dict[int, tuple[Enrollment, list[Observation]]]) -> None:
-    """A reading the schedule expects resolves the patient's missing-measurement alert."""
-    received = [
-        patient_id
-        for patient_id, (enrollment, readings) in patients.items()
-        if {o.code for o in readings}
-        & set(schedule.schedule_from(enrollment.schedule).expected_codes)
-    ]
-    if not received:
-        return
-    alerts = db.session.scalars(
-        select(Alert)
         .where(
-            Alert.patient_id.in_(received),
-            Alert.programme == "copd",
-            Alert.rule == MISSING_RULE,
-            Alert.status != "resolved",
+            Enrollment.patient_id.in_(patient_ids),
+            Enrollment.status == "active",
+            Enrollment.programme.in_([p.name for p in judging]),
         )
-        .order_by(Alert.patient_id)
+        .options(*(option for p in judging for option in p.enrollment_options))
     )
-    for alert in alerts:
-        resolve_automatically(alert, "measurement_received")
-
-
-def _reading(o: Observation) -> rules.Reading:
-    return rules.Reading(id=o.id, code=o.code, value=o.value, effective_at=o.effective_at)
-
-
-def limits_of(threshold: Threshold | DefaultThreshold) -> rules.Limits:
-    return rules.Limits(
-        alert_high=threshold.alert_high,
-        warning_high=threshold.warning_high,
-        warning_low=threshold.warning_low,
-        alert_low=threshold.alert_low,
-    )
+    return {(enrollment.patient_id, enrollment.programme): enrollment for enrollment in rows}

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telemon.alerts.rules import SEVERITY_RANK, worse
+from telemon.vocabulary import SEVERITY_RANK, worse
 
 Reason = dict[str, Any]  # {"code": str, "params": {...}, "severity": str, "rule": str}
 

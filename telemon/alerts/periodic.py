@@ -1,4 +1,4 @@
-"""Periodic jobs: the sweep, missing measurements, escalation and the daily digest.
+"""Periodic jobs of the alert life cycle: the sweep, escalation and the daily digest.
 
 Each is idempotent: run it twice, or on two beat instances, and nothing happens twice.
 """
@@ -12,26 +12,22 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from telemon import clock, jobs, work
-from telemon.alerts import joining, rules, schedule
-from telemon.alerts.evaluation import MISSING_RULE
-from telemon.alerts.monitoring import is_monitored
-from telemon.alerts.service import raise_or_update, record_event
+from telemon import clock
+from telemon.alerts import timing
+from telemon.alerts.service import record_event
+from telemon.background import jobs, work
 from telemon.extensions import db
-from telemon.ingest.codes import CODES
-from telemon.links import alert_link, queue_link
+from telemon.http.links import alert_link, worklist_link
 from telemon.models import (
     Alert,
     AlertEvent,
     CareTeam,
-    Enrollment,
     IngestBatch,
-    Observation,
     OutgoingMail,
 )
 from telemon.notify import messages, outbox
 from telemon.notify.outbox import queue_mail
-from telemon.patients import monitoring
+from telemon.vocabulary import AlertStatus, Severity
 
 log = logging.getLogger(__name__)
 
@@ -71,88 +67,6 @@ def sweep() -> dict[str, int]:
     return {"batches": len(batches), "mails": len(mail_ids)}
 
 
-def check_missing_measurements() -> int:
-    """Raise a blue alert for each monitored COPD enrolment (active, not paused today) whose
-    expected measurement has not arrived; after a pause, counted from its end. A few queries
-    for all enrolments (one per expected code), not one per enrolment; an enrolment whose
-    stored settings cannot be used is logged and skipped, never stopping the job for the other
-    patients."""
-    now = clock.now()
-    enrollments = db.session.scalars(
-        select(Enrollment).where(Enrollment.programme == "copd", is_monitored())
-    ).all()
-    plans: dict[int, schedule.MeasurementSchedule] = {}
-    for enrollment in enrollments:
-        try:
-            plans[enrollment.id] = schedule.schedule_from(enrollment.schedule)
-        except ValueError:
-            log.error("enrolment %s: stored schedule is invalid; not checked", enrollment.id)
-    last_by_code = _last_readings(sorted({c for p in plans.values() for c in p.expected_codes}))
-    already = set(
-        db.session.scalars(
-            select(Alert.enrollment_id).where(
-                Alert.rule == MISSING_RULE, Alert.status != "resolved"
-            )
-        )
-    )
-    raised = 0
-    for enrollment in enrollments:
-        plan = plans.get(enrollment.id)
-        if plan is None or enrollment.id in already:
-            continue
-        try:
-            with db.session.begin_nested():
-                raised += _raise_if_missing(enrollment, plan, last_by_code, now)
-        except Exception:
-            log.exception("missing-measurement check failed for enrolment %s", enrollment.id)
-    work.commit()
-    if raised:
-        log.info("missing-measurement check raised %s blue alert(s)", raised)
-    return raised
-
-
-def _last_readings(codes: list[str]) -> dict[tuple[int, str], datetime]:
-    """(patient, code) -> time of the latest reading, for every monitored COPD patient."""
-    last: dict[tuple[int, str], datetime] = {}
-    for code in codes:
-        latest = (
-            select(func.max(Observation.effective_at))
-            .where(Observation.patient_id == Enrollment.patient_id, Observation.code == code)
-            .scalar_subquery()
-        )
-        rows = db.session.execute(
-            select(Enrollment.patient_id, latest).where(
-                Enrollment.programme == "copd", is_monitored()
-            )
-        )
-        last.update({(patient_id, code): at for patient_id, at in rows if at is not None})
-    return last
-
-
-def _raise_if_missing(
-    enrollment: Enrollment,
-    plan: schedule.MeasurementSchedule,
-    last_by_code: dict[tuple[int, str], datetime],
-    now: datetime,
-) -> int:
-    times = [last_by_code.get((enrollment.patient_id, c)) for c in plan.expected_codes]
-    last = max((t for t in times if t is not None), default=None)
-    if last is not None and last < enrollment.enrolled_at:
-        last = None  # readings before this enrolment do not count towards its schedule
-    today = clock.local(now).date()
-    counted_from = monitoring.counting_from(
-        enrollment.enrolled_at,
-        monitoring.ended_pause_until(enrollment.paused_from, enrollment.paused_until, today),
-    )
-    missing_day = schedule.missing_since(plan, counted_from, last, now)
-    if missing_day is None:
-        return 0
-    codes = [c for c in plan.expected_codes if c in CODES]
-    reason = joining.reason(MISSING_RULE, {"codes": codes, "day": missing_day.isoformat()}, "blue")
-    outcome = raise_or_update(enrollment, MISSING_RULE, "blue", [reason], now=now)
-    return int(outcome.created)
-
-
 def escalate_overdue() -> int:
     """Mail a red alert nobody acknowledged in time to the team's escalation address, once. The
     time counts from when it turned red (raised red, or a yellow alert joined by a red finding)."""
@@ -162,8 +76,8 @@ def escalate_overdue() -> int:
     candidates = db.session.scalars(
         select(Alert)
         .where(
-            Alert.status == "open",
-            Alert.severity == "red",
+            Alert.status == AlertStatus.OPEN,
+            Alert.severity == Severity.RED,
             Alert.acknowledged_at.is_(None),
             Alert.escalated_at.is_(None),
             func.coalesce(Alert.severity_raised_at, Alert.raised_at) <= now - after,
@@ -173,7 +87,7 @@ def escalate_overdue() -> int:
     escalated = 0
     for alert in candidates:
         red_since = alert.severity_raised_at or alert.raised_at
-        if not rules.escalation_due(
+        if not timing.escalation_due(
             red_since, alert.acknowledged_at, alert.escalated_at, now, after
         ):
             continue
@@ -208,17 +122,20 @@ def send_digests() -> int:
     """Once a day, after the digest hour (Copenhagen), each team with open yellow or blue alerts
     gets one summary mail: counts and a link, nothing more."""
     now = clock.now()
-    day = schedule.digest_due(now, None, int(current_app.config["TELEMON_DIGEST_HOUR"]))
+    day = timing.digest_due(now, None, int(current_app.config["TELEMON_DIGEST_HOUR"]))
     if day is None:
         return 0
     counts = db.session.execute(
         select(Alert.care_team_id, Alert.severity, func.count())
-        .where(Alert.status != "resolved", Alert.severity.in_(("yellow", "blue")))
+        .where(
+            Alert.status != AlertStatus.RESOLVED,
+            Alert.severity.in_((Severity.YELLOW, Severity.BLUE)),
+        )
         .group_by(Alert.care_team_id, Alert.severity)
     ).all()
     per_team: dict[int, dict[str, int]] = {}
     for team_id, severity, count in counts:
-        per_team.setdefault(team_id, {"yellow": 0, "blue": 0})[severity] = count
+        per_team.setdefault(team_id, {Severity.YELLOW: 0, Severity.BLUE: 0})[severity] = count
     teams = {
         team.id: team
         for team in db.session.scalars(select(CareTeam).where(CareTeam.id.in_(list(per_team))))
@@ -230,7 +147,9 @@ def send_digests() -> int:
                 sent += queue_mail(
                     f"digest:{team_id}:{day.isoformat()}",
                     teams[team_id].email,
-                    messages.daily_digest(day, team_counts, queue_link(), teams[team_id].language),
+                    messages.daily_digest(
+                        day, team_counts, worklist_link(), teams[team_id].language
+                    ),
                     care_team_id=team_id,
                 )
         except Exception:

@@ -1,6 +1,7 @@
 """Reading alerts for GET /api/v1/alerts: most severe first, then oldest.
 
-The web queue (alerts and review requests together, with per-team counts) is telemon.queue."""
+The web's work list (alerts and review requests together, with per-team counts) is
+telemon.worklist."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from datetime import datetime
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
-from telemon import access, paging
-from telemon.alerts.rules import SEVERITY_RANK
+from telemon import access
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import Alert, Observation, User
+from telemon.vocabulary import SEVERITY_RANK, AlertStatus
 
 # Severity as a sortable number (red first): rules.SEVERITY_RANK in SQL.
 SEVERITY_ORDER = case(SEVERITY_RANK, value=Alert.severity, else_=0)
-# The list's order (telemon.paging): severity rank descending, then oldest, then id.
+# The list's order (telemon.http.paging): severity rank descending, then oldest, then id.
 SORT_COLUMNS = (SEVERITY_ORDER, Alert.raised_at, Alert.id)
 # The types of a cursor's values: rank, raised_at, id.
 CURSOR_SHAPE = (int, datetime, int)
@@ -38,7 +40,7 @@ def _filtered(user: User, f: AlertFilter) -> Select[tuple[Alert]]:
     if f.status:
         query = query.where(Alert.status == f.status)
     else:
-        query = query.where(Alert.status != "resolved")
+        query = query.where(Alert.status != AlertStatus.RESOLVED)
     if f.programme:
         query = query.where(Alert.programme == f.programme)
     if f.patient_id is not None:

@@ -7,9 +7,10 @@ from typing import Any
 from flask import has_request_context, request
 from marshmallow import Schema, ValidationError, fields, validate
 
-from telemon import clinical_text, paging
+from telemon import clinical_text
 from telemon.alerts.queries import CURSOR_SHAPE
-from telemon.ids import Id
+from telemon.http import paging
+from telemon.http.ids import Id
 from telemon.models import ALERT_STATUSES, PROGRAMMES, SEVERITIES
 
 

@@ -16,6 +16,7 @@ from telemon.alerts import joining
 from telemon.errors import Conflict
 from telemon.extensions import db
 from telemon.models import Alert, AlertEvent, Enrollment, User, alert_observation
+from telemon.vocabulary import AlertStatus, Role
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def _unresolved(patient_id: int, programme: str, measurement: str) -> Alert | No
             Alert.patient_id == patient_id,
             Alert.programme == programme,
             Alert.measurement == measurement,
-            Alert.status != "resolved",
+            Alert.status != AlertStatus.RESOLVED,
         )
         .with_for_update()
     )
@@ -81,7 +82,7 @@ def raise_or_update(
             rule=rule,
             measurement=measurement,
             severity=severity,
-            status="open",
+            status=AlertStatus.OPEN,
             reasons=joining.join(None, [], severity, reasons).reasons,
             raised_at=now,
             updated_at=now,
@@ -114,8 +115,8 @@ def _join(
         alert.severity_raised_at = now
         alert.rule = rule
         record_event(alert, AlertEvent(at=now, kind="severity_raised", severity=joined.severity))
-        if alert.status == "acknowledged":
-            alert.status = "open"
+        if alert.status == AlertStatus.ACKNOWLEDGED:
+            alert.status = AlertStatus.OPEN
             record_event(alert, AlertEvent(at=now, kind="reopened", severity=joined.severity))
     if joined.reason_added is not None:
         added = joined.reason_added
@@ -164,7 +165,7 @@ def resolve_automatically(
     """telemon closes an alert by itself; why, as data for clinical_text.event_text:
     "measurement_received", "inr_received", "in_control" (params: ttr_percent)."""
     now = now or clock.now()
-    alert.status = "resolved"
+    alert.status = AlertStatus.RESOLVED
     alert.resolved_at = now
     alert.updated_at = now
     record_event(
@@ -177,7 +178,7 @@ def resolve_by_decision(
 ) -> None:
     """A decision that answers the alert (a dose confirmed or overridden for the INR that raised
     it) resolves it, naming who; the caller has checked that the user may act."""
-    if alert.status != "resolved":
+    if alert.status != AlertStatus.RESOLVED:
         _close(alert, user, note, params)
 
 
@@ -189,7 +190,7 @@ def _close(
     if alert.acknowledged_at is None:
         alert.acknowledged_at = now
         alert.acknowledged_by_id = user.id
-    alert.status = "resolved"
+    alert.status = AlertStatus.RESOLVED
     alert.resolved_at = now
     alert.resolved_by_id = user.id
     alert.resolution_note = note
@@ -200,7 +201,7 @@ def _close(
 
 
 # Care staff, whose first opening of an alert counts as it being seen (timeliness).
-HANDLING_ROLES = ("clinician", "nurse", "gp")
+HANDLING_ROLES = (Role.CLINICIAN, Role.NURSE, Role.GP)
 
 
 def _require_act(alert: Alert, user: User, action: str) -> None:
@@ -213,11 +214,11 @@ def _require_act(alert: Alert, user: User, action: str) -> None:
 def acknowledge(alert: Alert, user: User, note: str | None) -> Alert:
     """The user has seen the alert and takes it. Acknowledging twice is harmless."""
     _require_act(alert, user, access.ACKNOWLEDGE_ALERT)
-    if alert.status == "resolved":
+    if alert.status == AlertStatus.RESOLVED:
         raise Conflict("The alert is already resolved.")
     now = clock.now()
-    if alert.status == "open":
-        alert.status = "acknowledged"
+    if alert.status == AlertStatus.OPEN:
+        alert.status = AlertStatus.ACKNOWLEDGED
         alert.acknowledged_at = now
         alert.acknowledged_by_id = user.id
         alert.acknowledge_note = note
@@ -229,7 +230,7 @@ def acknowledge(alert: Alert, user: User, note: str | None) -> Alert:
 def resolve(alert: Alert, user: User, note: str, visible_to_patient: bool) -> Alert:
     """Close the alert with a note the patient (and nurse) may be shown."""
     _require_act(alert, user, access.RESOLVE_ALERT)
-    if alert.status == "resolved":
+    if alert.status == AlertStatus.RESOLVED:
         if alert.resolution_note == note and alert.resolved_by_id == user.id:
             return alert  # a retried request
         raise Conflict("The alert is already resolved.")

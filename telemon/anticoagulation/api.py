@@ -9,8 +9,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from telemon.anticoagulation import schemas, service
-from telemon.auth import api_user
 from telemon.extensions import db
+from telemon.http.auth import api_user
 from telemon.models import StoredNomogram
 
 bp = Blueprint(

@@ -13,11 +13,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
-from telemon import access, audit, clock, work
-from telemon.alerts import joining
-from telemon.alerts.monitoring import is_monitored
-from telemon.alerts.routing import route
-from telemon.alerts.service import raise_or_update, resolve_automatically, resolve_by_decision
+from telemon import access, alerts, audit, clock, monitoring
+from telemon.alerts import raise_or_update, resolve_automatically, resolve_by_decision, route
 from telemon.anticoagulation import inr_rules
 from telemon.anticoagulation.nomogram import (
     DEFAULT_NOMOGRAM,
@@ -27,6 +24,7 @@ from telemon.anticoagulation.nomogram import (
 )
 from telemon.anticoagulation.nomogram_config import nomogram_from_dict, nomogram_to_dict
 from telemon.anticoagulation.ttr import InrTest, time_in_therapeutic_range
+from telemon.background import work
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.models import (
@@ -39,7 +37,7 @@ from telemon.models import (
     User,
     alert_observation,
 )
-from telemon.patients import monitoring
+from telemon.monitoring_sql import is_monitored
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +186,7 @@ def evaluate_inr(enrollment: Enrollment, readings: list[Observation]) -> int:
             code, params = inr_rules.inr_reason(
                 reading.value, plan.target_low, plan.target_high, above
             )
-            reason = joining.reason(code, params, severity)
+            reason = alerts.reason(code, params, severity)
             route(raise_or_update(enrollment, RULE_RANGE, severity, [reason], (reading.id,)))
             findings += 1
     _resolve_missed_test(enrollment)
@@ -279,7 +277,7 @@ def _check_control(
         "window_days": settings.ttr_window_days,
         "limit_percent": settings.poor_control_ttr_percent,
     }
-    reason = joining.reason(RULE_POOR_CONTROL, params, "yellow")
+    reason = alerts.reason(RULE_POOR_CONTROL, params, "yellow")
     route(raise_or_update(enrollment, RULE_POOR_CONTROL, "yellow", [reason]))
     return 1
 
@@ -289,7 +287,7 @@ def _open_alert(enrollment: Enrollment, rule: str) -> Alert | None:
         select(Alert).where(
             Alert.patient_id == enrollment.patient_id,
             Alert.programme == "anticoagulation",
-            Alert.measurement == joining.measurement_of(rule),
+            Alert.measurement == alerts.measurement_of(rule),
             Alert.status != "resolved",
         )
     )
@@ -340,7 +338,7 @@ def check_missed_tests() -> int:
             )
             if not inr_rules.is_test_missed(due, last, today, settings):
                 continue
-            reason = joining.reason(
+            reason = alerts.reason(
                 RULE_MISSED_TEST, {"due_on": plan.next_test_due.isoformat()}, "blue"
             )
             with db.session.begin_nested():
@@ -410,7 +408,7 @@ def _resolve_inr_alert(suggestion: DoseSuggestion, user: User) -> None:
         .join(alert_observation, alert_observation.c.alert_id == Alert.id)
         .where(
             Alert.patient_id == suggestion.patient_id,
-            Alert.measurement == joining.measurement_of(RULE_RANGE),
+            Alert.measurement == alerts.measurement_of(RULE_RANGE),
             Alert.status != "resolved",
             alert_observation.c.observation_id == suggestion.observation_id,
         )

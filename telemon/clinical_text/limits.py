@@ -21,7 +21,7 @@ def limit_name(field: str, language: str) -> str:
 def limits_out_of_order_text(
     code: str, upper: str, upper_value: float, lower: str, lower_value: float, language: str
 ) -> str:
-    """Two limits in the wrong order (telemon.alerts.rules.limit_order_problems), e.g.
+    """Two limits in the wrong order (telemon.copd.rules.limit_order_problems), e.g.
     "advarsel lav (88 %) skal være over alarm lav (90 %)."."""
     return gettext(
         "%(upper)s (%(upper_value)s) must be above %(lower)s (%(lower_value)s).",

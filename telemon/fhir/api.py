@@ -10,13 +10,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
-from telemon import links
-from telemon.auth import api_user
-from telemon.errors import DATABASE_UNAVAILABLE, TelemonError, answered_detail
+from telemon.errors import TelemonError
 from telemon.fhir import capability, reading, upload
-from telemon.fhir.model import FHIR_JSON
-from telemon.fhir.outcome import FhirError, Issue, outcome_json
+from telemon.fhir.model import FHIR_JSON, outcome_json
+from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.redaction import RedactIdentifiers
+from telemon.http import links
+from telemon.http.auth import api_user
+from telemon.http.problems import DATABASE_UNAVAILABLE, answered_detail
 
 log = logging.getLogger(__name__)
 

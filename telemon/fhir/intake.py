@@ -23,8 +23,9 @@ from telemon.extensions import db
 from telemon.fhir import entries, mapping
 from telemon.fhir.entries import Entry, References
 from telemon.fhir.mapping import DeviceSpec, ObservationPlan, PatientMatch
-from telemon.fhir.outcome import FhirError, Issue, information
-from telemon.ids import id_from_text
+from telemon.fhir.model import information
+from telemon.fhir.outcome import FhirError, Issue
+from telemon.http.ids import id_from_text
 from telemon.ingest import service
 from telemon.ingest.schemas import ObservationItem
 from telemon.models import Device, Patient, User

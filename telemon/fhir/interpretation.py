@@ -1,12 +1,12 @@
 """Observation.interpretation from the patient's own limits (HL7 v3 ObservationInterpretation).
 
-Plain values in, a code out; the severity bands are telemon.alerts.rules' own (classify), so a
+Plain values in, a code out; the severity bands are telemon.copd.rules' own (classify), so a
 reading read back as "LL" is one that raised, or would raise, a red alert.
 """
 
 from __future__ import annotations
 
-from telemon.alerts.rules import Limits, classify
+from telemon.copd.rules import Limits, classify
 
 INTERPRETATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 

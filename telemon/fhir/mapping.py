@@ -14,7 +14,7 @@ from typing import Any
 
 from telemon.fhir.entries import TYPE_ID, Entry, reference_string, search_params
 from telemon.fhir.outcome import FhirError, Issue
-from telemon.ids import id_from_text
+from telemon.http.ids import id_from_text
 from telemon.ingest.codes import (
     CODES,
     LOINC,

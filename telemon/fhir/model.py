@@ -9,7 +9,7 @@ from typing import Any
 from fhirclient.models.fhirabstractbase import FHIRValidationError
 from fhirclient.models.fhirelementfactory import FHIRElementFactory
 
-from telemon.fhir.outcome import FhirError, validation_issues
+from telemon.fhir.outcome import ISSUE_CODES, FhirError, Issue, validation_issues
 
 FHIR_JSON = "application/fhir+json"
 FHIR_VERSION = "4.0.1"
@@ -51,7 +51,29 @@ def build(resource_type: str, data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _issue(text: str, expression: str) -> Any:
-    from telemon.fhir.outcome import Issue
+def outcome_json(status: int, issues: list[Issue]) -> dict[str, Any]:
+    """The OperationOutcome (as JSON) for these issues; validated by building it with the model."""
+    return build(
+        "OperationOutcome",
+        {
+            "issue": [
+                {
+                    "severity": issue.severity,
+                    "code": issue.code or ISSUE_CODES.get(status, "processing"),
+                    "diagnostics": issue.diagnostics,
+                    **({"expression": [issue.expression]} if issue.expression else {}),
+                }
+                for issue in issues
+            ]
+            or [{"severity": "error", "code": ISSUE_CODES.get(status, "exception")}]
+        },
+    )
 
+
+def information(text: str) -> dict[str, Any]:
+    """An informational OperationOutcome (an accepted entry's note)."""
+    return outcome_json(200, [Issue(text, code="informational", severity="information")])
+
+
+def _issue(text: str, expression: str) -> Any:
     return Issue(text, expression, code="structure")

@@ -1,16 +1,16 @@
-"""Refusals as OperationOutcome resources, and the library's validation errors as FHIRPath-like
+"""Refusals: FhirError and its issues (answered as an OperationOutcome built by
+telemon.fhir.model.outcome_json), and the library's validation errors as FHIRPath-like
 expressions ("Bundle.entry[3].resource.valueQuantity") that name the entry at fault."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from fhirclient.models.fhirabstractbase import FHIRValidationError
 
 # HTTP status -> the OperationOutcome issue code that says the same.
-_ISSUE_CODES = {
+ISSUE_CODES = {
     400: "structure",
     401: "login",
     403: "forbidden",
@@ -42,32 +42,6 @@ class FhirError(Exception):
 
     def __str__(self) -> str:
         return "; ".join(i.diagnostics for i in self.issues)
-
-
-def outcome_json(status: int, issues: list[Issue]) -> dict[str, Any]:
-    """The OperationOutcome (as JSON) for these issues; validated by building it with the model."""
-    from telemon.fhir.model import build
-
-    return build(
-        "OperationOutcome",
-        {
-            "issue": [
-                {
-                    "severity": issue.severity,
-                    "code": issue.code or _ISSUE_CODES.get(status, "processing"),
-                    "diagnostics": issue.diagnostics,
-                    **({"expression": [issue.expression]} if issue.expression else {}),
-                }
-                for issue in issues
-            ]
-            or [{"severity": "error", "code": _ISSUE_CODES.get(status, "exception")}]
-        },
-    )
-
-
-def information(text: str) -> dict[str, Any]:
-    """An informational OperationOutcome (an accepted entry's note)."""
-    return outcome_json(200, [Issue(text, code="informational", severity="information")])
 
 
 def validation_issues(error: FHIRValidationError, root: str) -> list[Issue]:

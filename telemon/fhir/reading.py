@@ -10,17 +10,18 @@ from urllib.parse import urlencode
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import selectinload
 
-from telemon import access, audit, links, paging
+from telemon import access, audit
 from telemon.alerts import queries
-from telemon.alerts.evaluation import limits_of
-from telemon.alerts.rules import Limits
+from telemon.copd.evaluation import limits_of
+from telemon.copd.rules import Limits
 from telemon.errors import NotFound
 from telemon.extensions import db
 from telemon.fhir import resources, search
 from telemon.fhir.interpretation import interpretation
 from telemon.fhir.mapping import CPR_SYSTEM
 from telemon.fhir.outcome import FhirError, Issue
-from telemon.ids import id_from_text
+from telemon.http import links, paging
+from telemon.http.ids import id_from_text
 from telemon.ingest.codes import CODES
 from telemon.models import (
     Alert,
@@ -113,7 +114,7 @@ def _read_wound_observation(user: User, rid: str) -> dict[str, Any]:
 
 def search_observations(user: User, params: list[tuple[str, str]], url: str) -> dict[str, Any]:
     """Observation?patient=&code=system|code&date=ge…&date=lt…&_count=: newest first, a page at
-    a time; the next link carries a keyset cursor (telemon.paging), never patient data."""
+    a time; the next link carries a keyset cursor (telemon.http.paging), never patient data."""
     patient_text = search.one(params, "patient") or (
         search.one(params, "subject") or ""
     ).removeprefix("Patient/")

@@ -17,8 +17,8 @@ from telemon.errors import TelemonError
 from telemon.extensions import db
 from telemon.fhir import devices, entries
 from telemon.fhir.intake import FIELD_PATHS, Answer, Upload, read_entries
-from telemon.fhir.model import build, parse, without_extensions
-from telemon.fhir.outcome import FhirError, Issue, information, outcome_json
+from telemon.fhir.model import build, information, outcome_json, parse, without_extensions
+from telemon.fhir.outcome import FhirError, Issue
 from telemon.ingest import service
 from telemon.models import User
 

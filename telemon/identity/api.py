@@ -9,10 +9,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from telemon.auth import api_user, authenticate, issue_token
 from telemon.errors import Forbidden, Unauthorized
 from telemon.extensions import db, limiter
-from telemon.identity import limits, schemas, service, sessions, users
+from telemon.http import sessions
+from telemon.http.auth import api_user, authenticate, issue_token
+from telemon.identity import limits, schemas, service, users
 from telemon.models import CareTeam, Organisation
 
 bp = Blueprint("identity", __name__, url_prefix="/api/v1", description="Sign-in and administration")

@@ -7,11 +7,12 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from telemon.http.ids import Id
+from telemon.http.schema_fields import Cursor
 from telemon.identity.passwords import MAX_LENGTH, MIN_LENGTH
+from telemon.identity.service import teams_of
 from telemon.identity.users import CURSOR_SHAPE as USER_CURSOR
-from telemon.ids import Id
 from telemon.models import ORGANISATION_KINDS, ROLES
-from telemon.schema_fields import Cursor
 
 _PASSWORD_DOC = {
     "description": f"At least {MIN_LENGTH} characters, not a common password or an easy "
@@ -101,8 +102,6 @@ class UserOut(Schema):
     deactivated_at = fields.DateTime(allow_none=True)
 
     def _teams(self, user: object) -> list[int]:
-        from telemon.identity.service import teams_of
-
         return sorted(t.id for t in teams_of(getattr(user, "user", user)))  # type: ignore[arg-type]
 
 

@@ -14,16 +14,16 @@ from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select
 
-from telemon import access, audit, clock, paging
+from telemon import access, audit, clock
 from telemon.errors import Forbidden, Invalid, NotFound, Unauthorized
 from telemon.extensions import db
-from telemon.identity import sessions
+from telemon.http import paging, sessions
 from telemon.identity.passwords import temporary_password
 from telemon.identity.service import STAFF_ROLES, check_password, set_teams, user_of
 from telemon.models import User, care_team_member
 from telemon.security import hash_password, verify_password
 
-# The list's order (telemon.paging): active users first, then by when they were created.
+# The list's order (telemon.http.paging): active users first, then by when they were created.
 _ACTIVE_RANK = case((User.active.is_(True), 1), else_=0)
 CURSOR_SHAPE = (int, int)
 

@@ -8,7 +8,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from telemon import clock
-from telemon.auth import api_user
+from telemon.http.auth import api_user
 from telemon.ingest import schemas, service
 
 bp = Blueprint("ingest", __name__, url_prefix="/api/v1", description="Observations")

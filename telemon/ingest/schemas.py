@@ -8,9 +8,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from telemon import clock
-from telemon.ids import Id
+from telemon.http.ids import Id
+from telemon.http.schema_fields import Cursor
 from telemon.ingest.codes import CODES, plausibility_problem
-from telemon.schema_fields import Cursor
 
 PERFORMERS = ("patient", "nurse", "relative", "device")
 LOCATIONS = ("home", "nursing_home")

@@ -20,9 +20,11 @@ from typing import Any
 from sqlalchemy import Select, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from telemon import access, audit, clock, jobs, paging, work
+from telemon import access, audit, clock
+from telemon.background import jobs, work
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.ingest.codes import CODES, loinc_for
 from telemon.models import IngestBatch, Observation, User
 
@@ -232,7 +234,7 @@ def _observation(item: dict[str, Any], batch_id: int, user: User, now: datetime)
     }
 
 
-# The measurement table's order (telemon.paging): newest first, then by id.
+# The measurement table's order (telemon.http.paging): newest first, then by id.
 OBSERVATION_CURSOR = (datetime, int)
 
 

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telemon.extensions import db
 from telemon.models.types import BigId, UTCDateTime
+from telemon.vocabulary import AlertStatus, Severity
 
-ALERT_STATUSES = ("open", "acknowledged", "resolved")
-SEVERITIES = ("red", "yellow", "blue")
+# The values, for validators and menus (telemon.vocabulary names them).
+ALERT_STATUSES: tuple[str, ...] = tuple(AlertStatus)
+SEVERITIES: tuple[str, ...] = tuple(Severity)
 
 alert_observation = Table(
     "alert_observation",
@@ -35,7 +37,7 @@ class Alert(db.Model):
     # "inr.poor_control", "wound.<id>" (telemon.alerts.joining.measurement_of).
     measurement: Mapped[str] = mapped_column(String(60))
     severity: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(15), default="open")
+    status: Mapped[str] = mapped_column(String(15), default=AlertStatus.OPEN)
     # Why it was raised, as data: [{"code", "params", "severity"}], worst first, each code once
     # (telemon.clinical_text.reason_text writes them in the reader's language; they hold values:
     # never mailed or logged).
@@ -87,7 +89,7 @@ class Alert(db.Model):
             sqlite_where=text("status <> 'resolved'"),
             postgresql_where=text("status <> 'resolved'"),
         ),
-        # The queue: unresolved alerts by severity and age.
+        # The work list: unresolved alerts by severity and age.
         Index(
             "ix_alert_queue",
             "status",

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telemon.extensions import db
 from telemon.models.types import UTCDateTime
+from telemon.vocabulary import Role
 
 ORGANISATION_KINDS = ("hospital", "municipality", "gp_practice", "nursing_home")
-ROLES = ("admin", "clinician", "nurse", "gp", "patient")
+ROLES: tuple[str, ...] = tuple(Role)  # the values, for validators (telemon.vocabulary.Role)
 
 
 class Organisation(db.Model):
@@ -44,7 +45,7 @@ class User(db.Model):
 
     @property
     def is_system_admin(self) -> bool:
-        return self.role == "admin" and self.organisation_id is None
+        return self.role == Role.ADMIN and self.organisation_id is None
 
 
 care_team_member = Table(

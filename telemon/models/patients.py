@@ -54,12 +54,12 @@ class Enrollment(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(30))
     # Monitoring paused for a period of local (Copenhagen) days, both inclusive; no end day:
-    # until resumed. See telemon.patients.monitoring.
+    # until resumed. See telemon.monitoring.
     paused_from: Mapped[date | None] = mapped_column(Date)
     paused_until: Mapped[date | None] = mapped_column(Date)
     pause_reason: Mapped[str | None] = mapped_column(String(30))
     # Missing-measurement schedule and baseline-rule settings: overrides of the defaults in
-    # telemon.alerts.schedule / telemon.alerts.rules, validated there.
+    # telemon.copd.schedule / telemon.copd.rules, validated there.
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     rule_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -103,7 +103,7 @@ class Threshold(_Limits, db.Model):
 
 class DefaultSchedule(db.Model):
     """The programme's default measurement schedule (overrides of
-    telemon.alerts.schedule.MeasurementSchedule), copied into each new enrolment."""
+    telemon.copd.schedule.MeasurementSchedule), copied into each new enrolment."""
 
     programme: Mapped[str] = mapped_column(String(20), primary_key=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

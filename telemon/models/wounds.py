@@ -105,7 +105,7 @@ class ReviewRequest(db.Model):
     wound_id: Mapped[int] = mapped_column(ForeignKey("wound.id"), index=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id"))
-    # The wound clinic whose queue it is in.
+    # The wound clinic whose work list it is in.
     care_team_id: Mapped[int] = mapped_column(ForeignKey("care_team.id"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("wound_assessment.id"))
     question: Mapped[str] = mapped_column(Text)
@@ -126,6 +126,6 @@ class ReviewRequest(db.Model):
     care_team: Mapped[Any] = relationship("CareTeam")
 
     __table_args__ = (
-        # The clinic's queue and the overdue check: open requests by due time.
+        # The clinic's work list and the overdue check: open requests by due time.
         Index("ix_review_request_queue", "status", "due_at"),
     )

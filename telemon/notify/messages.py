@@ -45,7 +45,7 @@ def _open_it(url: str, language: str) -> str:
     return gettext("Open it: %(url)s", language, {"url": url})
 
 
-def _queue(url: str, language: str) -> str:
+def _worklist(url: str, language: str) -> str:
     return gettext("Review queue: %(url)s", language, {"url": url})
 
 
@@ -93,7 +93,7 @@ def alert_escalated(severity: str, minutes: int, alert_url: str, language: str =
 
 
 def daily_digest(
-    day: date, counts: dict[str, int], queue_url: str, language: str = "da"
+    day: date, counts: dict[str, int], worklist_url: str, language: str = "da"
 ) -> Message:
     language = language_of(language)
     when = {"day": date_text(day, language)}
@@ -108,7 +108,7 @@ def daily_digest(
             when,
         ),
         [gettext("Open alerts for your team's patients on %(day)s:", language, when), "", *counted],
-        _queue(queue_url, language),
+        _worklist(worklist_url, language),
     )
 
 
@@ -127,7 +127,7 @@ def review_requested(urgency: str, due_text: str, url: str, language: str = "da"
             ),
             gettext("Please answer by %(due)s.", language, words),
         ],
-        _queue(url, language),
+        _worklist(url, language),
     )
 
 
@@ -163,5 +163,5 @@ def review_overdue(urgency: str, due_text: str, url: str, language: str = "da") 
             ),
             gettext("Please make sure someone answers it now.", language),
         ],
-        _queue(url, language),
+        _worklist(url, language),
     )

@@ -31,7 +31,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from telemon import clock, jobs, work
+from telemon import clock
+from telemon.background import jobs, work
 from telemon.extensions import db
 from telemon.models import OutgoingMail
 from telemon.notify import transport

@@ -9,9 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from telemon import access
-from telemon.auth import api_user
-from telemon.errors import TelemonError
+from telemon.errors import NotFound, TelemonError
 from telemon.extensions import db, limiter
+from telemon.http.auth import api_user
 from telemon.models import PROGRAMMES
 from telemon.patients import defaults, lifecycle, overview, schemas, service
 
@@ -104,7 +104,7 @@ class EnrollmentResource(MethodView):
     @bp.response(200, schemas.EnrollmentOut)
     def get(self, enrollment_id: int) -> Any:
         """An enrolment with its thresholds."""
-        enrollment = service.get_enrollment(api_user(), enrollment_id, "enrollment.read")
+        enrollment = access.enrollment_for(api_user(), enrollment_id, "enrollment.read")
         db.session.commit()
         return enrollment
 
@@ -195,7 +195,5 @@ class DefaultSchedules(MethodView):
 
 
 def _known(programme: str) -> None:
-    from telemon.errors import NotFound
-
     if programme not in PROGRAMMES:
         raise NotFound("No such programme.")

@@ -2,7 +2,7 @@
 
 Like the standard threshold sets (telemon.patients.service), a default is a starting point: an
 enrolment keeps the copy it was given, and a change of the default applies to enrolments made
-after it. A programme with no stored default uses telemon.alerts.schedule's built-in one.
+after it. A programme with no stored default uses telemon.copd.schedule's built-in one.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from telemon import audit
-from telemon.alerts import schedule
+from telemon.copd import schedule
 from telemon.errors import Forbidden, Invalid
 from telemon.extensions import db
 from telemon.models import DefaultSchedule, User

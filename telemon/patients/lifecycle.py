@@ -3,7 +3,7 @@
 Who: a clinician of the responsible care team or of the registering organisation
 (access.may_manage_enrolment). Each use case is safe to repeat: the same pause again, a resume
 of what is not paused, an end of what has ended change nothing and record nothing.
-What monitored means is telemon.patients.monitoring; the periodic checks ask it.
+What monitored means is telemon.monitoring; the periodic checks ask it.
 """
 
 from __future__ import annotations
@@ -13,17 +13,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from telemon import access, audit, clock
+from telemon import access, audit, clock, monitoring
 from telemon.alerts import service as alerts
 from telemon.errors import Forbidden, Invalid
 from telemon.extensions import db
 from telemon.models import Alert, Enrollment, User
-from telemon.patients import monitoring
-from telemon.patients.service import get_enrollment
 
 
 def _managed(actor: User, enrollment_id: int, action: str) -> Enrollment:
-    enrollment = get_enrollment(actor, enrollment_id, action)
+    enrollment = access.enrollment_for(actor, enrollment_id, action)
     if not access.may_manage_enrolment(actor, enrollment):
         raise Forbidden(
             "Only clinicians of the responsible care team or the registering organisation "

@@ -14,7 +14,7 @@ API (for web pages and other services; plain dataclasses out):
 - `patient_page(user, f, limit, after)` → `paging.Page[OverviewRow]`: worst open severity first
   (red, yellow, blue, then green), then the patient whose oldest open alert has waited longest
   (green rows: the earliest registered), then the patient id. Keyset paging as in
-  telemon.paging: `page.next` is a cursor (no patient data in it) to pass back through
+  telemon.http.paging: `page.next` is a cursor (no patient data in it) to pass back through
   `decode_cursor` (ValueError for anything that is not one).
 - Who sees what (`OverviewFilter.scope`):
   - "mine" (default): a clinician's patients with an active enrolment in one of her care teams;
@@ -45,11 +45,11 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, Subquery, case, exists, func, select
 
-from telemon import access, audit, clock, paging
-from telemon.alerts import schedule
-from telemon.alerts.rules import SEVERITY_RANK
+from telemon import access, audit, clock, monitoring
+from telemon.copd import schedule
 from telemon.errors import Forbidden
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import (
     Alert,
     AnticoagulationPlan,
@@ -59,7 +59,7 @@ from telemon.models import (
     User,
     care_team_member,
 )
-from telemon.patients import monitoring
+from telemon.vocabulary import SEVERITY_RANK
 
 SCOPES = ("mine", "all")
 GREEN = "green"

@@ -14,15 +14,16 @@ from marshmallow import (
     validates_schema,
 )
 
-from telemon.alerts.rules import Limits, limits_problems
 from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG, TARGET_RANGE
-from telemon.ids import Id
+from telemon.copd.rules import Limits, limits_problems
+from telemon.http.ids import Id
+from telemon.http.schema_fields import Cursor
+from telemon.ingest.codes import CODES
 from telemon.models import PROGRAMMES
+from telemon.monitoring import END_REASONS, PAUSE_REASONS
 from telemon.patients.cpr import birth_date_from_cpr, normalise_cpr
-from telemon.patients.monitoring import END_REASONS, PAUSE_REASONS
 from telemon.patients.overview import CURSOR_SHAPE as OVERVIEW_CURSOR
 from telemon.patients.overview import SCOPES
-from telemon.schema_fields import Cursor
 
 
 class LimitsSchema(Schema):
@@ -39,9 +40,6 @@ class LimitsSchema(Schema):
 
 
 def _threshold_codes(value: dict[str, Any]) -> None:
-    # Imported here to keep the code table the one list of codes.
-    from telemon.ingest.codes import CODES
-
     unknown = sorted(set(value) - set(CODES))
     if unknown:
         raise ValidationError(f"Unknown measurement code(s): {', '.join(unknown)}.")

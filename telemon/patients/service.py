@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
-from telemon.alerts import rules, schedule
 from telemon.anticoagulation import inr_rules
 from telemon.anticoagulation import service as anticoagulation
-from telemon.errors import Conflict, Forbidden, Invalid, NotFound
+from telemon.copd import rules, schedule
+from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import (
@@ -23,7 +23,7 @@ from telemon.models import (
     Threshold,
     User,
 )
-from telemon.patients import defaults
+from telemon.patients import defaults, lifecycle
 from telemon.patients.cpr import birth_date_from_cpr
 
 LIMIT_FIELDS = ("alert_high", "warning_high", "warning_low", "alert_low")
@@ -316,14 +316,6 @@ def _update_plan(enrollment: Enrollment, data: dict[str, Any]) -> None:
             setattr(plan, field, changes[field])
 
 
-def get_enrollment(actor: User, enrollment_id: int, action: str) -> Enrollment:
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    if enrollment is None:
-        raise NotFound("No such enrolment.")
-    access.patient_for(actor, enrollment.patient_id, action, "enrollment", enrollment_id)
-    return enrollment
-
-
 # What the responsible care team decides (clinical settings), and what a clinician who manages
 # the enrolment decides (who is responsible, who may see the patient).
 SETTING_FIELDS = ("thresholds", "schedule", "rule_settings", *PLAN_FIELDS)
@@ -335,7 +327,7 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
     her role: access.may_act CHANGE_PLAN), or care team and sharing (a clinician of the
     responsible team or of the registering organisation: access.may_manage_enrolment).
     Audited with before and after. Ending goes through telemon.patients.lifecycle."""
-    enrollment = get_enrollment(actor, enrollment_id, access.CHANGE_PLAN)
+    enrollment = access.enrollment_for(actor, enrollment_id, access.CHANGE_PLAN)
     responsibility = [f for f in (*RESPONSIBILITY_FIELDS, "status") if f in data]
     if any(f in data for f in SETTING_FIELDS) or not responsibility:
         access.require_act(actor, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
@@ -379,8 +371,6 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
         )
     db.session.commit()
     if data.get("status") == "ended":
-        from telemon.patients import lifecycle
-
         return lifecycle.end_enrolment(actor, enrollment_id, data.get("end_reason") or "other")
     return enrollment
 

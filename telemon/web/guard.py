@@ -1,8 +1,8 @@
 """The page guard: every page of the web UI is behind it, and says which roles it serves.
 
-    @bp.route("/queue")
+    @bp.route("/patients")
     @signed_in("clinician", "gp")
-    def queue(): ...
+    def patients(): ...
 
 Someone not signed in is sent to the sign-in page and back here afterwards; a signed-in user
 of another role gets the 403 page. The signed-in user is `g.user` in the view and its
@@ -17,8 +17,8 @@ from typing import Any
 
 from flask import g, redirect, request, url_for
 
-from telemon.auth import web_user
 from telemon.errors import Forbidden
+from telemon.http.auth import web_user
 
 
 def signed_in(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

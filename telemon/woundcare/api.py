@@ -9,9 +9,9 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from telemon.auth import api_user
 from telemon.errors import Invalid
-from telemon.input_guard import check_json
+from telemon.http.auth import api_user
+from telemon.http.input_guard import check_json
 from telemon.woundcare import assessments, photos, records, reviews, schemas
 
 bp = Blueprint("wounds", __name__, url_prefix="/api/v1", description="Wound care")

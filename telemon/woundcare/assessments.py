@@ -26,7 +26,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from telemon import access, audit, clock, work
+from telemon import access, audit, clock
+from telemon.background import work
 from telemon.errors import Conflict, Invalid, TelemonError
 from telemon.extensions import db
 from telemon.models import Photo, User, Wound, WoundAssessment

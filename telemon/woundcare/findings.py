@@ -12,9 +12,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from telemon.alerts import joining
-from telemon.alerts.routing import route
-from telemon.alerts.service import raise_or_update
+from telemon import alerts
 from telemon.extensions import db
 from telemon.models import Enrollment, Wound, WoundAssessment
 from telemon.woundcare import push
@@ -72,8 +70,8 @@ def evaluate(wound: Wound, assessment: WoundAssessment, enrollment: Enrollment) 
     """Raise the alerts this new assessment calls for, in the caller's transaction."""
     if assessment.infection_signs:
         params = {"body_site": wound.body_site, "signs": list(assessment.infection_signs)}
-        reason = joining.reason("wound.infection", params, "red")
-        route(raise_or_update(enrollment, infection_rule(wound.id), "red", [reason]))
+        reason = alerts.reason("wound.infection", params, "red")
+        alerts.route(alerts.raise_or_update(enrollment, infection_rule(wound.id), "red", [reason]))
     trajectory = trajectory_of(wound)
     if trajectory.not_healing_as_expected and trajectory.reduction_percent is not None:
         rule = trajectory_rules()[wound.wound_type]
@@ -85,5 +83,7 @@ def evaluate(wound: Wound, assessment: WoundAssessment, enrollment: Enrollment) 
             "expected_percent": rule.min_reduction_percent,
             "after_days": rule.after_days,
         }
-        reason = joining.reason("wound.not_healing", params, "yellow")
-        route(raise_or_update(enrollment, not_healing_rule(wound.id), "yellow", [reason]))
+        reason = alerts.reason("wound.not_healing", params, "yellow")
+        alerts.route(
+            alerts.raise_or_update(enrollment, not_healing_rule(wound.id), "yellow", [reason])
+        )

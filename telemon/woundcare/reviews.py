@@ -1,6 +1,6 @@
 """Specialist review: a nurse asks the wound clinic, the clinic answers, the nurse confirms.
 
-Life cycle: open (in the clinic's queue, due by working time) → answered (instructions
+Life cycle: open (in the clinic's work list, due by working time) → answered (instructions
 written, mailed to the requesting nurse's team) → closed (the nurse has read them). An open
 request past its due time is mailed once to the clinic's escalation address.
 
@@ -19,11 +19,13 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, true
 
-from telemon import access, audit, clock, work
+from telemon import access, audit, clock
+from telemon.administration.holidays import observed_holidays
+from telemon.background import work
 from telemon.clinical_text import datetime_text
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
-from telemon.links import queue_link, review_answer_link
+from telemon.http.links import review_answer_link, worklist_link
 from telemon.models import CareTeam, ReviewRequest, User, WoundAssessment, care_team_member
 from telemon.notify import messages
 from telemon.notify.outbox import queue_mail
@@ -40,8 +42,6 @@ log = logging.getLogger(__name__)
 def working_calendar() -> WorkingCalendar:
     """The clinics' working time, with the public holidays administrators keep
     (telemon.administration.holidays; TELEMON_PUBLIC_HOLIDAYS is their initial set)."""
-    from telemon.administration.holidays import observed_holidays
-
     config = current_app.config
     return calendar_from_settings(
         config["TELEMON_WORKING_TIMEZONE"],
@@ -67,7 +67,7 @@ def _due_text(due_at: datetime, language: str) -> str:
 
 
 def request_review(user: User, wound_id: int, data: dict[str, Any]) -> ReviewRequest:
-    """Put a question about the wound in the wound clinic's queue, and tell the clinic."""
+    """Put a question about the wound in the wound clinic's work list, and tell the clinic."""
     access.require_role(user, *STAFF_ROLES)
     wound = load_wound(user, wound_id, "review_request.create")
     enrollment = require_wound_enrollment(wound.patient_id)
@@ -100,7 +100,7 @@ def request_review(user: User, wound_id: int, data: dict[str, Any]) -> ReviewReq
         f"review:{review.id}:requested",
         team.email,
         messages.review_requested(
-            review.urgency, _due_text(review.due_at, team.language), queue_link(), team.language
+            review.urgency, _due_text(review.due_at, team.language), worklist_link(), team.language
         ),
         care_team_id=team.id,
     )
@@ -253,7 +253,7 @@ def escalate_overdue_reviews() -> int:
                     messages.review_overdue(
                         review.urgency,
                         _due_text(review.due_at, team.language),
-                        queue_link(),
+                        worklist_link(),
                         team.language,
                     ),
                     care_team_id=team.id,

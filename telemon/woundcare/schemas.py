@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from telemon import clock
-from telemon.ids import Id
+from telemon.http.ids import Id
 from telemon.ingest.schemas import FUTURE_TOLERANCE, AwareDateTime
 from telemon.models import REVIEW_STATUSES, REVIEW_URGENCIES, WOUND_STATUSES, WOUND_TYPES
 from telemon.woundcare.push import EXUDATE_LEVELS, TISSUE_TYPES

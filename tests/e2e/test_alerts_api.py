@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from telemon import jobs, paging
 from telemon.alerts import service
+from telemon.background import jobs
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import Alert, IngestBatch, OutgoingMail
 from tests.conftest import token_for
 from tests.helpers import item, mail_text, outbox_messages

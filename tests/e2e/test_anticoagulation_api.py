@@ -7,7 +7,8 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from telemon import clock, jobs
+from telemon import clock
+from telemon.background import jobs
 from telemon.clinical_text import event_text
 from telemon.extensions import db
 from telemon.identity import service as identity

@@ -9,11 +9,11 @@ from itertools import product
 import pytest
 from sqlalchemy import select, update
 
-from telemon import clock, jobs
+from telemon import clock, monitoring
+from telemon.background import jobs
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, Enrollment
-from telemon.patients import monitoring
-from telemon.patients.monitoring_sql import monitored_on
+from telemon.monitoring_sql import monitored_on
 from tests.conftest import sign_in, token_for
 from tests.e2e.test_alerts_api import raise_alert
 from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation

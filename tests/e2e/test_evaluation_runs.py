@@ -12,8 +12,8 @@ from typing import Any
 import redis
 from sqlalchemy import select, text
 
-from telemon import jobs, work
 from telemon.alerts import evaluation
+from telemon.background import jobs, work
 from telemon.extensions import db
 from telemon.models import Alert, IngestBatch, Observation
 from telemon.patients import service as patients

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from telemon import links
 from telemon.extensions import db
+from telemon.http import links
 from telemon.models import Alert, AuditEvent, CareTeam
 from tests.conftest import PASSWORD, token_for
 from tests.e2e.test_anticoagulation_api import _post_inr, enrol_in_anticoagulation
@@ -139,7 +139,7 @@ def test_a_rerun_and_a_second_reading_join_without_duplicates(app, client, world
 def test_a_yellow_alert_turning_red_is_mailed_and_escalates_counting_from_red(
     app, client, world, inbox
 ) -> None:
-    from telemon import jobs
+    from telemon.background import jobs
 
     nurse = token_for(client, "nurse")
     _post(client, nurse, item(world.patient.id, "spo2", 91))  # below the warning limit: yellow

@@ -1,5 +1,5 @@
-"""Every page works under the Content-Security-Policy (telemon/http_security.py) in Chromium:
-no inline script or style is refused, queue.js runs, images (photos, SVG charts) show."""
+"""Every page works under the Content-Security-Policy (telemon/http/headers.py) in Chromium:
+no inline script or style is refused, worklist.js runs, images (photos, SVG charts) show."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def test_the_pages_run_under_the_csp(client, wounds, page) -> None:  # noqa: F81
     _sign_in(page, "clinician")
     response = page.goto("/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    # queue.js runs under the policy: it fetches the queue anew (TELEMON_QUEUE_REFRESH_SECONDS 1).
+    # worklist.js runs under the policy: it fetches the list anew (TELEMON_QUEUE_REFRESH_SECONDS 1).
     page.wait_for_event("request", lambda request: request.resource_type == "fetch")
     alert_link = page.locator("a[href^='/alerts/']").first
     pages = ["/", alert_link.get_attribute("href"), f"/patients/{world.patient.id}"]

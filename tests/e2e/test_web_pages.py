@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from telemon.alerts.rules import SEVERITY_RANK as RANK
 from telemon.extensions import db
 from telemon.models import AuditEvent, Threshold
+from telemon.vocabulary import SEVERITY_RANK as RANK
 from tests.conftest import PASSWORD, sign_in, token_for
 from tests.e2e.test_alerts_api import raise_alert
 from tests.helpers import item

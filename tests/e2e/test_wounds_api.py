@@ -14,10 +14,11 @@ import pytest
 from PIL import ExifTags, Image
 from sqlalchemy import select, text
 
-from telemon import jobs, paging
-from telemon import queue as work_queue
+from telemon import worklist
+from telemon.background import jobs
 from telemon.clinical_text import reasons_text
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import Alert, AuditEvent, Photo, ReviewRequest, User, WoundAssessment
 from telemon.woundcare import reviews
 from tests.conftest import token_for
@@ -514,14 +515,14 @@ def test_alerts_and_review_requests_share_one_queue(app, client, wounds) -> None
     post_assessment(client, nurse, wound_id, infected, png())
 
     specialist = db.session.get(User, wounds.specialist.id)
-    items = work_queue.work_list(specialist, work_queue.QueueFilter())
+    items = worklist.work_list(specialist, worklist.WorkListFilter())
     assert [(i.kind, i.label) for i in items] == [
         ("review", "urgent"),  # rank 3, and older than the red alert
         ("alert", "red"),
         ("review", "routine"),
     ]
     assert items[0].due_at is not None and items[1].due_at is None
-    counts = work_queue.counts_by_team(specialist)
+    counts = worklist.counts_by_team(specialist)
     assert counts == {wounds.clinic.id: {"red": 2, "yellow": 1}}
 
     # The web queue is built from the same list.
@@ -555,11 +556,11 @@ def test_the_queue_pages_through_alerts_and_reviews_raised_at_one_moment(
     specialist = db.session.get(User, wounds.specialist.id)
     seen, after = [], None
     for _ in range(10):
-        page = work_queue.work_page(specialist, work_queue.QueueFilter(), 1, after)
+        page = worklist.work_page(specialist, worklist.WorkListFilter(), 1, after)
         seen += [(item.kind, item.id) for item in page.items]
         if page.next is None:
             break
-        after = paging.decode(page.next, work_queue.CURSOR_SHAPE)
+        after = paging.decode(page.next, worklist.CURSOR_SHAPE)
     assert seen == [  # rank, then the same moment: alerts before reviews, then by id
         ("alert", red),
         ("alert", second_red),

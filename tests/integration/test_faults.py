@@ -311,7 +311,7 @@ def test_postgres_stopped_during_uploads_and_during_a_send(own_postgres, tmp_pat
         },
     )
     with app.app_context():
-        from telemon.cli import prepare_database
+        from telemon.commands import prepare_database
 
         prepare_database()
         world = build_world()

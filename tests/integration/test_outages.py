@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import event, select
 
 from telemon import clock
-from telemon.auth import SESSION_KEY
 from telemon.extensions import db
+from telemon.http.auth import SESSION_KEY
 from telemon.models import OutgoingMail
 from telemon.notify import messages, outbox
 from tests.conftest import PASSWORD, token_for

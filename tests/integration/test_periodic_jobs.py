@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import event, select, update
 
 from telemon import clock
-from telemon.alerts import periodic
 from telemon.anticoagulation import service as anticoagulation
+from telemon.copd import evaluation
 from telemon.extensions import db
 from telemon.models import Alert, AnticoagulationPlan, Enrollment
 from telemon.patients import service as patients
@@ -80,18 +80,18 @@ def test_missing_measurements_in_sets_and_isolated(app, world) -> None:
     db.session.commit()
     app.config["TELEMON_NOW"] = clock.now() + timedelta(days=5)
 
-    periodic.check_missing_measurements()
+    evaluation.check_missing_measurements()
     expected = {e.id for e in enrollments} - {enrollments[1].id, enrollments[2].id}
     assert _blue("missing_measurement") == expected
     # A second run has every alert already: a fixed handful of queries, however many patients.
-    assert _statements(periodic.check_missing_measurements) <= 6
+    assert _statements(evaluation.check_missing_measurements) <= 6
 
 
 def test_missing_measurements_only_for_monitored_enrolments(app, world) -> None:
     ended = _patients(world, 1)[0]
     patients.update_enrollment(world.clinician, ended.id, {"status": "ended"})
     app.config["TELEMON_NOW"] = clock.now() + timedelta(days=5)
-    periodic.check_missing_measurements()
+    evaluation.check_missing_measurements()
     assert _blue("missing_measurement") == {world.enrollment.id}
 
 

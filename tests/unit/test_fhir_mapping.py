@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from telemon.alerts.rules import Limits
+from telemon.copd.rules import Limits
 from telemon.fhir.entries import Entry, References, entries_of
 from telemon.fhir.interpretation import interpretation
 from telemon.fhir.mapping import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from telemon.ids import MAX_ID, id_from_text
+from telemon.http.ids import MAX_ID, id_from_text
 
 
 @pytest.mark.parametrize(

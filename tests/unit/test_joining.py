@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from telemon.alerts.joining import join, measurement_of, reason
-from telemon.alerts.rules import DEFAULT_COPD_THRESHOLDS, BaselineSettings, Reading
-from telemon.alerts.rules import evaluate_readings as evaluate
 from telemon.clinical_text import reasons_text
+from telemon.copd.rules import DEFAULT_COPD_THRESHOLDS, BaselineSettings, Reading
+from telemon.copd.rules import evaluate_readings as evaluate
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 LIMIT_85 = reason(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from telemon.alerts.rules import Limits
+from telemon.copd.rules import Limits
 from telemon.web.components.forms import id_list, id_value, typed_number
 from telemon.web.components.limits_form import joined, parse, shown_limits
 

@@ -1,4 +1,4 @@
-"""Paused and ended enrolments: the pure rule (telemon.patients.monitoring)."""
+"""Paused and ended enrolments: the pure rule (telemon.monitoring)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from telemon.alerts import schedule
-from telemon.patients import monitoring as m
+from telemon import monitoring as m
+from telemon.copd import schedule
 
 MON, TUE, WED, THU, FRI = (date(2026, 3, d) for d in (2, 3, 4, 5, 6))
 

@@ -10,21 +10,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from telemon.alerts.rules import (
+from telemon.alerts.timing import escalation_due
+from telemon.clinical_text import reason_text
+from telemon.copd.rules import (
     DEFAULT_COPD_THRESHOLDS,
-    SEVERITY_RANK,
     BaselineSettings,
     Finding,
     Limits,
     Reading,
     baseline_settings_from,
     classify,
-    escalation_due,
     evaluate_readings,
     limits_problems,
-    worse,
 )
-from telemon.clinical_text import reason_text
+from telemon.vocabulary import SEVERITY_RANK, worse
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 SPO2 = Limits(warning_low=92, alert_low=90)

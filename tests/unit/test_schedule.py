@@ -12,13 +12,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from telemon.alerts.schedule import (
-    COPENHAGEN,
-    MeasurementSchedule,
-    digest_due,
-    missing_since,
-    schedule_from,
-)
+from telemon.alerts.timing import digest_due
+from telemon.copd.schedule import COPENHAGEN, MeasurementSchedule, missing_since, schedule_from
 
 DAILY = MeasurementSchedule()
 ENROLLED = datetime(2026, 1, 1, 10, 0, tzinfo=COPENHAGEN)

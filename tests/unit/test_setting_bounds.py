@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from telemon.alerts import rules, schedule
 from telemon.anticoagulation import inr_rules
+from telemon.copd import rules, schedule
 
 HUGE = (1e300, math.inf, -math.inf, math.nan, 10**30)
 

@@ -9,10 +9,10 @@ from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from telemon import paging
 from telemon.administration import audit_trail
 from telemon.errors import NotFound
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.i18n import N_
 from telemon.identity import users
 from telemon.models import User

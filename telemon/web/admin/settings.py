@@ -15,9 +15,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from telemon.administration import holidays as holiday_service
-from telemon.alerts import schedule as schedule_rules
 from telemon.anticoagulation import service as anticoagulation
-from telemon.errors import Forbidden, TelemonError
+from telemon.copd import schedule as schedule_rules
+from telemon.errors import Forbidden, NotFound, TelemonError
 from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.ingest.codes import CODES
@@ -25,9 +25,9 @@ from telemon.models import ORGANISATION_KINDS, PROGRAMMES, Organisation, StoredN
 from telemon.patients import defaults
 from telemon.patients import service as patients
 from telemon.web.admin import ROLES, bp
-from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
+from telemon.web.components.forms import already_done, field_errors, new_form_key, remember
 from telemon.web.guard import signed_in
 
 
@@ -105,8 +105,6 @@ def standards() -> Any:
 def standard_edit(programme: str) -> Any:
     _system_admin()
     if programme not in PROGRAMMES:
-        from telemon.errors import NotFound
-
         raise NotFound("No such programme.")
     codes = sorted(c for c, s in CODES.items() if s.programme == programme)
     stored = patients.default_thresholds(programme)

@@ -10,13 +10,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from telemon import access
-from telemon.errors import TelemonError
+from telemon.errors import NotFound, TelemonError
 from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.models import CareTeam, Organisation, User
 from telemon.web.admin import ROLES, bp
-from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
-from telemon.web.components.forms import id_list, id_value
+from telemon.web.components.forms import (
+    already_done,
+    field_errors,
+    id_list,
+    id_value,
+    new_form_key,
+    remember,
+)
 from telemon.web.guard import signed_in
 
 
@@ -116,8 +122,6 @@ def team_new() -> Any:
 def team_edit(team_id: int) -> Any:
     team = identity.get_care_team(team_id)
     if not access.may_manage_care_team(g.user, team):
-        from telemon.errors import NotFound
-
         raise NotFound("No such care team, or not one you manage.")
     values: dict[str, Any] = {
         "name": team.name,

@@ -10,15 +10,22 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from telemon import access, paging
+from telemon import access
 from telemon.errors import TelemonError
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.identity import service as identity
 from telemon.identity import users
 from telemon.models import CareTeam, Organisation
 from telemon.web.admin import ROLES, bp
-from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
-from telemon.web.components.forms import id_list, id_value
+from telemon.web.components.forms import (
+    already_done,
+    field_errors,
+    id_list,
+    id_value,
+    new_form_key,
+    remember,
+)
 from telemon.web.guard import signed_in
 
 STAFF_ROLES = ("admin", "clinician", "nurse", "gp")

@@ -1,4 +1,4 @@
-"""The hospital clinician's pages: the review queue, alerts, the patient overview, thresholds
+"""The hospital clinician's pages: the work list, alerts, the patient overview, thresholds
 and dose decisions, and the wound pages."""
 
 from __future__ import annotations
@@ -21,6 +21,6 @@ from telemon.web.clinic import (  # noqa: E402,F401  (routes on bp)
     alerts,
     patient_admin,
     patients,
-    queue,
+    worklist,
     wounds,
 )

@@ -57,7 +57,7 @@ def acknowledge(alert_id: int) -> Response:
     service.acknowledge(item, g.user, request.form.get("note") or None)
     db.session.commit()
     flash(_("Alert acknowledged."))
-    return redirect(local_target(request.form.get("back"), url_for("clinic.queue")))
+    return redirect(local_target(request.form.get("back"), url_for("clinic.worklist")))
 
 
 @bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])
@@ -71,4 +71,4 @@ def resolve(alert_id: int) -> Any:
     service.resolve(item, g.user, note, request.form.get("visible_to_patient") == "on")
     db.session.commit()
     flash(_("Alert resolved."))
-    return redirect(url_for("clinic.queue"))
+    return redirect(url_for("clinic.worklist"))

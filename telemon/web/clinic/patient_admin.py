@@ -12,21 +12,30 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from telemon import access, paging
+from telemon import access, clock, monitoring
 from telemon.errors import TelemonError
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.ingest import service as ingest
 from telemon.ingest.api import csv_response
 from telemon.ingest.codes import CODES
 from telemon.models import PROGRAMMES, CareTeam, Organisation, User
-from telemon.patients import lifecycle, monitoring, overview
+from telemon.patients import lifecycle, overview
 from telemon.patients import service as patients
 from telemon.patients.cpr import normalise_cpr
-from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
+from telemon.patients.schemas import PatientIn
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
-from telemon.web.components.forms import id_list, id_value, typed_number
+from telemon.web.components.forms import (
+    already_done,
+    field_errors,
+    id_list,
+    id_value,
+    new_form_key,
+    remember,
+    typed_number,
+)
 from telemon.web.guard import signed_in
 
 PAGE_SIZE = 50
@@ -94,8 +103,6 @@ def patient_new() -> Any:
         if not values["name"]:
             errors["name"] = _("Required.")
         if not errors:
-            from telemon.patients.schemas import PatientIn
-
             loaded = PatientIn().validate(
                 {k: v for k, v in values.items() if v and k != "form_key"}
             )
@@ -247,7 +254,7 @@ def enrol(patient_id: int) -> Any:
 @bp.route("/enrollments/<int:enrollment_id>/edit", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def enrolment_edit(enrollment_id: int) -> Any:
-    enrollment = patients.get_enrollment(g.user, enrollment_id, "enrollment.read")
+    enrollment = access.enrollment_for(g.user, enrollment_id, "enrollment.read")
     plan = enrollment.anticoagulation
     schedule = enrollment.schedule or {}
     values: dict[str, Any] = {
@@ -331,15 +338,13 @@ def enrolment_edit(enrollment_id: int) -> Any:
 
 
 def monitoring_today() -> date:
-    from telemon import clock
-
     return clock.local(clock.now()).date()
 
 
 @bp.route("/enrollments/<int:enrollment_id>/pause", methods=["POST"])
 @signed_in("clinician")
 def enrolment_pause(enrollment_id: int) -> Response:
-    enrollment = patients.get_enrollment(g.user, enrollment_id, "enrollment.read")
+    enrollment = access.enrollment_for(g.user, enrollment_id, "enrollment.read")
     try:
         start = date.fromisoformat(request.form.get("paused_from", ""))
         raw_end = request.form.get("paused_until", "")
@@ -405,8 +410,6 @@ def measurements(patient_id: int) -> Any:
 @bp.route("/patients/<int:patient_id>/measurements.csv")
 @signed_in(*ROLES)
 def measurements_csv(patient_id: int) -> Response:
-    from telemon import clock
-
     code = request.args.get("code") if request.args.get("code") in CODES else None
     text = ingest.export_observations(g.user, patient_id, code, None, None)
     return csv_response(

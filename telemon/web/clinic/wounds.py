@@ -82,7 +82,7 @@ def wound_thumbnail(photo_id: int) -> Response:
 @bp.route("/review-requests/<int:review_id>")
 @signed_in(*ROLES)
 def review_request(review_id: int) -> Response:
-    """From the queue or a mail: record that the clinic has seen it, show it with its wound."""
+    """From the work list or a mail: record that the clinic has seen it, show it with its wound."""
     review = reviews.read_review(g.user, review_id)
     return redirect(
         url_for("clinic.wound", wound_id=review.wound_id, _anchor=f"review-{review.id}")

@@ -3,7 +3,7 @@ limits): what was typed, read as limits, with field errors in the reader's langu
 
 Plain values in and out (no Flask): the form's fields are named "<code>.<limit>" ("spo2.alert_low");
 a limit may be empty (not set), written with a decimal comma or point, and must be a finite
-number; the set limits of a measurement must be ordered (telemon.alerts.rules).
+number; the set limits of a measurement must be ordered (telemon.copd.rules).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 
 from telemon import clinical_text as ct
-from telemon.alerts import rules
+from telemon.copd import rules
 from telemon.web.components.forms import typed_number
 
 Limits = dict[str, float | None]

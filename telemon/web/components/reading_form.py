@@ -20,15 +20,15 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from telemon import clinical_text, clock
+from telemon.copd.schedule import schedule_from
 from telemon.errors import Conflict
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.ingest.schemas import ObservationBatchIn
 from telemon.ingest.service import BatchResult, ingest_batch
 from telemon.models import Enrollment, User
-from telemon.web.admin.forms import field_errors
 from telemon.web.components.clinical import language
-from telemon.web.components.forms import typed_number
+from telemon.web.components.forms import field_errors, typed_number
 
 # Client ids of readings entered in a web form: uuid5(this, "<form key>:<code>").
 WEB_FORM_NAMESPACE = uuid.UUID("5f7c8a52-1b7e-4c55-9d0e-6a8f3e2b9c11")
@@ -59,8 +59,6 @@ class ReadingField:
 
 def copd_fields(enrollment: Enrollment) -> list[ReadingField]:
     """The COPD set, the codes the patient's schedule expects first."""
-    from telemon.alerts.schedule import schedule_from
-
     try:
         expected = schedule_from(enrollment.schedule or None).expected_codes
     except ValueError:

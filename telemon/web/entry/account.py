@@ -8,12 +8,13 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from telemon.auth import SESSION_KEY, authenticate, forget_web_user, web_user
 from telemon.errors import Invalid, Unauthorized
 from telemon.extensions import db, limiter
+from telemon.http import sessions
+from telemon.http.auth import SESSION_KEY, authenticate, forget_web_user, web_user
 from telemon.i18n import LANGUAGES
-from telemon.identity import limits, sessions, users
-from telemon.web.admin.forms import field_errors
+from telemon.identity import limits, users
+from telemon.web.components.forms import field_errors
 from telemon.web.entry import bp
 from telemon.web.safe_redirect import local_target
 

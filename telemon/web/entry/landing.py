@@ -1,9 +1,9 @@
 """`/`: each role's own start page.
 
 START_PAGES is the one place that says where a role starts, NAVIGATION what the top bar
-offers it. Hospital clinicians and GPs start at the review queue, the home nurse at her work
-(telemon.web.home), the patient at their own readings (telemon.web.patient), administrators
-at the administration console.
+offers it. Hospital clinicians and GPs start at the work list ("Review queue"), the home nurse
+at her work (telemon.web.home), the patient at their own readings (telemon.web.patient),
+administrators at the administration console.
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ from telemon.web.entry import bp
 from telemon.web.guard import signed_in
 
 START_PAGES: dict[str, str] = {
-    "clinician": "clinic.queue",
-    "gp": "clinic.queue",
+    "clinician": "clinic.worklist",
+    "gp": "clinic.worklist",
     "nurse": "home.start",
     "patient": "patient.home",
     "admin": "admin.home",
 }
 
-_QUEUE = ("clinic.queue", N_("Review queue"))
+_WORKLIST = ("clinic.worklist", N_("Review queue"))
 _PATIENTS = ("clinic.patient_list", N_("Patients"))
 NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
-    "clinician": (_QUEUE, _PATIENTS),
-    "gp": (_QUEUE, _PATIENTS),
+    "clinician": (_WORKLIST, _PATIENTS),
+    "gp": (_WORKLIST, _PATIENTS),
     "nurse": (("home.start", N_("My work")),),
     "patient": (
         ("patient.home", N_("My readings")),
@@ -55,6 +55,6 @@ def navigation() -> dict[str, Any]:
 @signed_in()
 def landing() -> Response:
     endpoint = START_PAGES[g.user.role]
-    # The queue's filters survive, so that an old bookmark of "/?status=acknowledged" works.
-    args: dict[str, Any] = request.args.to_dict() if endpoint == "clinic.queue" else {}
+    # The work list's filters survive, so that an old bookmark of "/?status=acknowledged" works.
+    args: dict[str, Any] = request.args.to_dict() if endpoint == "clinic.worklist" else {}
     return redirect(url_for(endpoint, **args))

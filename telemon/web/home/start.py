@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from telemon import clock, paging
+from telemon import clock
 from telemon.errors import Conflict
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import PROGRAMMES, CareTeam, Organisation, Patient, Photo, User, Wound
 from telemon.patients import overview
 from telemon.web.guard import signed_in
@@ -37,7 +38,7 @@ def start() -> Any:
     answers = home_nursing.answers_to_read(g.user)
     requests = home_nursing.open_requests(g.user)
     names = _patient_names({r.patient_id for r in answers + requests})
-    # A nurse of a hospital team (the anticoagulation clinic's) also works its review queue.
+    # A nurse of a hospital team (the anticoagulation clinic's) also works its work list.
     in_hospital_team = bool(
         db.session.scalar(
             select(CareTeam.id)

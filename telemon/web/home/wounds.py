@@ -18,9 +18,9 @@ from telemon.errors import Conflict, Invalid
 from telemon.extensions import db
 from telemon.i18n import N_
 from telemon.models import REVIEW_URGENCIES, Patient
-from telemon.web.admin.forms import field_errors
 from telemon.web.components import reading_form
 from telemon.web.components.clinical import language
+from telemon.web.components.forms import field_errors
 from telemon.web.guard import signed_in
 from telemon.web.home import ROLES, bp
 from telemon.woundcare import assessments, home_nursing, records

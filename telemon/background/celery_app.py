@@ -10,7 +10,7 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask
 
-from telemon import jobs
+from telemon.background import jobs
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -38,6 +38,9 @@ def celery_init_app(app: Flask) -> Celery:
         # whatever waits, and one queued behind a busy process would keep an idle one idle.
         worker_prefetch_multiplier=1,
         task_default_queue="periodic",
+        # The task modules, imported by a worker when it starts (`telemon worker`, `celery -A
+        # workers.app worker`): telemon itself never imports them.
+        include=["workers.tasks"],
         task_routes={name: {"queue": queue} for name, queue in jobs.QUEUES.items()},
         beat_schedule={
             name: {"task": name, "schedule": seconds, "options": {"queue": jobs.QUEUES[name]}}

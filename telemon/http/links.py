@@ -52,9 +52,9 @@ def alert_link(alert_id: int) -> str:
     return link("clinic.alert", alert_id=alert_id)
 
 
-def queue_link() -> str:
-    """The review queue, where a team's open alerts and review requests wait."""
-    return link("clinic.queue")
+def worklist_link() -> str:
+    """The work list, where a team's open alerts and review requests wait."""
+    return link("clinic.worklist")
 
 
 def review_answer_link(review_id: int) -> str:

@@ -1,6 +1,6 @@
 """The web UI's error pages (403, 404, 405, 500, ...): in the user's language, with a way back
 to their start page and, when signed in, the top bar with its sign-out. The API answers the
-same errors as problem+json (telemon.errors); this is only what a browser is shown.
+same errors as problem+json (telemon.http.problems); this is only what a browser is shown.
 
 What a service said in its error (in English, for the log and the API) is not shown: each
 status has its own sentence, which is translated."""
@@ -11,6 +11,8 @@ import logging
 
 from flask import g, render_template
 
+from telemon.extensions import db
+from telemon.http.auth import web_user
 from telemon.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -52,9 +54,6 @@ def _find_user() -> None:
     method) or after the database gave up (then no one is looked up)."""
     if "user" in g or g.get("database_unavailable"):
         return
-    from telemon.auth import web_user
-    from telemon.extensions import db
-
     try:
         db.session.rollback()  # whatever failed must not leave the session unusable
         g.user = web_user()

@@ -1,4 +1,5 @@
-"""The background jobs: names, queues and the service function behind each.
+"""The background jobs: names, queues, periodic intervals, and the service function behind each
+(registered by the app).
 
 Jobs take ids, re-load their rows and are safe to run twice. workers/tasks.py declares one thin
 Celery task per name; the embedded default calls the same functions in-process.
@@ -6,8 +7,10 @@ Celery task per name; the embedded default calls the same functions in-process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from flask import Flask, current_app
 
 EVALUATE_BATCH = "telemon.evaluate_batch"
 SEND_MAIL = "telemon.send_mail"
@@ -46,25 +49,19 @@ PERIODIC: dict[str, float] = {
 }
 
 
-def registry() -> dict[str, Callable[..., Any]]:
-    # Imported here: the services enqueue jobs by name and must not import this at load time.
-    from telemon.alerts import evaluation, periodic
-    from telemon.anticoagulation import service as anticoagulation
-    from telemon.notify import outbox
-    from telemon.woundcare import reviews
+_HANDLERS = "telemon.background.jobs"
 
-    return {
-        EVALUATE_BATCH: evaluation.evaluate_batch,
-        SEND_MAIL: outbox.send_mail,
-        SWEEP: periodic.sweep,
-        CHECK_MISSING: periodic.check_missing_measurements,
-        ESCALATE: periodic.escalate_overdue,
-        DIGEST: periodic.send_digests,
-        CHECK_MISSED_INR: anticoagulation.check_missed_tests,
-        ESCALATE_REVIEWS: reviews.escalate_overdue_reviews,
-    }
+
+def register(app: Flask, handlers: Mapping[str, Callable[..., Any]]) -> None:
+    """The service function behind each job, given when the app is created (telemon.app).
+
+    Services hand work over by job name (work.enqueue) and import nothing that runs it; the
+    app, which imports every service anyway, says which function a name runs."""
+    if set(handlers) != set(QUEUES):
+        raise ValueError(f"every job needs one handler: {sorted(set(handlers) ^ set(QUEUES))}")
+    app.extensions[_HANDLERS] = dict(handlers)
 
 
 def run(job: str, *args: Any) -> Any:
-    """Run a job in this process."""
-    return registry()[job](*args)
+    """Run a job in this process, with the current app's handler for it."""
+    return current_app.extensions[_HANDLERS][job](*args)

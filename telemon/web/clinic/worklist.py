@@ -1,4 +1,5 @@
-"""The review queue: alerts and wound review requests, most urgent first."""
+"""The work list page (titled "Review queue"): alerts and wound review requests, most urgent
+first. Its address stays /queue, which bookmarks and mailed links hold."""
 
 from __future__ import annotations
 
@@ -9,36 +10,36 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from telemon import access, audit, clock, paging
-from telemon import queue as work_queue
+from telemon import access, audit, clock, worklist
 from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components.forms import id_list, id_value
 from telemon.web.guard import signed_in
 from telemon.web.safe_redirect import local_target
 
-QUEUE_PAGE_SIZE = 50  # rows on one page of the review queue
+WORKLIST_PAGE_SIZE = 50  # rows on one page of the work list
 
 
-@bp.route("/queue")
+@bp.route("/queue", endpoint="worklist")
 @signed_in(*ROLES)
-def queue() -> Any:
-    # Alerts and wound review requests, on one scale (telemon.queue).
-    f = work_queue.QueueFilter(
+def worklist_page() -> Any:
+    # Alerts and wound review requests, on one scale (telemon.worklist).
+    f = worklist.WorkListFilter(
         # Open (not yet taken) by default; "acknowledged" shows what is taken but not resolved.
         status=_choice(request.args.get("status"), ("open", "acknowledged")) or "open",
         programme=_choice(request.args.get("programme"), PROGRAMMES),
         rank=_choice(request.args.get("severity"), SEVERITIES),
         care_team_id=request.args.get("team", type=id_value),
     )
-    after = _queue_cursor(request.args.get("after"))
-    page = work_queue.work_page(g.user, f, QUEUE_PAGE_SIZE, after)
+    after = _cursor(request.args.get("after"))
+    page = worklist.work_page(g.user, f, WORKLIST_PAGE_SIZE, after)
     items = page.items
-    team_counts = work_queue.counts_by_team(g.user, work_queue.QueueFilter(status="open"))
-    audit.record_many(g.user, work_queue.patient_ids(items), "queue.read", "queue")
+    team_counts = worklist.counts_by_team(g.user, worklist.WorkListFilter(status="open"))
+    audit.record_many(g.user, worklist.patient_ids(items), "queue.read", "queue")
     patients = {
         p.id: p
         for p in db.session.scalars(
@@ -64,9 +65,9 @@ def queue() -> Any:
         "team": f.care_team_id,
     }
     return render_template(
-        "clinic/queue.html",
+        "clinic/worklist.html",
         items=items,
-        counts=work_queue.total_counts(team_counts),
+        counts=worklist.total_counts(team_counts),
         team_counts=team_counts,
         teams=teams,
         patients=patients,
@@ -74,8 +75,8 @@ def queue() -> Any:
         filters=f,
         programmes=PROGRAMMES,
         severities=SEVERITIES,
-        next_page=url_for("clinic.queue", **shown, after=page.next) if page.next else None,
-        first_page=url_for("clinic.queue", **shown) if after is not None else None,
+        next_page=url_for("clinic.worklist", **shown, after=page.next) if page.next else None,
+        first_page=url_for("clinic.worklist", **shown) if after is not None else None,
         words=_words(items),
         # The rows whose alerts the user may acknowledge (telemon.access): only those offer
         # the button and the bulk checkbox.
@@ -87,20 +88,20 @@ def queue() -> Any:
     )
 
 
-def _words(items: list[work_queue.QueueItem]) -> dict[str, str]:
+def _words(items: list[worklist.WorkItem]) -> dict[str, str]:
     """The items' own words (severity or urgency, programme, status), each translated once:
     a page of 50 rows repeats a handful of them."""
     found = {word for item in items for word in (item.label, item.programme, item.status)}
     return {word: _(word) for word in found}
 
 
-def _queue_cursor(raw: str | None) -> paging.Key | None:
-    """The key to read the queue after. A stale or mangled link shows the first page: a nurse
-    is better served by the queue than by an error page."""
+def _cursor(raw: str | None) -> paging.Key | None:
+    """The key to read the work list after. A stale or mangled link shows the first page: a
+    nurse is better served by the list than by an error page."""
     if not raw:
         return None
     try:
-        return paging.decode(raw, work_queue.CURSOR_SHAPE)
+        return paging.decode(raw, worklist.CURSOR_SHAPE)
     except ValueError:
         return None
 
@@ -120,7 +121,7 @@ def acknowledge_many() -> Response:
         done += 1
     db.session.commit()
     flash(_("%(n)s yellow alert(s) acknowledged.", n=done))
-    return redirect(local_target(request.form.get("back"), url_for("clinic.queue")))
+    return redirect(local_target(request.form.get("back"), url_for("clinic.worklist")))
 
 
 def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:

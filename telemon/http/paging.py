@@ -1,4 +1,4 @@
-"""Keyset paging for the long lists: GET /api/v1/alerts and the web review queue.
+"""Keyset paging for the long lists: GET /api/v1/alerts and the web work list.
 
 Both lists put the most urgent first, then the oldest: rank descending, then the other sort
 columns ascending (a time, then tie-breakers that make the key unique per row). A page ends with
@@ -7,8 +7,8 @@ key in the same order. Unlike an offset, this stays right while alerts are ackno
 two pages: nothing is shown twice and nothing behind the cursor is skipped. A row that is raised,
 or rises in rank, ahead of the cursor shows on the first page, not on the following ones.
 
-The cursor is URL-safe base64 of a JSON list of the key's values: rank, time, id (and the queue's
-kind). Opaque to clients, but no secret: it never holds patient data.
+The cursor is URL-safe base64 of a JSON list of the key's values: rank, time, id (and the work
+list's kind). Opaque to clients, but no secret: it never holds patient data.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-// The review queue refreshes itself: every 30 s it fetches the same page and swaps in the
+// The work list refreshes itself: every 30 s it fetches the same page and swaps in the
 // counts and the rows, keeping ticked boxes and the scroll position, and says (to screen
 // readers too) how many items are new. No framework; without JavaScript the page still works.
 (function () {
   "use strict";
-  var live = document.getElementById("queue-live");
+  var live = document.getElementById("worklist-live");
   if (!live || !window.fetch || !window.DOMParser) return;
   var seconds = parseInt(live.getAttribute("data-refresh-seconds"), 10) || 30;
 
@@ -15,7 +15,7 @@
 
   function refresh() {
     if (document.visibilityState !== "visible") return;
-    var items = document.getElementById("queue-items");
+    var items = document.getElementById("worklist-items");
     // Never pull the page from under someone who is typing or choosing in it.
     if (items.contains(document.activeElement) && document.activeElement !== document.body) return;
     fetch(window.location.href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
@@ -25,8 +25,8 @@
       })
       .then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");
-        var newItems = page.getElementById("queue-items");
-        var newLive = page.getElementById("queue-live");
+        var newItems = page.getElementById("worklist-items");
+        var newLive = page.getElementById("worklist-live");
         if (!newItems || !newLive) return;
         var before = keys(items);
         var ticked = Array.prototype.map.call(
@@ -45,7 +45,7 @@
             var row = items.querySelector("tr[data-key='" + key + "']");
             if (row) row.classList.add("fresh");
           });
-          var news = document.getElementById("queue-news");
+          var news = document.getElementById("worklist-news");
           if (news) news.textContent = fresh.length + " " + (live.getAttribute("data-new-text") || "new");
           document.title = "(" + fresh.length + ") " + document.title.replace(/^\(\d+\) /, "");
         }

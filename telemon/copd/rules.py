@@ -23,21 +23,12 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
-# Most severe first in every queue. Blue is a missing measurement (schedule.py), never raised here.
-SEVERITY_RANK: dict[str, int] = {"red": 3, "yellow": 2, "blue": 1}
+from telemon.vocabulary import SEVERITY_RANK, Severity
 
 # Readings are binary floats: 64.1 - 62.1 is 1.999999999999993, which a clinician calls a 2 kg
 # gain. Values, limits and differences within this tolerance count as equal. It is far below the
 # resolution of any home device (0.1), so it never moves a real reading across a line.
 TOLERANCE = 1e-6
-
-
-def worse(a: str, b: str) -> str:
-    """The more severe of two severities: red > yellow > blue. Equal severities return `a`.
-
-    Raises KeyError for a severity that is not in SEVERITY_RANK.
-    """
-    return a if SEVERITY_RANK[a] >= SEVERITY_RANK[b] else b
 
 
 @dataclass(frozen=True)
@@ -93,7 +84,7 @@ DEFAULT_COPD_THRESHOLDS: dict[str, Limits] = {
 }
 
 
-def classify(value: float, limits: Limits) -> str | None:
+def classify(value: float, limits: Limits) -> Severity | None:
     """The severity of one reading against its limits (value in the limits' unit).
 
     "red" when strictly past an alert limit (value > alert_high or value < alert_low), "yellow"
@@ -105,11 +96,11 @@ def classify(value: float, limits: Limits) -> str | None:
     return None if past is None else past[0]
 
 
-def _past_limit(value: float, limits: Limits) -> tuple[str, str, float] | None:
+def _past_limit(value: float, limits: Limits) -> tuple[Severity, str, float] | None:
     """(severity, reason code, limit) for the most severe limit passed."""
     bands = (
-        ("red", "alert", limits.alert_high, limits.alert_low),
-        ("yellow", "warning", limits.warning_high, limits.warning_low),
+        (Severity.RED, "alert", limits.alert_high, limits.alert_low),
+        (Severity.YELLOW, "warning", limits.warning_high, limits.warning_low),
     )
     for severity, kind, high, low in bands:
         if high is not None and value > high + TOLERANCE:
@@ -215,7 +206,7 @@ class Finding:
     """
 
     rule: str
-    severity: str
+    severity: Severity
     observation_ids: tuple[int, ...]
     reason_code: str
     reason_params: Mapping[str, Any]
@@ -224,7 +215,7 @@ class Finding:
 @dataclass(frozen=True)
 class _Hit:
     rule: str
-    severity: str
+    severity: Severity
     reading: Reading
     reason_code: str
     reason_params: Mapping[str, Any]
@@ -311,7 +302,9 @@ def _spo2_drop(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _H
         "median": median,
         "days": s.spo2_baseline_days,
     }
-    return _Hit("spo2.drop_from_baseline", "yellow", reading, "spo2.drop_from_baseline", params)
+    return _Hit(
+        "spo2.drop_from_baseline", Severity.YELLOW, reading, "spo2.drop_from_baseline", params
+    )
 
 
 def _weight_gain(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _Hit | None:
@@ -330,7 +323,7 @@ def _weight_gain(reading: Reading, pool: list[Reading], s: BaselineSettings) -> 
         "gain": _exact(gain),
         "days": s.weight_window_days,
     }
-    return _Hit("weight.gain", "yellow", reading, "weight.gain", params)
+    return _Hit("weight.gain", Severity.YELLOW, reading, "weight.gain", params)
 
 
 def _cat_rise(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _Hit | None:
@@ -343,7 +336,7 @@ def _cat_rise(reading: Reading, pool: list[Reading], s: BaselineSettings) -> _Hi
     if rise < s.cat_rise_points - TOLERANCE:
         return None
     params = {"code": "cat_score", "value": reading.value, "rise": _exact(rise), "median": median}
-    return _Hit("cat_score.rise", "yellow", reading, "cat_score.rise", params)
+    return _Hit("cat_score.rise", Severity.YELLOW, reading, "cat_score.rise", params)
 
 
 def _merge(hits: list[_Hit]) -> list[Finding]:
@@ -365,17 +358,3 @@ def _merge(hits: list[_Hit]) -> list[Finding]:
 def _exact(difference: float) -> float:
     """A difference of two readings as a clinician reads it: 64.1 - 62.1 is 2, not 1.9999999."""
     return round(difference, 6)
-
-
-def escalation_due(
-    raised_at: datetime,
-    acknowledged_at: datetime | None,
-    escalated_at: datetime | None,
-    now: datetime,
-    after: timedelta,
-) -> bool:
-    """Whether an alert must be escalated now: nobody has acknowledged it, it has not been
-    escalated before (escalation happens once), and at least `after` has passed since it was
-    raised (exactly `after` counts as due). All datetimes timezone-aware.
-    """
-    return acknowledged_at is None and escalated_at is None and now - raised_at >= after

@@ -1,10 +1,10 @@
-"""The clinician's work list: alerts and wound review requests in one queue, one query path.
+"""The clinician's work list: alerts and wound review requests in one list, one query path.
 
 Both kinds are ranked on one scale, most urgent first, then oldest:
     3  red alert  = urgent review request
     2  yellow alert = routine review request
     1  blue alert (missing measurement)
-The list and the counts per team come from the same UNION below, so the queue a clinician
+The list and the counts per team come from the same UNION below, so the list a clinician
 works and the numbers a team sees cannot disagree. GET /api/v1/alerts keeps its own
 alert-only list (telemon.alerts.queries).
 """
@@ -18,25 +18,26 @@ from typing import Any
 
 from sqlalchemy import JSON, Integer, String, Text, case, cast, func, literal, null, select
 
-from telemon import access, paging
-from telemon.alerts.rules import SEVERITY_RANK
+from telemon import access
 from telemon.extensions import db
+from telemon.http import paging
 from telemon.models import Alert, ReviewRequest, User
 from telemon.models.types import UTCDateTime
+from telemon.vocabulary import SEVERITY_RANK
 
-# The alerts' scale (rules.SEVERITY_RANK); an urgent review request ranks with a red alert, a
-# routine one with a yellow.
+# The alerts' scale (telemon.vocabulary.SEVERITY_RANK); an urgent review request ranks with a
+# red alert, a routine one with a yellow.
 RANK_NAMES = {rank: name for name, rank in SEVERITY_RANK.items()}
 _REVIEW_RANK = {"urgent": SEVERITY_RANK["red"], "routine": SEVERITY_RANK["yellow"]}
 
 _alert_rank = case(SEVERITY_RANK, value=Alert.severity, else_=0)
 _review_rank = case(_REVIEW_RANK, value=ReviewRequest.urgency, else_=0)
-# The types of a cursor's values (telemon.paging): rank, since, kind, id.
+# The types of a cursor's values (telemon.http.paging): rank, since, kind, id.
 CURSOR_SHAPE = (int, datetime, str, int)
 
 
 @dataclass(frozen=True)
-class QueueFilter:
+class WorkListFilter:
     # "open": alerts nobody took yet and review requests not yet answered;
     # "acknowledged": alerts taken but not resolved (review requests have no such state).
     status: str = "open"
@@ -46,7 +47,7 @@ class QueueFilter:
 
 
 @dataclass(frozen=True)
-class QueueItem:
+class WorkItem:
     kind: str  # "alert" | "review"
     id: int
     patient_id: int
@@ -66,7 +67,7 @@ class QueueItem:
         return RANK_NAMES.get(self.rank, "")
 
 
-def _union(user: User, f: QueueFilter) -> Any:
+def _union(user: User, f: WorkListFilter) -> Any:
     visible = access.visible_patient_ids(user)
     alerts = select(
         literal("alert", String).label("kind"),
@@ -110,36 +111,36 @@ def _union(user: User, f: QueueFilter) -> Any:
     if f.rank is not None:
         alerts = alerts.where(_alert_rank == SEVERITY_RANK.get(f.rank, 0))
         reviews = reviews.where(_review_rank == SEVERITY_RANK.get(f.rank, 0))
-    return alerts.union_all(reviews).subquery("queue")
+    return alerts.union_all(reviews).subquery("worklist")
 
 
 def work_list(
-    user: User, f: QueueFilter, limit: int = 200, after: paging.Key | None = None
-) -> list[QueueItem]:
-    """The user's queue: most urgent first, then oldest; with `after`, the items past that key."""
+    user: User, f: WorkListFilter, limit: int = 200, after: paging.Key | None = None
+) -> list[WorkItem]:
+    """The user's work list: most urgent first, then oldest; with `after`, the items past it."""
     q = _union(user, f)
     sort_columns = (q.c.rank, q.c.since, q.c.kind, q.c.id)
     query = select(q).order_by(*paging.order(*sort_columns))
     if after is not None:
         query = query.where(paging.after(after, *sort_columns))
     rows = db.session.execute(query.limit(limit)).all()
-    return [QueueItem(**row._mapping) for row in rows]
+    return [WorkItem(**row._mapping) for row in rows]
 
 
 def work_page(
-    user: User, f: QueueFilter, limit: int, after: paging.Key | None = None
-) -> paging.Page[QueueItem]:
+    user: User, f: WorkListFilter, limit: int, after: paging.Key | None = None
+) -> paging.Page[WorkItem]:
     """One page of work_list, with the cursor of the next page when there is one."""
     return paging.page(work_list(user, f, limit + 1, after), limit, sort_key)
 
 
-def sort_key(item: QueueItem) -> paging.Key:
+def sort_key(item: WorkItem) -> paging.Key:
     return (item.rank, item.since, item.kind, item.id)
 
 
-def counts_by_team(user: User, f: QueueFilter | None = None) -> dict[int, dict[str, int]]:
+def counts_by_team(user: User, f: WorkListFilter | None = None) -> dict[int, dict[str, int]]:
     """Per care team, how many items wait on each rank: {team_id: {"red": n, …}}."""
-    q = _union(user, f or QueueFilter())
+    q = _union(user, f or WorkListFilter())
     rows = db.session.execute(
         select(q.c.care_team_id, q.c.rank, func.count()).group_by(q.c.care_team_id, q.c.rank)
     ).all()
@@ -158,5 +159,5 @@ def total_counts(per_team: dict[int, dict[str, int]]) -> dict[str, int]:
     return totals
 
 
-def patient_ids(items: Sequence[QueueItem]) -> list[int]:
+def patient_ids(items: Sequence[WorkItem]) -> list[int]:
     return sorted({item.patient_id for item in items})

@@ -7,11 +7,11 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from telemon import paging
+from telemon.http import paging
 
 
 class Cursor(fields.Field[paging.Key]):
-    """A keyset-paging cursor (telemon.paging): the `next` of a previous page, read back as the
+    """A keyset-paging cursor (telemon.http.paging): the `next` of a previous page, read back as the
     sort key of that page's last row. `shape` gives the key's types, e.g. (int, datetime, int)."""
 
     def __init__(self, shape: Sequence[type], **kwargs: Any) -> None:

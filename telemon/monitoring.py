@@ -7,7 +7,7 @@ are still evaluated. An ended enrolment is not monitored at all.
 
 The rule is written twice on purpose, once for each place that asks:
 - `is_monitored` here, over plain values, for code that holds an enrolment;
-- `telemon.patients.monitoring_sql.monitored_on`, the same rule as one SQL condition, for the
+- `telemon.monitoring_sql.monitored_on`, the same rule as one SQL condition, for the
   periodic checks that select the enrolments to look at.
 
 Plain values in, plain values out: no framework, no database, no clock (`today` is passed in).
@@ -58,7 +58,7 @@ def counting_from(
     enrolled_at: datetime, paused_until: date | None, tz: ZoneInfo = COPENHAGEN
 ) -> datetime:
     """The moment from which expected measurements count, for
-    telemon.alerts.schedule.missing_since: the enrolment, or the start of the last paused day
+    telemon.copd.schedule.missing_since: the enrolment, or the start of the last paused day
     of a pause that ended after it (ended_pause_until). A patient back from hospital on
     Thursday (paused until Wednesday) is expected to measure on Thursday, not to have
     measured while away.
@@ -93,7 +93,7 @@ def next_measurement_due(
 ) -> date:
     """The local day the next measurement is due: interval_days after the last covered day,
     which is the day of the last measurement, or of `counted_from` (see counting_from) when
-    that is later or nothing has arrived. The same days as telemon.alerts.schedule's
+    that is later or nothing has arrived. The same days as telemon.copd.schedule's
     missing_since, which reports the day once it has passed without a measurement."""
     covered = counted_from.astimezone(tz).date()
     if last_measured_at is not None:

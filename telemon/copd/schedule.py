@@ -1,4 +1,5 @@
-"""Missing measurements (OpenTele's "blue alarm") and the hour of the daily digest.
+"""When a patient is expected to measure, and when a measurement counts as missing (OpenTele's
+"blue alarm").
 
 Patients measure on their own calendar days, so days here are local days in Europe/Copenhagen,
 not UTC days: a reading at 00:30 Copenhagen time belongs to that day even though it is still the
@@ -135,34 +136,6 @@ def missing_since(
         hours=schedule.grace_hours
     )
     return due if now >= deadline else None
-
-
-def digest_due(
-    now: datetime,
-    last_digest_day: date | None,
-    send_at_local_hour: int = 7,
-    tz: ZoneInfo = COPENHAGEN,
-) -> date | None:
-    """The local day whose daily digest should be sent now, else None.
-
-    That is today (local date of `now` in tz) once the local time is at or after
-    send_at_local_hour:00 (0-23) and today's digest has not been sent: last_digest_day is None
-    or earlier than today. A last_digest_day after today (a clock set back) sends nothing, so a
-    team never gets two digests for one day. On the spring DST day an hour that does not exist
-    locally (02) is reached at 03:00; on the autumn day the first 02:00 counts.
-
-    `now` must be timezone-aware; raises ValueError otherwise or for an hour outside 0-23.
-    """
-    _require_aware("now", now)
-    if not 0 <= send_at_local_hour <= 23:
-        raise ValueError(f"send_at_local_hour must be 0-23, not {send_at_local_hour}.")
-    local = now.astimezone(tz)
-    today = local.date()
-    if local.hour < send_at_local_hour:
-        return None
-    if last_digest_day is not None and last_digest_day >= today:
-        return None
-    return today
 
 
 def _start_of_local_day(day: date, tz: ZoneInfo) -> datetime:

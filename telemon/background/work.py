@@ -35,7 +35,7 @@ from redis.retry import Retry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from telemon import jobs
+from telemon.background import jobs
 from telemon.extensions import db
 
 log = logging.getLogger(__name__)

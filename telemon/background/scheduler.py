@@ -8,7 +8,7 @@ import time
 
 from flask import Flask
 
-from telemon import jobs
+from telemon.background import jobs
 
 log = logging.getLogger(__name__)
 

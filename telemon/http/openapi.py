@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from telemon.errors import PROBLEM_JSON
+from telemon.http.problems import PROBLEM_JSON
 
 _PROBLEM = {"$ref": "#/components/schemas/Problem"}
 _RETRY_AFTER = {

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, request, session
+from flask import current_app, g, has_request_context, request, session
 from sqlalchemy import delete, select
 
 from telemon import clock
 from telemon.errors import Forbidden, Unauthorized
 from telemon.extensions import db
+from telemon.http import sessions
 from telemon.models import ApiToken, User
 from telemon.security import new_token, token_digest, verify_password
 
@@ -80,10 +81,8 @@ _WEB_USER = "telemon.web_user"
 
 def web_user() -> User | None:
     """The user signed in to the web UI, or None: the cookie's key must open a server-side
-    session that has not ended (telemon.identity.sessions). Looked up once per request."""
+    session that has not ended (telemon.http.sessions). Looked up once per request."""
     if _WEB_USER not in request.environ:
-        from telemon.identity import sessions
-
         key = session.get(SESSION_KEY)
         request.environ[_WEB_USER] = sessions.user_for(key) if isinstance(key, str) else None
     user: User | None = request.environ[_WEB_USER]
@@ -93,3 +92,12 @@ def web_user() -> User | None:
 def forget_web_user() -> None:
     """Look the signed-in user up anew (after signing in or out within this request)."""
     request.environ.pop(_WEB_USER, None)
+
+
+def known_user() -> User | None:
+    """The user this request is known to be made by so far, without looking anyone up: the
+    API caller once authenticated, or the web user the page guard found (g.user)."""
+    if not has_request_context():
+        return None
+    user = request.environ.get(REQUEST_USER) or g.get("user")
+    return user if isinstance(user, User) else None

@@ -1,0 +1,54 @@
+"""The words telemon stores and compares: alert severities and statuses, and users' roles.
+
+Each is a StrEnum whose values are the strings the database and the API have always held
+("red", "acknowledged", "clinician"), so nothing stored or sent changes; code names the member
+(Severity.RED), and a typo is an AttributeError that mypy reports, not a comparison that is
+silently never true. Plain Python, no imports from telemon: the pure rule modules, the models
+and the services all take these from here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How urgent an alert is: red (act now, mailed at once), yellow (today), blue (something
+    expected did not come: a missing measurement, a missed INR test)."""
+
+    RED = "red"
+    YELLOW = "yellow"
+    BLUE = "blue"
+
+
+# Most severe first in every list. Blue is something expected that did not come, never a
+# reading past a limit.
+SEVERITY_RANK: dict[str, int] = {Severity.RED: 3, Severity.YELLOW: 2, Severity.BLUE: 1}
+
+
+def worse(a: str, b: str) -> str:
+    """The more severe of two severities: red > yellow > blue. Equal severities return `a`.
+
+    Raises KeyError for a severity that is not in SEVERITY_RANK.
+    """
+    return a if SEVERITY_RANK[a] >= SEVERITY_RANK[b] else b
+
+
+class AlertStatus(StrEnum):
+    """Where an alert is in its life cycle: open (nobody took it), acknowledged (taken),
+    resolved (closed, by a clinician, a decision, or telemon itself)."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class Role(StrEnum):
+    """A user's role. Care staff (clinician, nurse, GP) see patients through their care teams
+    (telemon.access); an administrator sees no patient; a patient sees themself."""
+
+    ADMIN = "admin"
+    CLINICIAN = "clinician"
+    NURSE = "nurse"
+    GP = "gp"
+    PATIENT = "patient"
