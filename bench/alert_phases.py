@@ -16,7 +16,7 @@ QUEUE_PAGE = "/queue"
 # an error page or an empty list). Regular expressions over the body.
 READS: dict[str, dict[str, Any]] = {
     "get_alerts": {"path": "/api/v1/alerts", "expect": [r'"items":\s*\[\s*\{']},
-    "queue_page": {"path": QUEUE_PAGE, "expect": [r'id="queue-items"', r'data-alert-id="\d+"']},
+    "queue_page": {"path": QUEUE_PAGE, "expect": [r'id="worklist-items"', r'data-alert-id="\d+"']},
 }
 
 
