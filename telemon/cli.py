@@ -32,7 +32,7 @@ def prepare_database() -> None:
     from flask_migrate import upgrade
 
     from telemon.administration.holidays import ensure_from_environment
-    from telemon.anticoagulation.service import ensure_default_nomogram
+    from telemon.anticoagulation.plans import ensure_default_nomogram
     from telemon.patients.service import ensure_default_thresholds
 
     upgrade()

@@ -49,7 +49,7 @@ PERIODIC: dict[str, float] = {
 def registry() -> dict[str, Callable[..., Any]]:
     # Imported here: the services enqueue jobs by name and must not import this at load time.
     from telemon.alerts import evaluation, periodic
-    from telemon.anticoagulation import service as anticoagulation
+    from telemon.anticoagulation import inr_evaluation
     from telemon.notify import outbox
     from telemon.woundcare import reviews
 
@@ -60,7 +60,7 @@ def registry() -> dict[str, Callable[..., Any]]:
         CHECK_MISSING: periodic.check_missing_measurements,
         ESCALATE: periodic.escalate_overdue,
         DIGEST: periodic.send_digests,
-        CHECK_MISSED_INR: anticoagulation.check_missed_tests,
+        CHECK_MISSED_INR: inr_evaluation.check_missed_tests,
         ESCALATE_REVIEWS: reviews.escalate_overdue_reviews,
     }
 

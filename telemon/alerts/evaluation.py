@@ -19,7 +19,7 @@ from telemon import clock, jobs, work
 from telemon.alerts import joining, rules, schedule
 from telemon.alerts.routing import route
 from telemon.alerts.service import raise_or_update, resolve_automatically
-from telemon.anticoagulation import service as anticoagulation
+from telemon.anticoagulation import inr_evaluation
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import (
@@ -201,7 +201,7 @@ def _evaluate_patients(by_patient: dict[int, list[Observation]]) -> int:
         if "copd" in theirs and by_programme["copd"]:
             copd[patient_id] = (theirs["copd"], by_programme["copd"])
         if "anticoagulation" in theirs and by_programme["anticoagulation"]:
-            changes += anticoagulation.evaluate_inr(
+            changes += inr_evaluation.evaluate_inr(
                 theirs["anticoagulation"], by_programme["anticoagulation"]
             )
     return changes + _evaluate_copd(copd)

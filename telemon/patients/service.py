@@ -9,12 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
 from telemon.alerts import rules, schedule
-from telemon.anticoagulation import inr_rules
-from telemon.anticoagulation import service as anticoagulation
+from telemon.anticoagulation import plans
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import (
+    Alert,
     CareTeam,
     DefaultThreshold,
     Enrollment,
@@ -227,7 +227,7 @@ def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
     )
     enrollment.shared_with = _organisations(sorted(set(data.get("shared_with") or [])))
     if programme == "anticoagulation":
-        enrollment.anticoagulation = anticoagulation.plan_from_input(data)
+        enrollment.anticoagulation = plans.plan_from_input(data)
     else:
         _no_plan_fields(data)
     given = data.get("thresholds") or {}
@@ -270,6 +270,7 @@ PLAN_FIELDS = (
     "device",
     "nomogram_version",
     "inr_alert_settings",
+    "self_management",
 )
 
 
@@ -283,37 +284,13 @@ def _no_plan_fields(data: dict[str, Any]) -> None:
 
 
 def _update_plan(enrollment: Enrollment, data: dict[str, Any]) -> None:
-    plan = enrollment.anticoagulation
     changes = {f: data[f] for f in PLAN_FIELDS if f in data}
     if not changes:
         return
-    if plan is None:
+    if enrollment.anticoagulation is None:
         _no_plan_fields(changes)
         return
-    if "weekly_dose_mg" in changes or "nomogram_version" in changes:
-        raise Invalid(
-            "The dose changes by confirming a dose suggestion.",
-            {
-                f: ["Not changed here."]
-                for f in ("weekly_dose_mg", "nomogram_version")
-                if f in changes
-            },
-        )
-    low = changes.get("inr_target_low", plan.target_low)
-    high = changes.get("inr_target_high", plan.target_high)
-    problems = inr_rules.target_range_problems(low, high)
-    if problems:
-        raise Invalid("Invalid target range.", {f: [p] for f, p in problems.items()})
-    if "inr_alert_settings" in changes:
-        try:
-            inr_rules.inr_settings_from(changes["inr_alert_settings"])
-        except ValueError as error:
-            raise Invalid("Invalid settings.", {"inr_alert_settings": [str(error)]}) from None
-        plan.alert_settings = changes["inr_alert_settings"]
-    plan.target_low, plan.target_high = low, high
-    for field in ("indication", "self_managing", "device", "tablet_strength_mg"):
-        if field in changes:
-            setattr(plan, field, changes[field])
+    plans.update_plan(enrollment.anticoagulation, changes)
 
 
 def get_enrollment(actor: User, enrollment_id: int, action: str) -> Enrollment:
@@ -333,24 +310,22 @@ RESPONSIBILITY_FIELDS = ("care_team_id", "shared_with")
 def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> Enrollment:
     """Change thresholds and other settings (a member of the responsible care team, whatever
     her role: access.may_act CHANGE_PLAN), or care team and sharing (a clinician of the
-    responsible team or of the registering organisation: access.may_manage_enrolment).
-    Audited with before and after. Ending goes through telemon.patients.lifecycle."""
+    responsible team: access.may_manage_enrolment). Audited with before and after; every
+    refusal audited. Ending goes through telemon.patients.lifecycle; an administrator's
+    hand-over through hand_over."""
     enrollment = get_enrollment(actor, enrollment_id, access.CHANGE_PLAN)
     responsibility = [f for f in (*RESPONSIBILITY_FIELDS, "status") if f in data]
     if any(f in data for f in SETTING_FIELDS) or not responsibility:
         access.require_act(actor, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
-    if responsibility and not access.may_manage_enrolment(actor, enrollment):
-        audit.record_refusal(
-            actor, enrollment.patient_id, access.CHANGE_PLAN, "enrollment", enrollment_id
-        )
-        raise Forbidden(
-            "Only clinicians of the responsible care team or the registering organisation "
-            "change who is responsible or who may see the patient."
-        )
+    if responsibility:
+        # The actor sees the patient, so she is no administrator: the responsible team's
+        # clinicians alone hand over and share here.
+        action = access.HAND_OVER if "care_team_id" in data else access.CHANGE_PLAN
+        access.require_manage_enrolment(actor, enrollment, action)
     _validate_settings(data)
     before = settings_of(enrollment)
     if "care_team_id" in data:
-        enrollment.care_team = _care_team(data["care_team_id"])
+        _move_to(enrollment, _care_team(data["care_team_id"]))
     if "shared_with" in data:
         enrollment.shared_with = _organisations(sorted(set(data["shared_with"])))
     for field in ("schedule", "rule_settings"):
@@ -385,6 +360,82 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
     return enrollment
 
 
+def hand_over(actor: User, enrollment_id: int, care_team_id: int) -> dict[str, Any]:
+    """Make another care team responsible for the enrolment, as its organisation's
+    administrator may (access.may_hand_over: a team that no longer works must not leave its
+    patients without one), or as a clinician of the responsible team. The administrator sees no
+    patient: the enrolment is loaded without a patient read, and what comes back is who is
+    responsible, nothing clinical. Its open alerts move to the new team's queue. Audited, and
+    every refusal too; handing to the team already responsible changes nothing."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None:
+        raise NotFound("No such enrolment.")
+    _hand_over(actor, enrollment, _care_team(care_team_id))
+    db.session.commit()
+    return responsibility_of(enrollment)
+
+
+def hand_over_team(actor: User, from_team_id: int, to_team_id: int) -> int:
+    """Hand every active enrolment of one care team to another (the administration console's
+    "hand over this team's patients"), each as hand_over would; how many moved. All or none."""
+    source = db.session.get(CareTeam, from_team_id)
+    if source is None:
+        raise NotFound("No such care team.")
+    target = _care_team(to_team_id)
+    enrollments = db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.care_team_id == source.id, Enrollment.status == "active")
+        .order_by(Enrollment.id)
+    ).all()
+    for enrollment in enrollments:
+        _hand_over(actor, enrollment, target)
+    db.session.commit()
+    return len(enrollments)
+
+
+def _hand_over(actor: User, enrollment: Enrollment, team: CareTeam) -> None:
+    access.require_manage_enrolment(actor, enrollment, access.HAND_OVER, team)
+    if enrollment.care_team_id == team.id:
+        return
+    before = {"care_team_id": enrollment.care_team_id, "alerts_moved": 0}
+    moved = _move_to(enrollment, team)
+    audit.record_change(
+        actor,
+        access.HAND_OVER,
+        "enrollment",
+        enrollment.id,
+        before,
+        {"care_team_id": team.id, "alerts_moved": moved},
+        patient_id=enrollment.patient_id,
+    )
+
+
+def responsibility_of(enrollment: Enrollment) -> dict[str, Any]:
+    """Who is responsible for an enrolment, without its clinical settings (what an
+    administrator's hand-over answers)."""
+    return {
+        "id": enrollment.id,
+        "patient_id": enrollment.patient_id,
+        "programme": enrollment.programme,
+        "care_team_id": enrollment.care_team_id,
+        "status": enrollment.status,
+    }
+
+
+def _move_to(enrollment: Enrollment, team: CareTeam) -> int:
+    """The enrolment and its unresolved alerts to the team (its queue, mail and escalation);
+    how many alerts moved."""
+    enrollment.care_team = team
+    moved = 0
+    for alert in db.session.scalars(
+        select(Alert).where(Alert.enrollment_id == enrollment.id, Alert.status != "resolved")
+    ):
+        if alert.care_team_id != team.id:
+            alert.care_team_id = team.id
+            moved += 1
+    return moved
+
+
 def settings_of(enrollment: Enrollment) -> dict[str, Any]:
     """What an enrolment is set to, as plain values for the audit trail: who is responsible,
     who may see the patient, the limits and schedule, the treatment plan. No patient data."""
@@ -410,5 +461,6 @@ def settings_of(enrollment: Enrollment) -> dict[str, Any]:
             self_managing=plan.self_managing,
             nomogram_version=plan.nomogram_version,
             inr_alert_settings=dict(plan.alert_settings or {}),
+            self_management=plans.self_management_of(plan),
         )
     return settings

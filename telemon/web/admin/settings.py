@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from telemon.administration import holidays as holiday_service
 from telemon.alerts import schedule as schedule_rules
-from telemon.anticoagulation import service as anticoagulation
+from telemon.anticoagulation import plans
 from telemon.errors import Forbidden, TelemonError
 from telemon.extensions import db
 from telemon.identity import service as identity
@@ -158,7 +158,7 @@ def standard_edit(programme: str) -> Any:
 @signed_in(*ROLES)
 def nomograms() -> Any:
     errors: dict[str, str] = {}
-    current = anticoagulation.current_nomogram_version()
+    current = plans.current_nomogram_version()
     draft = ""
     if request.method == "POST":
         _system_admin()
@@ -171,7 +171,7 @@ def nomograms() -> Any:
             errors["definition"] = _("Not a JSON object.")
         else:
             try:
-                anticoagulation.store_nomogram(g.user, definition)
+                plans.store_nomogram(g.user, definition)
             except TelemonError as error:
                 db.session.rollback()
                 errors = field_errors(error.errors) or {"definition": _("Check this field.")}

@@ -13,6 +13,7 @@ from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
 from telemon.extensions import db
 from telemon.models import Enrollment, Patient
+from telemon.web.admin.forms import new_form_key
 from telemon.web.clinic import ROLES, alert_page, bp
 from telemon.web.clinic.timeline import alert_timeline
 from telemon.web.components.clinical import language
@@ -46,6 +47,7 @@ def alert(alert_id: int) -> Any:
         timeline=timeline,
         now=now,
         may=may,
+        decide_key=new_form_key(),
     )
 
 

@@ -13,6 +13,7 @@ from telemon import access, audit, clock, paging
 from telemon import queue as work_queue
 from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
+from telemon.anticoagulation import worklist
 from telemon.extensions import db
 from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
 from telemon.web.clinic import ROLES, bp
@@ -55,6 +56,8 @@ def queue() -> Any:
         )
         .order_by(CareTeam.name)
     ).all()
+    # The anticoagulation clinic's worklist, with its count, for the members of its teams.
+    doses_waiting = worklist.waiting_count(g.user)
     db.session.commit()
     # The paging links keep the filters, under the form's names (url_for leaves out None).
     shown: dict[str, Any] = {
@@ -65,6 +68,7 @@ def queue() -> Any:
     }
     return render_template(
         "clinic/queue.html",
+        doses_waiting=doses_waiting,
         items=items,
         counts=work_queue.total_counts(team_counts),
         team_counts=team_counts,
