@@ -13,7 +13,7 @@ from telemon.auth import api_user
 from telemon.errors import TelemonError
 from telemon.extensions import db, limiter
 from telemon.models import PROGRAMMES
-from telemon.patients import defaults, lifecycle, overview, schemas, service
+from telemon.patients import defaults, lifecycle, overview, responsibility, schemas, service
 
 bp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Patients and programmes")
 
@@ -123,7 +123,7 @@ class EnrollmentResource(MethodView):
         `patient_id`, `programme`, `care_team_id` and `status`."""
         user = api_user()
         if user.role == "admin" and set(data) == {"care_team_id"}:
-            return service.hand_over(user, enrollment_id, data["care_team_id"])
+            return responsibility.hand_over(user, enrollment_id, data["care_team_id"])
         return service.update_enrollment(user, enrollment_id, data)
 
 

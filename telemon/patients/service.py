@@ -14,8 +14,6 @@ from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import (
-    Alert,
-    CareTeam,
     DefaultThreshold,
     Enrollment,
     Organisation,
@@ -25,6 +23,7 @@ from telemon.models import (
 )
 from telemon.patients import defaults
 from telemon.patients.cpr import birth_date_from_cpr
+from telemon.patients.responsibility import care_team, move_to
 
 LIMIT_FIELDS = ("alert_high", "warning_high", "warning_low", "alert_low")
 
@@ -196,13 +195,6 @@ def _organisations(ids: list[int]) -> list[Organisation]:
     return list(found)
 
 
-def _care_team(team_id: int) -> CareTeam:
-    team = db.session.get(CareTeam, team_id)
-    if team is None:
-        raise Invalid("Unknown care team.", {"care_team_id": ["No such care team."]})
-    return team
-
-
 def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
     """Enrol the patient in a programme (a clinician of the registering organisation or of a
     responsible team); thresholds and schedule settings not given come from the programme's
@@ -219,7 +211,7 @@ def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
     enrollment = Enrollment(
         patient_id=patient_id,
         programme=programme,
-        care_team=_care_team(data["care_team_id"]),
+        care_team=care_team(data["care_team_id"]),
         status="active",
         enrolled_at=clock.now(),
         schedule={**defaults.default_schedule(programme), **(data.get("schedule") or {})},
@@ -312,7 +304,7 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
     her role: access.may_act CHANGE_PLAN), or care team and sharing (a clinician of the
     responsible team: access.may_manage_enrolment). Audited with before and after; every
     refusal audited. Ending goes through telemon.patients.lifecycle; an administrator's
-    hand-over through hand_over."""
+    hand-over through telemon.patients.responsibility."""
     enrollment = get_enrollment(actor, enrollment_id, access.CHANGE_PLAN)
     responsibility = [f for f in (*RESPONSIBILITY_FIELDS, "status") if f in data]
     if any(f in data for f in SETTING_FIELDS) or not responsibility:
@@ -325,7 +317,7 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
     _validate_settings(data)
     before = settings_of(enrollment)
     if "care_team_id" in data:
-        _move_to(enrollment, _care_team(data["care_team_id"]))
+        move_to(enrollment, care_team(data["care_team_id"]))
     if "shared_with" in data:
         enrollment.shared_with = _organisations(sorted(set(data["shared_with"])))
     for field in ("schedule", "rule_settings"):
@@ -358,82 +350,6 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
 
         return lifecycle.end_enrolment(actor, enrollment_id, data.get("end_reason") or "other")
     return enrollment
-
-
-def hand_over(actor: User, enrollment_id: int, care_team_id: int) -> dict[str, Any]:
-    """Make another care team responsible for the enrolment, as its organisation's
-    administrator may (access.may_hand_over: a team that no longer works must not leave its
-    patients without one), or as a clinician of the responsible team. The administrator sees no
-    patient: the enrolment is loaded without a patient read, and what comes back is who is
-    responsible, nothing clinical. Its open alerts move to the new team's queue. Audited, and
-    every refusal too; handing to the team already responsible changes nothing."""
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    if enrollment is None:
-        raise NotFound("No such enrolment.")
-    _hand_over(actor, enrollment, _care_team(care_team_id))
-    db.session.commit()
-    return responsibility_of(enrollment)
-
-
-def hand_over_team(actor: User, from_team_id: int, to_team_id: int) -> int:
-    """Hand every active enrolment of one care team to another (the administration console's
-    "hand over this team's patients"), each as hand_over would; how many moved. All or none."""
-    source = db.session.get(CareTeam, from_team_id)
-    if source is None:
-        raise NotFound("No such care team.")
-    target = _care_team(to_team_id)
-    enrollments = db.session.scalars(
-        select(Enrollment)
-        .where(Enrollment.care_team_id == source.id, Enrollment.status == "active")
-        .order_by(Enrollment.id)
-    ).all()
-    for enrollment in enrollments:
-        _hand_over(actor, enrollment, target)
-    db.session.commit()
-    return len(enrollments)
-
-
-def _hand_over(actor: User, enrollment: Enrollment, team: CareTeam) -> None:
-    access.require_manage_enrolment(actor, enrollment, access.HAND_OVER, team)
-    if enrollment.care_team_id == team.id:
-        return
-    before = {"care_team_id": enrollment.care_team_id, "alerts_moved": 0}
-    moved = _move_to(enrollment, team)
-    audit.record_change(
-        actor,
-        access.HAND_OVER,
-        "enrollment",
-        enrollment.id,
-        before,
-        {"care_team_id": team.id, "alerts_moved": moved},
-        patient_id=enrollment.patient_id,
-    )
-
-
-def responsibility_of(enrollment: Enrollment) -> dict[str, Any]:
-    """Who is responsible for an enrolment, without its clinical settings (what an
-    administrator's hand-over answers)."""
-    return {
-        "id": enrollment.id,
-        "patient_id": enrollment.patient_id,
-        "programme": enrollment.programme,
-        "care_team_id": enrollment.care_team_id,
-        "status": enrollment.status,
-    }
-
-
-def _move_to(enrollment: Enrollment, team: CareTeam) -> int:
-    """The enrolment and its unresolved alerts to the team (its queue, mail and escalation);
-    how many alerts moved."""
-    enrollment.care_team = team
-    moved = 0
-    for alert in db.session.scalars(
-        select(Alert).where(Alert.enrollment_id == enrollment.id, Alert.status != "resolved")
-    ):
-        if alert.care_team_id != team.id:
-            alert.care_team_id = team.id
-            moved += 1
-    return moved
 
 
 def settings_of(enrollment: Enrollment) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from telemon.errors import TelemonError
 from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.models import CareTeam, Enrollment, Organisation, User
-from telemon.patients import service as patients
+from telemon.patients import responsibility
 from telemon.web.admin import ROLES, bp
 from telemon.web.admin.forms import already_done, field_errors, new_form_key, remember
 from telemon.web.components.forms import id_list, id_value
@@ -209,7 +209,7 @@ def team_hand_over(team_id: int) -> Any:
         flash(_("Choose the team that takes over."))
         return redirect(url_for("admin.team_edit", team_id=team_id))
     try:
-        moved = patients.hand_over_team(g.user, team_id, to_team)
+        moved = responsibility.hand_over_team(g.user, team_id, to_team)
     except TelemonError as error:
         db.session.rollback()
         flash(" ".join(field_errors(error.errors).values()) or _("This could not be saved."))
