@@ -116,10 +116,10 @@ def test_a_self_managing_patient_may_not_accept_what_asks_for_the_clinic(client,
     _post_inr(client, patient, world.patient.id, 6.5, performer="patient")
     mine = _overview(client, "patient", world.patient.id)
     suggestion = mine["dose_suggestion"]
-    assert suggestion["contact_clinic"] is True and mine["patient_decides"] is False
     url = f"/api/v1/dose-suggestions/{suggestion['id']}/confirm"
     refused = client.post(url, json={"weekly_dose_mg": 35}, headers=patient)
     assert refused.status_code == 403, refused.get_json()
+    assert suggestion["contact_clinic"] is True and mine["patient_decides"] is False
     assert _denied("patient", "dose_suggestion.decide") == 1
     (alert,) = _inr_alerts()
     assert (alert.severity, alert.status, alert.resolved_by_id) == ("red", "open", None)
@@ -199,10 +199,10 @@ def test_an_earlier_red_inr_keeps_a_later_suggestion_for_the_clinic(client, worl
     _post_inr(client, patient, world.patient.id, 5.6, days_ago=1)
     _post_inr(client, patient, world.patient.id, 3.2)
     mine = _overview(client, "patient", world.patient.id)
-    assert mine["patient_decides"] is False and mine["instruction"]["code"] == "keep.open"
     url = f"/api/v1/dose-suggestions/{mine['dose_suggestion']['id']}/confirm"
     body = {"weekly_dose_mg": mine["dose_suggestion"]["weekly_dose_mg"]}
     assert client.post(url, json=body, headers=patient).status_code == 403
+    assert mine["patient_decides"] is False and mine["instruction"]["code"] == "keep.open"
     decided = client.post(url, json=body, headers=token_for(client, "ak-nurse"))
     assert decided.status_code == 200 and decided.get_json()["status"] == "confirmed"
     assert [(a.status, _name(a.resolved_by_id)) for a in _inr_alerts()] == [
