@@ -30,6 +30,7 @@ PURE_MODULES := $(wildcard \
 	telemon/anticoagulation/inr_rules.py telemon/anticoagulation/nomogram_config.py \
 	telemon/woundcare/push.py telemon/woundcare/trajectory.py telemon/woundcare/images.py \
 	telemon/woundcare/working_hours.py telemon/anticoagulation/tablet_plan.py \
+	telemon/anticoagulation/decision.py telemon/anticoagulation/instructions.py \
 	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py \
 	telemon/clinical_text/*.py \
 	telemon/fhir/entries.py telemon/fhir/mapping.py telemon/fhir/interpretation.py telemon/fhir/redaction.py \

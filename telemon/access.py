@@ -11,16 +11,25 @@ Nobody else does: not another municipality's nurse, and no administrator. Admini
 users, care teams and settings; they never read clinical data (names, CPR numbers, values).
 
 Seeing is not acting. Acting on a patient's programme -- acknowledging and resolving its
-alerts, changing its thresholds, schedule or INR target, confirming or overriding a dose --
-belongs to the members of the enrolment's responsible care team, whatever their role (the
-anticoagulation clinic's nurses confirm doses), and to a self-managing patient accepting
-their own dose suggestion (may_act, require_act). Users of the organisations an enrolment is
-shared with see the patient and record readings, wounds and review requests; they do not act
+alerts, changing its thresholds, schedule, INR target or self-management limits, confirming or
+overriding a dose -- belongs to the members of the enrolment's responsible care team, whatever
+their role (the anticoagulation clinic's nurses confirm doses), and to a self-managing patient
+accepting their own dose suggestion (may_act, require_act) -- and only a suggestion that needs
+no clinician: which those are is the pure rule telemon.anticoagulation.decision. Users of the
+organisations an enrolment is shared with, and the registering organisation's other
+clinicians, see the patient and record readings, wounds and review requests; they do not act
 on the team's alerts or plan.
 
+Only the responsible team manages the enrolment, too: its clinicians hand it to another team,
+change whom it is shared with, pause, resume and end it (may_manage_enrolment); the
+administrator of the organisation that owns the responsible team may hand it over, for a team
+that no longer works (may_hand_over). Registering a patient and enrolling her in a programme
+she is not in yet stay with the registering organisation's clinicians (may_enrol). Every
+refusal is audited.
+
 The administrative powers are decided here too (see "Powers" below): who manages which users
-and teams, who creates a patient's login, who enrols, re-shares, pauses or ends a patient's
-enrolment, who reads whose audit trail.
+and teams, who creates a patient's login, who enrols, hands over, re-shares, pauses or ends a
+patient's enrolment, who reads whose audit trail.
 """
 
 from __future__ import annotations
@@ -135,6 +144,8 @@ RESOLVE_ALERT = "alert.resolve"
 CHANGE_PLAN = "enrollment.update"  # thresholds, schedule, rule settings, INR target, team
 DECIDE_DOSE = "dose_suggestion.decide"  # confirm or override; a self-managing patient accepts
 ACTIONS = (ACKNOWLEDGE_ALERT, RESOLVE_ALERT, CHANGE_PLAN, DECIDE_DOSE)
+# Managing an enrolment (may_manage_enrolment, may_hand_over): the audit log's action names.
+HAND_OVER = "enrollment.hand_over"
 
 
 def acting_on(user: User, enrollment_ids: Iterable[int], action: str) -> set[int]:
@@ -214,8 +225,10 @@ def is_care_team_member(user: User, care_team_id: int) -> bool:
 # installation: organisations, standard threshold sets and schedules, nomograms, public
 # holidays, and any organisation's users and teams. An organisation's admin manages the users
 # and care teams of her own organisation only. Neither reads clinical data.
-# Patients: only clinicians of the registering organisation, or of a care team responsible for
-# one of the patient's active enrolments, enrol the patient or change who may see them.
+# Patients: clinicians of the registering organisation, or of a care team responsible for one
+# of the patient's active enrolments, register and enrol the patient. Once enrolled, only the
+# enrolment's responsible care team acts on it: its clinicians hand it over, share, pause,
+# resume and end it (and the administrator of the team's organisation may hand it over).
 
 
 def administers(actor: User, organisation_id: int | None) -> bool:
@@ -275,16 +288,49 @@ def may_enrol(actor: User, patient: Patient) -> bool:
 
 
 def may_manage_enrolment(actor: User, enrollment: Enrollment) -> bool:
-    """Change the enrolment's care team or sharing, pause or end it: a clinician of the
-    responsible care team or of the registering organisation. (Its clinical settings — limits,
-    schedule, INR target, tablet strength — are the responsible team's: may_act CHANGE_PLAN.)"""
+    """Hand the enrolment to another care team, change whom it is shared with, pause, resume
+    or end it: a clinician of the responsible care team, and nobody else -- not the registering
+    organisation's other clinicians, not a hospital clinician in no team. (Its clinical
+    settings -- limits, schedule, INR target, tablet strength, self-management limits -- are
+    the responsible team's whatever the role: may_act CHANGE_PLAN. Handing over has one more
+    door: may_hand_over.)"""
     if actor.role != Role.CLINICIAN or not actor.active:
         return False
-    registering = (
-        actor.organisation_id is not None
-        and enrollment.patient.organisation_id == actor.organisation_id
+    return is_care_team_member(actor, enrollment.care_team_id)
+
+
+def may_hand_over(actor: User, enrollment: Enrollment, to_team: CareTeam | None = None) -> bool:
+    """Make another care team responsible: a clinician of the responsible team
+    (may_manage_enrolment, to any team), or an administrator of the organisation that owns the
+    responsible team (a team that no longer works: its patients must not be left without one),
+    to a team of an organisation she administers. The administrator sees no patient: she moves
+    responsibility, never reads the enrolment's clinical data."""
+    if may_manage_enrolment(actor, enrollment):
+        return True
+    team = db.session.get(CareTeam, enrollment.care_team_id)
+    return (
+        team is not None
+        and administers(actor, team.organisation_id)
+        and (to_team is None or administers(actor, to_team.organisation_id))
     )
-    return registering or is_care_team_member(actor, enrollment.care_team_id)
+
+
+def require_manage_enrolment(
+    actor: User, enrollment: Enrollment, action: str, to_team: CareTeam | None = None
+) -> None:
+    """may_manage_enrolment (for action "enrollment.hand_over": may_hand_over), or refuse:
+    audited as denied and raised as 403."""
+    allowed = (
+        may_hand_over(actor, enrollment, to_team)
+        if action == HAND_OVER
+        else may_manage_enrolment(actor, enrollment)
+    )
+    if allowed:
+        return
+    audit.record_refusal(actor, enrollment.patient_id, action, "enrollment", enrollment.id)
+    raise Forbidden(
+        "Only clinicians of the responsible care team hand over, share, pause or end an enrolment."
+    )
 
 
 def may_read_patient_audit(actor: User, patient: Patient) -> bool:

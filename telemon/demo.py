@@ -10,15 +10,17 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
+from flask import current_app
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from telemon import clock
 from telemon.extensions import db
 from telemon.ingest.service import ingest_batch
-from telemon.models import CareTeam, Observation, Organisation, Patient, User
+from telemon.models import CareTeam, DoseSuggestion, Observation, Organisation, Patient, User
 from telemon.patients.cpr import birth_date_from_cpr
 from telemon.patients.service import enroll
 from telemon.security import hash_password
@@ -28,6 +30,11 @@ DEMO_PASSWORD = "demo-password"
 HOSPITAL = "Demo Regionshospital"
 # Stable ids for the demo's observations, so a second load is a duplicate, not new data.
 DEMO_NAMESPACE = uuid.UUID("8d0a4c1e-6c1b-4d7e-9a37-2f1d0c0de000")
+AK_OUT_OF_HOURS = (
+    "AK-klinikken har åbent på hverdage kl. 8-15.30 på telefon 70 00 00 00 (demo). Uden for "
+    "åbningstid: Får du en blødning, der ikke stopper, blod i urin eller afføring eller "
+    "pludselig kraftig hovedpine, så ring til lægevagten – ved livstruende symptomer 112."
+)
 
 
 # The demo's organisations and teams had English names until 2026-12; a demo database loaded
@@ -140,6 +147,11 @@ def load_demo() -> Iterator[str]:
         db.session.add(ak_team)
     if ak_nurse not in ak_team.members:
         ak_team.members.append(ak_nurse)
+    # What the clinic's patients read: when it is open, and whom to call when it is not.
+    if ak_team.opening_hours is None:
+        ak_team.opening_hours = "08:00-15:30"
+    if ak_team.out_of_hours_text is None:
+        ak_team.out_of_hours_text = AK_OUT_OF_HOURS
     wound_team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Sårklinik (demo)"))
     if wound_team is None:
         wound_team = CareTeam(
@@ -185,8 +197,13 @@ def load_demo() -> Iterator[str]:
                 "device": "Demo-koagulometer",
             },
         )
+    # The home nurse measures Carl's INR; the clinic's nurse decided every dose but the newest,
+    # which waits in her worklist.
     _inr_series(
-        nurse, carl.id, [(84, 2.4), (70, 2.9), (56, 3.4), (42, 2.6), (28, 2.2), (14, 1.9), (1, 4.2)]
+        nurse,
+        carl.id,
+        [(84, 2.4), (70, 2.9), (56, 3.4), (42, 2.6), (28, 2.2), (14, 1.9), (1, 4.2)],
+        decided_by=ak_nurse,
     )
     dorte = _patient("2207384567", "Dorte Demo", hospital)
     db.session.commit()
@@ -197,7 +214,7 @@ def load_demo() -> Iterator[str]:
             {"programme": "wound", "care_team_id": wound_team.id, "shared_with": [municipality.id]},
         )
         _wound_series(nurse, dorte.id)
-    _self_managing_patient(clinician, ak_team, hospital, municipality)
+    _self_managing_patient(clinician, ak_team, hospital, municipality, ak_nurse)
     yield (
         "Demo data loaded (all synthetic). Sign in with any of these, password "
         + repr(DEMO_PASSWORD)
@@ -205,19 +222,28 @@ def load_demo() -> Iterator[str]:
     )
     yield "  demo-clinician  hospital clinician: lung team, anticoagulation and wound clinic"
     yield "  demo-nurse      municipal home nurse (sees shared patients; acts on no alerts)"
-    yield "  demo-ak-nurse   nurse of the anticoagulation clinic (confirms doses)"
+    yield "  demo-ak-nurse   nurse of the anticoagulation clinic: the dose worklist, confirms doses"
     yield "  demo-gp         GP"
     yield "  demo-patient    a COPD patient: own readings, entering readings"
-    yield "  demo-ak-patient a self-managing anticoagulation patient: INR in, dose suggestion back"
+    yield (
+        "  demo-ak-patient a self-managing anticoagulation patient: INR in, one instruction back"
+        " (his newest INR, 5.6, is the clinic's to decide)"
+    )
     yield "  demo-hospital-admin      the hospital's administrator: its users and care teams"
     yield "  demo-municipality-admin  the municipality's administrator"
     yield "  admin           system administrator: organisations, standard settings, holidays"
 
 
 def _self_managing_patient(
-    clinician: User, ak_team: CareTeam, hospital: Organisation, municipality: Organisation
+    clinician: User,
+    ak_team: CareTeam,
+    hospital: Organisation,
+    municipality: Organisation,
+    ak_nurse: User,
 ) -> None:
-    """Erik measures his own INR at home and reports it on the web (WEB-AK)."""
+    """Erik measures his own INR at home and reports it on the web (WEB-AK). He accepted his
+    suggestions himself while in range; this morning's 5.6 is the clinic's: he reads to take no
+    tablets until the clinic has called, and it waits in the clinic's worklist."""
     erik = _patient("1507521789", "Erik Demo", hospital)
     login = _user("demo-ak-patient", "patient", hospital, patient_id=erik.id)
     db.session.commit()
@@ -238,17 +264,32 @@ def _self_managing_patient(
                 "self_managing": True,
             },
         )
-    _inr_series(login, erik.id, [(35, 2.3), (28, 2.6), (21, 2.8), (14, 2.5), (7, 2.4)])
+    _inr_series(
+        login,
+        erik.id,
+        [(35, 2.3), (28, 2.6), (21, 2.8), (14, 2.5), (7, 2.4), (0, 5.6)],
+        decided_by=login,
+    )
 
 
-def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]]) -> None:
-    """INR tests (days ago, value), once per patient, one upload each as a nurse would send."""
+def _inr_series(
+    recorder: User,
+    patient_id: int,
+    tests: list[tuple[int, float]],
+    decided_by: User | None = None,
+) -> None:
+    """INR tests (days ago, value), once per patient, one upload each as a nurse would send.
+    With `decided_by`, each suggestion but the newest is decided (as it stands) two hours after
+    its test, as the clinic (or the self-managing patient) did."""
+    from telemon.anticoagulation.decisions import DoseDecision, decide_dose
+
     if db.session.scalar(
         select(Observation.id).where(Observation.patient_id == patient_id).limit(1)
     ):
         return
     now = clock.now().replace(microsecond=0)
-    for days_ago, value in tests:
+    for number, (days_ago, value) in enumerate(tests):
+        taken = now - timedelta(days=days_ago, hours=2)
         ingest_batch(
             recorder,
             [
@@ -257,13 +298,34 @@ def _inr_series(recorder: User, patient_id: int, tests: list[tuple[int, float]])
                     "patient_id": patient_id,
                     "code": "inr",
                     "value": value,
-                    "effective_at": now - timedelta(days=days_ago, hours=2),
+                    "effective_at": taken,
                     "performer": "nurse" if recorder.role == "nurse" else "patient",
                     "device": "Demo-koagulometer",
                     "location": "home",
                 }
             ],
         )
+        if decided_by is not None and number < len(tests) - 1:
+            suggestion = db.session.scalar(
+                select(DoseSuggestion).where(
+                    DoseSuggestion.patient_id == patient_id, DoseSuggestion.status == "pending"
+                )
+            )
+            if suggestion is not None:
+                with _clock_at(taken + timedelta(hours=2)):
+                    decide_dose(decided_by, suggestion.id, DoseDecision())
+
+
+@contextmanager
+def _clock_at(moment: datetime) -> Iterator[None]:
+    """The app's clock stands at `moment` for the demo's history (telemon.clock)."""
+    config = current_app.config
+    before = config.get("TELEMON_NOW")
+    config["TELEMON_NOW"] = moment
+    try:
+        yield
+    finally:
+        config["TELEMON_NOW"] = before
 
 
 def _wound_series(nurse: User, patient_id: int) -> None:

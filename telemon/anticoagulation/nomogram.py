@@ -19,6 +19,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_DOWN, Decimal
 from typing import Literal
 
+from telemon.anticoagulation.instructions import DEFAULT_INSTRUCTION_SET, INSTRUCTION_SETS
+
 Anchor = Literal["inr", "target_low", "target_high"]
 _ANCHORS: tuple[Anchor, ...] = ("inr", "target_low", "target_high")
 
@@ -81,7 +83,9 @@ class Nomogram:
     clinic contact), no dose change is suggested, only an early retest — domain.md's "a stable
     patient within 0.5 of range usually needs no dose change". Tolerance 0 disables this.
 
-    Construction validates the table and raises ValueError naming the problem.
+    `instructions` names the instruction set the patient's instructions are written in for
+    this version's suggestions, so that a suggestion keeps the wording of the version that made
+    it. Construction validates the table and raises ValueError naming the problem.
     """
 
     version: str
@@ -95,6 +99,9 @@ class Nomogram:
     retest_max_days: int = 28
     stable_tolerance_inr: float = 0.5
     stable_after_in_range: int = 3
+    # The wording the patient reads for this version's suggestions
+    # (telemon.anticoagulation.instructions.INSTRUCTION_SETS).
+    instructions: str = DEFAULT_INSTRUCTION_SET
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -128,6 +135,9 @@ def _validate(n: Nomogram) -> None:
         raise ValueError("nomogram: version must not be empty")
     if not n.bands:
         raise ValueError(f"{name}: needs at least one band")
+    if n.instructions not in INSTRUCTION_SETS:
+        known = ", ".join(sorted(INSTRUCTION_SETS))
+        raise ValueError(f"{name}: unknown instruction set {n.instructions!r}; known: {known}")
     if n.bands[0].lower is not None:
         raise ValueError(f"{name}: bands[0] must have no lower limit (gap below it)")
     if n.bands[-1].upper is not None:

@@ -13,13 +13,23 @@ from typing import Any, cast
 from telemon.anticoagulation.nomogram import _ANCHORS, Anchor, Band, Limit, Nomogram
 
 # Field types as written in the dataclasses above (annotations are strings here).
-_KINDS: dict[str, type] = {"float": float, "int": int, "bool": bool, "int | None": int}
+_KINDS: dict[str, type] = {
+    "float": float,
+    "int": int,
+    "bool": bool,
+    "int | None": int,
+    "str": str,
+}
 
 
 def _scalar(value: object, annotation: str, where: str) -> object:
     kind = _KINDS[annotation]
     if value is None and annotation.endswith("| None"):
         return None
+    if kind is str:
+        if not isinstance(value, str):
+            raise ValueError(f"nomogram: {where} must be a string, got {value!r}")
+        return value
     # bool is an int in Python; a JSON `true` where a number belongs is a configuration mistake.
     if isinstance(value, bool) != (kind is bool) or not isinstance(value, int | float):
         raise ValueError(f"nomogram: {where} must be {annotation}, got {value!r}")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
-from telemon.anticoagulation import service
+from telemon.anticoagulation import inr_evaluation
 from telemon.models import Enrollment, Observation
 
 
@@ -23,10 +23,10 @@ class Anticoagulation:
         return (selectinload(Enrollment.anticoagulation),)
 
     def evaluate(self, enrollments: Sequence[tuple[Enrollment, Sequence[Observation]]]) -> int:
-        return sum(service.evaluate_inr(e, list(readings)) for e, readings in enrollments)
+        return sum(inr_evaluation.evaluate_inr(e, list(readings)) for e, readings in enrollments)
 
     def check_missing(self) -> int:
-        return service.check_missed_tests()
+        return inr_evaluation.check_missed_tests()
 
 
 ANTICOAGULATION = Anticoagulation()

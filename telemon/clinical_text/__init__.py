@@ -15,6 +15,7 @@ here needs Flask or a database; pass the language ("da" or "en"; anything else r
     ct.number(4.25, "da") -> "4,25";  ct.percent(45, "da") -> "45 %"
     ct.datetime_text(moment, "da") -> "12.03.2026 14.30" (Copenhagen time)
     ct.dose_action(-10, 1, False, "en") -> "hold one dose, then reduce 10%"
+    ct.instruction_text("pause.closed", {...}, "da") -> the patient's instruction, in sentences
     ct.event_text("acknowledged", "da", who="dr-hansen") -> "kvitteret af dr-hansen"
     ct.gettext("Review queue", "da"), ct.ngettext("%(num)s day", "%(num)s days", 3, "da")
 
@@ -24,8 +25,14 @@ test checks. Numbers use Babel's decimal comma, dates Babel's Danish formats, pl
 plural forms.
 """
 
-from telemon.clinical_text.dosing import dose_action, dose_note, weekly_dose_text
+from telemon.clinical_text.dosing import decider_text, dose_action, dose_note, weekly_dose_text
 from telemon.clinical_text.events import event_text, severity_word
+from telemon.clinical_text.instructions import (
+    DEFAULT_OUT_OF_HOURS,
+    held_days_text,
+    instruction_text,
+    out_of_hours_text,
+)
 from telemon.clinical_text.language import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -39,6 +46,8 @@ from telemon.clinical_text.language import (
     ngettext,
     number,
     percent,
+    weekday_text,
+    weekday_time_text,
 )
 from telemon.clinical_text.limits import (
     implausible_limit_text,
@@ -63,6 +72,7 @@ from telemon.clinical_text.reasons import (
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "DEFAULT_OUT_OF_HOURS",
     "LANGUAGES",
     "N_",
     "REASON_CODES",
@@ -71,11 +81,14 @@ __all__ = [
     "datetime_text",
     "day_month",
     "days_text",
+    "decider_text",
     "dose_action",
     "dose_note",
     "event_text",
     "gettext",
+    "held_days_text",
     "implausible_limit_text",
+    "instruction_text",
     "language_of",
     "limit_name",
     "limits_out_of_order_text",
@@ -83,6 +96,7 @@ __all__ = [
     "measurement_name",
     "ngettext",
     "not_a_number_text",
+    "out_of_hours_text",
     "number",
     "percent",
     "reason_text",
@@ -91,6 +105,8 @@ __all__ = [
     "signs_text",
     "unit_text",
     "value_text",
+    "weekday_text",
+    "weekday_time_text",
     "weekly_dose_text",
     "wound_type_text",
 ]

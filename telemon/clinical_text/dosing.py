@@ -93,3 +93,19 @@ def dose_note(code: str, params: Params, language: str) -> str:
         dose = weekly_dose_text(params["dose_mg"], language)
         return gettext(_NOTES[code], language, {"dose": dose})
     return str(params.get("text", code))
+
+
+_DECIDERS = {
+    "clinician": N_("a clinician of %(team)s"),
+    "nurse": N_("a nurse of %(team)s"),
+    "gp": N_("a doctor of %(team)s"),
+}
+
+
+def decider_text(role: str, team: str | None, language: str) -> str:
+    """Who decided a dose, as the patient reads it: by role and care team, never a user name
+    ("en sygeplejerske i AK-klinik"); "you" for the patient herself."""
+    if role == "patient":
+        return gettext("you", language)
+    message = _DECIDERS.get(role, _DECIDERS["clinician"])
+    return gettext(message, language, {"team": team or gettext("the clinic", language)})

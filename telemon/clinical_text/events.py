@@ -79,7 +79,7 @@ def _resolved(p: Params, who: str | None, language: str) -> str:
     if because == "dose_decided":
         decided = str(p["decision"])
         decision = gettext(DECISION_WORDS.get(decided, decided), language)
-        return gettext(
+        text = gettext(
             "resolved by %(who)s: weekly dose %(decision)s, %(dose)s",
             language,
             {
@@ -88,6 +88,14 @@ def _resolved(p: Params, who: str | None, language: str) -> str:
                 "dose": weekly_dose_text(p["weekly_dose_mg"], language),
             },
         )
+        if p.get("hold_days"):
+            text += ", " + ngettext(
+                "%(num)s day without tablets",
+                "%(num)s days without tablets",
+                p["hold_days"],
+                language,
+            )
+        return text
     if who is not None:
         return gettext("resolved by %(who)s", language, {"who": who})
     if because == "measurement_received":

@@ -123,3 +123,26 @@ def day_month(moment: datetime | date, language: str) -> str:
 def list_text(items: Sequence[str], language: str) -> str:
     """Words joined as the language lists them: "SpO2 og Puls"."""
     return format_list(list(items), locale=locale_of(language)) if items else ""
+
+
+# A day named with its weekday, and a moment with weekday and clock time, as each language says
+# them in a sentence (the month in words: a sentence may end after it, and "20.11." would end
+# it twice): "fredag den 20. november" / "Friday 20 November"; "mandag den 23. november kl.
+# 08.00" / "Monday 23 November at 08:00".
+_DAY_PATTERNS = {"da": "EEEE 'den' d. MMMM", "en": "EEEE d MMMM"}
+_MOMENT_PATTERNS = {"da": "EEEE 'den' d. MMMM 'kl.' HH.mm", "en": "EEEE d MMMM 'at' HH:mm"}
+
+
+def weekday_text(day: date, language: str) -> str:
+    """A date with its weekday: "fredag den 20. november" (da), "Friday 20 November" (en)."""
+    language = language_of(language)
+    return format_date(day, _DAY_PATTERNS[language], locale=locale_of(language))
+
+
+def weekday_time_text(moment: datetime, language: str) -> str:
+    """A moment in Copenhagen with its weekday and clock time: "mandag den 23. november kl.
+    08.00" (da), "Monday 23 November at 08:00" (en)."""
+    language = language_of(language)
+    return format_datetime(
+        moment, _MOMENT_PATTERNS[language], tzinfo=COPENHAGEN, locale=locale_of(language)
+    )

@@ -1,4 +1,5 @@
-"""Keyset paging for the long lists: GET /api/v1/alerts and the web work list.
+"""Keyset paging for the long lists: GET /api/v1/alerts and the web work list (and, oldest
+first with no rank, the anticoagulation worklist: after_ascending).
 
 Both lists put the most urgent first, then the oldest: rank descending, then the other sort
 columns ascending (a time, then tie-breakers that make the key unique per row). A page ends with
@@ -93,13 +94,24 @@ def after(
     columns go in different directions:
         rank < r OR (rank = r AND (t > t0 OR (t = t0 AND id > i)))
     """
-    columns = (rank, *rest)
+    return _after(key, (rank, *rest), rank_descending=True)
+
+
+def after_ascending(key: Key, *columns: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+    """The rows strictly after `key` in a list sorted by every column ascending (oldest first,
+    then a tie-breaker: the anticoagulation worklist), written out as after() is."""
+    return _after(key, columns, rank_descending=False)
+
+
+def _after(
+    key: Key, columns: Sequence[SQLColumnExpression[Any]], rank_descending: bool
+) -> ColumnElement[bool]:
     if len(key) != len(columns):
         raise ValueError(f"a key of {len(columns)} values expected, got {len(key)}")
     condition: ColumnElement[bool] | None = None
     for position in reversed(range(len(columns))):
         column, value = columns[position], key[position]
-        beyond = column < value if position == 0 else column > value
+        beyond = column < value if position == 0 and rank_descending else column > value
         condition = beyond if condition is None else or_(beyond, and_(column == value, condition))
     assert condition is not None
     return condition

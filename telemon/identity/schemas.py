@@ -169,6 +169,18 @@ class SignOutOut(Schema):
 TEAM_LANGUAGES = ("da", "en")
 
 
+_OPENING_HOURS = {
+    "description": "Opening hours on working days (Monday-Friday, public holidays closed), "
+    "HH:MM-HH:MM, e.g. 08:00-15:30; null: the installation's TELEMON_WORKING_HOURS. The "
+    'anticoagulation clinic says "today" to its patients only when open'
+}
+_OUT_OF_HOURS = {
+    "description": "What the team's patients read when the clinic is closed (whom to call on "
+    "bleeding); null: telemon's text in the patient's language"
+}
+_HOURS = validate.Regexp(r"^\s*\d{2}:\d{2}\s*-\s*\d{2}:\d{2}\s*$", error="HH:MM-HH:MM.")
+
+
 class CareTeamIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     organisation_id = Id(required=True)
@@ -178,6 +190,15 @@ class CareTeamIn(Schema):
         load_default="da",
         validate=validate.OneOf(TEAM_LANGUAGES),
         metadata={"description": "The language of the team's mail: da (Danish) or en"},
+    )
+    opening_hours = fields.String(
+        load_default=None, allow_none=True, validate=_HOURS, metadata=_OPENING_HOURS
+    )
+    out_of_hours_text = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=1000),
+        metadata=_OUT_OF_HOURS,
     )
     member_ids = fields.List(Id(), load_default=list)
 
@@ -189,6 +210,10 @@ class CareTeamPatch(Schema):
     language = fields.String(
         validate=validate.OneOf(TEAM_LANGUAGES),
         metadata={"description": "The language of the team's mail: da (Danish) or en"},
+    )
+    opening_hours = fields.String(allow_none=True, validate=_HOURS, metadata=_OPENING_HOURS)
+    out_of_hours_text = fields.String(
+        allow_none=True, validate=validate.Length(max=1000), metadata=_OUT_OF_HOURS
     )
     member_ids = fields.List(Id())
 
@@ -202,6 +227,8 @@ class CareTeamOut(Schema):
     language = fields.String(
         metadata={"description": "The language of the team's mail: da (Danish) or en"}
     )
+    opening_hours = fields.String(allow_none=True, metadata=_OPENING_HOURS)
+    out_of_hours_text = fields.String(allow_none=True, metadata=_OUT_OF_HOURS)
     member_ids = fields.Method("_member_ids")
 
     def _member_ids(self, team: object) -> list[int]:

@@ -219,6 +219,8 @@ def team_of(team: CareTeam) -> dict[str, Any]:
         "email": team.email,
         "escalation_email": team.escalation_email,
         "language": team.language,
+        "opening_hours": team.opening_hours,
+        "out_of_hours_text": team.out_of_hours_text,
         "member_ids": sorted(m.id for m in team.members),
     }
 
@@ -250,6 +252,8 @@ def create_care_team(actor: User, data: dict[str, Any]) -> CareTeam:
         email=data["email"],
         escalation_email=data.get("escalation_email"),
         language=_team_language(data.get("language") or "da"),
+        opening_hours=_opening_hours(data.get("opening_hours")),
+        out_of_hours_text=(data.get("out_of_hours_text") or "").strip() or None,
         created_at=clock.now(),
     )
     team.members = members
@@ -261,14 +265,18 @@ def create_care_team(actor: User, data: dict[str, Any]) -> CareTeam:
 
 
 def update_care_team(actor: User, team_id: int, data: dict[str, Any]) -> CareTeam:
-    """Change name, alert address, escalation address, mail language or members (the team's
-    administrator)."""
+    """Change name, alert address, escalation address, mail language, opening hours, the text
+    its patients read out of hours, or members (the team's administrator)."""
     team = get_care_team(team_id)
     if not access.may_manage_care_team(actor, team):
         raise Forbidden("Administrators manage their own organisation's teams only.")
     before = team_of(team)
     if "language" in data:
         team.language = _team_language(data["language"])
+    if "opening_hours" in data:
+        team.opening_hours = _opening_hours(data["opening_hours"])
+    if "out_of_hours_text" in data:
+        team.out_of_hours_text = (data["out_of_hours_text"] or "").strip() or None
     for field in ("name", "email", "escalation_email"):
         if field in data:
             setattr(team, field, data[field])
@@ -279,6 +287,25 @@ def update_care_team(actor: User, team_id: int, data: dict[str, Any]) -> CareTea
         audit.record_change(actor, "care_team.update", "care_team", team.id, before, after)
     db.session.commit()
     return team
+
+
+def _opening_hours(hours: str | None) -> str | None:
+    """A team's opening hours on working days, "08:00-16:00" (None or blank: the
+    installation's). 422 naming the field for anything else."""
+    if hours is None or not str(hours).strip():
+        return None
+    from telemon.woundcare.working_hours import calendar_from_settings
+
+    text = str(hours).strip()
+    try:
+        calendar_from_settings("Europe/Copenhagen", text)
+    except ValueError:
+        raise Invalid(
+            "Unknown opening hours.",
+            {"opening_hours": ["Opening and closing time, e.g. 08:00-15:30."]},
+        ) from None
+    start, _, end = text.partition("-")
+    return f"{start.strip()}-{end.strip()}"
 
 
 def _team_language(language: object) -> str:

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telemon.extensions import db
@@ -33,6 +45,15 @@ class AnticoagulationPlan(db.Model):
     next_test_due: Mapped[date | None] = mapped_column(Date)
     # Overrides of telemon.anticoagulation.inr_rules.InrAlertSettings.
     alert_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What a self-managing patient decides on her own (decision.SelfManagementLimits; the
+    # defaults are its defaults): an INR strictly between the two, a change of at most this
+    # percent, at most this many doses held. Everything else is the clinic's.
+    self_inr_above: Mapped[float] = mapped_column(Float, default=1.5, server_default="1.5")
+    self_inr_below: Mapped[float] = mapped_column(Float, default=5.0, server_default="5.0")
+    self_max_change_percent: Mapped[float] = mapped_column(
+        Float, default=10.0, server_default="10.0"
+    )
+    self_max_hold_doses: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     enrollment = relationship("Enrollment", backref=db.backref("anticoagulation", uselist=False))
 
@@ -85,4 +106,19 @@ class DoseSuggestion(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_weekly_dose_mg: Mapped[float | None] = mapped_column(Float)
+    # Days without tablets the decision put in force (0-7), from decided_held_from: the day
+    # of the decision (the clinic's), or of the test (the patient's, as she was told).
+    decided_hold_days: Mapped[int | None] = mapped_column(Integer)
+    decided_held_from: Mapped[date | None] = mapped_column(Date)
+    # The responsible care team the decider decided for (the patient reads it, not a user name).
+    decided_care_team_id: Mapped[int | None] = mapped_column(ForeignKey("care_team.id"))
     decision_note: Mapped[str | None] = mapped_column(Text)
+    # The decider chose to show the note to the patient (her page and her API view).
+    note_visible_to_patient: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+
+    __table_args__ = (
+        # The clinic's worklist: pending suggestions, oldest first.
+        Index("ix_dose_suggestion_status_created", "status", "created_at", "id"),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telemon.extensions import db
@@ -65,6 +65,11 @@ class CareTeam(db.Model):
     escalation_email: Mapped[str | None] = mapped_column(String(254))
     # The language of the team's mail: "da" (default) or "en".
     language: Mapped[str] = mapped_column(String(5), default="da", server_default="da")
+    # Opening hours on working days, "08:00-16:00"; None: the installation's
+    # (TELEMON_WORKING_HOURS). Public holidays are closed.
+    opening_hours: Mapped[str | None] = mapped_column(String(11))
+    # What the team's patients read out of hours (whom to call on bleeding); None: telemon's.
+    out_of_hours_text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()

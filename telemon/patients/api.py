@@ -13,7 +13,7 @@ from telemon.errors import NotFound, TelemonError
 from telemon.extensions import db, limiter
 from telemon.http.auth import api_user
 from telemon.models import PROGRAMMES
-from telemon.patients import defaults, lifecycle, overview, schemas, service
+from telemon.patients import defaults, lifecycle, overview, responsibility, schemas, service
 
 bp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Patients and programmes")
 
@@ -111,11 +111,20 @@ class EnrollmentResource(MethodView):
     @bp.arguments(schemas.EnrollmentPatch)
     @bp.response(200, schemas.EnrollmentOut)
     def patch(self, data: dict[str, Any], enrollment_id: int) -> Any:
-        """Change thresholds (per code, all four limits), schedule, INR target, tablet strength
-        or other settings (members of the responsible care team, whatever their role); care
-        team or sharing (clinicians of the responsible team or the registering organisation).
-        Others who see the patient get 403. Audited with before and after."""
-        return service.update_enrollment(api_user(), enrollment_id, data)
+        """Change thresholds (per code, all four limits), schedule, INR target, tablet
+        strength, self-management limits or other settings (members of the responsible care
+        team, whatever their role); hand over to another care team (`care_team_id`) or change
+        the sharing (clinicians of the responsible team only). Others who see the patient get
+        403, audited. Audited with before and after.
+
+        The administrator of the organisation that owns the responsible team may hand the
+        enrolment over (`{"care_team_id"}` alone, to a team of her organisation), for a team
+        that no longer works; she sees no patient, so the answer then holds only `id`,
+        `patient_id`, `programme`, `care_team_id` and `status`."""
+        user = api_user()
+        if user.role == "admin" and set(data) == {"care_team_id"}:
+            return responsibility.hand_over(user, enrollment_id, data["care_team_id"])
+        return service.update_enrollment(user, enrollment_id, data)
 
 
 @bp.route("/enrollments/<int:enrollment_id>/pause", methods=["POST"])

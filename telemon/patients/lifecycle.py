@@ -1,7 +1,7 @@
 """Pausing, resuming and ending an enrolment's monitoring.
 
-Who: a clinician of the responsible care team or of the registering organisation
-(access.may_manage_enrolment). Each use case is safe to repeat: the same pause again, a resume
+Who: a clinician of the responsible care team (access.may_manage_enrolment); every refusal is
+audited. Each use case is safe to repeat: the same pause again, a resume
 of what is not paused, an end of what has ended change nothing and record nothing.
 What monitored means is telemon.monitoring; the periodic checks ask it.
 """
@@ -15,18 +15,14 @@ from sqlalchemy import select
 
 from telemon import access, audit, clock, monitoring
 from telemon.alerts import service as alerts
-from telemon.errors import Forbidden, Invalid
+from telemon.errors import Invalid
 from telemon.extensions import db
 from telemon.models import Alert, Enrollment, User
 
 
 def _managed(actor: User, enrollment_id: int, action: str) -> Enrollment:
     enrollment = access.enrollment_for(actor, enrollment_id, action)
-    if not access.may_manage_enrolment(actor, enrollment):
-        raise Forbidden(
-            "Only clinicians of the responsible care team or the registering organisation "
-            "pause or end monitoring."
-        )
+    access.require_manage_enrolment(actor, enrollment, action)
     return enrollment
 
 

@@ -8,12 +8,14 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    missing,
     post_load,
     validate,
     validates,
     validates_schema,
 )
 
+from telemon.anticoagulation.decision import LIMIT_RANGES
 from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG, TARGET_RANGE
 from telemon.copd.rules import Limits, limits_problems
 from telemon.http.ids import Id
@@ -55,6 +57,48 @@ _INR = validate.Range(min=TARGET_RANGE[0], max=TARGET_RANGE[1])
 # Tablet strengths in mg (warfarin 2.5 mg, phenprocoumon 3 mg, …).
 _TABLET = validate.Range(min=0, min_inclusive=False, max=20)
 _TABLET_DOC = {"description": "Anticoagulation: mg per tablet (default 2.5)"}
+
+
+def _limit(name: str) -> validate.Range:
+    low, high = LIMIT_RANGES[name]
+    return validate.Range(min=low, max=high)
+
+
+class SelfManagementSchema(Schema):
+    """What a self-managing patient decides on her own (telemon.anticoagulation.decision).
+    Omitted fields keep their value (defaults 1.5, 5.0, 10, 1)."""
+
+    inr_above = fields.Float(
+        allow_nan=False,
+        validate=_limit("inr_above"),
+        metadata={"description": "She decides only for an INR above this (default 1.5)"},
+    )
+    inr_below = fields.Float(
+        allow_nan=False,
+        validate=_limit("inr_below"),
+        metadata={"description": "... and below this (default 5.0); else the clinic decides"},
+    )
+    max_change_percent = fields.Float(
+        allow_nan=False,
+        validate=_limit("max_change_percent"),
+        metadata={"description": "Largest change of the weekly dose she takes on (default 10)"},
+    )
+    max_hold_doses = fields.Integer(
+        strict=True,
+        validate=_limit("max_hold_doses"),
+        metadata={"description": "Most doses she holds on her own (default 1)"},
+    )
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+        if "inr_above" in data and "inr_below" in data and data["inr_above"] >= data["inr_below"]:
+            raise ValidationError("Must be above inr_above.", "inr_below")
+
+
+_SELF_MANAGEMENT_DOC = {
+    "description": "Anticoagulation: the limits within which a self-managing patient accepts a "
+    "suggestion herself; any other suggestion is the responsible team's"
+}
 
 
 _PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,40}$", error="Digits, spaces, + ( ) - only.")
@@ -157,11 +201,17 @@ class EnrollmentIn(Schema):
     )
     self_managing = fields.Boolean(
         load_default=False,
-        metadata={"description": "Trained and approved to self-dose (accepts suggestions)"},
+        metadata={
+            "description": "Trained and approved to self-dose: accepts the suggestions that "
+            "need no clinician (contact_clinic false, within self_management)"
+        },
     )
     device = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     nomogram_version = fields.String(load_default=None, allow_none=True)
     inr_alert_settings = fields.Dict(load_default=None, allow_none=True)
+    self_management = fields.Nested(
+        SelfManagementSchema, load_default=None, allow_none=True, metadata=_SELF_MANAGEMENT_DOC
+    )
 
 
 class EnrollmentPatch(Schema):
@@ -182,6 +232,7 @@ class EnrollmentPatch(Schema):
     self_managing = fields.Boolean()
     device = fields.String(allow_none=True, validate=validate.Length(max=200))
     inr_alert_settings = fields.Dict()
+    self_management = fields.Nested(SelfManagementSchema, metadata=_SELF_MANAGEMENT_DOC)
 
 
 class PlanOut(Schema):
@@ -195,6 +246,12 @@ class PlanOut(Schema):
     nomogram_version = fields.String()
     next_test_due = fields.Date(allow_none=True)
     alert_settings = fields.Dict()
+    self_management = fields.Method("_self_management", metadata=_SELF_MANAGEMENT_DOC)
+
+    def _self_management(self, plan: Any) -> dict[str, Any]:
+        from telemon.anticoagulation.plans import self_management_of
+
+        return self_management_of(plan)
 
 
 class EnrollmentOut(Schema):
@@ -217,10 +274,15 @@ class EnrollmentOut(Schema):
     rule_settings = fields.Dict()
     anticoagulation = fields.Nested(PlanOut, allow_none=True)
 
-    def _shared(self, enrollment: Any) -> list[int]:
+    # An administrator's hand-over answers who is responsible only (a dict without these).
+    def _shared(self, enrollment: Any) -> Any:
+        if isinstance(enrollment, dict):
+            return missing
         return sorted(o.id for o in enrollment.shared_with)
 
-    def _thresholds(self, enrollment: Any) -> dict[str, dict[str, float | None]]:
+    def _thresholds(self, enrollment: Any) -> Any:
+        if isinstance(enrollment, dict):
+            return missing
         return {t.code: limits_dict(t) for t in enrollment.thresholds}
 
 

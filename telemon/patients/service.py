@@ -8,14 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
-from telemon.anticoagulation import inr_rules
-from telemon.anticoagulation import service as anticoagulation
+from telemon.anticoagulation import plans
 from telemon.copd import rules, schedule
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import (
-    CareTeam,
     DefaultThreshold,
     Enrollment,
     Organisation,
@@ -25,6 +23,7 @@ from telemon.models import (
 )
 from telemon.patients import defaults, lifecycle
 from telemon.patients.cpr import birth_date_from_cpr
+from telemon.patients.responsibility import care_team, move_to
 
 LIMIT_FIELDS = ("alert_high", "warning_high", "warning_low", "alert_low")
 
@@ -196,13 +195,6 @@ def _organisations(ids: list[int]) -> list[Organisation]:
     return list(found)
 
 
-def _care_team(team_id: int) -> CareTeam:
-    team = db.session.get(CareTeam, team_id)
-    if team is None:
-        raise Invalid("Unknown care team.", {"care_team_id": ["No such care team."]})
-    return team
-
-
 def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
     """Enrol the patient in a programme (a clinician of the registering organisation or of a
     responsible team); thresholds and schedule settings not given come from the programme's
@@ -219,7 +211,7 @@ def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
     enrollment = Enrollment(
         patient_id=patient_id,
         programme=programme,
-        care_team=_care_team(data["care_team_id"]),
+        care_team=care_team(data["care_team_id"]),
         status="active",
         enrolled_at=clock.now(),
         schedule={**defaults.default_schedule(programme), **(data.get("schedule") or {})},
@@ -227,7 +219,7 @@ def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
     )
     enrollment.shared_with = _organisations(sorted(set(data.get("shared_with") or [])))
     if programme == "anticoagulation":
-        enrollment.anticoagulation = anticoagulation.plan_from_input(data)
+        enrollment.anticoagulation = plans.plan_from_input(data)
     else:
         _no_plan_fields(data)
     given = data.get("thresholds") or {}
@@ -270,6 +262,7 @@ PLAN_FIELDS = (
     "device",
     "nomogram_version",
     "inr_alert_settings",
+    "self_management",
 )
 
 
@@ -283,37 +276,13 @@ def _no_plan_fields(data: dict[str, Any]) -> None:
 
 
 def _update_plan(enrollment: Enrollment, data: dict[str, Any]) -> None:
-    plan = enrollment.anticoagulation
     changes = {f: data[f] for f in PLAN_FIELDS if f in data}
     if not changes:
         return
-    if plan is None:
+    if enrollment.anticoagulation is None:
         _no_plan_fields(changes)
         return
-    if "weekly_dose_mg" in changes or "nomogram_version" in changes:
-        raise Invalid(
-            "The dose changes by confirming a dose suggestion.",
-            {
-                f: ["Not changed here."]
-                for f in ("weekly_dose_mg", "nomogram_version")
-                if f in changes
-            },
-        )
-    low = changes.get("inr_target_low", plan.target_low)
-    high = changes.get("inr_target_high", plan.target_high)
-    problems = inr_rules.target_range_problems(low, high)
-    if problems:
-        raise Invalid("Invalid target range.", {f: [p] for f, p in problems.items()})
-    if "inr_alert_settings" in changes:
-        try:
-            inr_rules.inr_settings_from(changes["inr_alert_settings"])
-        except ValueError as error:
-            raise Invalid("Invalid settings.", {"inr_alert_settings": [str(error)]}) from None
-        plan.alert_settings = changes["inr_alert_settings"]
-    plan.target_low, plan.target_high = low, high
-    for field in ("indication", "self_managing", "device", "tablet_strength_mg"):
-        if field in changes:
-            setattr(plan, field, changes[field])
+    plans.update_plan(enrollment.anticoagulation, changes)
 
 
 # What the responsible care team decides (clinical settings), and what a clinician who manages
@@ -325,24 +294,22 @@ RESPONSIBILITY_FIELDS = ("care_team_id", "shared_with")
 def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> Enrollment:
     """Change thresholds and other settings (a member of the responsible care team, whatever
     her role: access.may_act CHANGE_PLAN), or care team and sharing (a clinician of the
-    responsible team or of the registering organisation: access.may_manage_enrolment).
-    Audited with before and after. Ending goes through telemon.patients.lifecycle."""
+    responsible team: access.may_manage_enrolment). Audited with before and after; every
+    refusal audited. Ending goes through telemon.patients.lifecycle; an administrator's
+    hand-over through telemon.patients.responsibility."""
     enrollment = access.enrollment_for(actor, enrollment_id, access.CHANGE_PLAN)
     responsibility = [f for f in (*RESPONSIBILITY_FIELDS, "status") if f in data]
     if any(f in data for f in SETTING_FIELDS) or not responsibility:
         access.require_act(actor, enrollment, access.CHANGE_PLAN, "enrollment", enrollment_id)
-    if responsibility and not access.may_manage_enrolment(actor, enrollment):
-        audit.record_refusal(
-            actor, enrollment.patient_id, access.CHANGE_PLAN, "enrollment", enrollment_id
-        )
-        raise Forbidden(
-            "Only clinicians of the responsible care team or the registering organisation "
-            "change who is responsible or who may see the patient."
-        )
+    if responsibility:
+        # The actor sees the patient, so she is no administrator: the responsible team's
+        # clinicians alone hand over and share here.
+        action = access.HAND_OVER if "care_team_id" in data else access.CHANGE_PLAN
+        access.require_manage_enrolment(actor, enrollment, action)
     _validate_settings(data)
     before = settings_of(enrollment)
     if "care_team_id" in data:
-        enrollment.care_team = _care_team(data["care_team_id"])
+        move_to(enrollment, care_team(data["care_team_id"]))
     if "shared_with" in data:
         enrollment.shared_with = _organisations(sorted(set(data["shared_with"])))
     for field in ("schedule", "rule_settings"):
@@ -400,5 +367,6 @@ def settings_of(enrollment: Enrollment) -> dict[str, Any]:
             self_managing=plan.self_managing,
             nomogram_version=plan.nomogram_version,
             inr_alert_settings=dict(plan.alert_settings or {}),
+            self_management=plans.self_management_of(plan),
         )
     return settings

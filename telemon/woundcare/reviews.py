@@ -39,13 +39,14 @@ from telemon.woundcare.working_hours import (
 log = logging.getLogger(__name__)
 
 
-def working_calendar() -> WorkingCalendar:
+def working_calendar(hours: str | None = None) -> WorkingCalendar:
     """The clinics' working time, with the public holidays administrators keep
-    (telemon.administration.holidays; TELEMON_PUBLIC_HOLIDAYS is their initial set)."""
+    (telemon.administration.holidays; TELEMON_PUBLIC_HOLIDAYS is their initial set). `hours`
+    are a care team's own opening hours ("08:00-16:00"; None: TELEMON_WORKING_HOURS)."""
     config = current_app.config
     return calendar_from_settings(
         config["TELEMON_WORKING_TIMEZONE"],
-        config["TELEMON_WORKING_HOURS"],
+        hours or config["TELEMON_WORKING_HOURS"],
         [day.isoformat() for day in observed_holidays()],
     )
 

@@ -131,3 +131,41 @@ def review_due_at(
     if urgency == "routine":
         return add_working_time(requested_at, calendar.day_length * routine_days, calendar)
     raise ValueError(f"urgency must be urgent or routine, got {urgency!r}")
+
+
+def is_open(moment: datetime, calendar: WorkingCalendar) -> bool:
+    """Whether the clinic is open at `moment` (aware): a working day, from opening (included)
+    to closing (excluded) in local wall-clock time. ValueError for a naive moment."""
+    if moment.utcoffset() is None:
+        raise ValueError("moment must be timezone-aware")
+    local = moment.astimezone(calendar.zone)
+    wall = local.replace(tzinfo=None)
+    day = local.date()
+    return calendar.is_working_day(day) and (
+        _wall(day, calendar.start) <= wall < _wall(day, calendar.end)
+    )
+
+
+def closes_at(moment: datetime, calendar: WorkingCalendar) -> datetime | None:
+    """When the clinic, open at `moment`, closes that day (aware, in the calendar's zone);
+    None when it is not open then."""
+    if not is_open(moment, calendar):
+        return None
+    return _aware(_wall(moment.astimezone(calendar.zone).date(), calendar.end), calendar.zone)
+
+
+def next_opening(moment: datetime, calendar: WorkingCalendar) -> datetime:
+    """The first opening strictly after `moment` (aware, in the calendar's zone): later the same
+    day when `moment` is before opening on a working day, else the next working day's opening.
+    Holidays and non-working days are skipped. ValueError for a naive moment."""
+    if moment.utcoffset() is None:
+        raise ValueError("moment must be timezone-aware")
+    local = moment.astimezone(calendar.zone)
+    wall = local.replace(tzinfo=None)
+    day = local.date()
+    for _ in range(_MAX_DAYS_SEARCHED):
+        opens = _wall(day, calendar.start)
+        if calendar.is_working_day(day) and opens > wall:
+            return _aware(opens, calendar.zone)
+        day += timedelta(days=1)
+    raise ValueError("the calendar has no working day within ten years")

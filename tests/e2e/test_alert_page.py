@@ -105,11 +105,20 @@ def test_a_bad_dose_is_refused_with_a_danish_message_and_nothing_set(
     for typed in ("abc", "-1", "1e999", "", "100000"):
         response = client.post(
             f"/dose-suggestions/{acting.suggestion_id}/confirm",
-            data={"weekly_dose_mg": typed},
+            data={"weekly_dose_mg": typed, "decision": "override"},
             follow_redirects=True,
         )
-        assert response.status_code == 200
+        # The worklist comes back with the suggestion's row, the message and what was typed.
+        assert response.status_code == 422
         assert "Angiv ugedosis i mg" in html.unescape(response.get_data(as_text=True))
+    # From the alert page: back there, with the message.
+    response = client.post(
+        f"/dose-suggestions/{acting.suggestion_id}/confirm",
+        data={"weekly_dose_mg": "abc", "back": f"/alerts/{acting.inr_alert_id}"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Angiv ugedosis i mg" in html.unescape(response.get_data(as_text=True))
     assert db.session.get(DoseSuggestion, acting.suggestion_id).status == "pending"
 
 

@@ -178,14 +178,19 @@ def test_the_issue_11_walkthrough(  # noqa: PLR0915  (one story, told in order)
     _go(patient, lambda: patient.get_by_role("link", name="Min AK-behandling").click())
     patient.get_by_role("textbox", name="INR").fill("4,2")
     _go(patient, lambda: patient.get_by_role("button", name="Send INR").click())
-    assert patient.get_by_text("Dosisforslag ved INR 4,2").is_visible()
+    assert patient.get_by_text("Din INR 4,2: det skal du gøre nu").is_visible()
     _go(patient, lambda: patient.get_by_role("button", name="Godkend forslaget").click())
     assert patient.get_by_text("Godkendt.").is_visible()
     suggestion = db.session.scalar(select(DoseSuggestion))
     db.session.refresh(suggestion)
     assert suggestion.status == "accepted"
-    week = patient.locator("table.week").last.locator("td")
-    tablets = [float(week.nth(i).inner_text().replace(",", ".")) for i in range(7)]
-    assert abs(sum(tablets) * 2.5 - suggestion.weekly_dose_mg) <= 1.25  # half tablets
+    week = patient.locator("table.week td")
+    planned = [float(week.nth(i).get_attribute("data-tablets")) for i in range(7)]
+    # The week's tablets at the new dose, with the accepted held day (the test day) at 0.
+    held = [week.nth(i).get_attribute("data-state") for i in range(7)].count("held")
+    assert held == 1
+    # 31.25 mg a week is 12.5 tablets of 2.5 mg (1.5 or 2 a day): one day held takes off 1.5-2.
+    assert suggestion.weekly_dose_mg == 31.25
+    assert 12.5 - 2 <= sum(planned) <= 12.5 - 1.5
     patient.screenshot(path=str(tmp_path / "week.png"), full_page=True)
     assert not patient.console_errors

@@ -260,11 +260,13 @@ def test_confirming_the_dose_resolves_the_alert_its_inr_raised(app, client, worl
         "because": "dose_decided",
         "decision": "overridden",
         "weekly_dose_mg": 30,
+        "hold_days": 1,  # the suggestion's held dose, as none other was given
+        "suggestion_id": suggestion["id"],
     }
     from telemon.clinical_text import event_text
 
     assert event_text("resolved", "da", who="ak-doctor", params=resolved.params) == (
-        "afsluttet af ak-doctor: ugedosis ændret, 30 mg/uge"
+        "afsluttet af ak-doctor: ugedosis ændret, 30 mg/uge, 1 dag uden tabletter"
     )
 
 

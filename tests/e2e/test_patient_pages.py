@@ -87,7 +87,11 @@ def test_self_managed_inr_suggestion_accepted_and_the_week_in_tablets(app, clien
     )
     assert sent.status_code == 302
     page = client.get("/me/anticoagulation").get_data(as_text=True)
-    assert "Dosisforslag ved INR 4,2" in page
+    # INR 4.2 is within her limits (hold one dose, then -10 %): hers to decide.
+    assert "Din INR 4,2: det skal du gøre nu" in page
+    assert "Pausér én dosis, reducér derefter 10\xa0%." in page
+    assert "Tag ingen tabletter fredag den 20. november." in page
+    assert "Din uge, hvis du godkender forslaget" in page
     assert "Godkend forslaget" in page
     suggestion = db.session.scalar(select(DoseSuggestion))
     assert suggestion.weekly_dose_mg < 35
@@ -97,7 +101,8 @@ def test_self_managed_inr_suggestion_accepted_and_the_week_in_tablets(app, clien
     assert suggestion.status == "accepted"
     page = client.get("/me/anticoagulation").get_data(as_text=True)
     assert "Godkend forslaget" not in page
-    assert f"Gældende ugedosis: {suggestion.weekly_dose_mg:g}".replace(".", ",") in page
+    assert "Din seneste beslutning" in page and "Besluttet af dig" in page
+    assert "Ugedosis: 31,25 mg/uge." in page
     assert "Tabletter à 2,5 mg" in page
 
 
@@ -114,5 +119,8 @@ def test_an_overdue_test_is_a_reminder_and_the_nomogram_may_say_contact(app, cli
     now = clock.local(clock.now()).strftime("%Y-%m-%dT%H:%M")
     client.post("/me/anticoagulation/inr", data={"form_key": key, "effective_at": now, "inr": "6"})
     page = client.get("/me/anticoagulation").get_data(as_text=True)
-    assert "klinikken kontakter dig i dag" in page
+    # One instruction: no tablets until the clinic has called, which it does today (open).
+    assert "Tag ingen blodfortyndende tabletter fra fredag den 20. november" in page
+    assert "Klinikken ringer til dig i dag." in page
+    assert "Ændr ikke dosis selv" not in page
     assert "Godkend forslaget" not in page

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from telemon.anticoagulation.tablet_plan import days_overdue, weekly_tablet_plan
+from telemon.anticoagulation.tablet_plan import days_overdue, week_days, weekly_tablet_plan
 
 
 def test_an_even_dose_is_the_same_every_day() -> None:
@@ -55,3 +55,40 @@ def test_overdue_counts_from_the_day_after_the_due_day() -> None:
     assert days_overdue(due, due) == 0
     assert days_overdue(due, date(2026, 12, 4)) == 3
     assert days_overdue(None, due) == 0
+
+
+# Wednesday 18 November 2026: its week runs Monday 16 to Sunday 22 November.
+WEDNESDAY = date(2026, 11, 18)
+
+
+def test_the_week_without_holds_is_the_plan() -> None:
+    plan = weekly_tablet_plan(37.5, 2.5)  # 2 tablets on four days, 2½ on three
+    days = week_days(WEDNESDAY, plan)
+    assert [d.day for d in days] == [date(2026, 11, 16 + n) for n in range(7)]
+    assert [d.state for d in days] == ["take"] * 7
+    assert tuple(d.taken for d in days) == plan.tablets
+
+
+def test_held_days_are_shown_held_and_count_no_tablets() -> None:
+    plan = weekly_tablet_plan(35, 2.5)  # 2 tablets every day, 14 a week
+    # The clinic's "hold 2 days" decided on Wednesday: Wednesday and Thursday held.
+    days = week_days(WEDNESDAY, plan, [(WEDNESDAY, 2)])
+    assert [d.state for d in days] == ["take", "take", "held", "held", "take", "take", "take"]
+    assert [d.tablets for d in days] == [2.0] * 7  # the plan's, shown beside "held"
+    assert sum(d.taken for d in days) == 10.0  # 14 - 2 days of 2
+    # A hold from Saturday of 3 days: Saturday and Sunday this week, Monday is next week's.
+    days = week_days(WEDNESDAY, plan, [(date(2026, 11, 21), 3)])
+    assert [d.state for d in days][-3:] == ["take", "held", "held"]
+    # Two holds (an earlier decision's and the pending suggestion's) both show.
+    days = week_days(WEDNESDAY, plan, [(date(2026, 11, 16), 1), (WEDNESDAY, 1)])
+    assert [d.state for d in days][:3] == ["held", "take", "held"]
+    # A hold of 0 days holds nothing.
+    assert all(d.state == "take" for d in week_days(WEDNESDAY, plan, [(WEDNESDAY, 0)]))
+
+
+def test_a_pause_until_the_clinic_decides_covers_the_rest_of_the_week() -> None:
+    plan = weekly_tablet_plan(35, 2.5)
+    days = week_days(WEDNESDAY, plan, [(date(2026, 11, 16), 3)], paused_from=WEDNESDAY)
+    # Held Monday and Tuesday; from Wednesday paused (a pause wins over a hold).
+    assert [d.state for d in days] == ["held", "held"] + ["paused"] * 5
+    assert sum(d.taken for d in days) == 0.0

@@ -11,6 +11,9 @@ from telemon.woundcare.working_hours import (
     WorkingCalendar,
     add_working_time,
     calendar_from_settings,
+    closes_at,
+    is_open,
+    next_opening,
     review_due_at,
 )
 
@@ -96,3 +99,34 @@ def test_zero_duration_and_bad_input() -> None:
         WorkingCalendar(start=time(16), end=time(8))
     with pytest.raises(ValueError):
         WorkingCalendar(workdays=frozenset())
+
+
+def test_open_from_opening_to_closing_on_working_days() -> None:
+    assert not is_open(cph(2026, 11, 20, 7, 59), CAL)
+    assert is_open(cph(2026, 11, 20, 8, 0), CAL)  # opening included
+    assert is_open(cph(2026, 11, 20, 15, 59), CAL)
+    assert not is_open(cph(2026, 11, 20, 16, 0), CAL)  # closing excluded
+    assert not is_open(cph(2026, 11, 21, 10, 0), CAL)  # Saturday
+    assert not is_open(
+        cph(2026, 12, 24, 10, 0), WorkingCalendar(holidays=frozenset({date(2026, 12, 24)}))
+    )
+    # A UTC moment is read in Copenhagen: 07:30 UTC is 08:30 in November.
+    assert is_open(datetime(2026, 11, 20, 7, 30, tzinfo=UTC), CAL)
+    assert closes_at(cph(2026, 11, 20, 9, 0), CAL) == cph(2026, 11, 20, 16, 0)
+    assert closes_at(cph(2026, 11, 20, 17, 0), CAL) is None
+
+
+def test_the_next_opening() -> None:
+    # Friday evening: Monday 08:00; Friday before opening: the same day.
+    assert next_opening(cph(2026, 11, 20, 20, 7), CAL) == cph(2026, 11, 23, 8, 0)
+    assert next_opening(cph(2026, 11, 20, 6, 0), CAL) == cph(2026, 11, 20, 8, 0)
+    # While open: the next day's opening (strictly after).
+    assert next_opening(cph(2026, 11, 19, 10, 0), CAL) == cph(2026, 11, 20, 8, 0)
+    easter = WorkingCalendar(
+        holidays=frozenset({date(2027, 3, 25), date(2027, 3, 26), date(2027, 3, 29)})
+    )
+    # Wednesday before Easter, evening: Maundy Thursday, Good Friday, the weekend and Easter
+    # Monday are closed: Tuesday 30 March at 08:00 (summer time by then).
+    assert next_opening(cph(2027, 3, 24, 18, 0), easter) == cph(2027, 3, 30, 8, 0)
+    with pytest.raises(ValueError):
+        next_opening(datetime(2026, 11, 20, 8, 0), CAL)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from telemon.administration import holidays as holiday_service
-from telemon.anticoagulation import service as anticoagulation
+from telemon.anticoagulation import plans
 from telemon.copd import schedule as schedule_rules
 from telemon.errors import Forbidden, NotFound, TelemonError
 from telemon.extensions import db
@@ -156,7 +156,7 @@ def standard_edit(programme: str) -> Any:
 @signed_in(*ROLES)
 def nomograms() -> Any:
     errors: dict[str, str] = {}
-    current = anticoagulation.current_nomogram_version()
+    current = plans.current_nomogram_version()
     draft = ""
     if request.method == "POST":
         _system_admin()
@@ -169,7 +169,7 @@ def nomograms() -> Any:
             errors["definition"] = _("Not a JSON object.")
         else:
             try:
-                anticoagulation.store_nomogram(g.user, definition)
+                plans.store_nomogram(g.user, definition)
             except TelemonError as error:
                 db.session.rollback()
                 errors = field_errors(error.errors) or {"definition": _("Check this field.")}

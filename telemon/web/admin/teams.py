@@ -1,19 +1,24 @@
 """The console's care teams: members (care staff of the team's organisation), the alert and
-escalation addresses, the language of the team's mail."""
+escalation addresses, the language of the team's mail, the opening hours and the text its
+patients read out of hours; and handing a team's patients to another team (a team that no
+longer works: telemon.access.may_hand_over). The console shows how many enrolments a team
+holds, never who."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 
 from telemon import access
 from telemon.errors import NotFound, TelemonError
 from telemon.extensions import db
 from telemon.identity import service as identity
-from telemon.models import CareTeam, Organisation, User
+from telemon.models import CareTeam, Enrollment, Organisation, User
+from telemon.patients import responsibility
 from telemon.web.admin import ROLES, bp
 from telemon.web.components.forms import (
     already_done,
@@ -68,6 +73,8 @@ def _values_from(form: Any) -> dict[str, Any]:
         "email": form.get("email", "").strip(),
         "escalation_email": form.get("escalation_email", "").strip(),
         "language": form.get("language", "da"),
+        "opening_hours": form.get("opening_hours", "").strip(),
+        "out_of_hours_text": form.get("out_of_hours_text", "").strip(),
         "member_ids": id_list(form.getlist("member_ids")),
     }
 
@@ -95,6 +102,8 @@ def team_new() -> Any:
                     "email": values["email"],
                     "escalation_email": values["escalation_email"] or None,
                     "language": values["language"],
+                    "opening_hours": values["opening_hours"] or None,
+                    "out_of_hours_text": values["out_of_hours_text"] or None,
                     "member_ids": values["member_ids"],
                 },
             )
@@ -128,6 +137,8 @@ def team_edit(team_id: int) -> Any:
         "email": team.email,
         "escalation_email": team.escalation_email or "",
         "language": team.language,
+        "opening_hours": team.opening_hours or "",
+        "out_of_hours_text": team.out_of_hours_text or "",
         "member_ids": [m.id for m in team.members],
     }
     errors: dict[str, str] = {}
@@ -137,7 +148,12 @@ def team_edit(team_id: int) -> Any:
             identity.update_care_team(
                 g.user,
                 team_id,
-                {**values, "escalation_email": values["escalation_email"] or None},
+                {
+                    **values,
+                    "escalation_email": values["escalation_email"] or None,
+                    "opening_hours": values["opening_hours"] or None,
+                    "out_of_hours_text": values["out_of_hours_text"] or None,
+                },
             )
         except TelemonError as error:
             db.session.rollback()
@@ -153,4 +169,54 @@ def team_edit(team_id: int) -> Any:
         organisations=[],
         chosen=team.organisation_id,
         staff=_staff(team.organisation_id),
+        held=_enrolments_held(team.id),
+        receivers=_receivers(team),
+        default_hours=current_app.config["TELEMON_WORKING_HOURS"],
     ), (422 if errors else 200)
+
+
+def _enrolments_held(team_id: int) -> int:
+    """How many active enrolments the team is responsible for (a count: no patient)."""
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(Enrollment)
+            .where(Enrollment.care_team_id == team_id, Enrollment.status == "active")
+        )
+        or 0
+    )
+
+
+def _receivers(team: CareTeam) -> list[CareTeam]:
+    """The teams this administrator may hand the team's patients to: her organisation's."""
+    return [
+        t
+        for t in db.session.scalars(
+            select(CareTeam)
+            .where(CareTeam.organisation_id == team.organisation_id, CareTeam.id != team.id)
+            .order_by(CareTeam.name)
+        )
+    ]
+
+
+@bp.route("/teams/<int:team_id>/hand-over", methods=["POST"])
+@signed_in(*ROLES)
+def team_hand_over(team_id: int) -> Any:
+    """Hand every active enrolment of the team to another team of the organisation."""
+    team = identity.get_care_team(team_id)
+    if not access.may_manage_care_team(g.user, team):
+        from telemon.errors import NotFound
+
+        raise NotFound("No such care team, or not one you manage.")
+    to_team = request.form.get("to_team_id", type=id_value)
+    if to_team is None:
+        flash(_("Choose the team that takes over."))
+        return redirect(url_for("admin.team_edit", team_id=team_id))
+    try:
+        moved = responsibility.hand_over_team(g.user, team_id, to_team)
+    except TelemonError as error:
+        db.session.rollback()
+        flash(" ".join(field_errors(error.errors).values()) or _("This could not be saved."))
+    else:
+        flash(ngettext("%(num)s enrolment handed over.", "%(num)s enrolments handed over.", moved))
+    return redirect(url_for("admin.team_edit", team_id=team_id))

@@ -1,5 +1,5 @@
-"""The hospital clinician's pages: the work list, alerts, the patient overview, thresholds
-and dose decisions, and the wound pages."""
+"""The hospital clinician's pages: the work list, alerts, the patient overview, thresholds,
+the anticoagulation worklist and dose decisions, and the wound pages."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ bp = Blueprint(
 
 from telemon.web.clinic import (  # noqa: E402,F401  (routes on bp)
     alerts,
+    dose_decisions,
     patient_admin,
     patients,
     worklist,

@@ -2,9 +2,12 @@
 
 - the chart of the alert's measurement around the alert, with the patient's limits (COPD) or
   INR target range, the alert's own readings marked;
-- the readings behind the alert (its attached observations), newest first, and only those;
+- the readings behind the alert: exactly the readings that raised it (its attached
+  observations), newest first, never others of the patient's;
 - for a wound alert, the wound's latest photos and a link to the wound;
-- for an INR alert, the dose suggestion that INR made (or the newest one pending).
+- for an INR alert, the dose suggestion whose decision answers it: the enrolment's pending one
+  when its INR is not older than the alert's readings (deciding it resolves this alert too),
+  else the one the alert's newest INR made.
 
 The view has checked that the user sees the patient (and audited it); who may act on what is
 asked of telemon.access by the view.
@@ -135,24 +138,30 @@ def _zones(enrollment: Enrollment, code: str) -> list[Zone]:
 
 
 def _suggestion(alert: Alert) -> DoseSuggestion | None:
-    """The suggestion made from one of the alert's INRs (the newest), else the enrolment's
-    pending one."""
-    ids = [o.id for o in alert.observations]
-    if ids:
-        made = db.session.scalar(
-            select(DoseSuggestion)
-            .where(DoseSuggestion.observation_id.in_(ids))
-            .order_by(DoseSuggestion.created_at.desc(), DoseSuggestion.id.desc())
-            .limit(1)
-        )
-        if made is not None:
-            return made
-    return db.session.scalar(
-        select(DoseSuggestion)
+    """The suggestion a decision on which answers the alert (see the module's docstring)."""
+    newest = max((o.effective_at for o in alert.observations), default=None)
+    pending = db.session.execute(
+        select(DoseSuggestion, Observation.effective_at)
+        .join(Observation, Observation.id == DoseSuggestion.observation_id)
         .where(
             DoseSuggestion.enrollment_id == alert.enrollment_id,
             DoseSuggestion.status == "pending",
         )
-        .order_by(DoseSuggestion.created_at.desc())
+        .order_by(DoseSuggestion.created_at.desc(), DoseSuggestion.id.desc())
         .limit(1)
+    ).first()
+    if pending is not None and (newest is None or pending.effective_at >= newest):
+        return pending[0]
+    ids = [o.id for o in alert.observations]
+    made = (
+        db.session.scalar(
+            select(DoseSuggestion)
+            .join(Observation, Observation.id == DoseSuggestion.observation_id)
+            .where(DoseSuggestion.observation_id.in_(ids))
+            .order_by(Observation.effective_at.desc(), DoseSuggestion.id.desc())
+            .limit(1)
+        )
+        if ids
+        else None
     )
+    return made if made is not None else (pending[0] if pending is not None else None)

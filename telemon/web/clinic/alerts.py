@@ -16,6 +16,7 @@ from telemon.models import Enrollment, Patient
 from telemon.web.clinic import ROLES, alert_page, bp
 from telemon.web.clinic.timeline import alert_timeline
 from telemon.web.components.clinical import language
+from telemon.web.components.forms import new_form_key
 from telemon.web.guard import signed_in
 from telemon.web.safe_redirect import local_target
 
@@ -46,6 +47,7 @@ def alert(alert_id: int) -> Any:
         timeline=timeline,
         now=now,
         may=may,
+        decide_key=new_form_key(),
     )
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from telemon import access, clock, monitoring
-from telemon.errors import TelemonError
+from telemon.anticoagulation import plans
+from telemon.errors import Forbidden, TelemonError
 from telemon.extensions import db
 from telemon.http import paging
 from telemon.ingest import service as ingest
@@ -40,6 +41,7 @@ from telemon.web.guard import signed_in
 
 PAGE_SIZE = 50
 TABLE_SIZE = 100
+SELF_MANAGEMENT_FIELDS = tuple(plans.SELF_MANAGEMENT_COLUMNS)
 LIMIT_FIELDS = patients.LIMIT_FIELDS
 
 
@@ -265,6 +267,8 @@ def enrolment_edit(enrollment_id: int) -> Any:
         "tablet_strength_mg": plan.tablet_strength_mg if plan else "",
         "inr_target_low": plan.target_low if plan else "",
         "inr_target_high": plan.target_high if plan else "",
+        "self_managing": plan.self_managing if plan else False,
+        **({f"self_{k}": v for k, v in plans.self_management_of(plan).items()} if plan else {}),
     }
     may_settings = access.may_act(g.user, enrollment, access.CHANGE_PLAN)
     may_manage = access.may_manage_enrolment(g.user, enrollment)
@@ -294,6 +298,14 @@ def enrolment_edit(enrollment_id: int) -> Any:
                     number = _number(form, name, errors)
                     if number is not None:
                         data[name] = number
+                data["self_managing"] = form.get("self_managing") == "on"
+                limits = {}
+                for name in SELF_MANAGEMENT_FIELDS:
+                    number = _number(form, f"self_{name}", errors)
+                    if number is not None:
+                        limits[name] = int(number) if name == "max_hold_doses" else number
+                if limits:
+                    data["self_management"] = limits
         values.update(
             {
                 k: form.get(k, "")
@@ -303,8 +315,10 @@ def enrolment_edit(enrollment_id: int) -> Any:
                     "tablet_strength_mg",
                     "inr_target_low",
                     "inr_target_high",
+                    *(f"self_{name}" for name in SELF_MANAGEMENT_FIELDS),
                 )
-            }
+            },
+            self_managing=form.get("self_managing") == "on",
         )
         values.update(
             care_team_id=data.get("care_team_id", values["care_team_id"]),
@@ -352,6 +366,8 @@ def enrolment_pause(enrollment_id: int) -> Response:
         lifecycle.pause(g.user, enrollment_id, start, end, request.form.get("reason", ""))
     except ValueError:
         flash(_("Give the first paused day as a date."))
+    except Forbidden:
+        raise  # refused (and audited): the 403 page, not a message beside the form
     except TelemonError as error:
         db.session.rollback()
         flash(" ".join(field_errors(error.errors).values()) or _("This could not be saved."))

@@ -1,4 +1,5 @@
-"""The patient overview, threshold editing and dose decisions in the web UI."""
+"""The patient overview and threshold editing in the web UI (dose decisions:
+telemon.web.clinic.dose_decisions)."""
 
 from __future__ import annotations
 
@@ -7,27 +8,23 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from telemon import access, clock
-from telemon import clinical_text as ct
 from telemon.alerts import queries
-from telemon.anticoagulation import inr_rules
-from telemon.anticoagulation import service as anticoagulation
-from telemon.errors import Conflict, Invalid, NotFound
+from telemon.anticoagulation import patient_view
+from telemon.errors import Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
-from telemon.models import DoseSuggestion, Enrollment, Wound
+from telemon.models import Enrollment, Wound
 from telemon.patients import service as patients
 from telemon.web.clinic import ROLES, bp
 from telemon.web.clinic.timeline import patient_timeline
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
 from telemon.web.components.filters import reasons
-from telemon.web.components.forms import typed_number
+from telemon.web.components.forms import new_form_key
 from telemon.web.components.patient_charts import CHART_DAYS, copd_charts, inr_chart
 from telemon.web.guard import signed_in
-from telemon.web.safe_redirect import local_target
 
 LIMIT_FIELDS = patients.LIMIT_FIELDS
 
@@ -43,7 +40,7 @@ def patient(patient_id: int) -> Any:
     charts = copd_charts(patient_id, by_programme.get("copd"), now)
     ak = None
     if "anticoagulation" in by_programme:
-        ak = anticoagulation.summary(g.user, patient_id)
+        ak = patient_view.summary(g.user, patient_id)
         charts.insert(0, inr_chart(patient_id, ak["target_low"], ak["target_high"], now))
     timeline = patient_timeline(
         patient_id, language(), reason_of=lambda alert: reasons(alert.reasons)
@@ -65,6 +62,7 @@ def patient(patient_id: int) -> Any:
         # not shown (and the services refuse them anyway).
         may_edit=access.acting_on(g.user, [e.id for e in enrollments], access.CHANGE_PLAN),
         may_decide_dose=access.acting_on(g.user, [e.id for e in enrollments], access.DECIDE_DOSE),
+        decide_key=new_form_key(),
         chart_days=CHART_DAYS,
     )
 
@@ -112,31 +110,3 @@ def thresholds(enrollment_id: int) -> Any:
 
 def _codes_of(programme: str) -> list[str]:
     return [c for c, spec in CODES.items() if spec.programme == programme]
-
-
-@bp.route("/dose-suggestions/<int:suggestion_id>/confirm", methods=["POST"])
-@signed_in(*ROLES)
-def confirm_dose(suggestion_id: int) -> Response:
-    suggestion = db.session.get(DoseSuggestion, suggestion_id)
-    if suggestion is None:
-        raise NotFound("No such dose suggestion.")
-    back = local_target(
-        request.form.get("back"), url_for("clinic.patient", patient_id=suggestion.patient_id)
-    )
-    dose = typed_number(request.form.get("weekly_dose_mg"))
-    if dose is None or inr_rules.weekly_dose_problem(dose):
-        flash(
-            _(
-                "Give the weekly dose in mg: above 0 and at most %(max)s.",
-                max=ct.number(inr_rules.MAX_WEEKLY_DOSE_MG, language()),
-            )
-        )
-        return redirect(back)
-    try:
-        anticoagulation.decide(g.user, suggestion_id, dose, request.form.get("note") or None)
-    except (Invalid, Conflict):
-        db.session.rollback()
-        flash(_("The dose was not set: the suggestion has been decided or replaced."))
-    else:
-        flash(_("Weekly dose set to %(dose)s.", dose=ct.weekly_dose_text(dose, language())))
-    return redirect(back)

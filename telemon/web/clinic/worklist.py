@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from telemon import access, audit, clock, worklist
 from telemon.alerts import service
 from telemon.alerts.api import load_alert, mark_seen
+from telemon.anticoagulation import dose_worklist
 from telemon.extensions import db
 from telemon.http import paging
 from telemon.models import PROGRAMMES, SEVERITIES, CareTeam, Patient, User
@@ -56,6 +57,8 @@ def worklist_page() -> Any:
         )
         .order_by(CareTeam.name)
     ).all()
+    # The anticoagulation clinic's worklist, with its count, for the members of its teams.
+    doses_waiting = dose_worklist.waiting_count(g.user)
     db.session.commit()
     # The paging links keep the filters, under the form's names (url_for leaves out None).
     shown: dict[str, Any] = {
@@ -66,6 +69,7 @@ def worklist_page() -> Any:
     }
     return render_template(
         "clinic/worklist.html",
+        doses_waiting=doses_waiting,
         items=items,
         counts=worklist.total_counts(team_counts),
         team_counts=team_counts,

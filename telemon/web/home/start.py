@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from telemon import clock
+from telemon.anticoagulation import dose_worklist
 from telemon.errors import Conflict
 from telemon.extensions import db
 from telemon.http import paging
@@ -47,10 +48,13 @@ def start() -> Any:
             .limit(1)
         )
     )
+    # A nurse of the anticoagulation clinic decides doses: her worklist, with its count.
+    doses_waiting = dose_worklist.waiting_count(g.user)
     db.session.commit()
     shown = {"programme": f.programme} if f.programme else {}
     return render_template(
         "home/start.html",
+        doses_waiting=doses_waiting,
         answers=answers,
         requests=requests,
         in_hospital_team=in_hospital_team,

@@ -1,6 +1,9 @@
-"""Self-managed anticoagulation (WEB-AK): the patient reports an INR, reads the dose
-suggestion and accepts it (or is told the clinic will contact them), and reads the week in
-tablets, the next test date and a reminder when a test is overdue."""
+"""Self-managed anticoagulation (WEB-AK): the patient reports an INR and reads back one
+instruction for it (telemon.anticoagulation.instructions: what she decides herself, or what to
+do until the clinic has decided, true at this hour), accepts the suggestions that are hers,
+reads the clinic's latest decision (new dose, held days, the note it showed her), the week in
+tablets as the instruction and the decision have it, the next test date and a reminder when a
+test is overdue."""
 
 from __future__ import annotations
 
@@ -11,13 +14,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from telemon import clinical_text as ct
 from telemon import clock
-from telemon.anticoagulation import service as anticoagulation
-from telemon.anticoagulation.tablet_plan import days_overdue, weekly_tablet_plan
+from telemon.anticoagulation import patient_view
+from telemon.anticoagulation.decisions import DoseDecision, decide_dose
+from telemon.anticoagulation.tablet_plan import days_overdue
 from telemon.errors import Conflict, Invalid, NotFound
 from telemon.extensions import db
-from telemon.models import DoseSuggestion, IngestBatch, Observation
+from telemon.models import IngestBatch, Observation
 from telemon.web.components import reading_form
+from telemon.web.components.clinical import language
 from telemon.web.guard import signed_in
 from telemon.web.patient import ROLES, bp
 from telemon.web.patient.readings import active_enrolments, own_patient
@@ -29,22 +35,38 @@ def _page(values: dict[str, Any], errors: dict[str, str], key: str) -> Any:
     if enrollment is None or enrollment.anticoagulation is None:
         raise NotFound("You are not in the anticoagulation programme.")
     plan = enrollment.anticoagulation
-    summary = anticoagulation.summary(g.user, person.id)
-    suggestion: DoseSuggestion | None = summary["dose_suggestion"]
+    summary = patient_view.summary(g.user, person.id)
+    lang = language()
+    instruction = summary["instruction"]
+    decision = summary["latest_decision"]
     today = clock.local(clock.now()).date()
-    pending = suggestion if suggestion is not None and suggestion.status == "pending" else None
+    waiting = request.method == "GET" and _awaiting_evaluation(summary["latest_inr"])
     db.session.commit()
     return render_template(
         "patient/anticoagulation.html",
         summary=summary,
         plan=plan,
-        week=weekly_tablet_plan(plan.weekly_dose_mg, plan.tablet_strength_mg),
-        suggestion=pending,
-        suggested_week=weekly_tablet_plan(pending.weekly_dose_mg, plan.tablet_strength_mg)
-        if pending is not None and not pending.contact_clinic
+        suggestion=summary["dose_suggestion"] if instruction is not None else None,
+        instruction=instruction,
+        lines=ct.instruction_text(
+            instruction.code, instruction.params, lang, summary["out_of_hours_text"]
+        )
+        if instruction is not None
+        else [],
+        may_accept=summary["patient_decides"] and plan.self_managing,
+        decision=decision,
+        decided_by=ct.decider_text(decision.decided_by_role or "", decision.decided_by_team, lang)
+        if decision is not None
         else None,
+        held_text=ct.held_days_text(decision.decided_held_from, decision.decided_hold_days, lang)
+        if decision is not None and decision.decided_hold_days and decision.decided_held_from
+        else None,
+        week=summary["week"],
+        week_kind=summary["week_kind"],
+        week_plan=summary["week_plan"],
+        today=today,
         # The newest INR not yet evaluated: its suggestion is on its way (the page reloads).
-        waiting=request.method == "GET" and _awaiting_evaluation(summary["latest_inr"]),
+        waiting=waiting,
         overdue=days_overdue(plan.next_test_due, today),
         values=values,
         errors=errors,
@@ -86,11 +108,11 @@ def enter_inr() -> Any:
 @bp.route("/dose-suggestions/<int:suggestion_id>/accept", methods=["POST"])
 @signed_in(*ROLES)
 def accept_dose(suggestion_id: int) -> Response:
-    suggestion = db.session.get(DoseSuggestion, suggestion_id)
-    if suggestion is None:
-        raise NotFound("No such dose suggestion.")
+    """Accept the suggestion as it stands (a suggestion never changes; a newer one has its own
+    id). The same service as the API's: a suggestion that is the clinic's is refused 403
+    (audited), whatever the page showed or hid."""
     try:
-        anticoagulation.decide(g.user, suggestion_id, suggestion.weekly_dose_mg, None)
+        decide_dose(g.user, suggestion_id, DoseDecision())
         flash(_("Accepted. Your new week plan is below."))
     except (Conflict, Invalid):
         db.session.rollback()
