@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Text, case, cast, func, literal, null, select
+from sqlalchemy import JSON, Integer, String, Text, case, cast, func, literal, null, or_, select
 
-from telemon import access
+from telemon import access, audit
 from telemon.extensions import db
 from telemon.http import paging
-from telemon.models import Alert, ReviewRequest, User
+from telemon.models import Alert, CareTeam, Patient, ReviewRequest, User
 from telemon.models.types import UTCDateTime
+from telemon.transactions import use_case
 from telemon.vocabulary import SEVERITY_RANK
 
 # The alerts' scale (telemon.vocabulary.SEVERITY_RANK); an urgent review request ranks with a
@@ -161,3 +162,46 @@ def total_counts(per_team: dict[int, dict[str, int]]) -> dict[str, int]:
 
 def patient_ids(items: Sequence[WorkItem]) -> list[int]:
     return sorted({item.patient_id for item in items})
+
+
+@dataclass
+class WorkListPage:
+    """One page of the work list as the clinician reads it."""
+
+    page: paging.Page[WorkItem]
+    team_counts: dict[int, dict[str, int]]  # open items per team and rank
+    teams: list[CareTeam]  # the teams with open items, and the user's own, by name
+    patients: dict[int, Patient]  # the patients of the page's items
+    may_acknowledge: set[int]  # enrolments whose alerts the user may acknowledge
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return total_counts(self.team_counts)
+
+
+@use_case
+def work_list_page(
+    user: User, f: WorkListFilter, limit: int, after: paging.Key | None = None
+) -> WorkListPage:
+    """A page of the user's work list with what the page shows beside it; every patient shown
+    audited (queue.read)."""
+    page = work_page(user, f, limit, after)
+    team_counts = counts_by_team(user, WorkListFilter(status="open"))
+    audit.record_many(user, patient_ids(page.items), "queue.read", "queue")
+    patients = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Patient).where(Patient.id.in_({item.patient_id for item in page.items}))
+        )
+    }
+    teams = db.session.scalars(
+        select(CareTeam)
+        .where(or_(CareTeam.id.in_(list(team_counts)), CareTeam.members.any(User.id == user.id)))
+        .order_by(CareTeam.name)
+    ).all()
+    may_acknowledge = access.acting_on(
+        user,
+        {item.enrollment_id for item in page.items if item.kind == "alert"},
+        access.ACKNOWLEDGE_ALERT,
+    )
+    return WorkListPage(page, team_counts, list(teams), patients, may_acknowledge)

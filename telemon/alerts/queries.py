@@ -11,10 +11,11 @@ from datetime import datetime
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import selectinload
 
-from telemon import access
+from telemon import access, audit
 from telemon.extensions import db
 from telemon.http import paging
 from telemon.models import Alert, Observation, User
+from telemon.transactions import use_case
 from telemon.vocabulary import SEVERITY_RANK, AlertStatus
 
 # Severity as a sortable number (red first): rules.SEVERITY_RANK in SQL.
@@ -78,3 +79,14 @@ def work_page(
 def sort_key(alert: Alert) -> paging.Key:
     """The alert's place in the list, as SORT_COLUMNS compute it in the database."""
     return (SEVERITY_RANK.get(alert.severity, 0), alert.raised_at, alert.id)
+
+
+@use_case
+def alert_list(
+    user: User, f: AlertFilter, limit: int, after: paging.Key | None = None
+) -> paging.Page[Alert]:
+    """A page of the alert list as read by its caller (GET /api/v1/alerts, FHIR Flag search):
+    every patient shown audited (alert.list)."""
+    page = work_page(user, f, limit, after)
+    audit.record_many(user, sorted({a.patient_id for a in page.items}), "alert.list", "alert")
+    return page

@@ -1,5 +1,7 @@
-"""Alert life cycle: raise or join, acknowledge, resolve. One open alert per patient, programme
-and measurement: what different rules find about one measurement joins it (alerts.joining)."""
+"""Alert life cycle: raise or join, resolve by itself or by a decision. One open alert per
+patient, programme and measurement: what different rules find about one measurement joins it
+(alerts.joining). What care staff do with an alert (open, acknowledge, resolve) is
+telemon.alerts.handling."""
 
 from __future__ import annotations
 
@@ -11,12 +13,11 @@ from typing import Any
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from telemon import access, clock
+from telemon import clock
 from telemon.alerts import joining
-from telemon.errors import Conflict
 from telemon.extensions import db
 from telemon.models import Alert, AlertEvent, Enrollment, User, alert_observation
-from telemon.vocabulary import AlertStatus, Role
+from telemon.vocabulary import AlertStatus
 
 
 @dataclass(frozen=True)
@@ -179,10 +180,10 @@ def resolve_by_decision(
     """A decision that answers the alert (a dose confirmed or overridden for the INR that raised
     it) resolves it, naming who; the caller has checked that the user may act."""
     if alert.status != AlertStatus.RESOLVED:
-        _close(alert, user, note, params)
+        close(alert, user, note, params)
 
 
-def _close(
+def close(
     alert: Alert, user: User, note: str | None, params: Mapping[str, Any] | None = None
 ) -> None:
     """Resolve in the user's name (who also acknowledged it, if nobody had), on the timeline."""
@@ -198,42 +199,3 @@ def _close(
     event = AlertEvent(at=now, kind="resolved", by_id=user.id, note=note)
     event.params = dict(params) if params else None
     record_event(alert, event)
-
-
-# Care staff, whose first opening of an alert counts as it being seen (timeliness).
-HANDLING_ROLES = (Role.CLINICIAN, Role.NURSE, Role.GP)
-
-
-def _require_act(alert: Alert, user: User, action: str) -> None:
-    """Only the responsible care team handles an alert (telemon.access decides; 403 else)."""
-    enrollment = db.session.get(Enrollment, alert.enrollment_id)
-    assert enrollment is not None
-    access.require_act(user, enrollment, action, "alert", alert.id)
-
-
-def acknowledge(alert: Alert, user: User, note: str | None) -> Alert:
-    """The user has seen the alert and takes it. Acknowledging twice is harmless."""
-    _require_act(alert, user, access.ACKNOWLEDGE_ALERT)
-    if alert.status == AlertStatus.RESOLVED:
-        raise Conflict("The alert is already resolved.")
-    now = clock.now()
-    if alert.status == AlertStatus.OPEN:
-        alert.status = AlertStatus.ACKNOWLEDGED
-        alert.acknowledged_at = now
-        alert.acknowledged_by_id = user.id
-        alert.acknowledge_note = note
-        alert.updated_at = now
-        record_event(alert, AlertEvent(at=now, kind="acknowledged", by_id=user.id, note=note))
-    return alert
-
-
-def resolve(alert: Alert, user: User, note: str, visible_to_patient: bool) -> Alert:
-    """Close the alert with a note the patient (and nurse) may be shown."""
-    _require_act(alert, user, access.RESOLVE_ALERT)
-    if alert.status == AlertStatus.RESOLVED:
-        if alert.resolution_note == note and alert.resolved_by_id == user.id:
-            return alert  # a retried request
-        raise Conflict("The alert is already resolved.")
-    _close(alert, user, note)
-    alert.visible_to_patient = visible_to_patient
-    return alert

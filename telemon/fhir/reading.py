@@ -274,9 +274,7 @@ def search_flags(user: User, params: list[tuple[str, str]], url: str) -> dict[st
         patient_id=patient_id,
         shown_to_patient=user.role == "patient",
     )
-    page = queries.work_page(user, f, search.count(params), after)
-    audit.record_many(user, sorted({a.patient_id for a in page.items}), "alert.list", "alert")
-    db.session.commit()
+    page = queries.alert_list(user, f, search.count(params), after)
     next_url = None
     if page.next:
         kept = [(k, v) for k, v in params if k != "_cursor"]

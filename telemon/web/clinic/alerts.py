@@ -1,4 +1,5 @@
-"""The alert page: what was found, the readings behind it, its timeline; acknowledge, resolve."""
+"""The alert page: what was found, the readings behind it, its timeline; acknowledge, resolve.
+Each view is one use case (telemon.alerts.detail, telemon.alerts.handling)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,9 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from telemon import access, clock
-from telemon.alerts import service
-from telemon.alerts.api import load_alert, mark_seen
-from telemon.extensions import db
-from telemon.models import Enrollment, Patient
+from telemon import clock
+from telemon.alerts import detail, handling
+from telemon.errors import Invalid
 from telemon.web.clinic import ROLES, alert_page, bp
 from telemon.web.clinic.timeline import alert_timeline
 from telemon.web.components.clinical import language
@@ -24,29 +23,18 @@ from telemon.web.safe_redirect import local_target
 @bp.route("/alerts/<int:alert_id>")
 @signed_in(*ROLES)
 def alert(alert_id: int) -> Any:
-    item = load_alert(g.user, alert_id, "alert.read")
-    mark_seen(item, g.user)
-    patient = db.session.get(Patient, item.patient_id)
-    enrollment = db.session.get(Enrollment, item.enrollment_id)
-    assert enrollment is not None
     now = clock.now()
     lang = language()
-    page = alert_page.build(g.user, item, enrollment, now, lang)
-    may = {
-        "acknowledge": access.may_act(g.user, enrollment, access.ACKNOWLEDGE_ALERT),
-        "resolve": access.may_act(g.user, enrollment, access.RESOLVE_ALERT),
-        "decide_dose": access.may_act(g.user, enrollment, access.DECIDE_DOSE),
-    }
-    timeline = alert_timeline(item, lang)
-    db.session.commit()
+    page = detail.alert_detail(g.user, alert_id, now)
     return render_template(
         "clinic/alert.html",
-        alert=item,
-        patient=patient,
+        alert=page.alert,
+        patient=page.patient,
         page=page,
-        timeline=timeline,
+        chart=alert_page.chart(page.series, lang) if page.series else None,
+        timeline=alert_timeline(page.alert, page.names, lang),
         now=now,
-        may=may,
+        may=page.may,
         decide_key=new_form_key(),
     )
 
@@ -54,10 +42,7 @@ def alert(alert_id: int) -> Any:
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
 @signed_in(*ROLES)
 def acknowledge(alert_id: int) -> Response:
-    item = load_alert(g.user, alert_id, "alert.acknowledge")
-    mark_seen(item, g.user)
-    service.acknowledge(item, g.user, request.form.get("note") or None)
-    db.session.commit()
+    handling.acknowledge_alert(g.user, alert_id, request.form.get("note"))
     flash(_("Alert acknowledged."))
     return redirect(local_target(request.form.get("back"), url_for("clinic.worklist")))
 
@@ -65,12 +50,12 @@ def acknowledge(alert_id: int) -> Response:
 @bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])
 @signed_in(*ROLES)
 def resolve(alert_id: int) -> Any:
-    item = load_alert(g.user, alert_id, "alert.resolve")
-    note = (request.form.get("note") or "").strip()
-    if not note:
+    note = request.form.get("note") or ""
+    visible = request.form.get("visible_to_patient") == "on"
+    try:
+        handling.resolve_alert(g.user, alert_id, note, visible)
+    except Invalid:
         flash(_("Write a note before resolving."))
         return redirect(url_for("clinic.alert", alert_id=alert_id))
-    service.resolve(item, g.user, note, request.form.get("visible_to_patient") == "on")
-    db.session.commit()
     flash(_("Alert resolved."))
     return redirect(url_for("clinic.worklist"))

@@ -8,7 +8,7 @@ people are named by their user names (never a patient's name: the patient is "th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -18,7 +18,8 @@ from sqlalchemy import select
 from telemon import clinical_text as ct
 from telemon.clinical_text.events import DECISION_WORDS
 from telemon.extensions import db
-from telemon.models import Alert, AlertEvent, DoseSuggestion, User
+from telemon.identity.names import user_names
+from telemon.models import Alert, AlertEvent, DoseSuggestion
 
 
 class Entry(NamedTuple):
@@ -26,15 +27,6 @@ class Entry(NamedTuple):
     text: str
     note: str | None
     about: str | None = None  # the alert it is about (its reason), on the patient's timeline
-
-
-def user_names(ids: Iterable[int | None]) -> dict[int, str]:
-    """User names by id, for who did what (one query)."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = db.session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
-    return {user_id: username for user_id, username in rows}
 
 
 # What telemon wrote as an event's note, in English, before events kept their parameters:
@@ -73,9 +65,8 @@ def event_entry(event: AlertEvent, names: dict[int, str], language: str) -> Entr
     return Entry(event.at, text.removesuffix(": "), note)
 
 
-def alert_timeline(alert: Alert, language: str) -> list[Entry]:
-    """The alert's events, oldest first, as they happened."""
-    names = user_names(e.by_id for e in alert.events)
+def alert_timeline(alert: Alert, names: dict[int, str], language: str) -> list[Entry]:
+    """The alert's events, oldest first, as they happened; `names` of the people in them."""
     return [event_entry(e, names, language) for e in alert.events]
 
 
