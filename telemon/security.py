@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from telemon.config import password_hash_cost
+from telemon.config import (
+    PASSWORD_HASH_MEMORY_KIB,
+    PASSWORD_HASH_TIME_COST,
+    password_hash_cost,
+)
 
 # The password rule (length, common passwords) is telemon.identity.passwords.
 
@@ -25,6 +30,11 @@ from telemon.config import password_hash_cost
 def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> tuple[PasswordHasher, str]:
     """The hasher at this cost, and a hash it made to verify against when the username is
     unknown, so that both cases take the same time."""
+    if time_cost < PASSWORD_HASH_TIME_COST or memory_kib < PASSWORD_HASH_MEMORY_KIB:
+        logging.getLogger(__name__).warning(
+            "passwords are hashed below production's cost (TELEMON_PASSWORD_HASH_*): "
+            "for the tests only"
+        )
     hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
     return hasher, hasher.hash("telemon-no-such-user")
 

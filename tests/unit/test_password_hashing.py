@@ -5,6 +5,8 @@ TELEMON_PASSWORD_HASH_TIME_COST and _MEMORY_KIB): these tests take them away aga
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from telemon.config import password_hash_cost
@@ -44,3 +46,11 @@ def test_the_cost_is_configuration_and_any_hash_verifies_at_any_cost(
     monkeypatch.setenv("TELEMON_PASSWORD_HASH_TIME_COST", "1")
     monkeypatch.setenv("TELEMON_PASSWORD_HASH_MEMORY_KIB", "32")
     assert verify_password(costly, "correct-horse-battery")
+
+
+def test_a_cost_below_productions_is_logged(monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    monkeypatch.setenv("TELEMON_PASSWORD_HASH_TIME_COST", "2")  # a cost not used before here
+    monkeypatch.setenv("TELEMON_PASSWORD_HASH_MEMORY_KIB", "64")
+    with caplog.at_level(logging.WARNING, logger="telemon.security"):
+        assert hash_password("correct-horse-battery").startswith("$argon2id$v=19$m=64,t=2,p=4$")
+    assert "below production's cost" in caplog.text
