@@ -21,13 +21,7 @@ from typing import Any
 import pytest
 
 from telemon.woundcare.storage import LocalStorage, S3Storage, new_key
-from tests.conftest import token_for
-from tests.e2e.test_wounds_api import (
-    assessment_data,
-    jpeg_with_gps,
-    open_wound,
-    post_assessment,
-)
+from tests.helpers import assessment_data, jpeg_with_gps, open_wound, post_assessment, token_for
 
 
 def test_local_storage_writes_atomically_into_private_folders(tmp_path: Any) -> None:
@@ -56,7 +50,7 @@ def _moto_server() -> str | None:
     return os.environ.get("TELEMON_TEST_MOTO_SERVER") or shutil.which("moto_server")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -67,7 +61,7 @@ def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server = _moto_server()
     if server is None:
         pytest.skip("moto_server is not installed (pip install 'moto[server]')")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [server, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
