@@ -157,6 +157,14 @@ def _switch_language(crawl: Crawl, language: str) -> None:
     assert crawl.page.locator("html").get_attribute("lang") == language
 
 
+# What made this cheaper walks no less: one Chromium for the session (tests/e2e/conftest.py),
+# a fresh context (no cookies) per user as before; passwords hashed at the tests' cost in
+# `telemon demo` and `telemon serve` (every sign-in, the password forms' bad values, the
+# users the admin forms create); no resize to the width a page already has (tests/crawler.py);
+# and, in `make test`, the two halves running at once in the two test processes. No visit
+# was dropped: within one user's pass in one language no address is visited twice already,
+# and the same address for another user or in the other language is another page (other
+# links and forms, other text, other widths of text), so it is checked again.
 def test_no_error_page_anywhere(demo_server: Served, browser: Any) -> None:
     problems = []
     pages = 0

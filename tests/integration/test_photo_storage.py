@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 
 from telemon.woundcare.storage import LocalStorage, S3Storage, new_key
 from tests.helpers import assessment_data, jpeg_with_gps, open_wound, post_assessment, token_for
+from tests.servers import free_port
 
 
 def test_local_storage_writes_atomically_into_private_folders(tmp_path: Any) -> None:
@@ -48,12 +48,6 @@ def _moto_server() -> str | None:
     if beside.exists():
         return str(beside)
     return os.environ.get("TELEMON_TEST_MOTO_SERVER") or shutil.which("moto_server")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
