@@ -19,21 +19,17 @@ so that the processes the tests start (`telemon demo`, `telemon serve`, workers)
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
-os.environ.setdefault("TELEMON_PASSWORD_HASH_TIME_COST", "1")
-os.environ.setdefault("TELEMON_PASSWORD_HASH_MEMORY_KIB", "32")  # argon2's least for 4 lanes
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
-import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from typing import Any  # noqa: E402
-
-import pytest  # noqa: E402
-from flask import Flask  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-
-from telemon.extensions import db  # noqa: E402
-from tests.apps import (  # noqa: E402
+from telemon.extensions import db
+from tests.apps import (
     Apps,
     PostgresSnapshot,
     SqliteSnapshot,
@@ -42,7 +38,11 @@ from tests.apps import (  # noqa: E402
     drop_database,
     keep_rows_in_order,
 )
-from tests.world import World, WoundWorld, build_world, build_wounds, load_world, world_ids  # noqa: E402
+from tests.world import World, WoundWorld, build_world, build_wounds, load_world, world_ids
+
+# Read at each hash (telemon.config.password_hash_cost), so setting them here is in time.
+os.environ.setdefault("TELEMON_PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("TELEMON_PASSWORD_HASH_MEMORY_KIB", "32")  # argon2's least for 4 lanes
 
 # The ids of the world restored for a test, kept on the test's item for the `world` fixture.
 WORLD_IDS = pytest.StashKey[dict[str, int]]()
