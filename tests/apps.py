@@ -12,9 +12,9 @@ synthetic world (service calls, argon2 for nine users). So they are made once an
   and worker processes (their own connections), because all of it was committed to this same
   database and the restore empties it. Rolling back a transaction around each test could not
   do that: those writes commit in connections of their own, and a test that depends on a
-  commit happening would test something else. Measured on the 2-core test machine: ~30 ms a
-  restore; TRUNCATE of the 28 tables took ~0.6 s, and a database cloned from a template
-  (CREATE DATABASE … TEMPLATE, ~60 ms) costs 0.25-5 s to drop again.
+  commit happening would test something else. Measured on the shared 2-core machine (busy):
+  20-150 ms a restore; TRUNCATE of the 28 tables took 0.5-0.8 s, and a database cloned from a
+  template (CREATE DATABASE … TEMPLATE, ~60 ms) took 0.25-5 s to drop again.
 - **The embedded default (SQLite)**: a prepared file copied over the app's file.
 - **Apps kept between tests** (`Apps`): the next test gets the same app when it asks for the
   same configuration, reset to how it was built (its configuration, its lazily made
