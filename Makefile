@@ -12,6 +12,10 @@ PORT ?= 5000
 # Passed through: `make test PYTEST_ARGS='-k alerts -x'`, `make bench BENCH_ARGS=...`
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+# The suite runs in two processes (pytest-xdist): much of its time is waiting (worker processes,
+# mail retries, throw-away servers starting, the crawler's browser/server/database round trips),
+# which the other process fills. `make pytest PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= 2
 
 # What the tests talk to; override to point elsewhere. The database URL is an admin
 # connection: the tests create (and drop) their own database through it.
@@ -44,7 +48,7 @@ CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \
 	"telemon needs Python 3.11 or newer, but $(PYTHON) is " + sys.version.split()[0] + \
 	"; run make with PYTHON=/path/to/python3.11")'
 
-.PHONY: help install run services lint typecheck pytest test bench bench-smoke constraints translations clean
+.PHONY: help install run services lint typecheck pytest test test-fast bench bench-smoke constraints translations clean
 
 help: ## list the targets
 	@echo "telemon: make TARGET"
@@ -115,10 +119,17 @@ lint: install ## ruff: lint and format check
 typecheck: install ## mypy --strict on the pure domain modules
 	$(BIN)/mypy --follow-imports=silent $(PURE_MODULES)
 
-pytest: install services ## the test suite only (PYTEST_ARGS passed through)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+pytest: install services ## the test suite only (PYTEST_ARGS, PYTEST_WORKERS passed through)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: install services lint typecheck pytest bench-smoke ## everything CI runs: install, services, lint, typecheck, tests, bench smoke
+
+# The edit loop: unit and API tests (through the test client, web pages included), without the
+# browser, fuzzing, worker processes and fault tests (markers in pyproject.toml), in one
+# process (this part keeps the CPU busy: a second process did not make it faster on 2 cores).
+# `make test` before committing still runs everything.
+test-fast: install services ## unit and API tests only, for the edit loop (PYTEST_ARGS passed through)
+	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: install services ## the benchmark harness, bench/run.py (BENCH_ARGS passed through)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

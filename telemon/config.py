@@ -127,6 +127,25 @@ def _redis_fail_fast() -> dict[str, Any]:
     return {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 0)}
 
 
+# argon2id's cost (telemon.security), as production hashes: 3 passes over 64 MiB in 4 lanes.
+PASSWORD_HASH_TIME_COST = 3
+PASSWORD_HASH_MEMORY_KIB = 64 * 1024
+PASSWORD_HASH_PARALLELISM = 4
+
+
+def password_hash_cost() -> tuple[int, int, int]:
+    """argon2id's time cost, memory (KiB) and lanes: production's, unless
+    TELEMON_PASSWORD_HASH_TIME_COST and TELEMON_PASSWORD_HASH_MEMORY_KIB say otherwise. Read
+    from the environment at each use (not the Flask config), because hashing also runs outside
+    an app (bench/seed.py) and in every process a test starts (`telemon demo`, workers). Only
+    the test suite lowers it (tests/conftest.py); never lower it in production."""
+    return (
+        int(os.environ.get("TELEMON_PASSWORD_HASH_TIME_COST") or PASSWORD_HASH_TIME_COST),
+        int(os.environ.get("TELEMON_PASSWORD_HASH_MEMORY_KIB") or PASSWORD_HASH_MEMORY_KIB),
+        PASSWORD_HASH_PARALLELISM,
+    )
+
+
 def engine_options(database_url: str) -> dict[str, Any]:
     # SQL parameters (CPR numbers, names, values) never reach an error message or a log line.
     options: dict[str, Any] = {"hide_parameters": True}

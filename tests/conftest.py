@@ -1,9 +1,19 @@
 """Shared fixtures. Tests talk to real things: PostgreSQL, Redis, an SMTP server, Celery, Chromium.
 
-- `app` runs on a fresh PostgreSQL database made for this test session (migrated with the real
-  migrations), with background work in-process; `sqlite_app` is the embedded default.
-- `world` builds a small synthetic region through the services: a hospital with a lung team,
-  two municipalities, a GP practice, and a COPD patient shared with one municipality and the GP.
+- `app` runs on this session's own PostgreSQL database (migrated with the real migrations),
+  with background work in-process; a module changes its configuration by overriding
+  `app_config`. `sqlite_app` is the embedded default; `app_on_both` is the app on each in turn.
+- `world` (tests/world.py) is a small synthetic region: a hospital with a lung team, two
+  municipalities, a GP practice, and a COPD patient shared with one municipality and the GP;
+  `wounds` adds a wound clinic.
+
+Each test starts from the same database (the world in it, when the test asks for `world`),
+but nothing is made again for it: the database, the world and the apps are made once per
+session and put back before each test (tests/apps.py says how, and why that way).
+
+Passwords are hashed at argon2's cheapest here (production's cost is tested in
+tests/unit/test_password_hashing.py and tests/e2e/test_auth_api.py). Set in the environment,
+so that the processes the tests start (`telemon demo`, `telemon serve`, workers) hash alike.
 """
 
 from __future__ import annotations
@@ -14,89 +24,81 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from telemon.app import create_app
 from telemon.extensions import db
-
-ADMIN_DATABASE_URL = os.environ.get(
-    "TELEMON_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+from tests.apps import (
+    Apps,
+    PostgresSnapshot,
+    SqliteSnapshot,
+    create_database,
+    dispose,
+    drop_database,
+    keep_rows_in_order,
 )
-TEST_REDIS_URL = os.environ.get("TELEMON_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-PASSWORD = "correct-horse-battery"
+from tests.world import World, WoundWorld, build_world, build_wounds, load_world, world_ids
+
+# Read at each hash (telemon.config.password_hash_cost), so setting them here is in time.
+os.environ.setdefault("TELEMON_PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("TELEMON_PASSWORD_HASH_MEMORY_KIB", "32")  # argon2's least for 4 lanes
+
+# The ids of the world restored for a test, kept on the test's item for the `world` fixture.
+WORLD_IDS = pytest.StashKey[dict[str, int]]()
 
 
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+@dataclass
+class States:
+    """A database the apps run on, and the two states a test starts from."""
+
+    url: str
+    bare: Any  # migrated, with the reference data `telemon init-db` stores
+    world: Any  # bare, and build_world()'s region
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL database of this test session's own, dropped at the end."""
-    name = f"telemon_test_{uuid.uuid4().hex[:10]}"
-    admin = _libpq(ADMIN_DATABASE_URL)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def _prepare(apps: Apps, url: str, take: Any) -> States:
+    """Migrate the database at `url` and take its two states (`take(world_ids)`)."""
+    from telemon.commands import prepare_database
 
-
-@pytest.fixture(scope="session")
-def migrated_pg(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The session database, brought to the latest schema by the real migrations."""
-    instance = tmp_path_factory.mktemp("migrate-instance")
-    app = _make_app(pg_url, str(instance), {})
+    app = apps.app_for(url, {})
     with app.app_context():
-        from telemon.commands import prepare_database
-
         prepare_database()
-        db.engine.dispose()
-    return pg_url
+        dispose()
+        if url.startswith("postgresql"):
+            keep_rows_in_order(url)
+        bare = take(None)
+        ids = world_ids(build_world())
+        dispose()
+        world = take(ids)
+    return States(url, bare, world)
 
 
-def _make_app(database_url: str, instance: str, extra: dict[str, Any]) -> Flask:
-    old = os.environ.get("TELEMON_INSTANCE")
-    os.environ["TELEMON_INSTANCE"] = instance
+@pytest.fixture(scope="session")
+def apps(tmp_path_factory: pytest.TempPathFactory) -> Apps:
+    return Apps(tmp_path_factory.mktemp("apps"))
+
+
+@pytest.fixture(scope="session")
+def postgres(apps: Apps) -> Iterator[States]:
+    """This session's PostgreSQL database, dropped at the end."""
+    name = f"telemon_test_{uuid.uuid4().hex[:10]}"
+    url = create_database(name)
     try:
-        config = {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "TELEMON_REDIS_URL": None,
-            "TELEMON_TASKS_IN_PROCESS": True,
-            "TELEMON_SMTP_URL": None,
-            "TELEMON_OUTBOX_DIR": os.path.join(instance, "outbox"),
-            "TELEMON_PHOTO_DIR": os.path.join(instance, "photos"),
-            "TELEMON_BASE_URL": "http://telemon.test",
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "WTF_CSRF_ENABLED": False,
-        }
-        config.update(extra)
-        return create_app(config)
+        yield _prepare(apps, url, lambda ids: PostgresSnapshot.take(url, ids))
     finally:
-        if old is None:
-            os.environ.pop("TELEMON_INSTANCE", None)
-        else:
-            os.environ["TELEMON_INSTANCE"] = old
+        drop_database(name)
 
 
-def _truncate_all() -> None:
-    """Empty every table, then store the reference data again (a test may have changed it)."""
-    from telemon.anticoagulation.service import ensure_default_nomogram
-    from telemon.patients.service import ensure_default_thresholds
-
-    quoted = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-    db.session.commit()
-    ensure_default_thresholds()
-    ensure_default_nomogram()
+@pytest.fixture(scope="session")
+def embedded(apps: Apps, tmp_path_factory: pytest.TempPathFactory) -> States:
+    """The embedded default's SQLite file, and its two states as files beside it."""
+    path = tmp_path_factory.mktemp("embedded") / "telemon.db"
+    return _prepare(
+        apps,
+        f"sqlite:///{path}",
+        lambda ids: SqliteSnapshot.take(path, "world.db" if ids else "bare.db", ids),
+    )
 
 
 @pytest.fixture
@@ -105,48 +107,49 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
-def _postgresql_app(url: str, tmp_path: Any, config: dict[str, Any]) -> Iterator[Flask]:
-    app = _make_app(url, str(tmp_path), config)
+def _app_on(
+    states: States, apps: Apps, request: pytest.FixtureRequest, config: dict[str, Any]
+) -> Iterator[Flask]:
+    """The app for this test, on its database put back to the state the test starts from."""
+    state = states.world if "world" in request.fixturenames else states.bare
+    app = apps.app_for(states.url, config)
     with app.app_context():
+        dispose()  # a SQLite file is copied over only with no connection open
+        state.restore()
+        if state.world_ids is not None:
+            request.node.stash[WORLD_IDS] = state.world_ids
         yield app
         db.session.rollback()
-        _truncate_all()
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _embedded_app(tmp_path: Any, config: dict[str, Any]) -> Iterator[Flask]:
-    app = _make_app(f"sqlite:///{tmp_path / 'telemon.db'}", str(tmp_path), config)
-    with app.app_context():
-        from telemon.commands import prepare_database
-
-        prepare_database()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+        dispose()
 
 
 @pytest.fixture
-def app(migrated_pg: str, tmp_path: Any, app_config: dict[str, Any]) -> Iterator[Flask]:
-    yield from _postgresql_app(migrated_pg, tmp_path, app_config)
+def app(
+    postgres: States, apps: Apps, request: pytest.FixtureRequest, app_config: dict[str, Any]
+) -> Iterator[Flask]:
+    yield from _app_on(postgres, apps, request, app_config)
 
 
 @pytest.fixture
-def sqlite_app(tmp_path: Any) -> Iterator[Flask]:
+def sqlite_app(embedded: States, apps: Apps, request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The embedded default: a SQLite file, in-process work, .eml outbox."""
-    yield from _embedded_app(tmp_path, {})
+    yield from _app_on(embedded, apps, request, {})
 
 
-@pytest.fixture(params=["postgresql", "embedded"])
+@pytest.fixture(scope="module", params=["postgresql", "embedded"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Module-scoped, so that a module's tests run on one database, then on the other."""
+    return str(request.param)
+
+
+@pytest.fixture
 def app_on_both(
-    request: pytest.FixtureRequest, tmp_path: Any, app_config: dict[str, Any]
+    backend: str, apps: Apps, request: pytest.FixtureRequest, app_config: dict[str, Any]
 ) -> Iterator[Flask]:
     """The app on PostgreSQL, then on the embedded default (SQLite): a test module that must
     hold on both says `app = app_on_both` by overriding the `app` fixture with it."""
-    if request.param == "postgresql":
-        yield from _postgresql_app(request.getfixturevalue("migrated_pg"), tmp_path, app_config)
-    else:
-        yield from _embedded_app(tmp_path, app_config)
+    states = request.getfixturevalue("postgres" if backend == "postgresql" else "embedded")
+    yield from _app_on(states, apps, request, app_config)
 
 
 @pytest.fixture
@@ -154,186 +157,15 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@dataclass
-class World:
-    hospital: Any
-    municipality: Any
-    other_municipality: Any
-    gp_practice: Any
-    lung_team: Any
-    admin: Any
-    clinician: Any
-    other_clinician: Any
-    nurse: Any
-    other_nurse: Any
-    gp: Any
-    patient: Any
-    patient_user: Any
-    enrollment: Any
-
-
-def build_world() -> World:
-    """A synthetic region, built through the services a real admin would use."""
-    from telemon.identity import service as identity
-    from telemon.models import User
-    from telemon.patients import service as patients
-    from telemon.security import hash_password
-
-    root = User(
-        username="root",
-        password_hash=hash_password(PASSWORD),
-        role="admin",
-        active=True,
-        language="en",
-        created_at=_now(),
-    )
-    db.session.add(root)
-    db.session.commit()
-    hospital = identity.create_organisation(root, "Synthetic Hospital", "hospital")
-    municipality = identity.create_organisation(root, "Synthetic Municipality", "municipality")
-    other = identity.create_organisation(root, "Other Municipality", "municipality")
-    gp_practice = identity.create_organisation(root, "Synthetic GP", "gp_practice")
-
-    def user(name: str, role: str, org: Any, by: Any = None, **extra: Any) -> Any:
-        return identity.create_user(
-            by or root,
-            {
-                "username": name,
-                "password": PASSWORD,
-                "role": role,
-                "organisation_id": org.id if org else None,
-                "email": f"{name}@example.invalid",
-                **extra,
-            },
-        )
-
-    admin = user("hospital-admin", "admin", hospital)
-    clinician = user("clinician", "clinician", hospital)
-    other_clinician = user("other-clinician", "clinician", other)
-    nurse = user("nurse", "nurse", municipality)
-    other_nurse = user("other-nurse", "nurse", other)
-    gp = user("gp", "gp", gp_practice)
-    team = identity.create_care_team(
-        admin,
-        {
-            "name": "Lung team",
-            "organisation_id": hospital.id,
-            "email": "lung-team@example.invalid",
-            "escalation_email": "lung-lead@example.invalid",
-            "member_ids": [clinician.id],
-        },
-    )
-    from datetime import date
-
-    patient = patients.create_patient(
-        clinician,
-        {"cpr": "0101701234", "name": "Synthetic Patient", "birth_date": date(1970, 1, 1)},
-    )
-    # A patient's login is made by the registering organisation.
-    patient_user = user("patient", "patient", hospital, by=admin, patient_id=patient.id)
-    enrollment = patients.enroll(
-        clinician,
-        patient.id,
-        {
-            "programme": "copd",
-            "care_team_id": team.id,
-            "shared_with": [municipality.id, gp_practice.id],
-        },
-    )
-    return World(
-        hospital,
-        municipality,
-        other,
-        gp_practice,
-        team,
-        admin,
-        clinician,
-        other_clinician,
-        nurse,
-        other_nurse,
-        gp,
-        patient,
-        patient_user,
-        enrollment,
-    )
-
-
-def _now() -> Any:
-    from telemon import clock
-
-    return clock.now()
+@pytest.fixture
+def world(app: Flask, request: pytest.FixtureRequest) -> World:
+    ids = request.node.stash.get(WORLD_IDS, None)
+    # An app fixture of a test's own making may not have restored the world: build it then.
+    return load_world(ids) if ids is not None else build_world()
 
 
 @pytest.fixture
-def world(app: Flask) -> World:
-    return build_world()
-
-
-def token_for(client: FlaskClient, username: str) -> dict[str, str]:
-    """Sign in through the API and return the Authorization header."""
-    response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
-    assert response.status_code == 200, response.get_json()
-    return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
-
-
-def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the web form: the client carries the session cookie from here on."""
-    response = client.post("/sign-in", data={"username": username, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
-@dataclass
-class WoundWorld:
-    base: Any
-    clinic: Any
-    specialist: Any
-    home_nursing: Any
-    enrollment: Any
-
-
-@pytest.fixture
-def wounds(world: Any) -> WoundWorld:
+def wounds(world: World) -> WoundWorld:
     """The world, plus a hospital wound clinic that treats world.patient's wound, shared with
     the nurse's municipality, and the nurse's home-nursing team."""
-    from sqlalchemy import select
-
-    from telemon.identity import service as identity
-    from telemon.models import User
-    from telemon.patients import service as patients
-
-    root = db.session.scalar(select(User).where(User.username == "root"))
-    specialist = identity.create_user(
-        world.admin,
-        {
-            "username": "wound-specialist",
-            "password": "correct-horse-battery",
-            "role": "clinician",
-            "organisation_id": world.hospital.id,
-            "email": "wound-specialist@example.invalid",
-        },
-    )
-    clinic = identity.create_care_team(
-        world.admin,
-        {
-            "name": "Wound clinic",
-            "organisation_id": world.hospital.id,
-            "email": "wound-clinic@example.invalid",
-            "escalation_email": "wound-lead@example.invalid",
-            "member_ids": [specialist.id],
-        },
-    )
-    home_nursing = identity.create_care_team(
-        root,
-        {
-            "name": "Home nursing district 1",
-            "organisation_id": world.municipality.id,
-            "email": "home-nursing@example.invalid",
-            "member_ids": [world.nurse.id],
-        },
-    )
-    enrollment = patients.enroll(
-        world.clinician,
-        world.patient.id,
-        {"programme": "wound", "care_team_id": clinic.id, "shared_with": [world.municipality.id]},
-    )
-    return WoundWorld(world, clinic, specialist, home_nursing, enrollment)
+    return build_wounds(world)

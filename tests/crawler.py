@@ -254,7 +254,9 @@ class Crawl:
             self.problem(language, url, f"console error: {message}")
         self.console.clear()
         for width in self.widths:
-            self.page.set_viewport_size({"width": width, "height": 900})
+            # Pages load at the first width (the context's, set again below): no resize there.
+            if self.page.viewport_size != {"width": width, "height": 900}:
+                self.page.set_viewport_size({"width": width, "height": 900})
             wider = self.page.evaluate(_WIDTH_JS)
             if wider > 1:
                 widest = self.page.evaluate(_WIDEST_JS)

@@ -3,11 +3,10 @@ self-managing patient accepting their own dose. Everyone else who sees the patie
 (403, audited); who does not see the patient gets 404.
 
 Each action x role x own/other organisation, through the API and at the service level, on
-PostgreSQL and on the embedded default (SQLite)."""
+PostgreSQL and on the embedded default (SQLite). The cast is tests/e2e/conftest.py's `acting`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -15,11 +14,8 @@ from sqlalchemy import select
 
 from telemon import access
 from telemon.extensions import db
-from telemon.identity import service as identity
 from telemon.models import AuditEvent, User
-from telemon.patients import service as patients
-from tests.conftest import PASSWORD, token_for
-from tests.helpers import item
+from tests.helpers import sign_in, token_for
 
 # Who sees the patient but does not act, and what they get; then who does not see the patient.
 REFUSED = {
@@ -38,79 +34,6 @@ def app(app_on_both: Any) -> Any:
     """Who may act holds on PostgreSQL and on the embedded default alike (on SQLite a refusal
     once waited out the busy time-out and answered 503)."""
     return app_on_both
-
-
-@dataclass
-class Acting:
-    world: Any
-    team_nurse: Any
-    copd: Any
-    ak: Any
-    red_alert_id: int
-    inr_alert_id: int
-    suggestion_id: int
-
-
-def _user(actor: Any, name: str, role: str, organisation: Any) -> Any:
-    return identity.create_user(
-        actor,
-        {
-            "username": name,
-            "password": PASSWORD,
-            "role": role,
-            "organisation_id": organisation.id,
-            "email": f"{name}@example.invalid",
-        },
-    )
-
-
-@pytest.fixture
-def acting(client, world) -> Acting:
-    root = db.session.scalar(select(User).where(User.username == "root"))
-    team_nurse = _user(world.admin, "team-nurse", "nurse", world.hospital)  # the hospital's
-    _user(world.admin, "ward-clinician", "clinician", world.hospital)
-    municipal_admin = _user(root, "municipal-admin", "admin", world.municipality)
-    _user(municipal_admin, "municipal-clinician", "clinician", world.municipality)
-    world.lung_team.members.append(team_nurse)
-    db.session.commit()
-    ak_team = identity.create_care_team(
-        world.admin,
-        {
-            "name": "AK clinic",
-            "organisation_id": world.hospital.id,
-            "email": "ak@example.invalid",
-            "member_ids": [world.clinician.id, team_nurse.id],
-        },
-    )
-    ak = patients.enroll(
-        world.clinician,
-        world.patient.id,
-        {
-            "programme": "anticoagulation",
-            "care_team_id": ak_team.id,
-            "shared_with": [world.municipality.id, world.gp_practice.id],
-            "weekly_dose_mg": 35,
-        },
-    )
-    nurse = token_for(client, "nurse")
-    for code, value in (("spo2", 85), ("inr", 4.2)):
-        body = {"observations": [item(world.patient.id, code, value)]}
-        assert client.post("/api/v1/observations", json=body, headers=nurse).status_code == 201
-    clinician = token_for(client, "clinician")
-    alerts = client.get("/api/v1/alerts", headers=clinician).get_json()["items"]
-    by_programme = {a["programme"]: a["id"] for a in alerts}
-    overview = client.get(
-        f"/api/v1/patients/{world.patient.id}/anticoagulation", headers=clinician
-    ).get_json()
-    return Acting(
-        world,
-        team_nurse,
-        world.enrollment,
-        ak,
-        by_programme["copd"],
-        by_programme["anticoagulation"],
-        overview["dose_suggestion"]["id"],
-    )
 
 
 def _denials(username: str, action: str) -> int:
@@ -212,7 +135,7 @@ def test_may_act_at_the_service_level(client, acting) -> None:
 
 
 def test_the_web_offers_no_acting_buttons_to_those_who_may_not_act(client, acting) -> None:
-    client.post("/sign-in", data={"username": "nurse", "password": PASSWORD})
+    sign_in(client, "nurse")
     queue = client.get("/queue").get_data(as_text=True)
     assert f'data-alert-id="{acting.red_alert_id}"' in queue
     assert "/acknowledge" not in queue and 'name="alert_id"' not in queue
@@ -223,7 +146,7 @@ def test_the_web_offers_no_acting_buttons_to_those_who_may_not_act(client, actin
     refused = client.post(f"/alerts/{acting.red_alert_id}/acknowledge", data={})
     assert refused.status_code == 403
     client.post("/sign-out")
-    client.post("/sign-in", data={"username": "team-nurse", "password": PASSWORD})
+    sign_in(client, "team-nurse")
     page = client.get(f"/alerts/{acting.red_alert_id}").get_data(as_text=True)
     assert "/acknowledge" in page and "/resolve" in page
     patient = client.get(f"/patients/{acting.world.patient.id}").get_data(as_text=True)

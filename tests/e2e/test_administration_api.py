@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD, token_for
+from tests.helpers import PASSWORD, token_for
 
 
 def test_an_admin_sets_up_a_region(client, world) -> None:

@@ -12,8 +12,7 @@ from telemon.anticoagulation.nomogram import DEFAULT_NOMOGRAM
 from telemon.anticoagulation.nomogram_config import nomogram_to_dict
 from telemon.extensions import db
 from telemon.models import PublicHoliday
-from tests.conftest import PASSWORD, token_for
-from tests.e2e.test_wounds_api import CPH, MONDAY_10, open_wound
+from tests.helpers import CPH, MONDAY_10, PASSWORD, open_wound, token_for
 
 
 def test_public_holidays_are_data_with_the_environment_as_the_initial_set(app, client, wounds):
@@ -82,11 +81,11 @@ def test_default_schedules_are_copied_into_new_enrolments(client, world) -> None
 
 
 def test_a_new_nomogram_version_applies_to_new_suggestions(app, client, world) -> None:
-    from tests.e2e.test_anticoagulation_api import _post_inr, enrol_in_anticoagulation
+    from tests.helpers import enrol_in_anticoagulation, post_inr
 
     ak = enrol_in_anticoagulation(app, world)
     nurse = token_for(client, "nurse")
-    _post_inr(client, nurse, world.patient.id, 2.5, 2)
+    post_inr(client, nurse, world.patient.id, 2.5, 2)
     root = token_for(client, "root")
     definition = nomogram_to_dict(DEFAULT_NOMOGRAM) | {"version": "synthetic-2027.1"}
     assert (
@@ -104,7 +103,7 @@ def test_a_new_nomogram_version_applies_to_new_suggestions(app, client, world) -
         DEFAULT_NOMOGRAM.version: False,
         "synthetic-2027.1": True,
     }
-    _post_inr(client, nurse, world.patient.id, 2.6, 0)
+    post_inr(client, nurse, world.patient.id, 2.6, 0)
     doctor = token_for(client, "ak-doctor")
     summary = client.get(f"/api/v1/patients/{world.patient.id}/anticoagulation", headers=doctor)
     body = summary.get_json()

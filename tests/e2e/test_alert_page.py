@@ -12,10 +12,15 @@ from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import Alert, DoseSuggestion
-from tests.conftest import sign_in, token_for
-from tests.e2e.test_acting import acting  # noqa: F401  (the fixture)
-from tests.e2e.test_wounds_api import assessment_data, jpeg_with_gps, open_wound, post_assessment
-from tests.helpers import item
+from tests.helpers import (
+    assessment_data,
+    item,
+    jpeg_with_gps,
+    open_wound,
+    post_assessment,
+    sign_in,
+    token_for,
+)
 
 
 def _page(client, url: str) -> str:
@@ -73,7 +78,7 @@ def test_the_timeline_names_who_did_what_and_when(client, world) -> None:
 
 def test_an_inr_alert_shows_its_dose_suggestion_and_only_the_team_may_confirm(
     client,
-    acting,  # noqa: F811
+    acting,
 ) -> None:
     url = f"/alerts/{acting.inr_alert_id}"
     sign_in(client, "nurse")  # the municipal home nurse: the enrolment is shared with her
@@ -99,7 +104,7 @@ def test_an_inr_alert_shows_its_dose_suggestion_and_only_the_team_may_confirm(
 
 def test_a_bad_dose_is_refused_with_a_danish_message_and_nothing_set(
     client,
-    acting,  # noqa: F811
+    acting,
 ) -> None:
     sign_in(client, "team-nurse")
     for typed in ("abc", "-1", "1e999", "", "100000"):

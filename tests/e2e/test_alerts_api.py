@@ -8,13 +8,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from telemon.alerts import service
 from telemon.background import jobs
 from telemon.extensions import db
 from telemon.http import paging
 from telemon.models import Alert, IngestBatch, OutgoingMail
-from tests.conftest import token_for
-from tests.helpers import item, mail_text, outbox_messages
+from tests.helpers import (
+    ALERTS_BASE,
+    item,
+    mail_text,
+    outbox_messages,
+    raise_alert,
+    token_for,
+)
 
 
 def _post(client, headers, *items):
@@ -232,22 +237,6 @@ def test_evaluating_a_batch_twice_changes_nothing(app, client, world) -> None:
 
 # --- paging -----------------------------------------------------------------------------------
 
-BASE = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
-
-
-def raise_alert(enrollment, rule: str, severity: str, minutes: int) -> int:
-    """An alert raised through the service at BASE + minutes: many alerts, cheaply, in an order
-    the test chooses (one unresolved alert per measurement: each rule here is its own)."""
-    outcome = service.raise_or_update(
-        enrollment,
-        rule,
-        severity,
-        [{"code": "text", "params": {"text": f"Synthetic finding {rule}"}, "severity": severity}],
-        now=BASE + timedelta(minutes=minutes),
-    )
-    db.session.commit()
-    return outcome.alert.id
-
 
 def read_all(client, headers, query: str) -> tuple[list[int], list[list[int]]]:
     """Follow `next` from the first page to the last: every id in order, and the pages."""
@@ -352,8 +341,8 @@ def test_the_cursor_keeps_to_the_filters_and_the_patients_view(client, world) ->
         base64.urlsafe_b64encode(b'[3, "2025-01-06T09:00:00", 1]').decode(),  # no offset
         base64.urlsafe_b64encode(b'[3, "yesterday", 1]').decode(),
         base64.urlsafe_b64encode(b'[true, "2025-01-06T09:00:00+00:00", 1]').decode(),
-        paging.encode((3, BASE, "alert", 1)),  # the web queue's cursor
-        paging.encode((3, BASE, 2**70)),
+        paging.encode((3, ALERTS_BASE, "alert", 1)),  # the web queue's cursor
+        paging.encode((3, ALERTS_BASE, 2**70)),
     ],
 )
 def test_a_malformed_cursor_is_a_422_naming_after(client, world, after: str) -> None:

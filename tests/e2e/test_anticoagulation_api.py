@@ -11,70 +11,19 @@ from telemon import clock
 from telemon.background import jobs
 from telemon.clinical_text import event_text
 from telemon.extensions import db
-from telemon.identity import service as identity
-from telemon.models import Alert, User
-from telemon.patients import service as patients
-from tests.conftest import PASSWORD, token_for
-from tests.helpers import item, mail_text, outbox_messages
+from telemon.models import Alert
+from tests.helpers import (
+    enrol_in_anticoagulation,
+    mail_text,
+    outbox_messages,
+    post_inr,
+    token_for,
+)
 
 
 @pytest.fixture
 def ak(app, world):
     return enrol_in_anticoagulation(app, world)
-
-
-def enrol_in_anticoagulation(app, world):
-    """An anticoagulation clinic team and the world's patient enrolled: 2.0-3.0, 35 mg/week.
-
-    The clock stands still at a fixed afternoon, so "today 09:00" is never in the future."""
-    app.config["TELEMON_NOW"] = datetime(2026, 11, 20, 15, 0, tzinfo=clock.COPENHAGEN)
-    root = db.session.scalar(select(User).where(User.username == "root"))
-    doctor = identity.create_user(
-        root,
-        {
-            "username": "ak-doctor",
-            "password": PASSWORD,
-            "role": "clinician",
-            "organisation_id": world.hospital.id,
-            "email": "ak@example.invalid",
-        },
-    )
-    team = identity.create_care_team(
-        world.admin,
-        {
-            "name": "AK clinic",
-            "organisation_id": world.hospital.id,
-            "email": "ak-clinic@example.invalid",
-            "member_ids": [doctor.id],
-        },
-    )
-    enrollment = patients.enroll(
-        doctor,
-        world.patient.id,
-        {
-            "programme": "anticoagulation",
-            "care_team_id": team.id,
-            "shared_with": [world.municipality.id],
-            "inr_target_low": 2.0,
-            "inr_target_high": 3.0,
-            "weekly_dose_mg": 35,
-            "indication": "atrial fibrillation",
-            "device": "CoaguChek INRange",
-        },
-    )
-    return enrollment
-
-
-def _at(days_ago: int):
-    """09:00 Copenhagen time, `days_ago` local days before today."""
-    today = clock.local(clock.now()).date()
-    return datetime.combine(today - timedelta(days=days_ago), time(9), tzinfo=clock.COPENHAGEN)
-
-
-def _post_inr(client, headers, patient_id, value, days_ago, **extra):
-    body = {"observations": [item(patient_id, "inr", value, at=_at(days_ago), **extra)]}
-    response = client.post("/api/v1/observations", json=body, headers=headers)
-    assert response.status_code == 201, response.get_json()
 
 
 def test_enrolment_takes_the_plan(client, world, ak) -> None:
@@ -88,7 +37,7 @@ def test_ttr_suggestion_alerts_and_confirmation(app, client, world, ak) -> None:
     nurse = token_for(client, "nurse")
     pid = world.patient.id
     for value, days_ago in ((2.5, 40), (3.5, 26), (2.5, 12)):
-        _post_inr(client, nurse, pid, value, days_ago, performer="nurse", location="nursing_home")
+        post_inr(client, nurse, pid, value, days_ago, performer="nurse", location="nursing_home")
     doctor = token_for(client, "ak-doctor")
     overview = client.get(f"/api/v1/patients/{pid}/anticoagulation", headers=doctor).get_json()
     # Rosendaal by hand: 2.5 -> 3.5 over 14 days is in range (<= 3.0) for 7 days, 3.5 -> 2.5
@@ -98,7 +47,7 @@ def test_ttr_suggestion_alerts_and_confirmation(app, client, world, ak) -> None:
     assert overview["latest_inr"]["location"] == "nursing_home"
     assert overview["dose_suggestion"]["action"] == "no change"
 
-    _post_inr(client, nurse, pid, 4.2, 1)
+    post_inr(client, nurse, pid, 4.2, 1)
     overview = client.get(f"/api/v1/patients/{pid}/anticoagulation", headers=doctor).get_json()
     suggestion = overview["dose_suggestion"]
     # Hold one dose, then 35 mg - 10 % = 31.5, rounded down to a 1.25 mg step: 31.25.
@@ -122,7 +71,7 @@ def test_ttr_suggestion_alerts_and_confirmation(app, client, world, ak) -> None:
     assert overview["weekly_dose_mg"] == 31.25
     assert [d["decided_weekly_dose_mg"] for d in overview["dose_history"]] == [31.25]
 
-    _post_inr(client, nurse, pid, 5.6, 0)
+    post_inr(client, nurse, pid, 5.6, 0)
     alerts = client.get("/api/v1/alerts?programme=anticoagulation", headers=doctor).get_json()
     assert [(a["severity"], a["rule"]) for a in alerts["items"]] == [("red", "inr.out_of_range")]
     (mail,) = outbox_messages(app.config["TELEMON_OUTBOX_DIR"])
@@ -134,7 +83,7 @@ def test_ttr_suggestion_alerts_and_confirmation(app, client, world, ak) -> None:
 
 
 def test_only_clinicians_or_self_managing_patients_decide(client, world, ak) -> None:
-    _post_inr(client, token_for(client, "nurse"), world.patient.id, 3.6, 0)
+    post_inr(client, token_for(client, "nurse"), world.patient.id, 3.6, 0)
     patient = token_for(client, "patient")
     mine = client.get(f"/api/v1/patients/{world.patient.id}/anticoagulation", headers=patient)
     assert mine.status_code == 200
@@ -158,7 +107,7 @@ def test_only_clinicians_or_self_managing_patients_decide(client, world, ak) -> 
 
 
 def test_a_clinician_may_override(client, world, ak) -> None:
-    _post_inr(client, token_for(client, "nurse"), world.patient.id, 1.8, 0)
+    post_inr(client, token_for(client, "nurse"), world.patient.id, 1.8, 0)
     doctor = token_for(client, "ak-doctor")
     overview = client.get(f"/api/v1/patients/{world.patient.id}/anticoagulation", headers=doctor)
     suggestion = overview.get_json()["dose_suggestion"]
@@ -172,7 +121,7 @@ def test_a_clinician_may_override(client, world, ak) -> None:
 
 
 def test_above_measuring_range_is_red_and_named(client, world, ak) -> None:
-    _post_inr(client, token_for(client, "nurse"), world.patient.id, 8.0, 0, value_qualifier=">")
+    post_inr(client, token_for(client, "nurse"), world.patient.id, 8.0, 0, value_qualifier=">")
     doctor = token_for(client, "ak-doctor")
     (alert,) = client.get("/api/v1/alerts?programme=anticoagulation", headers=doctor).get_json()[
         "items"
@@ -184,7 +133,7 @@ def test_above_measuring_range_is_red_and_named(client, world, ak) -> None:
 
 
 def test_a_missed_test_is_blue_and_the_next_inr_resolves_it(app, client, world, ak) -> None:
-    _post_inr(client, token_for(client, "nurse"), world.patient.id, 2.5, 0)
+    post_inr(client, token_for(client, "nurse"), world.patient.id, 2.5, 0)
     doctor = token_for(client, "ak-doctor")
     overview = client.get(f"/api/v1/patients/{world.patient.id}/anticoagulation", headers=doctor)
     due = datetime.fromisoformat(overview.get_json()["next_test_due"]).date()
@@ -196,7 +145,7 @@ def test_a_missed_test_is_blue_and_the_next_inr_resolves_it(app, client, world, 
     assert jobs.run(jobs.CHECK_MISSED_INR) == 0
     (blue,) = db.session.scalars(select(Alert).where(Alert.severity == "blue")).all()
     assert blue.rule == "inr.missed_test"
-    _post_inr(client, token_for(client, "nurse"), world.patient.id, 2.6, 0)
+    post_inr(client, token_for(client, "nurse"), world.patient.id, 2.6, 0)
     db.session.refresh(blue)
     assert blue.status == "resolved"
 
@@ -206,7 +155,7 @@ def test_poor_control_over_enough_data_is_yellow(client, world, ak) -> None:
     # Alternating 1.6 and 3.6 every 14 days: each segment is in range (2.0-3.0) for 1.0 of its
     # 2.0 INR units, so TTR is 50 % over 56 days and 5 tests: poor control.
     for n, value in enumerate((1.6, 3.6, 1.6, 3.6, 1.6)):
-        _post_inr(client, nurse, world.patient.id, value, 70 - 14 * n)
+        post_inr(client, nurse, world.patient.id, value, 70 - 14 * n)
     rules = {
         a.rule: a.severity
         for a in db.session.scalars(select(Alert).where(Alert.programme == "anticoagulation"))
@@ -235,14 +184,14 @@ def test_anticoagulation_needs_a_dose(client, world) -> None:
 def test_poor_control_resolves_itself_when_control_returns(client, world, ak) -> None:
     nurse = token_for(client, "nurse")
     for value, days_ago in ((1.6, 98), (3.6, 84), (1.6, 70), (3.6, 56)):
-        _post_inr(client, nurse, world.patient.id, value, days_ago)
+        post_inr(client, nurse, world.patient.id, value, days_ago)
     (poor,) = db.session.scalars(select(Alert).where(Alert.rule == "inr.poor_control")).all()
     assert poor.status == "open"  # 50 % over 42 days
     # Then 3.6 -> 2.5 (in range 0.5 of 1.1 units over 14 days) and days at 2.5: after the test
     # 28 days ago (21 + 6.36 + 14) of 70 days = 59.1 %, still poor; after the one 14 days ago
     # (21 + 6.36 + 28) of 84 days = 65.9 %: resolved there.
     for days_ago in (42, 28, 14, 0):
-        _post_inr(client, nurse, world.patient.id, 2.5, days_ago)
+        post_inr(client, nurse, world.patient.id, 2.5, days_ago)
     db.session.refresh(poor)
     assert poor.status == "resolved"
     resolved = poor.events[-1]

@@ -17,29 +17,21 @@ from telemon import clock
 from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.models import Alert, DoseSuggestion
-from tests.conftest import PASSWORD
-from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation
-from tests.e2e.test_console_browser import _context, _no_sideways_scroll
-from tests.e2e.test_console_browser import browser as browser  # noqa: F401  (fixture)
-from tests.e2e.test_web_browser import app_config as app_config  # noqa: F401  (CSRF on)
-from tests.e2e.test_web_browser import base_url as base_url  # noqa: F401  (fixture)
+from tests.browser import BROWSER_CONFIG, no_sideways_scroll, sign_in_page
+from tests.helpers import PASSWORD, enrol_in_anticoagulation
 
 pytestmark = pytest.mark.browser
-PHONE = (390, 844)
 
 
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log ind").click()
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    return dict(BROWSER_CONFIG)  # forms carry their CSRF token, as in production
 
 
 def _go(page: Any, action: Any) -> None:
     with page.expect_navigation():
         action()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
 
 
 def _states(page: Any) -> list[str]:
@@ -51,9 +43,8 @@ def test_a_high_inr_handled_safely_from_the_patient_to_the_clinic_and_back(  # n
     app,
     client,
     world,
-    browser,
-    base_url,
-    tmp_path,  # noqa: F811
+    open_page,
+    tmp_path,
 ) -> None:
     enrollment = enrol_in_anticoagulation(app, world)
     enrollment.anticoagulation.self_managing = True
@@ -74,8 +65,8 @@ def test_a_high_inr_handled_safely_from_the_patient_to_the_clinic_and_back(  # n
     # Friday 20 November 2026 at 20:07: the clinic (08:00-16:00) opens again on Monday.
     app.config["TELEMON_NOW"] = datetime(2026, 11, 20, 20, 7, tzinfo=clock.COPENHAGEN)
 
-    patient = _context(browser, base_url, *PHONE)
-    _sign_in(patient, "patient")
+    patient = open_page()
+    sign_in_page(patient, "patient")
     _go(patient, lambda: patient.get_by_role("link", name="Min AK-behandling").click())
     patient.get_by_role("textbox", name="INR").fill("5,6")
     _go(patient, lambda: patient.get_by_role("button", name="Send INR").click())
@@ -102,10 +93,10 @@ def test_a_high_inr_handled_safely_from_the_patient_to_the_clinic_and_back(  # n
 
     # Monday 08:10: the clinic's nurse, on her phone, from her start page to the worklist.
     app.config["TELEMON_NOW"] = datetime(2026, 11, 23, 8, 10, tzinfo=clock.COPENHAGEN)
-    nurse = _context(browser, base_url, *PHONE)
-    _sign_in(nurse, "ak-nurse")
+    nurse = open_page()
+    sign_in_page(nurse, "ak-nurse")
     assert nurse.url.endswith("/home/")
-    _no_sideways_scroll(nurse)
+    no_sideways_scroll(nurse)
     _go(nurse, lambda: nurse.get_by_role("link", name="1 dosisforslag venter").click())
     row = nurse.locator(f"#suggestion-{suggestion.id}")
     assert "Synthetic Patient" in row.inner_text() and "5,6" in row.inner_text()
@@ -128,7 +119,7 @@ def test_a_high_inr_handled_safely_from_the_patient_to_the_clinic_and_back(  # n
 
     # The patient reads the decision on Monday (signed in again: her Friday session has
     # expired): the dose, the held day (Monday), the note, who.
-    _sign_in(patient, "patient")
+    sign_in_page(patient, "patient")
     _go(patient, lambda: patient.get_by_role("link", name="Min AK-behandling").click())
     decision = patient.locator("#decision")
     text = decision.inner_text()

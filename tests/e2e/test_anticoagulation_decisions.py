@@ -22,10 +22,14 @@ from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.models import Alert, AuditEvent, DoseSuggestion, Enrollment, User
 from telemon.patients import service as patients
-from tests.conftest import PASSWORD, sign_in, token_for
-from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation
-from tests.e2e.test_home_pages import form_key
-from tests.helpers import item
+from tests.helpers import (
+    PASSWORD,
+    enrol_in_anticoagulation,
+    form_key,
+    item,
+    sign_in,
+    token_for,
+)
 
 CPH = clock.COPENHAGEN
 

@@ -18,7 +18,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi import checks
 
-from tests.conftest import token_for
+from tests.helpers import token_for
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD, token_for
+from sqlalchemy import select
+
+from telemon.extensions import db
+from telemon.identity import service as identity
+from telemon.models import User
+from tests.helpers import PASSWORD, sign_in, token_for
 
 
 def test_token_and_bearer(client, world) -> None:
@@ -73,3 +78,25 @@ def test_openapi_document_lists_the_contract(client) -> None:
         "/api/v1/organisations",
     ):
         assert path in paths, path
+
+
+def test_a_password_hashed_at_production_cost_signs_in(client, world, monkeypatch) -> None:
+    """The suite hashes cheaply (tests/conftest.py); this sign-in is at production's cost."""
+    monkeypatch.delenv("TELEMON_PASSWORD_HASH_TIME_COST")
+    monkeypatch.delenv("TELEMON_PASSWORD_HASH_MEMORY_KIB")
+    identity.create_user(
+        world.admin,
+        {
+            "username": "costly",
+            "password": PASSWORD,
+            "role": "clinician",
+            "organisation_id": world.hospital.id,
+            "email": "costly@example.invalid",
+        },
+    )
+    stored = db.session.scalar(select(User.password_hash).where(User.username == "costly"))
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert token_for(client, "costly")  # the API
+    sign_in(client, "costly")  # the web
+    wrong = {"username": "costly", "password": "wrong-password"}
+    assert client.post("/api/v1/auth/token", json=wrong).status_code == 401

@@ -7,7 +7,6 @@ fails to enrol the hospital's patient or create her login; the audit trail shows
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,58 +15,19 @@ from sqlalchemy import select
 from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.models import Patient, User
-from tests.conftest import PASSWORD
-from tests.e2e.test_web_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.test_web_browser import app_config as app_config  # noqa: F401  (CSRF on)
-from tests.e2e.test_web_browser import base_url as base_url  # noqa: F401  (fixture)
+from tests.browser import BROWSER_CONFIG, no_sideways_scroll, sign_in_page
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 NEW_PASSWORD = "lantern-otter-meadow"
 
 
 @pytest.fixture
-def browser(base_url: str) -> Iterator[Any]:  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+def app_config() -> dict[str, Any]:
+    return dict(BROWSER_CONFIG)
 
 
-def _context(browser: Any, base_url: str, width: int, height: int) -> Any:  # noqa: F811
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": height}, locale="da-DK"
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors: list[str] = []
-    # A refused form or page answers 4xx on purpose; Chromium reports that as a failed load.
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(m.text)
-            if m.type == "error" and "responded with a status of 4" not in m.text
-            else None
-        ),
-    )
-    page.console_errors = errors  # type: ignore[attr-defined]
-    return page
-
-
-def _sign_in(page: Any, username: str, password: str) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log ind").click()
-
-
-def _no_sideways_scroll(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def test_the_issue_12_walkthrough(client, world, browser, base_url, tmp_path) -> None:  # noqa: F811
+def test_the_issue_12_walkthrough(client, world, open_page, tmp_path) -> None:
     root = db.session.scalar(select(User).where(User.username == "root"))
     identity.create_user(
         root,
@@ -79,8 +39,8 @@ def test_the_issue_12_walkthrough(client, world, browser, base_url, tmp_path) ->
         },
     )
     # The hospital's administrator, at a desk.
-    admin = _context(browser, base_url, 1366, 900)
-    _sign_in(admin, "hospital-admin", PASSWORD)
+    admin = open_page(1366, 900)
+    sign_in_page(admin, "hospital-admin", PASSWORD, start="/sign-in")
     assert admin.url.endswith("/admin/") and admin.title().startswith("Administration")
     admin.get_by_role("link", name="Brugere").first.click()
     admin.get_by_role("link", name="Ny bruger").click()
@@ -103,8 +63,8 @@ def test_the_issue_12_walkthrough(client, world, browser, base_url, tmp_path) ->
     assert admin.get_by_text("Plejeteamet er oprettet.").is_visible()
 
     # The new clinician, on her phone.
-    doctor = _context(browser, base_url, 390, 844)
-    _sign_in(doctor, "dr-north", temporary)
+    doctor = open_page(390, 844)
+    sign_in_page(doctor, "dr-north", temporary, start="/sign-in")
     assert doctor.url.endswith("/password")
     doctor.get_by_label("Nuværende adgangskode").fill(temporary)
     doctor.get_by_label("Ny adgangskode", exact=True).fill("password1234")
@@ -129,22 +89,22 @@ def test_the_issue_12_walkthrough(client, world, browser, base_url, tmp_path) ->
     doctor.get_by_label("Synthetic Municipality").check()
     doctor.locator("input[name='spo2.alert_low']").fill("86")
     doctor.locator("input[name='spo2.warning_low']").fill("88")
-    _no_sideways_scroll(doctor)
+    no_sideways_scroll(doctor)
     with doctor.expect_navigation():
         doctor.get_by_role("button", name="Tilmeld", exact=True).click()
     assert doctor.get_by_text("Tilmeldt.").is_visible()
     doctor.goto("/patients?q=Hansen")
     row = doctor.locator("table.overview tbody tr").first
     assert "Synthetic Hansen" in row.inner_text() and "150362-4321" in row.inner_text()
-    _no_sideways_scroll(doctor)
+    no_sideways_scroll(doctor)
     doctor.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
     patient = db.session.scalar(select(Patient).where(Patient.cpr == "1503624321"))
     assert patient.birth_date.isoformat() == "1962-03-15"
     assert doctor.console_errors == []
 
     # The municipality's administrator tries what is not hers.
-    municipal = _context(browser, base_url, 1366, 900)
-    _sign_in(municipal, "municipal-admin", PASSWORD)
+    municipal = open_page(1366, 900)
+    sign_in_page(municipal, "municipal-admin", PASSWORD, start="/sign-in")
     refused = municipal.goto(f"/patients/{patient.id}/enrol")
     assert refused is not None and refused.status == 403
     assert "Synthetic Hansen" not in municipal.content()

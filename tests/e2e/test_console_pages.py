@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import Enrollment, Patient, User
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 
 @pytest.mark.parametrize("username", ["hospital-admin", "root"])

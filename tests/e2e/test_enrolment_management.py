@@ -14,9 +14,7 @@ from telemon.background import jobs
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, Enrollment
 from telemon.monitoring_sql import monitored_on
-from tests.conftest import sign_in, token_for
-from tests.e2e.test_alerts_api import raise_alert
-from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation
+from tests.helpers import enrol_in_anticoagulation, raise_alert, sign_in, token_for
 
 
 def _at(app, day: date, hour: int = 12) -> None:

@@ -8,7 +8,7 @@ import html
 import pytest
 
 from telemon.extensions import db
-from tests.conftest import sign_in, token_for
+from tests.helpers import sign_in, token_for
 
 
 def _text(response) -> str:

@@ -17,8 +17,10 @@ from telemon.background import jobs, work
 from telemon.extensions import db
 from telemon.models import Alert, IngestBatch, Observation
 from telemon.patients import service as patients
-from tests.conftest import TEST_REDIS_URL, token_for
-from tests.helpers import CPH_WINTER, item
+from tests.apps import TEST_REDIS_URL, USES_TEST_REDIS
+from tests.helpers import CPH_WINTER, item, token_for
+
+pytestmark = USES_TEST_REDIS
 
 
 def _hand_over_to(app: Any, redis_url: str) -> None:

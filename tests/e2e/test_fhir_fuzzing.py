@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from telemon.extensions import db
 from telemon.models import Observation
 from tests import fhir_bundles as fb
-from tests.conftest import token_for
+from tests.helpers import token_for
 
 pytestmark = pytest.mark.slow
 

@@ -23,8 +23,7 @@ from sqlalchemy import select
 from telemon.extensions import db
 from telemon.models import AuditEvent
 from tests import fhir_bundles as fb
-from tests.conftest import token_for
-from tests.e2e.test_wounds_api import assessment_data, open_wound, png, post_assessment
+from tests.helpers import assessment_data, open_wound, png, post_assessment, token_for
 
 FHIR = "application/fhir+json"
 CPR = "0101701234"

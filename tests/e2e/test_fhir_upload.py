@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, Device, IngestBatch, Observation
 from tests import fhir_bundles as fb
-from tests.conftest import token_for
+from tests.helpers import token_for
 
 FHIR = "application/fhir+json"
 CPR = "0101701234"  # world.patient's (synthetic) CPR number

@@ -18,16 +18,11 @@ from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import Alert, DoseSuggestion, ReviewRequest
-from tests.conftest import PASSWORD, token_for
-from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation
-from tests.e2e.test_console_browser import _context, _no_sideways_scroll
-from tests.e2e.test_console_browser import browser as browser  # noqa: F401  (fixture)
-from tests.e2e.test_web_browser import base_url as base_url  # noqa: F401  (fixture)
-from tests.e2e.test_wounds_api import jpeg_with_gps, open_wound
+from tests.browser import no_sideways_scroll, sign_in_page
+from tests.helpers import enrol_in_anticoagulation, jpeg_with_gps, open_wound, token_for
 from tests.servers import free_port, smtp_server
 
 pytestmark = pytest.mark.browser
-PHONE = (390, 844)
 
 
 @pytest.fixture
@@ -47,33 +42,21 @@ def inbox(smtp_port: int) -> Iterator[Any]:
     controller.stop()
 
 
-def _phone(browser: Any, base_url: str) -> Any:  # noqa: F811
-    return _context(browser, base_url, *PHONE)
-
-
-def _sign_in_here(page: Any, username: str) -> None:
-    """Sign in on the sign-in page the browser is on (with its `next`)."""
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log ind").click()
-
-
 def _go(page: Any, action: Any) -> None:
     """Click and read the page that follows, then check it fits the phone."""
     with page.expect_navigation():
         action()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
 
 
 def test_the_issue_11_walkthrough(  # noqa: PLR0915  (one story, told in order)
     app,
     client,
     wounds,
-    browser,
+    open_page,
     base_url,
     inbox,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ) -> None:
     world = wounds.base
     enrollment = enrol_in_anticoagulation(app, world)  # the patient also manages her INR
@@ -84,11 +67,10 @@ def test_the_issue_11_walkthrough(  # noqa: PLR0915  (one story, told in order)
     photo.write_bytes(jpeg_with_gps())
 
     # The nurse finds the patient by CPR number.
-    nurse = _phone(browser, base_url)
-    nurse.goto("/")
-    _sign_in_here(nurse, "nurse")
+    nurse = open_page()
+    sign_in_page(nurse, "nurse", start="/")
     assert nurse.url.endswith("/home/")
-    _no_sideways_scroll(nurse)
+    no_sideways_scroll(nurse)
     nurse.get_by_label("Navn eller CPR-nummer").fill("010170-1234")
     _go(nurse, lambda: nurse.get_by_role("button", name="Søg").click())
     _go(nurse, lambda: nurse.get_by_role("link", name="Synthetic Patient").click())
@@ -101,9 +83,8 @@ def test_the_issue_11_walkthrough(  # noqa: PLR0915  (one story, told in order)
     assert nurse.get_by_text("endnu ikke set af hospitalet").is_visible()
     alert = db.session.scalar(select(Alert).where(Alert.patient_id == world.patient.id))
     assert alert.severity == "red" and alert.care_team_id == world.lung_team.id
-    lung = _phone(browser, base_url)
-    lung.goto("/queue")
-    _sign_in_here(lung, "clinician")
+    lung = open_page()
+    sign_in_page(lung, "clinician", start="/queue")
     assert lung.locator("table.queue tbody tr.sev-red").count() == 1
     lung.context.close()
 
@@ -131,7 +112,7 @@ def test_the_issue_11_walkthrough(  # noqa: PLR0915  (one story, told in order)
     nurse.screenshot(path=str(tmp_path / "assessment.png"), full_page=True)
     uploads: list[Any] = []
     nurse.on("request", lambda r: uploads.append(r) if r.method == "POST" else None)
-    _no_sideways_scroll(nurse)
+    no_sideways_scroll(nurse)
     _go(nurse, lambda: nurse.get_by_role("button", name="Send vurdering").click())
     assert nurse.get_by_text("Vurderingen er gemt, og dit spørgsmål").is_visible()
     # Sent by upload.js (with its progress bar), not by the browser's own form submission.
@@ -140,9 +121,8 @@ def test_the_issue_11_walkthrough(  # noqa: PLR0915  (one story, told in order)
     assert review.urgency == "urgent" and review.assessment_id is not None
 
     # The wound clinic answers.
-    clinic = _phone(browser, base_url)
-    clinic.goto(f"/review-requests/{review.id}")
-    _sign_in_here(clinic, "wound-specialist")
+    clinic = open_page()
+    sign_in_page(clinic, "wound-specialist", start=f"/review-requests/{review.id}")
     clinic.get_by_label("Instruks til sygeplejersken").fill("Swab; start flucloxacillin.")
     _go(clinic, lambda: clinic.get_by_role("button", name="Send svar").click())
     clinic.context.close()
@@ -156,11 +136,11 @@ def test_the_issue_11_walkthrough(  # noqa: PLR0915  (one story, told in order)
     body = text.get_payload(decode=True).decode(text.get_content_charset() or "utf-8")
     link = re.search(r"https?://\S+", body).group(0)
     assert "0101701234" not in body and "Synthetic" not in body
-    phone = _phone(browser, base_url)
+    phone = open_page()
     phone.goto(link.replace(app.config["TELEMON_BASE_URL"], base_url))
     assert "/sign-in" in phone.url
-    _sign_in_here(phone, "nurse")
-    _no_sideways_scroll(phone)
+    sign_in_page(phone, "nurse", start=None)  # on the sign-in page the link led to
+    no_sideways_scroll(phone)
     assert phone.get_by_text("Swab; start flucloxacillin.").first.is_visible()
     phone.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
     _go(phone, lambda: phone.get_by_role("button", name="Jeg har læst det").first.click())
@@ -170,11 +150,10 @@ def test_the_issue_11_walkthrough(  # noqa: PLR0915  (one story, told in order)
     assert not nurse.console_errors and not phone.console_errors
 
     # The self-managing patient: INR 4.2, the suggestion accepted, the week in tablets.
-    patient = _phone(browser, base_url)
-    patient.goto("/")
-    _sign_in_here(patient, "patient")
+    patient = open_page()
+    sign_in_page(patient, "patient", start="/")
     assert patient.url.endswith("/me/")
-    _no_sideways_scroll(patient)
+    no_sideways_scroll(patient)
     _go(patient, lambda: patient.get_by_role("link", name="Min AK-behandling").click())
     patient.get_by_role("textbox", name="INR").fill("4,2")
     _go(patient, lambda: patient.get_by_role("button", name="Send INR").click())

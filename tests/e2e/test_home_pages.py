@@ -13,14 +13,15 @@ from sqlalchemy import func, select
 
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, Observation, ReviewRequest, WoundAssessment
-from tests.conftest import PASSWORD, sign_in, token_for
-from tests.e2e.test_wounds_api import jpeg_with_gps, open_wound
-
-
-def form_key(page: str) -> str:
-    found = re.search(r'name="form_key" value="([^"]+)"', page)
-    assert found, "the form carries its key"
-    return found.group(1)
+from tests.helpers import (
+    PASSWORD,
+    enrol_in_anticoagulation,
+    form_key,
+    jpeg_with_gps,
+    open_wound,
+    sign_in,
+    token_for,
+)
 
 
 def test_the_nurse_lands_on_her_work_and_finds_a_patient_by_cpr(client, world) -> None:
@@ -212,8 +213,6 @@ def test_the_reply_page_goes_through_sign_in_and_back(client, wounds) -> None:
 
 
 def test_the_nurse_records_an_inr_in_a_nursing_home(app, client, world) -> None:
-    from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation
-
     enrol_in_anticoagulation(app, world)
     sign_in(client, "nurse")
     patient_page = client.get(f"/home/patients/{world.patient.id}").get_data(as_text=True)

@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import AuditEvent
-from tests.conftest import PASSWORD, token_for
-from tests.helpers import item
+from tests.helpers import PASSWORD, item, token_for
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "

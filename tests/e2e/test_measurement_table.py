@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import AuditEvent
-from tests.conftest import token_for
-from tests.helpers import CPH_WINTER, item
+from tests.helpers import CPH_WINTER, item, token_for
 
 
 def _upload(client, world, n: int) -> None:

@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 
 from telemon.demo import DEMO_PASSWORD
-from tests.conftest import TEST_REDIS_URL
+from tests.apps import TEST_REDIS_URL, USES_TEST_REDIS
+from tests.browser import sign_in_page
 from tests.crawler import Crawl
-from tests.e2e.test_web_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.servers import _port_open, free_port, start_worker, stop_process, until
 
 pytestmark = pytest.mark.browser
@@ -71,7 +71,12 @@ DEMO_INPUT = (
 
 
 def _env(app: Any, instance: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEMON_")}
+    # Nothing of the test session's settings but its cheap password hashing (tests/conftest.py).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TELEMON_") or k.startswith("TELEMON_PASSWORD_HASH_")
+    }
     env.update(
         TELEMON_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
         TELEMON_INSTANCE=str(instance),
@@ -83,7 +88,7 @@ def _env(app: Any, instance: Path, port: int) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(params=["postgresql", "embedded"])
+@pytest.fixture(params=[pytest.param("postgresql", marks=USES_TEST_REDIS), "embedded"])
 def demo_server(app: Any, tmp_path: Path, request: Any) -> Iterator[Served]:
     """`telemon demo` into the test database, then `telemon serve` and a worker on Redis; or
     the embedded default `make run` starts: a SQLite file, work done in-process, no worker."""
@@ -145,15 +150,6 @@ class Served:
         return found
 
 
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/sign-in")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("form:has(#username) button[type=submit]")
-    assert "/sign-in" not in page.url, f"{username} could not sign in"
-
-
 def _switch_language(crawl: Crawl, language: str) -> None:
     crawl.page.goto("/")
     with crawl.page.expect_navigation():
@@ -161,36 +157,39 @@ def _switch_language(crawl: Crawl, language: str) -> None:
     assert crawl.page.locator("html").get_attribute("lang") == language
 
 
-def test_no_error_page_anywhere(demo_server: Served) -> None:
-    from playwright.sync_api import sync_playwright
-
+# What made this cheaper walks no less: one Chromium for the session (tests/e2e/conftest.py),
+# a fresh context (no cookies) per user as before; passwords hashed at the tests' cost in
+# `telemon demo` and `telemon serve` (every sign-in, the password forms' bad values, the
+# users the admin forms create); no resize to the width a page already has (tests/crawler.py);
+# and, in `make test`, the two halves running at once in the two test processes. No visit
+# was dropped: within one user's pass in one language no address is visited twice already,
+# and the same address for another user or in the other language is another page (other
+# links and forms, other text, other widths of text), so it is checked again.
+def test_no_error_page_anywhere(demo_server: Served, browser: Any) -> None:
     problems = []
     pages = 0
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    for username in demo_server.users:
+        context = browser.new_context(
+            base_url=demo_server.url, viewport={"width": 390, "height": 900}, locale="da-DK"
+        )
         try:
-            for username in demo_server.users:
-                context = browser.new_context(
-                    base_url=demo_server.url, viewport={"width": 390, "height": 900}, locale="da-DK"
-                )
-                page = context.new_page()
-                page.set_default_timeout(20000)
-                crawl = Crawl(context, page, demo_server.url, username, DEMO_INPUT)
-                _sign_in(page, username)
-                assert page.locator("html").get_attribute("lang") == "da"
-                crawl.pass_("da")
-                _switch_language(crawl, "en")
-                crawl.forms.clear()
-                crawl.pass_("en")
-                if username in SHARED_ONLY:
-                    acting = sorted(p for p in crawl.form_paths if TEAM_ACTIONS.search(p))
-                    assert acting == [], f"{username} is offered {acting}"
-                crawl.act("en")
-                problems += crawl.problems
-                pages += crawl.pages
-                context.close()
+            page = context.new_page()
+            page.set_default_timeout(20000)
+            crawl = Crawl(context, page, demo_server.url, username, DEMO_INPUT)
+            sign_in_page(page, username, DEMO_PASSWORD, start="/sign-in")
+            assert page.locator("html").get_attribute("lang") == "da"
+            crawl.pass_("da")
+            _switch_language(crawl, "en")
+            crawl.forms.clear()
+            crawl.pass_("en")
+            if username in SHARED_ONLY:
+                acting = sorted(p for p in crawl.form_paths if TEAM_ACTIONS.search(p))
+                assert acting == [], f"{username} is offered {acting}"
+            crawl.act("en")
+            problems += crawl.problems
+            pages += crawl.pages
         finally:
-            browser.close()
+            context.close()
     assert pages > 100, pages  # it did get round
     found = [str(p) for p in problems] + demo_server.failures()
     assert found == [], "\n".join(found)

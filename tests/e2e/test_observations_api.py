@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from telemon.extensions import db
 from telemon.models import AuditEvent, Observation
-from tests.conftest import token_for
-from tests.helpers import item
+from tests.helpers import item, token_for
 
 
 def _count() -> int:

@@ -14,9 +14,7 @@ from sqlalchemy import select
 from telemon.extensions import db
 from telemon.http import links
 from telemon.models import Alert, AuditEvent, CareTeam
-from tests.conftest import PASSWORD, token_for
-from tests.e2e.test_anticoagulation_api import _post_inr, enrol_in_anticoagulation
-from tests.helpers import item
+from tests.helpers import enrol_in_anticoagulation, item, post_inr, sign_in, token_for
 from tests.servers import free_port, smtp_server
 
 
@@ -81,7 +79,7 @@ def test_spo2_85_below_limit_and_baseline_is_one_red_queue_row_with_two_reasons(
     assert [e.kind for e in alert.events] == ["raised", "reason_added"]
 
     # One row in the clinician's queue, in Danish, giving both reasons.
-    client.post("/sign-in", data={"username": "clinician", "password": PASSWORD})
+    sign_in(client, "clinician")
     queue = client.get("/queue").get_data(as_text=True)
     assert queue.count(f'href="/alerts/{alert.id}"') == 1
     assert queue.count('href="/alerts/') == 1
@@ -235,8 +233,8 @@ def test_the_served_address_names_the_port_telemon_listens_on() -> None:
 def test_confirming_the_dose_resolves_the_alert_its_inr_raised(app, client, world) -> None:
     enrol_in_anticoagulation(app, world)
     nurse = token_for(client, "nurse")
-    _post_inr(client, nurse, world.patient.id, 2.5, 14)
-    _post_inr(client, nurse, world.patient.id, 4.2, 0)
+    post_inr(client, nurse, world.patient.id, 2.5, 14)
+    post_inr(client, nurse, world.patient.id, 4.2, 0)
     (alert,) = db.session.scalars(select(Alert)).all()
     assert (alert.measurement, alert.severity, alert.status) == ("inr", "yellow", "open")
     assert alert.reasons[0]["code"] == "inr.above_target_range"
@@ -271,7 +269,7 @@ def test_confirming_the_dose_resolves_the_alert_its_inr_raised(app, client, worl
 
 
 def test_a_team_chooses_the_language_of_its_mail_in_the_console(client, world) -> None:
-    client.post("/sign-in", data={"username": "hospital-admin", "password": PASSWORD})
+    sign_in(client, "hospital-admin")
     url = f"/admin/teams/{world.lung_team.id}"
     form = client.get(url).get_data(as_text=True)
     assert 'name="language"' in form and 'value="da" selected' in form

@@ -8,9 +8,7 @@ from telemon.extensions import db
 from telemon.models import AuditEvent
 from telemon.patients import overview
 from telemon.patients import service as patients
-from tests.conftest import token_for
-from tests.e2e.test_alerts_api import raise_alert
-from tests.helpers import item
+from tests.helpers import item, raise_alert, token_for
 
 
 def _register(world, cpr: str, name: str, enrol: bool = True) -> int:

@@ -11,10 +11,7 @@ from sqlalchemy import func, select
 from telemon import clock
 from telemon.extensions import db
 from telemon.models import Alert, AuditEvent, DoseSuggestion, Observation
-from tests.conftest import sign_in, token_for
-from tests.e2e.test_anticoagulation_api import enrol_in_anticoagulation
-from tests.e2e.test_home_pages import form_key
-from tests.helpers import item
+from tests.helpers import enrol_in_anticoagulation, form_key, item, sign_in, token_for
 
 
 def test_own_readings_newest_first_with_what_the_clinic_has_seen(client, world) -> None:

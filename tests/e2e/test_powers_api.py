@@ -7,8 +7,7 @@ from sqlalchemy import select
 from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.models import AuditEvent
-from tests.conftest import PASSWORD, token_for
-from tests.helpers import item
+from tests.helpers import PASSWORD, item, token_for
 
 
 def _municipal_admin(client, world) -> dict[str, str]:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import AuditEvent
-from tests.conftest import PASSWORD, token_for
+from tests.helpers import PASSWORD, sign_in, token_for
 
 NEW_PASSWORD = "lantern-otter-meadow"
 
@@ -113,9 +113,11 @@ def test_role_and_teams_change_and_deactivation_stops_tokens_and_sessions(client
     assert client.get(f"/api/v1/patients/{world.patient.id}", headers=clinician).status_code == 401
     assert web.get("/queue").status_code == 302  # back to the sign-in page
     actions = db.session.scalars(
-        select(AuditEvent.action).where(
+        select(AuditEvent.action)
+        .where(
             AuditEvent.resource_id == str(world.clinician.id), AuditEvent.resource_type == "user"
         )
+        .order_by(AuditEvent.id)
     ).all()
     assert actions == ["user.create", "user.update", "user.deactivate"]
     # An admin does not manage herself.
@@ -163,7 +165,7 @@ def test_an_api_token_can_be_revoked(client, world) -> None:
 
 def test_signing_out_ends_the_session_on_the_server(client, world) -> None:
     browser = client.application.test_client()
-    browser.post("/sign-in", data={"username": "clinician", "password": PASSWORD})
+    sign_in(browser, "clinician")
     cookie = browser.get_cookie("session")
     assert cookie is not None
     copy = client.application.test_client()

@@ -2,74 +2,29 @@
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, token_for
-from tests.e2e.test_wounds_api import (
+from tests.browser import BROWSER_CONFIG, sign_in_page
+from tests.helpers import (
+    PASSWORD,
     assessment_data,
+    item,
     jpeg_with_gps,
     open_wound,
     post_assessment,
+    raise_alert,
+    token_for,
 )
-from tests.helpers import item
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("TELEMON_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
 def app_config() -> dict[str, Any]:
-    return {"WTF_CSRF_ENABLED": True, "TELEMON_QUEUE_REFRESH_SECONDS": 1}
-
-
-@pytest.fixture
-def base_url(app: Any) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture
-def page(base_url: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=base_url, viewport={"width": 390, "height": 844}, locale="da-DK"
-        )
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
-
-
-def _sign_in(page: Any, username: str) -> None:
-    page.goto("/")
-    assert "Log ind" in page.title()  # Danish by default
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    with page.expect_navigation():  # read the next page, not this one
-        page.get_by_role("button", name="Log ind").click()
+    return dict(BROWSER_CONFIG)
 
 
 def test_clinician_sees_red_first_opens_it_and_acknowledges(client, world, page, tmp_path) -> None:
@@ -85,7 +40,7 @@ def test_clinician_sees_red_first_opens_it_and_acknowledges(client, world, page,
         headers=nurse,
     )
 
-    _sign_in(page, "clinician")
+    sign_in_page(page, "clinician")
     assert page.title().startswith("Arbejdsliste")
     rows = page.locator("table.queue tbody tr")
     assert rows.count() == 2
@@ -119,7 +74,7 @@ def test_another_teams_clinician_cannot_open_the_alert_by_url(client, world, pag
     alert_id = client.get("/api/v1/alerts", headers=token_for(client, "clinician")).get_json()[
         "items"
     ][0]["id"]
-    _sign_in(page, "other-clinician")
+    sign_in_page(page, "other-clinician")
     assert page.locator("table.queue tbody tr").count() == 0
     response = page.goto(f"/alerts/{alert_id}")
     assert response is not None and response.status == 404
@@ -142,7 +97,7 @@ def test_yellow_alerts_are_bulk_acknowledged_and_red_is_not(client, world, page)
     for code, value in (("pulse", 105), ("temperature", 37.5), ("spo2", 85)):
         body = {"observations": [item(world.patient.id, code, value)]}
         client.post("/api/v1/observations", json=body, headers=nurse)
-    _sign_in(page, "clinician")
+    sign_in_page(page, "clinician")
     boxes = page.locator("input[name=alert_id]")
     assert boxes.count() == 2  # only the yellow rows offer a box
     boxes.nth(0).check()
@@ -161,7 +116,7 @@ def test_the_queue_refreshes_itself_and_keeps_ticked_boxes(app, client, world, p
         json={"observations": [item(world.patient.id, "pulse", 105)]},
         headers=nurse,
     )
-    _sign_in(page, "clinician")  # the queue refreshes every second in this test (app_config)
+    sign_in_page(page, "clinician")  # the queue refreshes every second in this test (app_config)
     page.locator("input[name=alert_id]").first.check()
     page.locator("h1").click()  # focus out of the table, as a reader would
     client.post(
@@ -176,12 +131,10 @@ def test_the_queue_refreshes_itself_and_keeps_ticked_boxes(app, client, world, p
 
 
 def test_a_later_page_of_the_queue_refreshes_itself_in_place(app, client, world, page) -> None:
-    from tests.e2e.test_alerts_api import raise_alert
-
     for n in range(50):
         raise_alert(world.enrollment, f"test.red.{n}", "red", n)  # the whole first page
     waiting = raise_alert(world.enrollment, "test.yellow", "yellow", 60)
-    _sign_in(page, "clinician")
+    sign_in_page(page, "clinician")
     with page.expect_navigation():  # read the next page, not this one
         page.get_by_role("link", name="Næste side").click()
     assert "after=" in page.url
@@ -218,7 +171,7 @@ def test_wound_page_photos_side_by_side_and_a_reply_from_the_browser(
     )
     assert asked.status_code == 201
 
-    _sign_in(page, "wound-specialist")
+    sign_in_page(page, "wound-specialist")
     review_row = page.locator("tr.review")
     assert review_row.count() == 1
     with page.expect_navigation():  # read the next page, not this one
@@ -249,7 +202,7 @@ def test_the_municipal_nurse_sees_the_alert_but_has_no_acknowledge_button(
         json={"observations": [item(world.patient.id, "spo2", 85)]},
         headers=token_for(client, "nurse"),
     )
-    _sign_in(page, "nurse")
+    sign_in_page(page, "nurse")
     page.goto("/queue")  # the hospital's queue: she may read it, not act on it
     rows = page.locator("table.queue tbody tr")
     assert rows.count() == 1

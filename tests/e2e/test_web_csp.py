@@ -8,17 +8,22 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import token_for
-from tests.e2e.test_web_browser import (  # noqa: F401  (fixtures)
-    _sign_in,
-    app_config,
-    base_url,
+from tests.browser import BROWSER_CONFIG, sign_in_page
+from tests.helpers import (
+    assessment_data,
+    item,
+    jpeg_with_gps,
+    open_wound,
+    post_assessment,
+    token_for,
 )
-from tests.e2e.test_web_browser import page as page  # noqa: F401  (the fixture)
-from tests.e2e.test_wounds_api import assessment_data, jpeg_with_gps, open_wound, post_assessment
-from tests.helpers import item
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    return dict(BROWSER_CONFIG)  # the queue refreshes every second: worklist.js is seen running
 
 
 def _watch(browser_page: Any) -> list[str]:
@@ -44,7 +49,7 @@ def _watch(browser_page: Any) -> list[str]:
     return problems
 
 
-def test_the_pages_run_under_the_csp(client, wounds, page) -> None:  # noqa: F811
+def test_the_pages_run_under_the_csp(client, wounds, page) -> None:
     world = wounds.base
     nurse = token_for(client, "nurse")
     client.post(
@@ -57,7 +62,7 @@ def test_the_pages_run_under_the_csp(client, wounds, page) -> None:  # noqa: F81
     assert post_assessment(client, nurse, wound_id, data, jpeg_with_gps()).status_code == 201
     problems = _watch(page)
 
-    _sign_in(page, "clinician")
+    sign_in_page(page, "clinician")
     response = page.goto("/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     # worklist.js runs under the policy: it fetches the list anew (TELEMON_QUEUE_REFRESH_SECONDS 1).
@@ -68,7 +73,7 @@ def test_the_pages_run_under_the_csp(client, wounds, page) -> None:  # noqa: F81
         page.goto(path)
         page.wait_for_load_state("networkidle")
     page.context.clear_cookies()  # signed out
-    _sign_in(page, "wound-specialist")
+    sign_in_page(page, "wound-specialist")
     page.goto(f"/wounds/{wound_id}")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
-
-
-def _sign_in(client, username: str) -> None:
-    response = client.post("/sign-in", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+from tests.helpers import PASSWORD, sign_in
 
 
 def test_not_signed_in_is_sent_to_sign_in_and_back(client, world) -> None:
@@ -34,7 +29,7 @@ def test_not_signed_in_is_sent_to_sign_in_and_back(client, world) -> None:
     ],
 )
 def test_each_role_lands_on_its_own_start_page(client, world, username: str, start: str) -> None:
-    _sign_in(client, username)
+    assert sign_in(client, username).headers["Location"] == "/"
     landing = client.get("/")
     assert landing.status_code == 302 and landing.headers["Location"] == start
     page = client.get(start)
@@ -42,25 +37,25 @@ def test_each_role_lands_on_its_own_start_page(client, world, username: str, sta
 
 
 def test_the_queue_keeps_its_filters_through_the_landing_page(client, world) -> None:
-    _sign_in(client, "clinician")
+    assert sign_in(client, "clinician").headers["Location"] == "/"
     landing = client.get("/?status=acknowledged")
     assert landing.headers["Location"] == "/queue?status=acknowledged"
 
 
 @pytest.mark.parametrize("username", ["patient", "hospital-admin", "root"])
 def test_the_clinic_pages_refuse_other_roles(client, world, username: str) -> None:
-    _sign_in(client, username)
+    assert sign_in(client, username).headers["Location"] == "/"
     assert client.get("/queue").status_code == 403
     assert client.get(f"/patients/{world.patient.id}").status_code == 403
 
 
 @pytest.mark.parametrize("username", ["clinician", "gp", "hospital-admin", "root", "patient"])
 def test_the_home_nursing_pages_are_the_nurses(client, world, username: str) -> None:
-    _sign_in(client, username)
+    assert sign_in(client, username).headers["Location"] == "/"
     assert client.get("/home/").status_code == 403
 
 
 @pytest.mark.parametrize("username", ["clinician", "nurse", "hospital-admin"])
 def test_the_patient_pages_are_the_patients(client, world, username: str) -> None:
-    _sign_in(client, username)
+    assert sign_in(client, username).headers["Location"] == "/"
     assert client.get("/me/").status_code == 403

@@ -11,9 +11,7 @@ from sqlalchemy import select
 from telemon.extensions import db
 from telemon.models import AuditEvent, Threshold
 from telemon.vocabulary import SEVERITY_RANK as RANK
-from tests.conftest import PASSWORD, sign_in, token_for
-from tests.e2e.test_alerts_api import raise_alert
-from tests.helpers import item
+from tests.helpers import PASSWORD, item, raise_alert, sign_in, token_for
 
 
 def test_patient_page_shows_the_spo2_chart_with_the_patients_band(client, world) -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import ExifTags, Image
@@ -21,77 +19,22 @@ from telemon.extensions import db
 from telemon.http import paging
 from telemon.models import Alert, AuditEvent, Photo, ReviewRequest, User, WoundAssessment
 from telemon.woundcare import reviews
-from tests.conftest import token_for
-from tests.helpers import mail_text, outbox_messages
+from tests.helpers import (
+    ALERTS_BASE,
+    CPH,
+    MONDAY_10,
+    assessment_data,
+    jpeg_with_gps,
+    mail_text,
+    open_wound,
+    outbox_messages,
+    png,
+    post_assessment,
+    raise_alert,
+    token_for,
+)
 
-CPH = ZoneInfo("Europe/Copenhagen")
 SECRETS = ("Synthetic Patient", "0101701234", "010170", "left lateral malleolus")
-
-
-def jpeg_with_gps(size: tuple[int, int] = (1200, 900), orientation: int = 6) -> bytes:
-    image = Image.new("RGB", size, (180, 40, 40))
-    exif = Image.Exif()
-    exif[ExifTags.Base.Orientation] = orientation
-    exif[ExifTags.Base.Make] = "PhoneMaker"
-    exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N",
-        ExifTags.GPS.GPSLatitude: (55.0, 40.0, 30.0),
-        ExifTags.GPS.GPSLongitudeRef: "E",
-        ExifTags.GPS.GPSLongitude: (12.0, 34.0, 56.0),
-    }
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    data = buffer.getvalue()
-    assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)  # it has GPS
-    return data
-
-
-def png(size: tuple[int, int] = (64, 48)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 160, 60)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def assessment_data(**extra: Any) -> dict[str, Any]:
-    return {
-        "client_id": str(uuid.uuid4()),
-        "assessed_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
-        "length_cm": 4.0,
-        "width_cm": 3.0,
-        "depth_cm": 0.5,
-        "exudate": "moderate",
-        "tissue": "granulation",
-        "odour": "none",
-        "pain": 3,
-        "periwound": "macerated",
-        "note": "Cleaned and dressed.",
-        **extra,
-    }
-
-
-def post_assessment(
-    client: Any, headers: dict[str, str], wound_id: int, data: dict[str, Any], *photos: Any
-) -> Any:
-    parts = [
-        (io.BytesIO(content), name, "image/jpeg")
-        for name, content in (p if isinstance(p, tuple) else ("wound.jpg", p) for p in photos)
-    ]
-    return client.post(
-        f"/api/v1/wounds/{wound_id}/assessments",
-        data={"data": json.dumps(data), "photo": parts},
-        headers=headers,
-        content_type="multipart/form-data",
-    )
-
-
-def open_wound(client: Any, headers: dict[str, str], patient_id: int, **extra: Any) -> int:
-    response = client.post(
-        f"/api/v1/patients/{patient_id}/wounds",
-        json={"body_site": "left lateral malleolus", "wound_type": "venous_leg_ulcer", **extra},
-        headers=headers,
-    )
-    assert response.status_code == 201, response.get_json()
-    return int(response.get_json()["id"])
 
 
 def stored_files(app: Any) -> list[str]:
@@ -363,9 +306,6 @@ def test_the_trajectory_threshold_is_configurable(app, client, wounds) -> None:
 # --- specialist review ----------------------------------------------------------------------
 
 
-MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=CPH)
-
-
 def test_review_request_reply_and_acknowledgement(app, client, wounds) -> None:
     app.config["TELEMON_NOW"] = MONDAY_10.astimezone(UTC)
     nurse = token_for(client, "nurse")
@@ -537,11 +477,9 @@ def test_alerts_and_review_requests_share_one_queue(app, client, wounds) -> None
 def test_the_queue_pages_through_alerts_and_reviews_raised_at_one_moment(
     app, client, wounds
 ) -> None:
-    from tests.e2e.test_alerts_api import BASE, raise_alert
-
     nurse = token_for(client, "nurse")
     wound_id = open_wound(client, nurse, wounds.base.patient.id)
-    app.config["TELEMON_NOW"] = BASE  # every item below waits since the same moment
+    app.config["TELEMON_NOW"] = ALERTS_BASE  # every item below waits since the same moment
     reviews = {}
     for urgency in ("urgent", "routine"):
         reviews[urgency] = client.post(

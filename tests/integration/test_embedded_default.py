@@ -10,13 +10,14 @@ import time
 import urllib.request
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from telemon.extensions import db
 from telemon.models import Alert, AnticoagulationPlan, AuditEvent, User
-from tests.conftest import build_world, token_for
-from tests.helpers import item, mail_text, outbox_messages
-from tests.integration.test_worker_pipeline import _free_port
+from tests.helpers import item, mail_text, outbox_messages, token_for
+from tests.servers import free_port
+from tests.world import build_world
 
 
 def test_the_copd_loop_runs_on_sqlite_in_process(sqlite_app) -> None:
@@ -116,8 +117,9 @@ def test_a_demo_loaded_under_its_former_english_names_is_renamed_not_doubled(sql
     assert sorted(teams) == ["AK-klinik (demo)", "Lungeteam (demo)", "Sårklinik (demo)"]
 
 
+@pytest.mark.slow  # a `telemon serve` of its own
 def test_telemon_serve_starts_with_nothing_configured(tmp_path: Any) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEMON_")}
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115  (closed below)
     process = subprocess.Popen(
@@ -149,13 +151,14 @@ def test_telemon_serve_starts_with_nothing_configured(tmp_path: Any) -> None:
     assert f"Sign in:  http://127.0.0.1:{port}/" in printed
 
 
+@pytest.mark.slow  # `telemon demo` and a `telemon serve` of its own
 def test_mailed_links_name_the_address_telemon_serve_listens_on(tmp_path: Any) -> None:
     """TELEMON_BASE_URL unset: the alert mail links to the port the server was started on."""
     import email
     import sqlite3
     from datetime import UTC, datetime
 
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEMON_")}
     demo = subprocess.run(
         [sys.executable, "-m", "telemon", "demo"], cwd=tmp_path, env=env, capture_output=True

@@ -27,8 +27,8 @@ from sqlalchemy import func, select
 
 from telemon.extensions import db
 from telemon.models import Alert, IngestBatch, Observation, OutgoingMail, alert_observation
-from tests.conftest import TEST_REDIS_URL, _make_app, build_world, token_for
-from tests.helpers import item
+from tests.apps import TEST_REDIS_URL, USES_TEST_REDIS, make_app
+from tests.helpers import item, token_for
 from tests.servers import (
     HungSMTPServer,
     PostgresCluster,
@@ -39,6 +39,7 @@ from tests.servers import (
     stop_process,
     until,
 )
+from tests.world import build_world
 
 pytestmark = pytest.mark.slow
 
@@ -294,12 +295,13 @@ def own_postgres() -> Iterator[PostgresCluster]:
     cluster.destroy()
 
 
+@USES_TEST_REDIS
 def test_postgres_stopped_during_uploads_and_during_a_send(own_postgres, tmp_path) -> None:
     from aiosmtpd.controller import Controller
 
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
     smtp_port = free_port()
-    app = _make_app(
+    app = make_app(
         own_postgres.url,
         str(tmp_path / "api"),
         {

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from telemon.extensions import db
 from telemon.models import Alert, Device, Observation
 from tests import fhir_bundles as fb
-from tests.conftest import build_world, token_for
+from tests.helpers import token_for
+from tests.world import build_world
 
 
 def test_a_gateway_upload_is_stored_once_and_evaluated_on_sqlite(sqlite_app) -> None:

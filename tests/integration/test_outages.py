@@ -16,8 +16,7 @@ from telemon.extensions import db
 from telemon.http.auth import SESSION_KEY
 from telemon.models import OutgoingMail
 from telemon.notify import messages, outbox
-from tests.conftest import PASSWORD, token_for
-from tests.helpers import item
+from tests.helpers import PASSWORD, item, token_for
 from tests.servers import ClosingListener, HungSMTPServer, free_port, smtp_server
 
 
@@ -63,9 +62,9 @@ class TestRedisDown:
 class TestDatabaseDown:
     @pytest.fixture
     def down_app(self, app: Any) -> Any:
-        from tests.conftest import _make_app
+        from tests.apps import make_app
 
-        return _make_app(
+        return make_app(
             f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gone",
             app.instance_path,
             {"TELEMON_RETRY_AFTER_SECONDS": 17},

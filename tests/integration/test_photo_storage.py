@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,13 +20,8 @@ from typing import Any
 import pytest
 
 from telemon.woundcare.storage import LocalStorage, S3Storage, new_key
-from tests.conftest import token_for
-from tests.e2e.test_wounds_api import (
-    assessment_data,
-    jpeg_with_gps,
-    open_wound,
-    post_assessment,
-)
+from tests.helpers import assessment_data, jpeg_with_gps, open_wound, post_assessment, token_for
+from tests.servers import free_port
 
 
 def test_local_storage_writes_atomically_into_private_folders(tmp_path: Any) -> None:
@@ -56,18 +50,12 @@ def _moto_server() -> str | None:
     return os.environ.get("TELEMON_TEST_MOTO_SERVER") or shutil.which("moto_server")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     server = _moto_server()
     if server is None:
         pytest.skip("moto_server is not installed (pip install 'moto[server]')")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [server, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from telemon.clinical_text import reasons_text
 from telemon.extensions import db
-from tests.conftest import ADMIN_DATABASE_URL, _libpq, _make_app
+from tests.apps import ADMIN_DATABASE_URL, libpq, make_app
 
 MIGRATION = (
     Path(__file__).resolve().parents[2] / "telemon/migrations/versions/0005_reasons_as_data.py"
@@ -46,7 +46,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
     name = f"telemon_migrate_{uuid.uuid4().hex[:10]}"
-    admin = _libpq(ADMIN_DATABASE_URL)
+    admin = libpq(ADMIN_DATABASE_URL)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
@@ -89,7 +89,7 @@ def _old_alerts() -> None:
 def test_old_sentences_become_reasons_and_one_open_alert_per_measurement(
     database_url: str, tmp_path: Path
 ) -> None:
-    app = _make_app(database_url, str(tmp_path), {})
+    app = make_app(database_url, str(tmp_path), {})
     with app.app_context():
         upgrade(revision="0008")
         _old_alerts()

@@ -3,56 +3,32 @@
 from __future__ import annotations
 
 import email
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import OutgoingMail
-from tests.conftest import TEST_REDIS_URL, token_for
-from tests.helpers import item, mail_text
+from tests.apps import TEST_REDIS_URL, USES_TEST_REDIS
+from tests.helpers import item, mail_text, token_for
+from tests.servers import Inbox, free_port, smtp_server, start_worker, stop_process, until
 
+pytestmark = [pytest.mark.slow, USES_TEST_REDIS]  # worker processes
 WAIT_SECONDS = 60
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _until(check: Callable[[], Any], what: str) -> Any:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {what}")
+    return until(check, what, WAIT_SECONDS)
 
 
 @pytest.fixture
 def smtp_port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture
@@ -67,39 +43,24 @@ def app_config(smtp_port: int) -> dict[str, Any]:
 
 @pytest.fixture
 def worker(app: Any, smtp_port: int, tmp_path: Any) -> Iterator[subprocess.Popen[bytes]]:
-    env = dict(
-        os.environ,
-        TELEMON_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        TELEMON_REDIS_URL=TEST_REDIS_URL,
-        TELEMON_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
-        TELEMON_INSTANCE=str(tmp_path / "worker"),
-        TELEMON_SECRET_KEY="test-secret",
-        TELEMON_BASE_URL="http://telemon.test",
-    )
-    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115  (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "telemon", "worker", "--concurrency", "2"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    env = {
+        "TELEMON_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "TELEMON_REDIS_URL": TEST_REDIS_URL,
+        "TELEMON_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "TELEMON_INSTANCE": str(tmp_path / "worker"),
+        "TELEMON_SECRET_KEY": "test-secret",
+        "TELEMON_BASE_URL": "http://telemon.test",
+    }
+    process = start_worker(env, tmp_path / "worker.log", "--concurrency", "2")
     yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+    stop_process(process)
     sys.stdout.write((tmp_path / "worker.log").read_text(errors="replace")[-3000:])
 
 
 @pytest.fixture
 def inbox(smtp_port: int) -> Iterator[Inbox]:
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    yield handler
+    received, controller = smtp_server(smtp_port)
+    yield received
     controller.stop()
 
 
@@ -150,9 +111,7 @@ def test_mail_is_retried_until_the_server_takes_it(client, world, worker, smtp_p
         return mail is not None and mail.attempts >= 1 and mail.last_error is not None
 
     _until(failed_once, "a failed delivery attempt (no SMTP server yet)")
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
+    handler, controller = smtp_server(smtp_port)
     try:
         _until(lambda: handler.messages, "the retried mail")
         db.session.expire_all()
