@@ -13,10 +13,11 @@ many independent items (a periodic check of every plan, say) commits item by ite
 `with transaction():`, so that one item's failure loses no other's work; that is the one other
 place a transaction ends.
 
-Three writes keep transactions of their own on purpose and say so where they are made: audit
-refusals and failed writes (telemon.audit: the refused request will not commit), the web session
-store (telemon.http.sessions), and the evaluation run's claim on its batches
-(telemon.alerts.evaluation: the claim must hold while the run works).
+Two writes keep transactions of their own on purpose and say so where they are made: audit
+refusals and failed writes (telemon.audit: the refused request will not commit), and the web
+session store (telemon.http.sessions). The evaluation run (telemon.alerts.evaluation) is a job
+of several `transaction()` blocks; its claim on its batches is made in the run's own, since the
+claim's locks must hold exactly while the run works and end with its commit.
 """
 
 from __future__ import annotations
@@ -50,7 +51,14 @@ def transaction() -> Iterator[None]:
     finally:
         db.session.info[_DEPTH] = depth
     if depth == 0:
-        work.commit()
+        try:
+            work.commit()
+        except BaseException:
+            # The commit itself failed (the database refused what was flushed, or went away):
+            # nothing of the block stays, and the session is usable again (a job goes on to
+            # its next item).
+            db.session.rollback()
+            raise
 
 
 def use_case(function: Callable[P, R]) -> Callable[P, R]:

@@ -1,4 +1,5 @@
-"""The words telemon stores and compares: alert severities and statuses, and users' roles.
+"""The words telemon stores and compares: alert severities and statuses, dose suggestions'
+statuses, and users' roles.
 
 Each is a StrEnum whose values are the strings the database and the API have always held
 ("red", "acknowledged", "clinician"), so nothing stored or sent changes; code names the member
@@ -41,6 +42,22 @@ class AlertStatus(StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     RESOLVED = "resolved"
+
+
+class DoseStatus(StrEnum):
+    """Where a dose suggestion is: pending (waiting for a decision), then decided -- confirmed
+    or overridden by the responsible care team, accepted by a self-managing patient -- or
+    superseded by the suggestion for a newer INR before anyone decided it."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    OVERRIDDEN = "overridden"
+    ACCEPTED = "accepted"
+    SUPERSEDED = "superseded"
+
+
+# The statuses of a decided suggestion: its decision put a dose in force.
+DECIDED: tuple[DoseStatus, ...] = (DoseStatus.CONFIRMED, DoseStatus.OVERRIDDEN, DoseStatus.ACCEPTED)
 
 
 class Role(StrEnum):

@@ -40,6 +40,7 @@ from telemon.models import (
     Wound,
 )
 from telemon.transactions import use_case
+from telemon.vocabulary import DoseStatus
 from telemon.woundcare import records
 
 BEFORE = timedelta(days=14)  # the chart shows two weeks before the alert's first reading ...
@@ -163,7 +164,7 @@ def _suggestion(alert: Alert) -> DoseSuggestion | None:
         .join(Observation, Observation.id == DoseSuggestion.observation_id)
         .where(
             DoseSuggestion.enrollment_id == alert.enrollment_id,
-            DoseSuggestion.status == "pending",
+            DoseSuggestion.status == DoseStatus.PENDING,
         )
         .order_by(DoseSuggestion.created_at.desc(), DoseSuggestion.id.desc())
         .limit(1)

@@ -3,6 +3,17 @@
 Runs in a worker (or in-process on the embedded default). A run locks the batches it takes, does
 nothing with a batch evaluated already, and marks them evaluated in the same transaction as the
 alerts it raises, so running it twice raises nothing twice.
+
+Transactions (telemon.transactions): a job, not a use case, for it works in several. Each run is
+one `transaction()`: the claim (the batches' rows locked, FOR UPDATE SKIP LOCKED), the
+evaluation and the mark, committed together. The claim needs no transaction of its own: it must
+hold exactly as long as the run works on the batches, and a lock ends with the transaction that
+took it, so claim and work share one; a claim committed apart would let a second run take the
+same batches before the first had marked them. What does stand apart: a failed run is undone
+whole and its batches are tried one by one, each in a transaction of its own, and a batch that
+fails counts its attempt in another (the attempt must be kept though its evaluation was undone).
+The job runs outside any use case (a task, the embedded default's hand-over after a commit, the
+sweep's), so each of its transactions commits.
 """
 
 from __future__ import annotations
@@ -19,6 +30,8 @@ from telemon.background import jobs, work
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import Enrollment, IngestBatch, Observation
+from telemon.monitoring import ACTIVE
+from telemon.transactions import transaction
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +70,8 @@ def evaluate_batch(batch_id: int | None = None) -> int:
         if taken < MAX_BATCHES_PER_RUN:
             return total
         if time.monotonic() > deadline:
-            work.enqueue(jobs.EVALUATE_BATCH, None)
-            work.commit()
+            with transaction():
+                work.enqueue(jobs.EVALUATE_BATCH, None)
             return total
 
 
@@ -69,14 +82,16 @@ def _run(batch_id: int | None) -> tuple[int, int]:
     A run that fails is tried again one batch at a time, so that a batch evaluation cannot
     handle (a bug meeting unusual data) holds up no other; such a batch counts a failed attempt
     and, after MAX_FAILED_ATTEMPTS, is left to its own task and the sweep."""
-    ids = _claim(batch_id, MAX_BATCHES_PER_RUN)
-    if not ids:
-        db.session.rollback()
-        return 0, 0
+    ids: list[int] = []
+    found = (0, 0, 0)
     try:
-        _evaluate(ids)
+        with transaction():
+            ids = _claim(batch_id, MAX_BATCHES_PER_RUN)
+            if ids:
+                found = _evaluate(ids)
     except Exception:
-        db.session.rollback()
+        if not ids:
+            raise  # the claim itself failed (the database): the task retries
         if len(ids) == 1:
             _record_failure(ids[0])
             return 1, 0
@@ -84,36 +99,58 @@ def _run(batch_id: int | None) -> tuple[int, int]:
             "a run of %s batches failed; evaluating them one at a time", len(ids), exc_info=True
         )
         return len(ids), sum(_alone(batch) for batch in ids)
+    if ids:
+        _log_run(ids, found)
     return len(ids), len(ids)
 
 
 def _alone(batch_id: int) -> int:
     """Evaluate one batch in a transaction of its own: 1 if done, 0 if failed or taken."""
-    if not _claim_one(batch_id):
-        db.session.rollback()
-        return 0
+    claimed = False
+    found = (0, 0, 0)
     try:
-        _evaluate([batch_id])
+        with transaction():
+            claimed = _claim_one(batch_id)
+            if claimed:
+                found = _evaluate([batch_id])
     except Exception:
-        db.session.rollback()
+        if not claimed:
+            raise
         _record_failure(batch_id)
         return 0
+    if not claimed:
+        return 0
+    _log_run([batch_id], found)
     return 1
 
 
 def _record_failure(batch_id: int) -> None:
+    """Count the failed attempt, in a transaction of its own (the evaluation was undone)."""
     log.exception("batch %s could not be evaluated; it stays waiting", batch_id)
-    db.session.execute(
-        update(IngestBatch)
-        .where(IngestBatch.id == batch_id)
-        .values(attempts=IngestBatch.attempts + 1)
-        .execution_options(synchronize_session=False)
+    with transaction():
+        db.session.execute(
+            update(IngestBatch)
+            .where(IngestBatch.id == batch_id)
+            .values(attempts=IngestBatch.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _log_run(ids: list[int], found: tuple[int, int, int]) -> None:
+    readings, patients, raised = found
+    log.info(
+        "evaluated %s batch(es) (first %s): %s reading(s), %s patient(s), %s alert change(s)",
+        len(ids),
+        ids[0],
+        readings,
+        patients,
+        raised,
     )
-    db.session.commit()
 
 
-def _evaluate(ids: list[int]) -> None:
-    """Judge the readings of these (locked) batches and mark them evaluated, then commit."""
+def _evaluate(ids: list[int]) -> tuple[int, int, int]:
+    """Judge the readings of these (locked) batches and mark them evaluated, in the run's
+    transaction; how many readings, patients and alert changes there were."""
     observations = db.session.scalars(
         select(Observation)
         .where(Observation.batch_id.in_(ids))
@@ -129,15 +166,7 @@ def _evaluate(ids: list[int]) -> None:
         .values(evaluated_at=clock.now(), attempts=IngestBatch.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    work.commit()
-    log.info(
-        "evaluated %s batch(es) (first %s): %s reading(s), %s patient(s), %s alert change(s)",
-        len(ids),
-        ids[0],
-        len(observations),
-        len(by_patient),
-        raised,
-    )
+    return len(observations), len(by_patient), raised
 
 
 def _claim_one(batch_id: int) -> bool:
@@ -207,7 +236,7 @@ def _active_enrollments(
         select(Enrollment)
         .where(
             Enrollment.patient_id.in_(patient_ids),
-            Enrollment.status == "active",
+            Enrollment.status == ACTIVE,
             Enrollment.programme.in_([p.name for p in judging]),
         )
         .options(*(option for p in judging for option in p.enrollment_options))

@@ -1,6 +1,8 @@
 """Periodic jobs of the alert life cycle: the sweep, escalation and the daily digest.
 
-Each is idempotent: run it twice, or on two beat instances, and nothing happens twice.
+Each is idempotent: run it twice, or on two beat instances, and nothing happens twice. The sweep
+is one transaction (a use case: telemon.transactions); escalation and the digest commit alert by
+alert and team by team, so that one that fails (logged) undoes or holds up no other.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from telemon.models import (
 )
 from telemon.notify import messages, outbox
 from telemon.notify.outbox import queue_mail
+from telemon.transactions import transaction, use_case
 from telemon.vocabulary import AlertStatus, Severity
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,17 @@ SWEEP_LIMIT = 1000
 def sweep() -> dict[str, int]:
     """Hand over again what was accepted but not finished: batches not yet evaluated and mail
     not yet delivered (Redis or a worker may have been down)."""
+    found = _mark_for_hand_over()
+    if found["batches"] or found["mails"]:
+        log.warning(
+            "sweep handed over %s batch(es) and %s mail(s)", found["batches"], found["mails"]
+        )
+    return found
+
+
+@use_case
+def _mark_for_hand_over() -> dict[str, int]:
+    """Mark what the sweep hands over and enqueue it: handed over when this commits."""
     now = clock.now()
     stale = now - timedelta(seconds=current_app.config["TELEMON_SWEEP_AFTER_SECONDS"])
     batches = db.session.scalars(
@@ -61,9 +75,6 @@ def sweep() -> dict[str, int]:
         )
     for mail_id in mail_ids:
         work.enqueue(jobs.SEND_MAIL, mail_id)
-    work.commit()
-    if batches or mail_ids:
-        log.warning("sweep handed over %s batch(es) and %s mail(s)", len(batches), len(mail_ids))
     return {"batches": len(batches), "mails": len(mail_ids)}
 
 
@@ -91,13 +102,13 @@ def escalate_overdue() -> int:
             red_since, alert.acknowledged_at, alert.escalated_at, now, after
         ):
             continue
+        alert_id = alert.id  # a failed transaction expires what the session holds
         try:
-            with db.session.begin_nested():
+            with transaction():
                 _escalate(alert, minutes, now)
             escalated += 1
         except Exception:
-            log.exception("escalation failed for alert %s", alert.id)
-    work.commit()
+            log.exception("escalation failed for alert %s", alert_id)
     if escalated:
         log.warning("escalated %s unacknowledged red alert(s)", escalated)
     return escalated
@@ -143,7 +154,7 @@ def send_digests() -> int:
     sent = 0
     for team_id, team_counts in per_team.items():
         try:
-            with db.session.begin_nested():
+            with transaction():
                 sent += queue_mail(
                     f"digest:{team_id}:{day.isoformat()}",
                     teams[team_id].email,
@@ -154,5 +165,4 @@ def send_digests() -> int:
                 )
         except Exception:
             log.exception("digest failed for care team %s", team_id)
-    work.commit()
     return sent

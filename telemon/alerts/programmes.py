@@ -44,7 +44,9 @@ class Programme(Protocol):
     def check_missing(self) -> int:
         """The periodic check for what a monitored enrolment should have sent and has not (a
         missing measurement, a missed INR test): raise a blue alert, once, through
-        telemon.alerts, and commit. Returns the number of alerts raised."""
+        telemon.alerts, each enrolment's in a transaction of its own
+        (telemon.transactions.transaction: one that fails undoes no other's). Returns the
+        number of alerts raised."""
         ...
 
 

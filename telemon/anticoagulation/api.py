@@ -7,13 +7,11 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from telemon.anticoagulation import dose_worklist, patient_view, plans, schemas
 from telemon.anticoagulation.decisions import DoseDecision, decide_dose
-from telemon.extensions import db
 from telemon.http.auth import api_user
-from telemon.models import StoredNomogram
+from telemon.vocabulary import Role
 
 bp = Blueprint(
     "anticoagulation", __name__, url_prefix="/api/v1", description="Anticoagulation (INR)"
@@ -41,7 +39,7 @@ def waiting(args: dict[str, Any]) -> Any:
     Only enrolments whose responsible care team the caller is in. A page holds up to `limit`
     items; `next` is the cursor of the following page (null on the last): send the same query
     with `after` set to it. Every patient listed is audited."""
-    user = api_user("clinician", "nurse", "gp")
+    user = api_user(Role.CLINICIAN, Role.NURSE, Role.GP)
     page = dose_worklist.waiting(user, args["limit"], args.get("after"))
     return {"items": page.items, "next": page.next}
 
@@ -79,11 +77,11 @@ class Nomograms(MethodView):
     @bp.response(200, schemas.NomogramOut(many=True))
     def get(self) -> Any:
         """The stored nomogram versions."""
-        api_user("admin", "clinician")
-        return db.session.scalars(select(StoredNomogram).order_by(StoredNomogram.created_at)).all()
+        api_user(Role.ADMIN, Role.CLINICIAN)
+        return plans.stored_nomograms()
 
     @bp.arguments(schemas.NomogramIn)
     @bp.response(201, schemas.NomogramOut)
     def post(self, data: dict[str, Any]) -> Any:
         """Add a nomogram version (system administrator). Versions are never changed."""
-        return plans.store_nomogram(api_user("admin"), data["definition"])
+        return plans.store_nomogram(api_user(Role.ADMIN), data["definition"])

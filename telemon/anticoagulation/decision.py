@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from telemon.anticoagulation.inr_rules import EPSILON, weekly_dose_problem
+from telemon.vocabulary import DoseStatus
 
 Decider = Literal["patient", "team"]
-Status = Literal["accepted", "confirmed", "overridden"]
 
 # Two weekly doses are one dose when they differ by less than this (mg/week). Doses arrive as
 # JSON floats and leave the nomogram through Decimal rounding, so a dose typed as 31.25 may
@@ -126,7 +126,7 @@ class Asked:
 
 @dataclass(frozen=True)
 class Decided:
-    status: Status
+    status: DoseStatus  # CONFIRMED, OVERRIDDEN (the team) or ACCEPTED (the patient)
     weekly_dose_mg: float
     hold_days: int
 
@@ -223,11 +223,11 @@ def decide(
             return Refused(DOSE_NOT_SUGGESTED, "weekly_dose_mg")
         if hold_days != suggested.hold_doses:
             return Refused(HOLD_NOT_SUGGESTED, "hold_days")
-        return Decided("accepted", suggested.weekly_dose_mg, hold_days)
+        return Decided(DoseStatus.ACCEPTED, suggested.weekly_dose_mg, hold_days)
     if weekly_dose_problem(dose):
         return Refused(DOSE_NOT_POSSIBLE, "weekly_dose_mg")
     if not 0 <= hold_days <= MAX_HOLD_DAYS:
         return Refused(HOLD_NOT_POSSIBLE, "hold_days")
     if same_dose(dose, suggested.weekly_dose_mg) and hold_days == suggested.hold_doses:
-        return Decided("confirmed", suggested.weekly_dose_mg, hold_days)
-    return Decided("overridden", dose, hold_days)
+        return Decided(DoseStatus.CONFIRMED, suggested.weekly_dose_mg, hold_days)
+    return Decided(DoseStatus.OVERRIDDEN, dose, hold_days)

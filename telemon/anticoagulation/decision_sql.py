@@ -24,6 +24,7 @@ from telemon.models import (
     Observation,
     alert_observation,
 )
+from telemon.vocabulary import AlertStatus
 
 
 def _outside_patient_range(inr: ColumnElement[float]) -> ColumnElement[bool]:
@@ -51,7 +52,7 @@ def earlier_inr_waits() -> ColumnElement[bool]:
     return exists().where(
         Alert.enrollment_id == DoseSuggestion.enrollment_id,
         Alert.measurement == alerts.measurement_of(RULE_RANGE),
-        Alert.status != "resolved",
+        Alert.status != AlertStatus.RESOLVED,
         linked.c.alert_id == Alert.id,
         held.id == linked.c.observation_id,
         _outside_patient_range(held.value),

@@ -4,7 +4,8 @@ and the clinician's confirm and override on the alert page, the patient page and
 decide_dose loads the suggestion, checks that the user sees the patient and may decide for the
 enrolment (telemon.access), asks the pure rule (telemon.anticoagulation.decision) whether this
 decider may make this decision, puts the dose in force, closes the INR alerts the decision
-answers, audits and commits. Only now does the dose in force change.
+answers and audits, in one transaction (telemon.transactions): only when it commits does the
+dose in force change.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ from telemon.models import (
     User,
     alert_observation,
 )
+from telemon.transactions import use_case
+from telemon.vocabulary import DECIDED, AlertStatus, DoseStatus, Role
 
 log = logging.getLogger(__name__)
-
-DECIDED = ("confirmed", "overridden", "accepted")
 
 # Why the clinic decides, as the refusal says it (the web pages say it in the reader's words).
 _CLINIC_DECIDES = {
@@ -78,6 +79,7 @@ def suggested_of(suggestion: DoseSuggestion) -> decision.Suggested:
     )
 
 
+@use_case
 def decide_dose(user: User, suggestion_id: int, asked: DoseDecision) -> DoseSuggestion:
     """Confirm, override or accept a suggestion; the dose in force changes now.
 
@@ -98,7 +100,7 @@ def decide_dose(user: User, suggestion_id: int, asked: DoseDecision) -> DoseSugg
     access.require_act(user, enrollment, access.DECIDE_DOSE, "dose_suggestion", suggestion_id)
     # One decision per suggestion: a concurrent second one waits here, then finds it decided.
     db.session.refresh(suggestion, with_for_update=True)
-    if suggestion.status != "pending":
+    if suggestion.status != DoseStatus.PENDING:
         if _same_decision(suggestion, user, asked):
             return suggestion
         raise Conflict(f"The suggestion is {suggestion.status}; decide on the newest one.")
@@ -107,7 +109,7 @@ def decide_dose(user: User, suggestion_id: int, asked: DoseDecision) -> DoseSugg
     outcome = decision.decide(
         suggested_of(suggestion),
         limits_of(plan),
-        "patient" if user.role == "patient" else "team",
+        "patient" if user.role == Role.PATIENT else "team",
         decision.Asked(asked.weekly_dose_mg, asked.hold_days),
         [o.value for alert in answered for o in alert.observations],
     )
@@ -122,7 +124,7 @@ def decide_dose(user: User, suggestion_id: int, asked: DoseDecision) -> DoseSugg
     suggestion.decided_hold_days = outcome.hold_days
     # She was told to hold from the day of her test; the clinic's held days start today.
     suggestion.decided_held_from = (
-        suggestion.tested_on if user.role == "patient" else clock.local(now).date()
+        suggestion.tested_on if user.role == Role.PATIENT else clock.local(now).date()
     )
     suggestion.decided_care_team_id = enrollment.care_team_id
     suggestion.decision_note = asked.note
@@ -135,11 +137,10 @@ def decide_dose(user: User, suggestion_id: int, asked: DoseDecision) -> DoseSugg
         access.DECIDE_DOSE,
         "dose_suggestion",
         suggestion.id,
-        {"status": "pending", "alerts_resolved": 0},
+        {"status": DoseStatus.PENDING, "alerts_resolved": 0},
         {"status": outcome.status, "alerts_resolved": len(answered)},
         patient_id=suggestion.patient_id,
     )
-    db.session.commit()
     log.info("dose suggestion %s %s", suggestion_id, suggestion.status)
     return suggestion
 
@@ -188,7 +189,7 @@ def answered_alerts(suggestion: DoseSuggestion, lock: bool = False) -> list[Aler
         .where(
             Alert.enrollment_id == suggestion.enrollment_id,
             Alert.measurement == alerts.measurement_of(RULE_RANGE),
-            Alert.status != "resolved",
+            Alert.status != AlertStatus.RESOLVED,
             ~newer,
         )
         .order_by(Alert.id)
@@ -212,5 +213,5 @@ def _resolve(alert: Alert, suggestion: DoseSuggestion, user: User) -> None:
         "suggestion_id": suggestion.id,
     }
     resolve_by_decision(alert, user, params, suggestion.decision_note)
-    if user.role != "patient" and suggestion.note_visible_to_patient:
+    if user.role != Role.PATIENT and suggestion.note_visible_to_patient:
         alert.visible_to_patient = True

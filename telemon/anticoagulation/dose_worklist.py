@@ -4,12 +4,14 @@ caller's care teams, oldest first.
 A pending suggestion waits for a clinician unless its patient decides it herself
 (decision.patient_decides; decision_sql says the same in SQL). Only the enrolments whose
 responsible care team the caller is a member of are listed: nobody else's. The list pages by
-keyset (created_at, id), as GET /api/v1/alerts does; every patient on a page is audited.
+keyset (created_at, id), as GET /api/v1/alerts does; every patient on a page is audited. A page
+is a read use case (telemon.transactions): `waiting` for the API, `worklist_page` for the
+clinic's web page (with the patients' names).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, exists, func, select
@@ -23,9 +25,13 @@ from telemon.models import (
     DoseSuggestion,
     Enrollment,
     Observation,
+    Patient,
     User,
     care_team_member,
 )
+from telemon.monitoring import ACTIVE
+from telemon.transactions import use_case
+from telemon.vocabulary import DoseStatus
 
 CURSOR_SHAPE = (datetime, int)
 
@@ -68,8 +74,8 @@ def _waiting(user: User) -> Select[tuple[DoseSuggestion, Observation, float]]:
         .join(AnticoagulationPlan, AnticoagulationPlan.enrollment_id == Enrollment.id)
         .join(Observation, Observation.id == DoseSuggestion.observation_id)
         .where(
-            DoseSuggestion.status == "pending",
-            Enrollment.status == "active",
+            DoseSuggestion.status == DoseStatus.PENDING,
+            Enrollment.status == ACTIVE,
             in_team,
             ~decision_sql.patient_decides(),
         )
@@ -83,7 +89,7 @@ def waiting_count(user: User) -> int | None:
         select(Enrollment.id)
         .where(
             Enrollment.programme == "anticoagulation",
-            Enrollment.status == "active",
+            Enrollment.status == ACTIVE,
             exists().where(
                 care_team_member.c.care_team_id == Enrollment.care_team_id,
                 care_team_member.c.user_id == user.id,
@@ -97,9 +103,9 @@ def waiting_count(user: User) -> int | None:
     return int(db.session.scalar(query) or 0)
 
 
+@use_case
 def waiting(user: User, limit: int, after: paging.Key | None = None) -> paging.Page[WorklistItem]:
-    """One page of the worklist, oldest first; audited per patient (dose_suggestion.list) and
-    committed."""
+    """One page of the worklist, oldest first; audited per patient (dose_suggestion.list)."""
     query = _waiting(user)
     if after is not None:
         query = query.where(
@@ -113,8 +119,28 @@ def waiting(user: User, limit: int, after: paging.Key | None = None) -> paging.P
     audit.record_many(
         user, sorted({i.patient_id for i in page.items}), "dose_suggestion.list", "dose_suggestion"
     )
-    db.session.commit()
     return page
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    """The clinic's dose worklist page: a page of the worklist and its patients' names."""
+
+    page: paging.Page[WorklistItem]
+    names: dict[int, str] = field(default_factory=dict)
+
+
+@use_case
+def worklist_page(user: User, limit: int, after: paging.Key | None = None) -> WorklistPage:
+    """A page of the worklist (`waiting`, audited) with the names of the patients it shows."""
+    page = waiting(user, limit, after)
+    ids = {item.patient_id for item in page.items}
+    names = (
+        dict(db.session.execute(select(Patient.id, Patient.name).where(Patient.id.in_(ids))).all())
+        if ids
+        else {}
+    )
+    return WorklistPage(page, names)
 
 
 def _item(s: DoseSuggestion, reading: Observation, in_force: float) -> WorklistItem:

@@ -3,7 +3,8 @@ poor control by time in therapeutic range, and missed tests (the periodic check)
 
 The rules are pure (inr_rules, nomogram, ttr); this module loads what they need, stores what
 they return and raises alerts through the alert machinery. Called by the alert evaluation of a
-batch (telemon.alerts.evaluation) and by the periodic jobs.
+batch (telemon.alerts.evaluation), in its transaction, and by the periodic job, which commits
+plan by plan.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from telemon.anticoagulation import inr_rules
 from telemon.anticoagulation.nomogram import consecutive_in_range, suggest_dose
 from telemon.anticoagulation.plans import load_nomogram
 from telemon.anticoagulation.ttr import InrTest, time_in_therapeutic_range
-from telemon.background import work
 from telemon.extensions import db
 from telemon.models import (
     Alert,
@@ -31,6 +31,8 @@ from telemon.models import (
     Observation,
 )
 from telemon.monitoring_sql import is_monitored
+from telemon.transactions import transaction
+from telemon.vocabulary import AlertStatus, DoseStatus, Severity
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +108,11 @@ def _suggest(
     )
     db.session.execute(
         update(DoseSuggestion)
-        .where(DoseSuggestion.enrollment_id == enrollment.id, DoseSuggestion.status == "pending")
-        .values(status="superseded")
+        .where(
+            DoseSuggestion.enrollment_id == enrollment.id,
+            DoseSuggestion.status == DoseStatus.PENDING,
+        )
+        .values(status=DoseStatus.SUPERSEDED)
     )
     db.session.add(
         DoseSuggestion(
@@ -125,7 +130,7 @@ def _suggest(
             action=suggestion.action,
             next_test_on=suggestion.next_test_on,
             notes=list(suggestion.notes),
-            status="pending",
+            status=DoseStatus.PENDING,
             created_at=clock.now(),
         )
     )
@@ -163,8 +168,8 @@ def _check_control(
         "window_days": settings.ttr_window_days,
         "limit_percent": settings.poor_control_ttr_percent,
     }
-    reason = alerts.reason(RULE_POOR_CONTROL, params, "yellow")
-    route(raise_or_update(enrollment, RULE_POOR_CONTROL, "yellow", [reason]))
+    reason = alerts.reason(RULE_POOR_CONTROL, params, Severity.YELLOW)
+    route(raise_or_update(enrollment, RULE_POOR_CONTROL, Severity.YELLOW, [reason]))
     return 1
 
 
@@ -174,7 +179,7 @@ def _open_alert(enrollment: Enrollment, rule: str) -> Alert | None:
             Alert.patient_id == enrollment.patient_id,
             Alert.programme == "anticoagulation",
             Alert.measurement == alerts.measurement_of(rule),
-            Alert.status != "resolved",
+            Alert.status != AlertStatus.RESOLVED,
         )
     )
 
@@ -189,8 +194,10 @@ def check_missed_tests() -> int:
     """Raise a blue alert for each monitored plan (active, not paused today) whose next test is
     overdue (periodic job); a test due during a pause is due the day after it.
 
-    Two queries for all plans (the plans, each patient's latest INR), not one per plan; a plan
-    whose stored settings cannot be used is logged and skipped, never stopping the others."""
+    Two queries for all plans (the plans, each patient's latest INR), not one per plan; each
+    alert raised is committed on its own (telemon.transactions.transaction), so a plan whose
+    stored settings cannot be used, or whose alert cannot be stored, is logged and skipped,
+    never stopping or undoing the others."""
     today = clock.local(clock.now()).date()
     raised = 0
     plans = db.session.scalars(
@@ -215,6 +222,7 @@ def check_missed_tests() -> int:
     )
     for plan in plans:
         enrollment = plan.enrollment
+        enrollment_id = enrollment.id  # a failed transaction expires what the session holds
         last_at = latest.get(enrollment.patient_id)
         try:
             settings = inr_rules.inr_settings_from(plan.alert_settings)
@@ -225,11 +233,11 @@ def check_missed_tests() -> int:
             if not inr_rules.is_test_missed(due, last, today, settings):
                 continue
             reason = alerts.reason(
-                RULE_MISSED_TEST, {"due_on": plan.next_test_due.isoformat()}, "blue"
+                RULE_MISSED_TEST, {"due_on": plan.next_test_due.isoformat()}, Severity.BLUE
             )
-            with db.session.begin_nested():
-                raised += raise_or_update(enrollment, RULE_MISSED_TEST, "blue", [reason]).created
+            with transaction():
+                outcome = raise_or_update(enrollment, RULE_MISSED_TEST, Severity.BLUE, [reason])
+            raised += outcome.created
         except Exception:
-            log.exception("missed-test check failed for enrolment %s", enrollment.id)
-    work.commit()
+            log.exception("missed-test check failed for enrolment %s", enrollment_id)
     return raised

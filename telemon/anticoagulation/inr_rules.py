@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
+from telemon.vocabulary import Severity
+
 # Binary floats: 5.0 read from a device may arrive as 4.999999999.
 EPSILON = 1e-6
 
@@ -104,14 +106,14 @@ def weekly_dose_problem(weekly_dose_mg: float) -> str | None:
 
 def inr_severity(
     inr: float, target_low: float, target_high: float, settings: InrAlertSettings
-) -> str | None:
+) -> Severity | None:
     """ "red" at or beyond the same-day lines (>= 5.0, <= 1.5 by default), "yellow" outside the
     target range, None inside it. INR exactly 3.0 with target 2.0-3.0 is in range; exactly 5.0
     is red; exactly 1.5 is red."""
     if inr >= settings.red_at_or_above - EPSILON or inr <= settings.red_at_or_below + EPSILON:
-        return "red"
+        return Severity.RED
     if inr < target_low - EPSILON or inr > target_high + EPSILON:
-        return "yellow"
+        return Severity.YELLOW
     return None
 
 

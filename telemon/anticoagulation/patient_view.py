@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from telemon import access, clock
 from telemon.anticoagulation import decision, inr_rules, instructions
-from telemon.anticoagulation.decisions import DECIDED, earlier_open_inrs, suggested_of
+from telemon.anticoagulation.decisions import earlier_open_inrs, suggested_of
 from telemon.anticoagulation.inr_evaluation import inr_history, ttr_of
 from telemon.anticoagulation.plans import limits_of, load_nomogram, self_management_of
 from telemon.anticoagulation.tablet_plan import DayPlan, week_days, weekly_tablet_plan
@@ -28,9 +28,13 @@ from telemon.models import (
     CareTeam,
     DoseSuggestion,
     Enrollment,
+    IngestBatch,
     Observation,
     User,
 )
+from telemon.monitoring import ACTIVE
+from telemon.transactions import use_case
+from telemon.vocabulary import DECIDED, DoseStatus, Role
 from telemon.woundcare.reviews import working_calendar
 
 HISTORY = 20  # decisions listed
@@ -105,7 +109,7 @@ def active_plan(patient_id: int) -> tuple[Enrollment, AnticoagulationPlan]:
         select(Enrollment).where(
             Enrollment.patient_id == patient_id,
             Enrollment.programme == "anticoagulation",
-            Enrollment.status == "active",
+            Enrollment.status == ACTIVE,
         )
     )
     if enrollment is None or enrollment.anticoagulation is None:
@@ -113,9 +117,10 @@ def active_plan(patient_id: int) -> tuple[Enrollment, AnticoagulationPlan]:
     return enrollment, enrollment.anticoagulation
 
 
+@use_case
 def summary(user: User, patient_id: int) -> dict[str, Any]:
-    """The patient's anticoagulation at a glance (contract: GET .../anticoagulation), audited
-    and committed.
+    """The patient's anticoagulation at a glance (contract: GET .../anticoagulation), the read
+    audited (a read use case).
 
     `instruction` is the one instruction for a pending suggestion (None without one), with the
     care team's `out_of_hours_text`; `patient_decides` whether the patient decides that
@@ -124,7 +129,7 @@ def summary(user: User, patient_id: int) -> dict[str, Any]:
     `week_kind` what the table shows: "in_force", "if_accepted" or "paused"."""
     access.patient_for(user, patient_id, "anticoagulation.read", "anticoagulation")
     enrollment, plan = active_plan(patient_id)
-    for_patient = user.role == "patient"
+    for_patient = user.role == Role.PATIENT
     now = clock.now()
     today = clock.local(now).date()
     history = inr_history(patient_id)
@@ -146,7 +151,7 @@ def summary(user: User, patient_id: int) -> dict[str, Any]:
     ).all()
     roles, teams = _deciders(decided)
     history_views = [_view(s, for_patient, roles, teams) for s in decided]
-    pending = latest if latest is not None and latest.status == "pending" else None
+    pending = latest if latest is not None and latest.status == DoseStatus.PENDING else None
     patient_decides = pending is not None and decision.patient_decides(
         suggested_of(pending), limits_of(plan), plan.self_managing, earlier_open_inrs(pending)
     )
@@ -164,7 +169,7 @@ def summary(user: User, patient_id: int) -> dict[str, Any]:
         )
     latest_decision = history_views[0] if history_views else None
     week, week_kind, tablets = _week(today, plan, instruction, latest_decision)
-    result = {
+    return {
         "enrollment_id": enrollment.id,
         "target_low": plan.target_low,
         "target_high": plan.target_high,
@@ -189,14 +194,44 @@ def summary(user: User, patient_id: int) -> dict[str, Any]:
         "week_kind": week_kind,
         "week_plan": tablets,
     }
-    db.session.commit()
-    return result
+
+
+@dataclass(frozen=True)
+class OwnAnticoagulation:
+    """The self-managing patient's own page: the summary, her plan, and whether her newest INR
+    is still being evaluated (its suggestion is on its way: the page reloads)."""
+
+    summary: dict[str, Any]
+    plan: AnticoagulationPlan
+    awaiting_evaluation: bool
+
+
+@use_case
+def own_anticoagulation(user: User) -> OwnAnticoagulation:
+    """What the patient's own anticoagulation page shows: her record read (patient.read) and
+    her summary (anticoagulation.read). 404 for a patient not in the programme."""
+    own_id = user.patient_id if user.role == Role.PATIENT else None
+    patient_id = access.patient_for(user, own_id or 0, "patient.read").id
+    found = summary(user, patient_id)
+    _, plan = active_plan(patient_id)
+    return OwnAnticoagulation(found, plan, _awaiting_evaluation(found["latest_inr"]))
+
+
+def _awaiting_evaluation(latest: dict[str, Any] | None) -> bool:
+    if latest is None:
+        return False
+    evaluated = db.session.scalar(
+        select(IngestBatch.evaluated_at)
+        .join(Observation, Observation.batch_id == IngestBatch.id)
+        .where(Observation.id == latest["observation_id"])
+    )
+    return evaluated is None
 
 
 def suggestion_view(user: User, suggestion: DoseSuggestion) -> SuggestionView:
     """One suggestion as this user may read it (the answer to a decision)."""
     roles, teams = _deciders([suggestion])
-    return _view(suggestion, user.role == "patient", roles, teams)
+    return _view(suggestion, user.role == Role.PATIENT, roles, teams)
 
 
 def _deciders(decided: list[DoseSuggestion]) -> tuple[dict[int, str], dict[int, str]]:

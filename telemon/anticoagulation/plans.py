@@ -4,7 +4,9 @@ A plan is one per anticoagulation enrolment: the INR target range, the weekly do
 (changed only by a decision: telemon.anticoagulation.decisions), the tablets at home, whether
 the patient self-manages and within which limits (telemon.anticoagulation.decision), and the
 nomogram version its suggestions come from. Nomogram versions are stored once and never
-changed; a suggestion names the version that made it.
+changed; a suggestion names the version that made it. Storing the shipped version and adding a
+new one are use cases (telemon.transactions); the rest is called inside the enrolment's
+(telemon.patients.service).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from telemon.anticoagulation.nomogram_config import nomogram_from_dict, nomogram
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.models import AnticoagulationPlan, StoredNomogram, User
+from telemon.transactions import use_case
 
 DEFAULT_TARGET = (2.0, 3.0)
 DEFAULT_TABLET_STRENGTH_MG = 2.5  # warfarin's usual Danish tablet
@@ -32,6 +35,7 @@ SELF_MANAGEMENT_COLUMNS = {
 }
 
 
+@use_case
 def ensure_default_nomogram() -> None:
     """Store the shipped nomogram version if it is not stored yet (never overwrite a version)."""
     if db.session.get(StoredNomogram, DEFAULT_NOMOGRAM.version) is None:
@@ -43,11 +47,15 @@ def ensure_default_nomogram() -> None:
                 current=_current_row() is None,
             )
         )
-        db.session.commit()
 
 
 def _current_row() -> StoredNomogram | None:
     return db.session.scalar(select(StoredNomogram).where(StoredNomogram.current.is_(True)))
+
+
+def stored_nomograms() -> list[StoredNomogram]:
+    """Every stored nomogram version, oldest first."""
+    return list(db.session.scalars(select(StoredNomogram).order_by(StoredNomogram.created_at)))
 
 
 def current_nomogram_version() -> str:
@@ -56,6 +64,7 @@ def current_nomogram_version() -> str:
     return current.version if current is not None else DEFAULT_NOMOGRAM.version
 
 
+@use_case
 def store_nomogram(actor: User, definition: dict[str, Any]) -> StoredNomogram:
     """Add a new nomogram version (system administrator). A version, once stored, is fixed.
 
@@ -93,7 +102,6 @@ def store_nomogram(actor: User, definition: dict[str, Any]) -> StoredNomogram:
         {"current_version": previous, "plans_moved": 0},
         {"current_version": nomogram.version, "plans_moved": moved},
     )
-    db.session.commit()
     return stored
 
 

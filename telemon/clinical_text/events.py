@@ -13,14 +13,15 @@ from typing import Any
 from telemon.clinical_text.dosing import weekly_dose_text
 from telemon.clinical_text.language import N_, gettext, ngettext, percent
 from telemon.clinical_text.reasons import reason_text
+from telemon.vocabulary import DoseStatus
 
 Params = Mapping[str, Any]
 
 SEVERITY_WORDS = {"red": N_("red"), "yellow": N_("yellow"), "blue": N_("blue")}
-DECISION_WORDS = {
-    "confirmed": N_("confirmed"),
-    "overridden": N_("overridden"),
-    "accepted": N_("accepted"),
+DECISION_WORDS: dict[str, str] = {
+    DoseStatus.CONFIRMED: N_("confirmed"),
+    DoseStatus.OVERRIDDEN: N_("overridden"),
+    DoseStatus.ACCEPTED: N_("accepted"),
 }
 
 

@@ -3,7 +3,8 @@ the missing measurements (OpenTele's "blue alarm") of every monitored COPD enrol
 
 The rules themselves are pure (telemon.copd.rules, telemon.copd.schedule); this module reads
 what they need, in a few queries for many patients, and raises and resolves alerts through the
-alert life cycle.
+alert life cycle: in the evaluation run's transaction (telemon.alerts.evaluation), and in the
+periodic check one transaction per enrolment that misses a measurement.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 
 from telemon import alerts, clock, monitoring
-from telemon.background import work
 from telemon.copd import rules, schedule
 from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.models import Alert, DefaultThreshold, Enrollment, Observation, Threshold
 from telemon.monitoring_sql import is_monitored
+from telemon.transactions import transaction
 from telemon.vocabulary import AlertStatus, Severity
 
 log = logging.getLogger(__name__)
@@ -148,9 +149,10 @@ def limits_of(threshold: Threshold | DefaultThreshold) -> rules.Limits:
 def check_missing_measurements() -> int:
     """Raise a blue alert for each monitored COPD enrolment (active, not paused today) whose
     expected measurement has not arrived; after a pause, counted from its end. A few queries
-    for all enrolments (one per expected code), not one per enrolment; an enrolment whose
-    stored settings cannot be used is logged and skipped, never stopping the job for the other
-    patients."""
+    for all enrolments (one per expected code), not one per enrolment; each enrolment's alert
+    is committed on its own (telemon.transactions.transaction), so an enrolment whose stored
+    settings cannot be used, or whose alert cannot be stored, is logged and skipped, never
+    stopping or undoing the job for the other patients."""
     now = clock.now()
     enrollments = db.session.scalars(
         select(Enrollment).where(Enrollment.programme == "copd", is_monitored())
@@ -174,12 +176,12 @@ def check_missing_measurements() -> int:
         plan = plans.get(enrollment.id)
         if plan is None or enrollment.id in already:
             continue
+        enrollment_id = enrollment.id  # a failed transaction expires what the session holds
         try:
-            with db.session.begin_nested():
+            with transaction():
                 raised += _raise_if_missing(enrollment, plan, last_by_code, now)
         except Exception:
-            log.exception("missing-measurement check failed for enrolment %s", enrollment.id)
-    work.commit()
+            log.exception("missing-measurement check failed for enrolment %s", enrollment_id)
     if raised:
         log.info("missing-measurement check raised %s blue alert(s)", raised)
     return raised

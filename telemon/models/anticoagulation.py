@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telemon.extensions import db
 from telemon.models.types import BigId, UTCDateTime
+from telemon.vocabulary import DoseStatus
 
 
 class AnticoagulationPlan(db.Model):
@@ -101,7 +102,7 @@ class DoseSuggestion(db.Model):
     next_test_on: Mapped[date] = mapped_column(Date)
     notes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # pending -> confirmed | overridden | accepted (self-managing patient) | superseded
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default=DoseStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

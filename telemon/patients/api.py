@@ -1,4 +1,5 @@
-"""Patients, enrolments and the standard threshold sets."""
+"""Patients, enrolments and the standard threshold sets. Each endpoint parses, calls one use case
+(telemon.patients.service, overview, lifecycle, responsibility, defaults) and answers."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from telemon import access
 from telemon.errors import NotFound, TelemonError
-from telemon.extensions import db, limiter
+from telemon.extensions import limiter
 from telemon.http.auth import api_user
 from telemon.models import PROGRAMMES
 from telemon.patients import defaults, lifecycle, overview, responsibility, schemas, service
+from telemon.vocabulary import Role
 
 bp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Patients and programmes")
 
@@ -28,7 +29,7 @@ def patient_overview(args: dict[str, Any]) -> Any:
     Care staff only. `scope=mine` (default): a clinician's care teams' patients, a nurse's or
     GP's organisation's; `scope=all`: every patient the caller may see. `q` searches the name
     or the start of the CPR number. Paged like the alerts: `next` → `after`."""
-    user = api_user("clinician", "nurse", "gp")
+    user = api_user(Role.CLINICIAN, Role.NURSE, Role.GP)
     f = overview.OverviewFilter(
         search=args.get("q"),
         programme=args.get("programme"),
@@ -36,7 +37,6 @@ def patient_overview(args: dict[str, Any]) -> Any:
         scope=args["scope"],
     )
     page = overview.patient_page(user, f, args["limit"], args.get("after"))
-    db.session.commit()
     return {"items": page.items, "next": page.next}
 
 
@@ -68,7 +68,7 @@ def create_patient(data: dict[str, Any]) -> Any:
     """Register a patient by CPR number (a clinician, or an administrator, of a treating
     organisation); the birth date follows from the CPR number. Phone and next of kin are
     optional."""
-    return service.create_patient(api_user("admin", "clinician"), data)
+    return service.create_patient(api_user(Role.ADMIN, Role.CLINICIAN), data)
 
 
 @bp.route("/patients/<int:patient_id>")
@@ -76,16 +76,14 @@ class PatientResource(MethodView):
     @bp.response(200, schemas.PatientOut)
     def get(self, patient_id: int) -> Any:
         """A patient's record, for those who may see the patient."""
-        patient = access.patient_for(api_user(), patient_id, "patient.read")
-        db.session.commit()
-        return patient
+        return service.read_patient(api_user(), patient_id)
 
     @bp.arguments(schemas.PatientPatch)
     @bp.response(200, schemas.PatientOut)
     def patch(self, data: dict[str, Any], patient_id: int) -> Any:
         """Change name, phone or next of kin (clinicians of the registering organisation or a
         responsible team)."""
-        return service.update_patient(api_user("clinician"), patient_id, data)
+        return service.update_patient(api_user(Role.CLINICIAN), patient_id, data)
 
 
 @bp.route("/patients/<int:patient_id>/enrollments", methods=["POST"])
@@ -96,7 +94,7 @@ def enroll(data: dict[str, Any], patient_id: int) -> Any:
     """Enrol the patient in a programme with a responsible care team: a clinician of the
     registering organisation or of a care team responsible for another of the patient's
     enrolments. Thresholds and schedule not given come from the programme's defaults."""
-    return service.enroll(api_user("clinician"), patient_id, data)
+    return service.enroll(api_user(Role.CLINICIAN), patient_id, data)
 
 
 @bp.route("/enrollments/<int:enrollment_id>")
@@ -104,9 +102,7 @@ class EnrollmentResource(MethodView):
     @bp.response(200, schemas.EnrollmentOut)
     def get(self, enrollment_id: int) -> Any:
         """An enrolment with its thresholds."""
-        enrollment = access.enrollment_for(api_user(), enrollment_id, "enrollment.read")
-        db.session.commit()
-        return enrollment
+        return service.read_enrollment(api_user(), enrollment_id)
 
     @bp.arguments(schemas.EnrollmentPatch)
     @bp.response(200, schemas.EnrollmentOut)
@@ -122,7 +118,7 @@ class EnrollmentResource(MethodView):
         that no longer works; she sees no patient, so the answer then holds only `id`,
         `patient_id`, `programme`, `care_team_id` and `status`."""
         user = api_user()
-        if user.role == "admin" and set(data) == {"care_team_id"}:
+        if user.role == Role.ADMIN and set(data) == {"care_team_id"}:
             return responsibility.hand_over(user, enrollment_id, data["care_team_id"])
         return service.update_enrollment(user, enrollment_id, data)
 
@@ -134,7 +130,7 @@ def pause(data: dict[str, Any], enrollment_id: int) -> Any:
     """Pause monitoring over local days (admitted to hospital, on holiday): no blue alerts
     while paused. Sending the same pause again changes nothing."""
     return lifecycle.pause(
-        api_user("clinician"),
+        api_user(Role.CLINICIAN),
         enrollment_id,
         data["paused_from"],
         data.get("paused_until"),
@@ -146,7 +142,7 @@ def pause(data: dict[str, Any], enrollment_id: int) -> Any:
 @bp.response(200, schemas.EnrollmentOut)
 def resume(enrollment_id: int) -> Any:
     """End the pause today: measurements are expected again from today."""
-    return lifecycle.resume(api_user("clinician"), enrollment_id)
+    return lifecycle.resume(api_user(Role.CLINICIAN), enrollment_id)
 
 
 @bp.route("/enrollments/<int:enrollment_id>/end", methods=["POST"])
@@ -155,7 +151,7 @@ def resume(enrollment_id: int) -> Any:
 def end(data: dict[str, Any], enrollment_id: int) -> Any:
     """End the enrolment: monitoring stops, and its open alerts are resolved with the reason.
     Ending an ended enrolment changes nothing."""
-    return lifecycle.end_enrolment(api_user("clinician"), enrollment_id, data["reason"])
+    return lifecycle.end_enrolment(api_user(Role.CLINICIAN), enrollment_id, data["reason"])
 
 
 @bp.route("/threshold-defaults/<string:programme>")
@@ -163,7 +159,7 @@ class DefaultThresholds(MethodView):
     @bp.response(200, schemas.DefaultThresholdsOut)
     def get(self, programme: str) -> Any:
         """The programme's standard threshold set, copied into each new enrolment."""
-        api_user("admin", "clinician")
+        api_user(Role.ADMIN, Role.CLINICIAN)
         _known(programme)
         rows = service.default_thresholds(programme)
         return {
@@ -177,7 +173,7 @@ class DefaultThresholds(MethodView):
         """Change the standard set (system administrator); enrolments keep their own copies."""
         _known(programme)
         rows = service.replace_default_thresholds(
-            api_user("admin"), programme, data.get("thresholds") or {}
+            api_user(Role.ADMIN), programme, data.get("thresholds") or {}
         )
         return {
             "programme": programme,
@@ -190,7 +186,7 @@ class DefaultSchedules(MethodView):
     @bp.response(200, schemas.ScheduleDefaultsOut)
     def get(self, programme: str) -> Any:
         """The programme's default measurement schedule, copied into each new enrolment."""
-        api_user("admin", "clinician")
+        api_user(Role.ADMIN, Role.CLINICIAN)
         _known(programme)
         return {"programme": programme, "settings": defaults.default_schedule(programme)}
 
@@ -199,7 +195,7 @@ class DefaultSchedules(MethodView):
     def put(self, data: dict[str, Any], programme: str) -> Any:
         """Change the default schedule (system administrator); enrolments keep their copies."""
         _known(programme)
-        settings = defaults.set_default_schedule(api_user("admin"), programme, data["settings"])
+        settings = defaults.set_default_schedule(api_user(Role.ADMIN), programme, data["settings"])
         return {"programme": programme, "settings": settings}
 
 

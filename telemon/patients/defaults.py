@@ -14,6 +14,7 @@ from telemon.copd import schedule
 from telemon.errors import Forbidden, Invalid
 from telemon.extensions import db
 from telemon.models import DefaultSchedule, User
+from telemon.transactions import use_case
 
 
 def default_schedule(programme: str) -> dict[str, Any]:
@@ -22,6 +23,7 @@ def default_schedule(programme: str) -> dict[str, Any]:
     return dict(row.settings) if row is not None else {}
 
 
+@use_case
 def set_default_schedule(actor: User, programme: str, settings: dict[str, Any]) -> dict[str, Any]:
     """Replace the programme's default schedule (system administrator); audited."""
     if not actor.is_system_admin:
@@ -40,5 +42,4 @@ def set_default_schedule(actor: User, programme: str, settings: dict[str, Any]) 
         audit.record_change(
             actor, "default_schedule.update", "programme", programme, before, settings
         )
-    db.session.commit()
     return dict(row.settings)

@@ -1,8 +1,9 @@
 """Pausing, resuming and ending an enrolment's monitoring.
 
 Who: a clinician of the responsible care team (access.may_manage_enrolment); every refusal is
-audited. Each use case is safe to repeat: the same pause again, a resume
-of what is not paused, an end of what has ended change nothing and record nothing.
+audited. Each is a use case owning its transaction (telemon.transactions), called alike by the
+JSON API and the web pages, and safe to repeat: the same pause again, a resume of what is not
+paused, an end of what has ended change nothing and record nothing.
 What monitored means is telemon.monitoring; the periodic checks ask it.
 """
 
@@ -14,10 +15,12 @@ from typing import Any
 from sqlalchemy import select
 
 from telemon import access, audit, clock, monitoring
-from telemon.alerts import service as alerts
+from telemon.alerts.service import close
 from telemon.errors import Invalid
 from telemon.extensions import db
 from telemon.models import Alert, Enrollment, User
+from telemon.transactions import use_case
+from telemon.vocabulary import AlertStatus, Severity
 
 
 def _managed(actor: User, enrollment_id: int, action: str) -> Enrollment:
@@ -38,6 +41,7 @@ def _today() -> date:
     return clock.local(clock.now()).date()
 
 
+@use_case
 def pause(
     actor: User,
     enrollment_id: int,
@@ -71,10 +75,10 @@ def pause(
         )
         if monitoring.is_paused(paused_from, paused_until, today):
             _close_missing(enrollment, actor, "Monitoring paused.")
-    db.session.commit()
     return enrollment
 
 
+@use_case
 def resume(actor: User, enrollment_id: int) -> Enrollment:
     """End a pause now. A pause that has begun ends yesterday (measurements are expected again
     from today); one that has not begun is dropped."""
@@ -98,10 +102,10 @@ def resume(actor: User, enrollment_id: int) -> Enrollment:
         _pause_of(enrollment),
         patient_id=enrollment.patient_id,
     )
-    db.session.commit()
     return enrollment
 
 
+@use_case
 def end_enrolment(actor: User, enrollment_id: int, reason: str) -> Enrollment:
     """Stop monitoring for good: no new blue alerts, and every alert still open or
     acknowledged on this enrolment is resolved by the actor with the reason."""
@@ -117,7 +121,9 @@ def end_enrolment(actor: User, enrollment_id: int, reason: str) -> Enrollment:
     enrollment.ended_at = now
     enrollment.end_reason = reason
     closed = _close(
-        select(Alert).where(Alert.enrollment_id == enrollment.id, Alert.status != "resolved"),
+        select(Alert).where(
+            Alert.enrollment_id == enrollment.id, Alert.status != AlertStatus.RESOLVED
+        ),
         actor,
         f"Monitoring ended ({reason}).",
     )
@@ -130,7 +136,6 @@ def end_enrolment(actor: User, enrollment_id: int, reason: str) -> Enrollment:
         {"status": monitoring.ENDED, "end_reason": reason, "alerts_closed": closed},
         patient_id=enrollment.patient_id,
     )
-    db.session.commit()
     return enrollment
 
 
@@ -139,8 +144,8 @@ def _close_missing(enrollment: Enrollment, actor: User, note: str) -> int:
     return _close(
         select(Alert).where(
             Alert.enrollment_id == enrollment.id,
-            Alert.status != "resolved",
-            Alert.severity == "blue",
+            Alert.status != AlertStatus.RESOLVED,
+            Alert.severity == Severity.BLUE,
         ),
         actor,
         note,
@@ -148,8 +153,12 @@ def _close_missing(enrollment: Enrollment, actor: User, note: str) -> int:
 
 
 def _close(query: Any, actor: User, note: str) -> int:
+    """Resolve the alerts in the actor's name, the note not shown to the patient. The actor
+    manages the enrolment: a clinician of its responsible care team, who may act on its
+    alerts (access.may_manage_enrolment)."""
     closed = 0
     for alert in db.session.scalars(query.with_for_update()):
-        alerts.resolve(alert, actor, note, visible_to_patient=False)
+        close(alert, actor, note)
+        alert.visible_to_patient = False
         closed += 1
     return closed

@@ -26,8 +26,9 @@ API (for web pages and other services; plain dataclasses out):
 - Filters: `search` (part of the name, case-insensitive; or the start of a CPR number, with or
   without the dash), `programme` (an active enrolment in it), `care_team_id` (an active
   enrolment of that team).
-- Every patient on the page is audited ("patient.list") in the caller's transaction: the caller
-  commits.
+- `patient_page` is a read use case (telemon.transactions): every patient on the page is
+  audited ("patient.list") and committed with it. `overview_page` is the clinician's web page:
+  the same page with the care teams its filter offers.
 
 Per row: the patient's name, CPR number and birth date; the worst open severity and counts of
 open alerts and of those the responsible care team has not yet opened (`alerts_seen`: "the
@@ -53,13 +54,15 @@ from telemon.http import paging
 from telemon.models import (
     Alert,
     AnticoagulationPlan,
+    CareTeam,
     Enrollment,
     Observation,
     Patient,
     User,
     care_team_member,
 )
-from telemon.vocabulary import SEVERITY_RANK
+from telemon.transactions import use_case
+from telemon.vocabulary import SEVERITY_RANK, Role
 
 SCOPES = ("mine", "all")
 GREEN = "green"
@@ -129,6 +132,7 @@ def decode_cursor(raw: str) -> paging.Key:
     return paging.decode(raw, CURSOR_SHAPE)
 
 
+@use_case
 def patient_page(
     user: User, f: OverviewFilter, limit: int = 50, after: paging.Key | None = None
 ) -> paging.Page[OverviewRow]:
@@ -183,6 +187,29 @@ def patient_page(
     return paging.page(items, limit, sort_key)
 
 
+@dataclass(frozen=True)
+class OverviewPage:
+    """The clinician's patient list page: a page of the overview, the user's own care teams
+    (the team filter), and every team's name (the rows name the responsible teams)."""
+
+    page: paging.Page[OverviewRow]
+    teams: list[CareTeam]
+    team_names: dict[int, str]
+
+
+@use_case
+def overview_page(
+    user: User, f: OverviewFilter, limit: int, after: paging.Key | None = None
+) -> OverviewPage:
+    """The clinician's patient list page (patient_page, audited, with its teams)."""
+    page = patient_page(user, f, limit, after)
+    teams = db.session.scalars(
+        select(CareTeam).where(CareTeam.members.any(User.id == user.id)).order_by(CareTeam.name)
+    ).all()
+    names = dict(db.session.execute(select(CareTeam.id, CareTeam.name)).all())
+    return OverviewPage(page, list(teams), names)
+
+
 def sort_key(row: OverviewRow) -> paging.Key:
     """The row's place in the list, as patient_page computes it in the database."""
     return (SEVERITY_RANK.get(row.severity, 0), row.sort_since, row.patient_id)
@@ -195,7 +222,7 @@ def _candidates(user: User, f: OverviewFilter) -> Select[tuple[int]]:
     """The ids of the patients on the user's list, filtered."""
     query = select(Patient.id).where(Patient.id.in_(access.visible_patient_ids(user)))
     team_enrolment = [Enrollment.patient_id == Patient.id, Enrollment.status == "active"]
-    if f.scope == "mine" and user.role == "clinician":
+    if f.scope == "mine" and user.role == Role.CLINICIAN:
         query = query.where(
             exists().where(
                 *team_enrolment,

@@ -1,6 +1,8 @@
 """What a patient reads about themself: their readings with whether the clinic has seen each,
 and the notes their team chose to show them. Only their own (telemon.access), every read
-audited.
+audited. Read use cases (telemon.transactions): own_programmes (who she is and what she is
+enrolled in, for her forms) and own_page (her start page: that, her charts, her readings and
+her notes).
 
 Whether the clinic has seen a reading: a reading inside the patient's limits raises nothing
 and needs nobody's look ("no_deviation"); one that raised an alert is "seen" once a member of
@@ -11,14 +13,26 @@ yet evaluated is "checking".
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 
 from telemon import access
 from telemon.extensions import db
-from telemon.models import Alert, IngestBatch, Observation, User, alert_observation
+from telemon.models import (
+    Alert,
+    Enrollment,
+    IngestBatch,
+    Observation,
+    Patient,
+    User,
+    alert_observation,
+)
+from telemon.monitoring import ACTIVE
+from telemon.patients.series import Series, patient_series
+from telemon.transactions import use_case
+from telemon.vocabulary import AlertStatus, Role
 
 SHOWN = 100  # readings on the patient's page, newest first
 
@@ -51,19 +65,66 @@ def reading_status(evaluated: bool, alerts: Iterable[AlertSight]) -> tuple[str, 
     seen = [a.team_seen_at for a in alerts if a.team_seen_at is not None]
     if seen:
         return "seen", min(seen)
-    if any(a.status != "open" for a in alerts):
+    if any(a.status != AlertStatus.OPEN for a in alerts):
         return "seen", None
     return "waiting", None
 
 
+def own_patient(user: User, action: str) -> Patient:
+    """The patient's own record, the read audited; 404 for a login with no patient."""
+    patient_id = user.patient_id if user.role == Role.PATIENT else None
+    return access.patient_for(user, patient_id or 0, action)
+
+
 def own_patient_id(user: User, action: str) -> int:
     """The patient's own id, the read audited; 404 for a login with no patient."""
-    patient_id = user.patient_id if user.role == "patient" else None
-    return access.patient_for(user, patient_id or 0, action).id
+    return own_patient(user, action).id
+
+
+@dataclass
+class OwnProgrammes:
+    """The signed-in patient and her active enrolments, by programme."""
+
+    patient: Patient
+    programmes: dict[str, Enrollment]
+
+
+@use_case
+def own_programmes(user: User) -> OwnProgrammes:
+    """Who the signed-in patient is and what she is enrolled in (patient.read audited)."""
+    patient = own_patient(user, "patient.read")
+    return OwnProgrammes(
+        patient, {e.programme: e for e in patient.enrollments if e.status == ACTIVE}
+    )
+
+
+@dataclass
+class OwnPage(OwnProgrammes):
+    """The patient's start page: her programmes, charts, newest readings and the notes shown
+    to her."""
+
+    series: list[Series] = field(default_factory=list)
+    readings: list[OwnReading] = field(default_factory=list)
+    notes: list[tuple[datetime, str]] = field(default_factory=list)
+
+
+@use_case
+def own_page(user: User, now: datetime) -> OwnPage:
+    """What the patient's start page shows (each read audited: patient.read, observation.list,
+    alert.list)."""
+    mine = own_programmes(user)
+    return OwnPage(
+        mine.patient,
+        mine.programmes,
+        series=patient_series(mine.patient.id, mine.programmes, now),
+        readings=own_readings(user),
+        notes=notes_for_patient(user),
+    )
 
 
 def own_readings(user: User, limit: int = SHOWN) -> list[OwnReading]:
-    """The patient's newest readings with their status. Audited; the caller commits."""
+    """The patient's newest readings with their status (observation.list audited, in the
+    caller's use case: own_page)."""
     patient_id = own_patient_id(user, "observation.list")
     rows = db.session.execute(
         select(Observation, IngestBatch.evaluated_at)
@@ -90,8 +151,8 @@ def own_readings(user: User, limit: int = SHOWN) -> list[OwnReading]:
 
 
 def notes_for_patient(user: User) -> list[tuple[datetime, str]]:
-    """The notes the team chose to show the patient (when an alert was closed), newest first.
-    Audited; the caller commits."""
+    """The notes the team chose to show the patient (when an alert was closed), newest first
+    (alert.list audited, in the caller's use case: own_page)."""
     patient_id = own_patient_id(user, "alert.list")
     rows = db.session.execute(
         select(Alert.resolved_at, Alert.resolution_note)

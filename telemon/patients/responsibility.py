@@ -5,7 +5,8 @@ other settings: telemon.patients.service.update_enrollment); the administrator o
 organisation that owns the responsible team may too, for a team that no longer works
 (access.may_hand_over). An administrator sees no patient, so this module loads enrolments
 without a patient read and answers who is responsible, nothing clinical. Open alerts move with
-the enrolment to the new team's queue. Audited; every refusal too.
+the enrolment to the new team's queue. Audited; every refusal too. hand_over and
+hand_over_team are use cases (telemon.transactions).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from telemon import access, audit
 from telemon.errors import Invalid, NotFound
 from telemon.extensions import db
 from telemon.models import Alert, CareTeam, Enrollment, User
+from telemon.monitoring import ACTIVE
+from telemon.transactions import use_case
+from telemon.vocabulary import AlertStatus
 
 
 def care_team(team_id: int) -> CareTeam:
@@ -28,6 +32,7 @@ def care_team(team_id: int) -> CareTeam:
     return team
 
 
+@use_case
 def hand_over(actor: User, enrollment_id: int, care_team_id: int) -> dict[str, Any]:
     """Make another care team responsible for the enrolment, as its organisation's
     administrator may (access.may_hand_over: a team that no longer works must not leave its
@@ -39,10 +44,10 @@ def hand_over(actor: User, enrollment_id: int, care_team_id: int) -> dict[str, A
     if enrollment is None:
         raise NotFound("No such enrolment.")
     _hand_over(actor, enrollment, care_team(care_team_id))
-    db.session.commit()
     return responsibility_of(enrollment)
 
 
+@use_case
 def hand_over_team(actor: User, from_team_id: int, to_team_id: int) -> int:
     """Hand every active enrolment of one care team to another (the administration console's
     "hand over this team's patients"), each as hand_over would; how many moved. All or none."""
@@ -52,12 +57,11 @@ def hand_over_team(actor: User, from_team_id: int, to_team_id: int) -> int:
     target = care_team(to_team_id)
     enrollments = db.session.scalars(
         select(Enrollment)
-        .where(Enrollment.care_team_id == source.id, Enrollment.status == "active")
+        .where(Enrollment.care_team_id == source.id, Enrollment.status == ACTIVE)
         .order_by(Enrollment.id)
     ).all()
     for enrollment in enrollments:
         _hand_over(actor, enrollment, target)
-    db.session.commit()
     return len(enrollments)
 
 
@@ -96,7 +100,9 @@ def move_to(enrollment: Enrollment, team: CareTeam) -> int:
     enrollment.care_team = team
     moved = 0
     for alert in db.session.scalars(
-        select(Alert).where(Alert.enrollment_id == enrollment.id, Alert.status != "resolved")
+        select(Alert).where(
+            Alert.enrollment_id == enrollment.id, Alert.status != AlertStatus.RESOLVED
+        )
     ):
         if alert.care_team_id != team.id:
             alert.care_team_id = team.id

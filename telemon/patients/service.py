@@ -1,4 +1,7 @@
-"""Patient and enrolment use cases."""
+"""Patient and enrolment use cases: register and change a patient, enrol her in a programme,
+change an enrolment's settings and who is responsible for it, and the programmes' standard
+threshold sets. Each is one function owning its transaction (telemon.transactions), called
+alike by the JSON API, the web pages and the CLI."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ from telemon.models import (
 from telemon.patients import defaults, lifecycle
 from telemon.patients.cpr import birth_date_from_cpr
 from telemon.patients.responsibility import care_team, move_to
+from telemon.transactions import use_case
+from telemon.vocabulary import Role
 
 LIMIT_FIELDS = ("alert_high", "warning_high", "warning_low", "alert_low")
 
@@ -33,6 +38,7 @@ SHIPPED_DEFAULTS: dict[str, dict[str, rules.Limits]] = {
 }
 
 
+@use_case
 def ensure_default_thresholds() -> int:
     """Store the shipped default threshold sets where none is stored yet; returns rows added."""
     added = 0
@@ -52,7 +58,6 @@ def ensure_default_thresholds() -> int:
                     )
                 )
                 added += 1
-    db.session.commit()
     return added
 
 
@@ -65,6 +70,7 @@ def default_thresholds(programme: str) -> dict[str, DefaultThreshold]:
     }
 
 
+@use_case
 def replace_default_thresholds(
     actor: User, programme: str, thresholds: dict[str, dict[str, float | None]]
 ) -> dict[str, DefaultThreshold]:
@@ -84,17 +90,17 @@ def replace_default_thresholds(
         audit.record_change(
             actor, "default_thresholds.update", "programme", programme, before, after
         )
-    db.session.commit()
     return default_thresholds(programme)
 
 
 PATIENT_DETAILS = ("name", "phone", "next_of_kin_name", "next_of_kin_phone")
 
 
+@use_case
 def create_patient(actor: User, data: dict[str, Any]) -> Patient:
     """Register a patient by CPR number; the birth date follows from it. The registering
     organisation is the actor's: its clinicians see the patient from now on."""
-    access.require_role(actor, "admin", "clinician")
+    access.require_role(actor, Role.ADMIN, Role.CLINICIAN)
     if actor.organisation_id is None:
         raise Forbidden("A system administrator does not register patients.")
     existing = db.session.scalar(select(Patient.id).where(Patient.cpr == data["cpr"]))
@@ -127,10 +133,16 @@ def create_patient(actor: User, data: dict[str, Any]) -> Patient:
         {"organisation_id": patient.organisation_id, "details": _given(patient)},
         patient_id=patient.id,
     )
-    db.session.commit()
     return patient
 
 
+@use_case
+def read_patient(user: User, patient_id: int) -> Patient:
+    """A patient's record, for those who may see the patient (patient.read audited)."""
+    return access.patient_for(user, patient_id, "patient.read")
+
+
+@use_case
 def update_patient(actor: User, patient_id: int, data: dict[str, Any]) -> Patient:
     """Change the patient's name, phone or next of kin (those who may enrol the patient)."""
     patient = access.patient_for(actor, patient_id, "patient.update")
@@ -151,7 +163,6 @@ def update_patient(actor: User, patient_id: int, data: dict[str, Any]) -> Patien
             {"changed": changed},
             patient_id=patient.id,
         )
-    db.session.commit()
     return patient
 
 
@@ -195,11 +206,12 @@ def _organisations(ids: list[int]) -> list[Organisation]:
     return list(found)
 
 
+@use_case
 def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
     """Enrol the patient in a programme (a clinician of the registering organisation or of a
     responsible team); thresholds and schedule settings not given come from the programme's
     standard set and default schedule."""
-    access.require_role(actor, "clinician")
+    access.require_role(actor, Role.CLINICIAN)
     patient = access.patient_for(actor, patient_id, "enrollment.create", "enrollment")
     if not access.may_enrol(actor, patient):
         raise Forbidden(
@@ -248,8 +260,14 @@ def enroll(actor: User, patient_id: int, data: dict[str, Any]) -> Enrollment:
         settings_of(enrollment),
         patient_id=patient_id,
     )
-    db.session.commit()
     return enrollment
+
+
+@use_case
+def read_enrollment(user: User, enrollment_id: int) -> Enrollment:
+    """An enrolment with its settings, for those who see its patient (enrollment.read
+    audited)."""
+    return access.enrollment_for(user, enrollment_id, "enrollment.read")
 
 
 PLAN_FIELDS = (
@@ -291,12 +309,13 @@ SETTING_FIELDS = ("thresholds", "schedule", "rule_settings", *PLAN_FIELDS)
 RESPONSIBILITY_FIELDS = ("care_team_id", "shared_with")
 
 
+@use_case
 def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> Enrollment:
     """Change thresholds and other settings (a member of the responsible care team, whatever
     her role: access.may_act CHANGE_PLAN), or care team and sharing (a clinician of the
     responsible team: access.may_manage_enrolment). Audited with before and after; every
-    refusal audited. Ending goes through telemon.patients.lifecycle; an administrator's
-    hand-over through telemon.patients.responsibility."""
+    refusal audited. `status: "ended"` ends it as telemon.patients.lifecycle does, in the same
+    transaction; an administrator's hand-over goes through telemon.patients.responsibility."""
     enrollment = access.enrollment_for(actor, enrollment_id, access.CHANGE_PLAN)
     responsibility = [f for f in (*RESPONSIBILITY_FIELDS, "status") if f in data]
     if any(f in data for f in SETTING_FIELDS) or not responsibility:
@@ -336,7 +355,6 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
             after,
             patient_id=enrollment.patient_id,
         )
-    db.session.commit()
     if data.get("status") == "ended":
         return lifecycle.end_enrolment(actor, enrollment_id, data.get("end_reason") or "other")
     return enrollment

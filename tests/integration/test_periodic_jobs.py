@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import event, select, update
 
 from telemon import clock
+from telemon.alerts import periodic
 from telemon.anticoagulation import service as anticoagulation
 from telemon.copd import evaluation
 from telemon.extensions import db
-from telemon.models import Alert, AnticoagulationPlan, Enrollment
+from telemon.models import Alert, AnticoagulationPlan, Enrollment, OutgoingMail
 from telemon.patients import service as patients
+from tests.helpers import ALERTS_BASE, raise_alert
 
 
 def _patients(world: Any, count: int, programme: str = "copd") -> list[Any]:
@@ -111,3 +113,36 @@ def test_missed_inr_tests_in_sets_and_isolated(app, world) -> None:
     assert _blue("inr.missed_test") == {p.id for p in plans[1:]}
     # Again with every alert raised: the same few queries, not a history query per plan.
     assert _statements(anticoagulation.check_missed_tests) <= 6 + 2 * 4
+
+
+def test_an_escalation_the_database_refuses_holds_up_no_other(app, world) -> None:
+    """Escalation commits alert by alert: when the database refuses one alert's escalation as it
+    is committed (the flush fails: a lock time-out, a lost connection), that one is undone and
+    logged, and the job escalates the others."""
+    ids = [raise_alert(world.enrollment, f"test.red.{n}", "red", n) for n in range(3)]
+    app.config["TELEMON_NOW"] = ALERTS_BASE + timedelta(hours=2)
+    refused: list[int] = []
+
+    def refuse_the_first(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        # The first alert whose escalation reaches the database: refused there.
+        if statement.lstrip().upper().startswith("UPDATE ALERT") and not refused:
+            refused.append(next(v for k, v in dict(params).items() if k.startswith("alert_id")))
+            raise RuntimeError("the database refused this escalation")
+
+    event.listen(db.engine, "before_cursor_execute", refuse_the_first)
+    try:
+        escalated = periodic.escalate_overdue()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", refuse_the_first)
+    assert len(refused) == 1 and escalated == 2
+    db.session.expire_all()
+    done = set(
+        db.session.scalars(
+            select(Alert.id).where(Alert.id.in_(ids), Alert.escalated_at.is_not(None))
+        )
+    )
+    assert done == set(ids) - set(refused)
+    mails = db.session.scalars(select(OutgoingMail.event_key)).all()
+    assert sorted(mails) == sorted(f"alert:{i}:escalation" for i in done)
+    # The refused one is escalated by the next run.
+    assert periodic.escalate_overdue() == 1

@@ -2,8 +2,8 @@
 waiting for a clinician of the user's care teams (telemon.anticoagulation.dose_worklist), and the
 one view that decides a suggestion -- confirm or override, with days without tablets, a note
 and "show the note to the patient" -- from the dose worklist, the alert page and the patient page,
-through the same service as the API (decisions.decide_dose). Post/Redirect/Get; a resent
-form (its key) stores once."""
+through the same use case as the API (decisions.decide_dose); the worklist page reads through
+dose_worklist.worklist_page. Post/Redirect/Get; a resent form (its key) stores once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
 
 from telemon import clinical_text as ct
 from telemon.anticoagulation import decision, dose_worklist
@@ -20,9 +19,7 @@ from telemon.anticoagulation.decisions import DoseDecision, decide_dose
 from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG
 from telemon.clinical_text.events import DECISION_WORDS
 from telemon.errors import Conflict, Invalid
-from telemon.extensions import db
 from telemon.http import paging
-from telemon.models import Patient
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components.clinical import language
 from telemon.web.components.forms import (
@@ -46,19 +43,12 @@ def dose_worklist_page() -> Any:
 
 def _worklist(values: dict[int, dict[str, Any]], errors: dict[int, dict[str, str]]) -> Any:
     after = _cursor(request.args.get("after"))
-    page = dose_worklist.waiting(g.user, PAGE_SIZE, after)
-    ids = {item.patient_id for item in page.items}
-    # Names of the patients the dose worklist has just shown (and audited).
-    names = (
-        dict(db.session.execute(select(Patient.id, Patient.name).where(Patient.id.in_(ids))).all())
-        if ids
-        else {}
-    )
-    db.session.commit()
+    found = dose_worklist.worklist_page(g.user, PAGE_SIZE, after)
+    page = found.page
     return render_template(
         "clinic/dose_worklist.html",
         items=page.items,
-        names=names,
+        names=found.names,
         keys={item.id: new_form_key() for item in page.items},
         values=values,
         errors=errors,
@@ -120,11 +110,9 @@ def confirm_dose(suggestion_id: int) -> Any:
         try:
             decided = decide_dose(g.user, suggestion_id, asked)
         except Conflict:
-            db.session.rollback()
             flash(_("The dose was not set: the suggestion has been decided or replaced."))
             return redirect(back)
         except Invalid as invalid:
-            db.session.rollback()
             errors = field_errors(invalid.errors) or {"form": _("This could not be saved.")}
         else:
             remember(form.get("form_key"), back)

@@ -1,6 +1,8 @@
 """The clinician's patients: the overview (telemon.patients.overview), registering by CPR
 number, enrolling with team, sharing and limits, editing, pausing and ending an enrolment, and
-the measurement table with CSV export. Each page asks the services, which ask telemon.access."""
+the measurement table with CSV export. Each page reads through one use case
+(telemon.patients.overview, .editing, .detail) and stores through the API's
+(telemon.patients.service, .lifecycle), which ask telemon.access."""
 
 from __future__ import annotations
 
@@ -9,19 +11,17 @@ from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
-from telemon import access, clock, monitoring
+from telemon import clock, monitoring
 from telemon.anticoagulation import plans
 from telemon.errors import Forbidden, TelemonError
-from telemon.extensions import db
 from telemon.http import paging
 from telemon.ingest import service as ingest
 from telemon.ingest.api import csv_response
 from telemon.ingest.codes import CODES
-from telemon.models import PROGRAMMES, CareTeam, Organisation, User
-from telemon.patients import lifecycle, overview
+from telemon.models import PROGRAMMES
+from telemon.patients import detail, editing, lifecycle, overview
 from telemon.patients import service as patients
 from telemon.patients.cpr import normalise_cpr
 from telemon.patients.schemas import PatientIn
@@ -57,19 +57,16 @@ def patient_list() -> Any:
         scope="all" if request.args.get("scope") == "all" else "mine",
     )
     after = _cursor(request.args.get("after"), overview.CURSOR_SHAPE)
-    page = overview.patient_page(g.user, f, PAGE_SIZE, after)
-    teams = db.session.scalars(
-        select(CareTeam).where(CareTeam.members.any(User.id == g.user.id)).order_by(CareTeam.name)
-    ).all()
-    db.session.commit()
+    found = overview.overview_page(g.user, f, PAGE_SIZE, after)
+    page = found.page
     shown = {k: v for k, v in request.args.items() if k != "after"}
     return render_template(
         "clinic/patient_list.html",
         rows=page.items,
         filters=f,
-        teams=teams,
+        teams=found.teams,
         programmes=PROGRAMMES,
-        team_names={t.id: t.name for t in db.session.scalars(select(CareTeam))},
+        team_names=found.team_names,
         next_page=url_for("clinic.patient_list", **shown, after=page.next) if page.next else None,
         first_page=url_for("clinic.patient_list", **shown) if after is not None else None,
     )
@@ -124,7 +121,6 @@ def patient_new() -> Any:
                     },
                 )
             except TelemonError as error:
-                db.session.rollback()
                 errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
             else:
                 where = url_for("clinic.enrol", patient_id=patient.id)
@@ -133,32 +129,6 @@ def patient_new() -> Any:
                 return redirect(where)
     return render_template("clinic/patient_new.html", values=values, errors=errors), (
         422 if errors else 200
-    )
-
-
-def _team_choices() -> list[CareTeam]:
-    """Teams to make responsible: the user's organisation's, and those she is in."""
-    return list(
-        db.session.scalars(
-            select(CareTeam)
-            .where(
-                or_(
-                    CareTeam.organisation_id == g.user.organisation_id,
-                    CareTeam.members.any(User.id == g.user.id),
-                )
-            )
-            .order_by(CareTeam.name)
-        )
-    )
-
-
-def _organisations() -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.id != g.user.organisation_id)
-            .order_by(Organisation.name)
-        )
     )
 
 
@@ -175,17 +145,16 @@ def _number(form: Any, name: str, errors: dict[str, str]) -> float | None:
 @bp.route("/patients/<int:patient_id>/enrol", methods=["GET", "POST"])
 @signed_in("clinician")
 def enrol(patient_id: int) -> Any:
-    patient = access.patient_for(g.user, patient_id, "patient.read")
     programme = (
         request.values.get("programme") if request.values.get("programme") in PROGRAMMES else "copd"
     )
+    form_data = editing.enrol_form(g.user, patient_id, programme)
     codes = sorted(c for c, s in CODES.items() if s.programme == programme)
-    standard = patients.default_thresholds(programme)
     values: dict[str, Any] = {
         "programme": programme,
         "care_team_id": None,
         "shared_with": [],
-        "limits": limits_form.shown_limits(standard, codes, language()),
+        "limits": limits_form.shown_limits(form_data.standard, codes, language()),
         "form_key": new_form_key(),
         "tablet_strength_mg": 2.5,
         "inr_target_low": 2.0,
@@ -229,7 +198,6 @@ def enrol(patient_id: int) -> Any:
             try:
                 patients.enroll(g.user, patient_id, data)
             except TelemonError as error:
-                db.session.rollback()
                 errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
                 for code, message in (error.errors or {}).get("thresholds", {}).items():
                     errors[code] = field_errors({code: message})[code]
@@ -238,25 +206,25 @@ def enrol(patient_id: int) -> Any:
                 remember(values["form_key"], where)
                 flash(_("Enrolled."))
                 return redirect(where)
-    db.session.commit()
     return render_template(
         "clinic/enrol.html",
-        patient=patient,
+        patient=form_data.patient,
         values=values,
         errors=errors,
         programmes=PROGRAMMES,
         codes=codes,
         labels={c: CODES[c].label for c in codes},
         fields=LIMIT_FIELDS,
-        teams=_team_choices(),
-        organisations=_organisations(),
+        teams=form_data.teams,
+        organisations=form_data.organisations,
     ), (422 if errors else 200)
 
 
 @bp.route("/enrollments/<int:enrollment_id>/edit", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def enrolment_edit(enrollment_id: int) -> Any:
-    enrollment = access.enrollment_for(g.user, enrollment_id, "enrollment.read")
+    form_data = editing.enrolment_form(g.user, enrollment_id)
+    enrollment = form_data.enrollment
     plan = enrollment.anticoagulation
     schedule = enrollment.schedule or {}
     values: dict[str, Any] = {
@@ -270,8 +238,7 @@ def enrolment_edit(enrollment_id: int) -> Any:
         "self_managing": plan.self_managing if plan else False,
         **({f"self_{k}": v for k, v in plans.self_management_of(plan).items()} if plan else {}),
     }
-    may_settings = access.may_act(g.user, enrollment, access.CHANGE_PLAN)
-    may_manage = access.may_manage_enrolment(g.user, enrollment)
+    may_settings, may_manage = form_data.may_settings, form_data.may_manage
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = request.form
@@ -328,12 +295,10 @@ def enrolment_edit(enrollment_id: int) -> Any:
             try:
                 patients.update_enrollment(g.user, enrollment_id, data)
             except TelemonError as error:
-                db.session.rollback()
                 errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
             else:
                 flash(_("Saved."))
                 return redirect(url_for("clinic.patient", patient_id=enrollment.patient_id))
-    db.session.commit()
     today = monitoring_today()
     return render_template(
         "clinic/enrolment_edit.html",
@@ -342,8 +307,8 @@ def enrolment_edit(enrollment_id: int) -> Any:
         errors=errors,
         may_settings=may_settings,
         may_manage=may_manage,
-        teams=_team_choices(),
-        organisations=_organisations(),
+        teams=form_data.teams,
+        organisations=form_data.organisations,
         paused=monitoring.is_paused(enrollment.paused_from, enrollment.paused_until, today),
         today=today,
         pause_reasons=monitoring.PAUSE_REASONS,
@@ -358,7 +323,6 @@ def monitoring_today() -> date:
 @bp.route("/enrollments/<int:enrollment_id>/pause", methods=["POST"])
 @signed_in("clinician")
 def enrolment_pause(enrollment_id: int) -> Response:
-    enrollment = access.enrollment_for(g.user, enrollment_id, "enrollment.read")
     try:
         start = date.fromisoformat(request.form.get("paused_from", ""))
         raw_end = request.form.get("paused_until", "")
@@ -369,11 +333,11 @@ def enrolment_pause(enrollment_id: int) -> Response:
     except Forbidden:
         raise  # refused (and audited): the 403 page, not a message beside the form
     except TelemonError as error:
-        db.session.rollback()
         flash(" ".join(field_errors(error.errors).values()) or _("This could not be saved."))
     else:
         flash(_("Monitoring paused."))
-    return redirect(url_for("clinic.enrolment_edit", enrollment_id=enrollment.id))
+    # The edit page reads the enrolment as the user may (404 for one she may not see).
+    return redirect(url_for("clinic.enrolment_edit", enrollment_id=enrollment_id))
 
 
 @bp.route("/enrollments/<int:enrollment_id>/resume", methods=["POST"])
@@ -403,13 +367,12 @@ def enrolment_end(enrollment_id: int) -> Response:
 def measurements(patient_id: int) -> Any:
     code = request.args.get("code") if request.args.get("code") in CODES else None
     after = _cursor(request.args.get("after"), ingest.OBSERVATION_CURSOR)
-    page = ingest.list_observations(g.user, patient_id, code, None, None, TABLE_SIZE, after)
-    patient = access.patient_for(g.user, patient_id, "patient.read")
-    db.session.commit()
+    table = detail.measurement_table(g.user, patient_id, code, TABLE_SIZE, after)
+    page = table.page
     shown = {"code": code} if code else {}
     return render_template(
         "clinic/measurements.html",
-        patient=patient,
+        patient=table.patient,
         rows=page.items,
         code=code,
         codes=sorted(CODES),

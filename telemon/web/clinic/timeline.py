@@ -3,6 +3,7 @@
 An alert's own timeline (the alert page) and a patient's notes and decisions (the patient
 page) are written from AlertEvents and decided DoseSuggestions by telemon.clinical_text; the
 people are named by their user names (never a patient's name: the patient is "the patient").
+What is shown is read by the page's use case (telemon.alerts.detail, telemon.patients.detail).
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import select
 
 from telemon import clinical_text as ct
 from telemon.clinical_text.events import DECISION_WORDS
-from telemon.extensions import db
-from telemon.identity.names import user_names
 from telemon.models import Alert, AlertEvent, DoseSuggestion
 
 
@@ -89,28 +87,15 @@ def decision_entry(suggestion: DoseSuggestion, names: dict[int, str], language: 
 
 
 def patient_timeline(
-    patient_id: int, language: str, reason_of: Any, limit: int = 50
+    events: Sequence[tuple[AlertEvent, Alert]],
+    decisions: Sequence[DoseSuggestion],
+    names: dict[int, str],
+    language: str,
+    reason_of: Any,
 ) -> Sequence[Entry]:
     """Notes and decisions about the patient, newest first: acknowledgements, resolutions and
-    escalations of its alerts (each with the alert's reason, `reason_of(alert)`), and dose
-    decisions."""
-    events = db.session.execute(
-        select(AlertEvent, Alert)
-        .join(Alert, AlertEvent.alert_id == Alert.id)
-        .where(
-            Alert.patient_id == patient_id,
-            AlertEvent.kind.in_(("acknowledged", "resolved", "escalated")),
-        )
-        .order_by(AlertEvent.at.desc())
-        .limit(limit)
-    ).all()
-    decisions = db.session.scalars(
-        select(DoseSuggestion)
-        .where(DoseSuggestion.patient_id == patient_id, DoseSuggestion.decided_at.is_not(None))
-        .order_by(DoseSuggestion.decided_at.desc())
-        .limit(limit)
-    ).all()
-    names = user_names([e.by_id for e, _ in events] + [d.decided_by_id for d in decisions])
+    escalations of its alerts (`events`, each with the alert's reason, `reason_of(alert)`), and
+    dose decisions; `names` of the people in them."""
     entries = []
     for event, alert in events:
         entries.append(event_entry(event, names, language)._replace(about=reason_of(alert)))

@@ -1,5 +1,6 @@
 """Wound pages: assessments side by side with their photos, area and PUSH over time, and the
-review conversation between the home nurse and the wound clinic."""
+review conversation between the home nurse and the wound clinic. Each view calls one use case of
+telemon.woundcare (records, photos, reviews), as the API does."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from werkzeug.wrappers import Response
 
 from telemon import clock
 from telemon.errors import Conflict, Forbidden
-from telemon.extensions import db
-from telemon.models import User
+from telemon.identity.names import user_names
 from telemon.web.clinic import ROLES, bp
 from telemon.web.components.charts import Point, line_chart
 from telemon.web.components.clinical import language
@@ -43,7 +43,7 @@ def wound(wound_id: int) -> Any:
         end=now,
         language=language(),
     )
-    people = {u.id: u for u in db.session.query(User).filter(User.id.in_(_people(record)))}
+    people = user_names(_people(record))
     return render_template(
         "clinic/wound.html",
         wound=record,
@@ -60,10 +60,10 @@ def wound(wound_id: int) -> Any:
     )
 
 
-def _people(record: dict[str, Any]) -> set[int]:
-    ids = {a.assessed_by_id for a in record["assessments"]}
+def _people(record: dict[str, Any]) -> set[int | None]:
+    ids: set[int | None] = {a.assessed_by_id for a in record["assessments"]}
     for r in record["review_requests"]:
-        ids |= {r.requested_by_id, r.answered_by_id or 0, r.acknowledged_by_id or 0}
+        ids |= {r.requested_by_id, r.answered_by_id, r.acknowledged_by_id}
     return ids
 
 
@@ -93,22 +93,22 @@ def review_request(review_id: int) -> Response:
 @signed_in(*ROLES)
 def reply_review(review_id: int) -> Response:
     instructions = (request.form.get("instructions") or "").strip()
-    review = reviews.load_review(g.user, review_id, "review_request.read")
     if not instructions:
         flash(_("Write the instructions before sending."))
+        return redirect(url_for("clinic.review_request", review_id=review_id))
+    try:
+        review = reviews.reply(g.user, review_id, instructions)
+    except Conflict:
+        flash(_("The review request is already answered."))
+    except Forbidden:
+        flash(_("Only the wound clinic the request was sent to answers it."))
     else:
-        try:
-            reviews.reply(g.user, review_id, instructions)
-            flash(_("Reply sent; the nurse's team is notified."))
-        except Conflict:
-            db.session.rollback()
-            flash(_("The review request is already answered."))
-        except Forbidden:
-            db.session.rollback()
-            flash(_("Only the wound clinic the request was sent to answers it."))
-    return redirect(
-        url_for("clinic.wound", wound_id=review.wound_id, _anchor=f"review-{review_id}")
-    )
+        flash(_("Reply sent; the nurse's team is notified."))
+        return redirect(
+            url_for("clinic.wound", wound_id=review.wound_id, _anchor=f"review-{review_id}")
+        )
+    # Not answered: back to the request, shown in its wound as the user may read it.
+    return redirect(url_for("clinic.review_request", review_id=review_id))
 
 
 @bp.route("/review-requests/<int:review_id>/acknowledge", methods=["POST"])

@@ -22,7 +22,6 @@ from marshmallow import ValidationError
 from telemon import clinical_text, clock
 from telemon.copd.schedule import schedule_from
 from telemon.errors import Conflict
-from telemon.extensions import db
 from telemon.ingest.codes import CODES
 from telemon.ingest.schemas import ObservationBatchIn
 from telemon.ingest.service import BatchResult, ingest_batch
@@ -199,12 +198,12 @@ def range_text(code: str) -> str:
 
 
 def store(user: User, items: list[dict[str, Any]]) -> tuple[BatchResult | None, dict[str, str]]:
-    """Store through the API's path. A key sent before with other values (back, changed, sent
-    again) is answered with an error asking to send the form anew: nothing is stored twice."""
+    """Store through the API's path (its use case, ingest_batch). A key sent before with other
+    values (back, changed, sent again) is answered with an error asking to send the form anew:
+    nothing is stored twice."""
     try:
         return ingest_batch(user, items), {}
     except Conflict:
-        db.session.rollback()
         return None, {
             "form": _("This form was sent before with other values. Check them and send again.")
         }

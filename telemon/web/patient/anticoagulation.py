@@ -3,7 +3,8 @@ instruction for it (telemon.anticoagulation.instructions: what she decides herse
 do until the clinic has decided, true at this hour), accepts the suggestions that are hers,
 reads the clinic's latest decision (new dose, held days, the note it showed her), the week in
 tablets as the instruction and the decision have it, the next test date and a reminder when a
-test is overdue."""
+test is overdue. The page reads through one use case (patient_view.own_anticoagulation); the INR
+is stored through the API's path, and a suggestion accepted through the API's decide_dose."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from telemon import clinical_text as ct
@@ -20,28 +20,20 @@ from telemon.anticoagulation import patient_view
 from telemon.anticoagulation.decisions import DoseDecision, decide_dose
 from telemon.anticoagulation.tablet_plan import days_overdue
 from telemon.errors import Conflict, Invalid, NotFound
-from telemon.extensions import db
-from telemon.models import IngestBatch, Observation
+from telemon.patients import own_view
 from telemon.web.components import reading_form
 from telemon.web.components.clinical import language
 from telemon.web.guard import signed_in
 from telemon.web.patient import ROLES, bp
-from telemon.web.patient.readings import active_enrolments, own_patient
 
 
 def _page(values: dict[str, Any], errors: dict[str, str], key: str) -> Any:
-    person = own_patient()
-    enrollment = active_enrolments(person).get("anticoagulation")
-    if enrollment is None or enrollment.anticoagulation is None:
-        raise NotFound("You are not in the anticoagulation programme.")
-    plan = enrollment.anticoagulation
-    summary = patient_view.summary(g.user, person.id)
+    page = patient_view.own_anticoagulation(g.user)
+    summary, plan = page.summary, page.plan
     lang = language()
     instruction = summary["instruction"]
     decision = summary["latest_decision"]
     today = clock.local(clock.now()).date()
-    waiting = request.method == "GET" and _awaiting_evaluation(summary["latest_inr"])
-    db.session.commit()
     return render_template(
         "patient/anticoagulation.html",
         summary=summary,
@@ -66,23 +58,12 @@ def _page(values: dict[str, Any], errors: dict[str, str], key: str) -> Any:
         week_plan=summary["week_plan"],
         today=today,
         # The newest INR not yet evaluated: its suggestion is on its way (the page reloads).
-        waiting=waiting,
+        waiting=request.method == "GET" and page.awaiting_evaluation,
         overdue=days_overdue(plan.next_test_due, today),
         values=values,
         errors=errors,
         form_key=key,
     ), (422 if errors else 200)
-
-
-def _awaiting_evaluation(latest: dict[str, Any] | None) -> bool:
-    if latest is None:
-        return False
-    evaluated = db.session.scalar(
-        select(IngestBatch.evaluated_at)
-        .join(Observation, Observation.batch_id == IngestBatch.id)
-        .where(Observation.id == latest["observation_id"])
-    )
-    return evaluated is None
 
 
 @bp.route("/anticoagulation")
@@ -94,12 +75,12 @@ def anticoagulation_page() -> Any:
 @bp.route("/anticoagulation/inr", methods=["POST"])
 @signed_in(*ROLES)
 def enter_inr() -> Any:
-    person = own_patient()
-    enrollment = active_enrolments(person).get("anticoagulation")
+    mine = own_view.own_programmes(g.user)
+    enrollment = mine.programmes.get("anticoagulation")
     if enrollment is None or enrollment.anticoagulation is None:
         raise NotFound("You are not in the anticoagulation programme.")
     extra = {"device": enrollment.anticoagulation.device, "location": "home"}
-    result, errors, key = reading_form.submit(g.user, request.form, person.id, ["inr"], extra)
+    result, errors, key = reading_form.submit(g.user, request.form, mine.patient.id, ["inr"], extra)
     if result is not None:
         return redirect(url_for("patient.anticoagulation_page"))
     return _page(reading_form.shown_values(request.form, ["inr"]), errors, key)
@@ -115,6 +96,5 @@ def accept_dose(suggestion_id: int) -> Response:
         decide_dose(g.user, suggestion_id, DoseDecision())
         flash(_("Accepted. Your new week plan is below."))
     except (Conflict, Invalid):
-        db.session.rollback()
         flash(_("A newer suggestion has come; read it before accepting."))
     return redirect(url_for("patient.anticoagulation_page"))
