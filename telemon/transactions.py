@@ -50,7 +50,14 @@ def transaction() -> Iterator[None]:
     finally:
         db.session.info[_DEPTH] = depth
     if depth == 0:
-        work.commit()
+        try:
+            work.commit()
+        except BaseException:
+            # A commit that failed (the database went away) leaves the session unusable until
+            # it is rolled back: a job that tries again (the outbox recording a mail's outcome)
+            # must find it usable.
+            db.session.rollback()
+            raise
 
 
 def use_case(function: Callable[P, R]) -> Callable[P, R]:
