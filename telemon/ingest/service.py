@@ -2,6 +2,9 @@
 
 Idempotency rests on the unique constraint on client_id, not on a look-up alone: two retries of
 the same upload racing each other store one row, and the loser is answered as a duplicate.
+
+Storing a batch, reading a page of the measurement table and exporting it are use cases
+(telemon.transactions), called alike by the JSON API, FHIR and the web pages.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from telemon.extensions import db
 from telemon.http import paging
 from telemon.ingest.codes import CODES, loinc_for
 from telemon.models import IngestBatch, Observation, User
+from telemon.transactions import in_use_case, use_case
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +118,28 @@ def ingest_batch(
     the storing transaction, and again if a race with a concurrent retry makes it start over:
     the FHIR door keeps the devices the readings name there (setting item["device_id"]), so that
     they are stored with the readings or not at all.
+
+    Each attempt is one use case: a race lost to a concurrent retry (IntegrityError) rolls it
+    back, and the next attempt finds that retry's rows. Inside a caller's use case the failed
+    insert has spoilt the caller's transaction: the error goes to the caller.
     """
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return _ingest(user, items, within)
+        except IntegrityError:
+            if in_use_case():
+                raise
+            log.info("ingest raced a concurrent retry (attempt %s); settling", attempt)
+    raise RuntimeError("ingest could not settle a race with concurrent retries")
+
+
+@use_case
+def _ingest(
+    user: User,
+    items: list[dict[str, Any]],
+    within: Callable[[list[dict[str, Any]]], None] | None,
+) -> BatchResult:
+    """One attempt at storing the batch: check, validate, store."""
     _check_access(user, items)
     missing_performer = {
         str(i): {"performer": ["Required when a clinician records."]}
@@ -136,13 +161,7 @@ def ingest_batch(
     for item in items:
         item["performer"] = item.get("performer") or default_performer(user)
         item["hash"] = content_hash(item)
-    for attempt in range(1, MAX_ATTEMPTS + 1):
-        try:
-            return _store(user, items, within)
-        except IntegrityError:
-            db.session.rollback()
-            log.info("ingest raced a concurrent retry (attempt %s); settling", attempt)
-    raise RuntimeError("ingest could not settle a race with concurrent retries")
+    return _store(user, items, within)
 
 
 def _store(
@@ -204,7 +223,6 @@ def _store(
         else ItemResult(item["client_id"], existing[item["client_id"]].id, "duplicate")
         for item in items
     ]
-    work.commit()
     return BatchResult(len(created), len(items) - len(created), results)
 
 
@@ -251,6 +269,7 @@ def _observations_query(
     return query.order_by(*paging.order(Observation.effective_at, Observation.id))
 
 
+@use_case
 def list_observations(
     user: User,
     patient_id: int,
@@ -266,7 +285,6 @@ def list_observations(
     if after is not None:
         query = query.where(paging.after(after, Observation.effective_at, Observation.id))
     rows = list(db.session.scalars(query.limit(limit + 1)))
-    db.session.commit()
     return paging.page(rows, limit, lambda o: (o.effective_at, o.id))
 
 
@@ -285,6 +303,7 @@ CSV_COLUMNS = (
 EXPORT_LIMIT = 100_000
 
 
+@use_case
 def export_observations(
     user: User,
     patient_id: int,
@@ -318,5 +337,4 @@ def export_observations(
                 o.received_at.isoformat(),
             )
         )
-    db.session.commit()
     return buffer.getvalue()

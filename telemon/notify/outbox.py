@@ -4,7 +4,8 @@ A message is keyed by its event ("alert:17:red"), so one event never yields two 
 however often the code that raises it runs. Its Message-ID is fixed by the event too, so a
 receiving system can drop a copy.
 
-Delivery (`send_mail`) talks to the SMTP server outside any database transaction:
+Delivery (`send_mail`, a job) talks to the SMTP server outside any database transaction; its
+two transactions are use cases of their own (telemon.transactions):
 1. claim: a short transaction marks the message as being sent (`claim_id`, `claimed_until`),
    if it is unsent, unclaimed and due; otherwise another sender or another retry chain owns it
    and this one stops;
@@ -37,6 +38,7 @@ from telemon.extensions import db
 from telemon.models import OutgoingMail
 from telemon.notify import transport
 from telemon.notify.messages import Message
+from telemon.transactions import transaction, use_case
 
 log = logging.getLogger(__name__)
 
@@ -126,17 +128,17 @@ def send_mail(mail_id: int) -> None:
     log.info("mail %s delivered (%s)", mail_id, mail.event_key)
 
 
+@use_case
 def _claim(mail_id: int) -> tuple[OutgoingMail, str] | None:
+    """The message and this attempt's claim on it; None when it is not this task's to send."""
     now = clock.now()
     mail = db.session.scalar(
         select(OutgoingMail).where(OutgoingMail.id == mail_id).with_for_update()
     )
     if mail is None or mail.sent_at is not None or _held(mail.claimed_until, now):
-        db.session.rollback()
         return None
     if mail.next_attempt_at is not None and mail.next_attempt_at > now + DUE_TOLERANCE:
-        db.session.rollback()  # not due: this task is not the message's retry chain
-        return None
+        return None  # not due: this task is not the message's retry chain
     if mail.claim_id is not None:
         log.warning(
             "mail %s: the outcome of attempt %s is unknown (it was never recorded); it may "
@@ -148,7 +150,6 @@ def _claim(mail_id: int) -> tuple[OutgoingMail, str] | None:
     mail.claim_id = claim
     mail.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
     mail.attempts += 1
-    db.session.commit()
     return mail, claim
 
 
@@ -165,11 +166,10 @@ def _record(mail_id: int, claim: str, **values: object) -> None:
     )
     for pause in (*RECORD_PAUSES, None):
         try:
-            db.session.execute(statement)
-            db.session.commit()
+            with transaction():
+                db.session.execute(statement)
             return
-        except OperationalError:
-            db.session.rollback()
+        except OperationalError:  # the transaction is rolled back
             if pause is None:
                 raise
             log.warning("mail %s: could not record the outcome yet; retrying", mail_id)

@@ -1,5 +1,11 @@
 """Recording a wound assessment with its photos: once per client_id, all or nothing.
 
+One use case in two transactions (telemon.transactions), on purpose: the first checks access,
+records it and looks for the client_id; the photos are processed between the two, holding no
+database lock (seconds of image work: SQLite would hold its one write lock, and every other
+upload would wait); the second stores the rows and raises the alerts they call for. Called
+inside a larger use case, both join it.
+
 The order matters for "a half-finished upload leaves nothing behind":
 1. every photo is checked and re-encoded in memory (telemon.woundcare.images) — a bad second
    photo refuses the whole upload before anything is written;
@@ -27,10 +33,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
-from telemon.background import work
 from telemon.errors import Conflict, Invalid, TelemonError
 from telemon.extensions import db
-from telemon.models import Photo, User, Wound, WoundAssessment
+from telemon.models import Enrollment, Photo, User, Wound, WoundAssessment
+from telemon.transactions import in_use_case, use_case
 from telemon.woundcare import findings
 from telemon.woundcare.images import (
     ImageRejected,
@@ -120,45 +126,60 @@ def record_assessment(
 ) -> WoundAssessment:
     """Store an assessment and its photos, raise the alerts it calls for; or return the one
     already stored under this client_id."""
-    access.require_role(user, *STAFF_ROLES)
-    wound = load_wound(user, wound_id, "wound_assessment.create")
     digest = content_hash(data)
-    existing = _existing(data["client_id"], wound.id, digest)
-    if existing is not None:
-        db.session.commit()  # the audit entry of this (repeated) upload
-        return existing
-    enrollment = require_wound_enrollment(wound.patient_id)
-    # End the transaction (storing the audit entry of this access) before the photos are
-    # processed: no database lock is held during seconds of image work (SQLite would hold its
-    # one write lock, and every other upload would wait).
-    db.session.commit()
+    admitted = _admit(user, wound_id, data["client_id"], digest)
+    if isinstance(admitted, WoundAssessment):
+        return admitted  # sent before: the stored one (this upload audited)
+    wound, enrollment = admitted
     # Kept for the failure's audit entry: after a rollback the wound row is not read again.
     patient_id = wound.patient_id
     store = photo_storage()
     written: list[str] = []
     try:
         processed = _process_all(photos)
-        assessment = _store(store, written, user, wound, data, digest, processed)
-        findings.evaluate(wound, assessment, enrollment)
-        work.commit()
-        return assessment
+        return _store(store, written, user, wound, enrollment, data, digest, processed)
     except IntegrityError:
-        # A concurrent retry of the same upload stored it first: answer with theirs.
-        db.session.rollback()
+        # A concurrent retry of the same upload stored it first: answer with theirs. (Inside a
+        # larger use case the failed insert has spoilt its transaction: that one fails.)
         _delete(store, written)
-        existing = _existing(data["client_id"], wound_id, digest)
+        existing = None
+        if not in_use_case():
+            existing = _stored_by_retry(user, wound_id, patient_id, data["client_id"], digest)
         if existing is None:
             _failed(user, patient_id, wound_id)
             raise
-        audit.record(user, wound.patient_id, "wound_assessment.create", "wound", wound_id)
-        db.session.commit()
         return existing
     except BaseException as error:
-        db.session.rollback()
         _delete(store, written)
         if isinstance(error, Exception):
             _failed(user, patient_id, wound_id)
         raise
+
+
+@use_case
+def _admit(
+    user: User, wound_id: int, client_id: Any, digest: str
+) -> tuple[Wound, Enrollment] | WoundAssessment:
+    """The first transaction: check access and record it; the assessment already stored under
+    this client_id, or the wound and its enrolment to store one for."""
+    access.require_role(user, *STAFF_ROLES)
+    wound = load_wound(user, wound_id, "wound_assessment.create")
+    existing = _existing(client_id, wound.id, digest)
+    if existing is not None:
+        return existing
+    return wound, require_wound_enrollment(wound.patient_id)
+
+
+@use_case
+def _stored_by_retry(
+    user: User, wound_id: int, patient_id: int, client_id: Any, digest: str
+) -> WoundAssessment | None:
+    """After losing a race to a concurrent retry: the assessment it stored, this upload
+    audited; None if there is none after all."""
+    existing = _existing(client_id, wound_id, digest)
+    if existing is not None:
+        audit.record(user, patient_id, "wound_assessment.create", "wound", wound_id)
+    return existing
 
 
 def _failed(user: User, patient_id: int, wound_id: int) -> None:
@@ -166,15 +187,19 @@ def _failed(user: User, patient_id: int, wound_id: int) -> None:
     audit.record_failure(user, patient_id, "wound_assessment.create", "wound", wound_id)
 
 
+@use_case
 def _store(
     store: PhotoStorage,
     written: list[str],
     user: User,
     wound: Wound,
+    enrollment: Enrollment,
     data: dict[str, Any],
     digest: str,
     processed: list[ProcessedImage],
 ) -> WoundAssessment:
+    """The second transaction: the photos into the store (their keys into `written`, for the
+    caller to delete if this fails), the rows, and the alerts the assessment calls for."""
     now = clock.now()
     area, estimated = findings.area_of(data["length_cm"], data["width_cm"], data.get("area_cm2"))
     assessment = WoundAssessment(
@@ -220,6 +245,7 @@ def _store(
         )
     db.session.add(assessment)
     db.session.flush()  # a concurrent retry's row makes this raise IntegrityError
+    findings.evaluate(wound, assessment, enrollment)
     return assessment
 
 

@@ -12,6 +12,7 @@ from telemon import access
 from telemon.errors import NotFound
 from telemon.extensions import db
 from telemon.models import Photo, User
+from telemon.transactions import use_case
 from telemon.woundcare.records import READ_ROLES
 from telemon.woundcare.storage import photo_storage
 
@@ -37,7 +38,11 @@ class PhotoDamaged(Exception):
     """The stored bytes no longer match their checksum."""
 
 
+@use_case
 def photo_content(user: User, photo_id: int, thumbnail: bool) -> PhotoContent:
+    """A photo or its thumbnail, for someone who may see the patient: the read is audited, and
+    committed when this returns, before the bytes leave. A photo whose bytes no longer match
+    their checksum is served to nobody (PhotoDamaged)."""
     access.require_role(user, *READ_ROLES)
     photo = db.session.get(Photo, photo_id)
     if photo is None:
@@ -53,5 +58,4 @@ def photo_content(user: User, photo_id: int, thumbnail: bool) -> PhotoContent:
             log.error("photo %s does not match its checksum", photo_id)
             raise PhotoDamaged(f"photo {photo_id}")
         content = PhotoContent(data, photo.media_type)
-    db.session.commit()  # the audit entry lands before the bytes leave
     return content

@@ -1,4 +1,5 @@
-"""Wound records: open a wound for a patient in the wound programme, and read it back."""
+"""Wound records: open a wound for a patient in the wound programme, and read it back. Each is
+one use case (telemon.transactions), called alike by the JSON API and the web pages."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from telemon import access, clock
 from telemon.errors import Invalid, NotFound
 from telemon.extensions import db
 from telemon.models import Enrollment, ReviewRequest, User, Wound
+from telemon.transactions import use_case
 from telemon.woundcare import findings
 
 # Who records wounds and asks for reviews: care staff. Patients may read their own record.
@@ -38,6 +40,7 @@ def require_wound_enrollment(patient_id: int) -> Enrollment:
     return enrollment
 
 
+@use_case
 def create_wound(user: User, patient_id: int, data: dict[str, Any]) -> Wound:
     """Open a wound record; the patient must be enrolled in the wound programme."""
     access.require_role(user, *STAFF_ROLES)
@@ -54,7 +57,7 @@ def create_wound(user: User, patient_id: int, data: dict[str, Any]) -> Wound:
         created_by_id=user.id,
     )
     db.session.add(wound)
-    db.session.commit()
+    db.session.flush()  # its id, for a caller inside a larger use case
     return wound
 
 
@@ -67,6 +70,7 @@ def load_wound(user: User, wound_id: int, action: str) -> Wound:
     return wound
 
 
+@use_case
 def update_wound(user: User, wound_id: int, data: dict[str, Any]) -> Wound:
     """Mark a wound healed (or open again), or correct its body site."""
     access.require_role(user, *STAFF_ROLES)
@@ -74,10 +78,10 @@ def update_wound(user: User, wound_id: int, data: dict[str, Any]) -> Wound:
     for field in ("status", "body_site"):
         if field in data:
             setattr(wound, field, data[field])
-    db.session.commit()
     return wound
 
 
+@use_case
 def wound_record(user: User, wound_id: int) -> dict[str, Any]:
     """The wound with its assessments (newest first), trajectory and review requests."""
     access.require_role(user, *READ_ROLES)
@@ -106,5 +110,4 @@ def wound_record(user: User, wound_id: int) -> dict[str, Any]:
         "trajectory": findings.trajectory_of(wound),
         "review_requests": reviews,
     }
-    db.session.commit()
     return record

@@ -8,6 +8,9 @@ request past its due time is mailed once to the clinic's escalation address.
 is mailed to every care team of the requester's own organisation that she is a member of
 (e.g. the district's wound nurses); when she is in none, to her own e-mail address. The mail
 says only that an answer is waiting; the instructions are read in telemon.
+
+Each thing done with a request is one use case (telemon.transactions), called alike by the JSON
+API, the web pages and FHIR; the mail it queues is handed over after its commit.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from sqlalchemy import select, true
 
 from telemon import access, audit, clock
 from telemon.administration.holidays import observed_holidays
-from telemon.background import work
 from telemon.clinical_text import datetime_text
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
@@ -29,6 +31,7 @@ from telemon.http.links import review_answer_link, worklist_link
 from telemon.models import CareTeam, ReviewRequest, User, WoundAssessment, care_team_member
 from telemon.notify import messages
 from telemon.notify.outbox import queue_mail
+from telemon.transactions import transaction, use_case
 from telemon.woundcare.records import STAFF_ROLES, load_wound, require_wound_enrollment
 from telemon.woundcare.working_hours import (
     WorkingCalendar,
@@ -67,6 +70,7 @@ def _due_text(due_at: datetime, language: str) -> str:
     return datetime_text(due_at, language)
 
 
+@use_case
 def request_review(user: User, wound_id: int, data: dict[str, Any]) -> ReviewRequest:
     """Put a question about the wound in the wound clinic's work list, and tell the clinic."""
     access.require_role(user, *STAFF_ROLES)
@@ -105,7 +109,6 @@ def request_review(user: User, wound_id: int, data: dict[str, Any]) -> ReviewReq
         ),
         care_team_id=team.id,
     )
-    work.commit()
     return review
 
 
@@ -128,6 +131,7 @@ def mark_seen(review: ReviewRequest, user: User) -> None:
         review.first_seen_at = clock.now()
 
 
+@use_case
 def list_reviews(user: User, status: str | None, limit: int) -> list[ReviewRequest]:
     """Review requests for the caller's patients, soonest due first."""
     access.require_role(user, *STAFF_ROLES)
@@ -141,18 +145,19 @@ def list_reviews(user: User, status: str | None, limit: int) -> list[ReviewReque
     )
     for patient_id in sorted({r.patient_id for r in items}):
         audit.record(user, patient_id, "review_request.list", "review_request")
-    db.session.commit()
     return items
 
 
+@use_case
 def read_review(user: User, review_id: int) -> ReviewRequest:
+    """One request as care staff open it: read audited, the clinic's first look recorded."""
     access.require_role(user, *STAFF_ROLES)
     review = load_review(user, review_id, "review_request.read")
     mark_seen(review, user)
-    db.session.commit()
     return review
 
 
+@use_case
 def reply(user: User, review_id: int, instructions: str) -> ReviewRequest:
     """The wound clinic answers with instructions; the requesting nurse's team is told."""
     access.require_role(user, "clinician")
@@ -161,7 +166,6 @@ def reply(user: User, review_id: int, instructions: str) -> ReviewRequest:
         raise Forbidden("Only the wound clinic the request was sent to answers it.")
     if review.status != "open":
         if review.instructions == instructions and review.answered_by_id == user.id:
-            db.session.commit()
             return review  # a retried request
         raise Conflict("The review request is already answered.")
     now = clock.now()
@@ -171,7 +175,6 @@ def reply(user: User, review_id: int, instructions: str) -> ReviewRequest:
     review.answered_by_id = user.id
     review.instructions = instructions
     _notify_requester(review)
-    work.commit()
     return review
 
 
@@ -217,6 +220,7 @@ def may_acknowledge(user: User, review: ReviewRequest) -> bool:
     )
 
 
+@use_case
 def acknowledge(user: User, review_id: int) -> ReviewRequest:
     """The requesting nurse (or a colleague of her organisation) has read the instructions."""
     access.require_role(user, *STAFF_ROLES)
@@ -229,12 +233,14 @@ def acknowledge(user: User, review_id: int) -> ReviewRequest:
         review.status = "closed"
         review.acknowledged_at = clock.now()
         review.acknowledged_by_id = user.id
-    db.session.commit()
     return review
 
 
 def escalate_overdue_reviews() -> int:
-    """Mail each open request past its due time to the clinic's escalation address, once."""
+    """Mail each open request past its due time to the clinic's escalation address, once.
+
+    A periodic job: each request is escalated in a transaction of its own (its mail handed over
+    when it commits), so that one that fails (logged) holds up and undoes no other."""
     now = clock.now()
     overdue = db.session.scalars(
         select(ReviewRequest).where(
@@ -245,28 +251,32 @@ def escalate_overdue_reviews() -> int:
     ).all()
     escalated = 0
     for review in overdue:
+        review_id = review.id  # for the log, whatever state the failure leaves the row in
         try:
-            with db.session.begin_nested():
-                team = review.care_team
-                queue_mail(
-                    f"review:{review.id}:overdue",
-                    team.escalation_email or team.email,
-                    messages.review_overdue(
-                        review.urgency,
-                        _due_text(review.due_at, team.language),
-                        worklist_link(),
-                        team.language,
-                    ),
-                    care_team_id=team.id,
-                )
-                review.escalated_at = now
+            with transaction():
+                _escalate(review, now)
             escalated += 1
         except Exception:
-            log.exception("escalation failed for review request %s", review.id)
-    work.commit()
+            log.exception("escalation failed for review request %s", review_id)
     if escalated:
         log.warning("escalated %s overdue review request(s)", escalated)
     return escalated
+
+
+def _escalate(review: ReviewRequest, now: datetime) -> None:
+    team = review.care_team
+    queue_mail(
+        f"review:{review.id}:overdue",
+        team.escalation_email or team.email,
+        messages.review_overdue(
+            review.urgency,
+            _due_text(review.due_at, team.language),
+            worklist_link(),
+            team.language,
+        ),
+        care_team_id=team.id,
+    )
+    review.escalated_at = now
 
 
 def reportable_teams(user: User) -> list[int] | None:

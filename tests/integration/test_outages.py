@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 
 from telemon import clock
 from telemon.extensions import db
@@ -140,6 +141,38 @@ class TestMail:
         db.session.expire_all()
         mail = db.session.get(OutgoingMail, mail_id)
         assert mail.sent_at is not None and mail.attempts == 1
+
+    def test_a_failed_commit_of_the_outcome_is_tried_again(self, app, world, smtp_port) -> None:
+        """The database goes away at the COMMIT that records a delivered mail as sent: the
+        next try finds the session usable again and records it; the mail went out once."""
+        mail_id = _queue()
+        inbox, controller = smtp_server(smtp_port)
+        state = {"sent_recorded": False, "failures_left": 1}
+
+        def watch(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if statement.startswith("UPDATE outgoing_mail") and "sent_at" in statement:
+                state["sent_recorded"] = True
+
+        def drop(conn: Any) -> None:
+            if state["sent_recorded"] and state["failures_left"]:
+                state["failures_left"] -= 1
+                raise OperationalError(
+                    "COMMIT", {}, psycopg.OperationalError("server closed the connection")
+                )
+
+        event.listen(db.engine, "before_cursor_execute", watch)
+        event.listen(db.engine, "commit", drop)
+        try:
+            outbox.send_mail(mail_id)
+        finally:
+            event.remove(db.engine, "commit", drop)
+            event.remove(db.engine, "before_cursor_execute", watch)
+            controller.stop()
+        assert state["failures_left"] == 0  # the COMMIT did fail once
+        assert len(inbox.messages) == 1
+        db.session.expire_all()
+        mail = db.session.get(OutgoingMail, mail_id)
+        assert mail.sent_at is not None and mail.attempts == 1 and mail.claim_id is None
 
     def test_one_retry_chain_with_exponential_backoff(self, app, world) -> None:
         mail_id = _queue()

@@ -1,6 +1,7 @@
 """Recording at the patient's side: the COPD measurements of the patient's schedule, and INR
 (the nurse's coagulometer, at home or in a nursing home). Stored by the API's own path
-(telemon.web.components.reading_form); a resent form stores once."""
+(telemon.web.components.reading_form); a resent form stores once. The patient is read, and
+her enrolment found, by telemon.patients.home_visit.enrolment_to_record (audited)."""
 
 from __future__ import annotations
 
@@ -10,30 +11,21 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from telemon import access
-from telemon.errors import NotFound
-from telemon.extensions import db
 from telemon.ingest.schemas import LOCATIONS
-from telemon.models import Enrollment, Patient
+from telemon.models import Patient
+from telemon.patients import home_visit
 from telemon.web.components import reading_form
 from telemon.web.guard import signed_in
 from telemon.web.home import ROLES, bp
 
 
-def _enrolment(person: Patient, programme: str) -> Enrollment:
-    for enrollment in person.enrollments:
-        if enrollment.programme == programme and enrollment.status == "active":
-            return enrollment
-    raise NotFound("The patient is not in this programme.")
-
-
 @bp.route("/patients/<int:patient_id>/measurements", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def measurements(patient_id: int) -> Any:
-    person = access.patient_for(g.user, patient_id, "patient.read")
-    fields = reading_form.copd_fields(_enrolment(person, "copd"))
+    enrollment = home_visit.enrolment_to_record(g.user, patient_id, "copd")
+    fields = reading_form.copd_fields(enrollment)
     return _form(
-        person,
+        enrollment.patient,
         [f.code for f in fields],
         fields=fields,
         heading=_("Measurements"),
@@ -45,11 +37,11 @@ def measurements(patient_id: int) -> Any:
 @bp.route("/patients/<int:patient_id>/inr", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def inr(patient_id: int) -> Any:
-    person = access.patient_for(g.user, patient_id, "patient.read")
-    plan = _enrolment(person, "anticoagulation").anticoagulation
+    enrollment = home_visit.enrolment_to_record(g.user, patient_id, "anticoagulation")
+    plan = enrollment.anticoagulation
     inr_field = reading_form.ReadingField("inr", "INR", "", "any", planned=False)
     return _form(
-        person,
+        enrollment.patient,
         ["inr"],
         fields=[inr_field],
         device=plan.device if plan is not None else None,
@@ -77,7 +69,6 @@ def _form(person: Patient, codes: list[str], **shown: Any) -> Any:
         if result is not None:
             return _stored(person.id, result.created)
         values = reading_form.shown_values(request.form, codes)
-    db.session.commit()  # the audit entry of this read
     return render_template(
         "home/reading_form.html",
         patient=person,

@@ -1,8 +1,8 @@
 """A wound assessment at the patient's side: photos from the phone's camera, size measured or
 estimated, tissue, exudate, signs of infection, pain, a note, and in the same flow a question to
-the wound clinic. Stored by the API's own path (telemon.woundcare); the form's key is the
-assessment's client id, so a resent form stores once, and its review request once
-(telemon.woundcare.home_nursing.request_about)."""
+the wound clinic. Read through telemon.woundcare.home_nursing.wound_at_visit; stored by
+home_nursing.record_visit_assessment, the API's own path (the form's key is the assessment's
+client id, so a resent form stores once) and then its review request, once."""
 
 from __future__ import annotations
 
@@ -15,15 +15,14 @@ from werkzeug.wrappers import Response
 
 from telemon import clinical_text
 from telemon.errors import Conflict, Invalid
-from telemon.extensions import db
 from telemon.i18n import N_
-from telemon.models import REVIEW_URGENCIES, Patient
+from telemon.models import REVIEW_URGENCIES
 from telemon.web.components import reading_form
 from telemon.web.components.clinical import language
 from telemon.web.components.forms import field_errors
 from telemon.web.guard import signed_in
 from telemon.web.home import ROLES, bp
-from telemon.woundcare import assessments, home_nursing, records
+from telemon.woundcare import assessments, home_nursing
 from telemon.woundcare.push import EXUDATE_LEVELS, TISSUE_TYPES
 from telemon.woundcare.schemas import INFECTION_SIGNS, ODOURS, AssessmentData, ReviewRequestIn
 
@@ -46,7 +45,7 @@ UPLOAD_HEADER = "X-Telemon-Upload"
 @bp.route("/wounds/<int:wound_id>/assessment", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def assessment(wound_id: int) -> Any:
-    wound = records.load_wound(g.user, wound_id, "wound.read")
+    visit = home_nursing.wound_at_visit(g.user, wound_id)
     key = reading_form.new_key()
     values: dict[str, Any] = {"assessed_at": reading_form.local_now_text(), "signs": []}
     errors: dict[str, str] = {}
@@ -60,19 +59,18 @@ def assessment(wound_id: int) -> Any:
         if not photos:
             errors["photo"] = _("Take or choose at least one photo.")
         if not errors:
-            done = _store(wound_id, data, photos, question, errors)
+            done = _store(visit.wound.id, visit.patient.id, data, photos, question, errors)
             if done is not None:
                 return done
         if errors.get("form"):
             key = reading_form.new_key()  # sent before with other values: a new form
         if "photo" not in errors and errors:
             errors["photo"] = _("Choose the photos again: a browser does not keep them.")
-    db.session.commit()  # the audit entry of this read
     return render_template(
         "home/assessment.html",
-        wound=wound,
-        patient=db.session.get(Patient, wound.patient_id),
-        wound_type=clinical_text.wound_type_text(wound.wound_type, language()),
+        wound=visit.wound,
+        patient=visit.patient,
+        wound_type=clinical_text.wound_type_text(visit.wound.wound_type, language()),
         values=values,
         errors=errors,
         form_key=key,
@@ -86,33 +84,30 @@ def assessment(wound_id: int) -> Any:
 
 def _store(
     wound_id: int,
+    patient_id: int,
     data: dict[str, Any],
     photos: list[bytes],
     question: dict[str, Any] | None,
     errors: dict[str, str],
 ) -> Response | None:
     try:
-        stored = assessments.record_assessment(g.user, wound_id, data, photos)
+        home_nursing.record_visit_assessment(g.user, wound_id, data, photos, question)
     except assessments.PhotoRejected as rejected:
-        db.session.rollback()
         errors["photo"] = _photo_problem(rejected.status)
         return None
     except Conflict:
-        db.session.rollback()
         errors["form"] = _(
             "This form was sent before with other values. Check them and send again."
         )
         return None
     except Invalid as invalid:
-        db.session.rollback()
         errors.update(field_errors(invalid.errors))
         return None
     if question is not None:
-        home_nursing.request_about(g.user, stored, question)
         flash(_("Assessment saved, and your question is in the wound clinic's queue."))
     else:
         flash(_("Assessment saved."))
-    where = url_for("home.patient", patient_id=stored.wound.patient_id)
+    where = url_for("home.patient", patient_id=patient_id)
     if request.headers.get(UPLOAD_HEADER):
         return jsonify(next=where)  # type: ignore[return-value]
     return redirect(where)
