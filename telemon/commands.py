@@ -1,5 +1,7 @@
 """What the `telemon` command does (telemon.cli): serve, worker, beat, init-db, create-user, demo,
 run-periodic. Registered on every app (telemon.app), so `app.test_cli_runner()` runs them too.
+A command parses its arguments, calls use cases (telemon.transactions) and prints; it commits
+nothing itself.
 """
 
 from __future__ import annotations
@@ -14,21 +16,17 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from telemon import clock
 from telemon.administration.holidays import ensure_from_environment
 from telemon.anticoagulation.service import ensure_default_nomogram
 from telemon.background import jobs
 from telemon.background.scheduler import InProcessScheduler
 from telemon.demo import load_demo
-from telemon.extensions import db
+from telemon.errors import TelemonError
 from telemon.http.links import served_url
-from telemon.identity.passwords import password_problems
-from telemon.models import Organisation, User
+from telemon.identity.service import create_user_by_operator
 from telemon.patients.service import ensure_default_thresholds
-from telemon.security import hash_password
 
 
 def register_commands(app: Flask) -> None:
@@ -65,28 +63,22 @@ def create_user(
 ) -> None:
     """Create a user. Without --organisation an admin is a system administrator."""
     password = sys.stdin.readline().rstrip("\n")
-    problems = password_problems(password, [username, email or ""])
-    if problems:
-        raise click.ClickException("The password will not do: " + " ".join(problems))
-    if organisation_id is None and role != "admin":
-        raise click.ClickException("Only an admin may be created without --organisation.")
-    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
-        raise click.ClickException(f"No organisation with id {organisation_id}.")
-    if db.session.scalar(select(User.id).where(User.username == username)):
-        raise click.ClickException(f"The username {username!r} is taken.")
-    user = User(
-        username=username,
-        password_hash=hash_password(password),
-        role=role,
-        organisation_id=organisation_id,
-        email=email,
-        active=True,
-        language="da",
-        created_at=clock.now(),
-    )
-    db.session.add(user)
-    db.session.commit()
+    try:
+        user = create_user_by_operator(username, role, organisation_id, email, password)
+    except TelemonError as error:
+        raise click.ClickException(_said(error)) from None
     click.echo(f"Created {role} {username!r} (id {user.id}).")
+
+
+def _said(error: TelemonError) -> str:
+    """A refusal as one line for the terminal: what was wrong, and why for each field
+    ("organisation_id" is the command's --organisation)."""
+    reasons = [
+        f"{'--organisation' if field == 'organisation_id' else field}: {text}"
+        for field, texts in (error.errors or {}).items()
+        for text in texts
+    ]
+    return " ".join([error.detail, *reasons])
 
 
 @click.command("demo")

@@ -11,6 +11,7 @@ import io
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -18,12 +19,14 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from telemon import clock
+from telemon.anticoagulation.decisions import DoseDecision, decide_dose
 from telemon.extensions import db
 from telemon.ingest.service import ingest_batch
 from telemon.models import CareTeam, DoseSuggestion, Observation, Organisation, Patient, User
 from telemon.patients.cpr import birth_date_from_cpr
 from telemon.patients.service import enroll
 from telemon.security import hash_password
+from telemon.transactions import use_case
 from telemon.woundcare import assessments, records, reviews
 
 DEMO_PASSWORD = "demo-password"
@@ -94,7 +97,6 @@ def _user(
 
 
 def _patient(cpr: str, name: str, org: Organisation) -> Patient:
-
     patient = db.session.scalar(select(Patient).where(Patient.cpr == cpr))
     if patient is None:
         patient = Patient(
@@ -109,8 +111,108 @@ def _patient(cpr: str, name: str, org: Organisation) -> Patient:
     return patient
 
 
+@dataclass
+class _World:
+    """The demo's organisations, staff, care teams and patients (made or found)."""
+
+    hospital: Organisation
+    municipality: Organisation
+    gp_practice: Organisation
+    clinician: User
+    nurse: User
+    ak_nurse: User
+    lung_team: CareTeam
+    ak_team: CareTeam
+    wound_team: CareTeam
+    copd_patients: tuple[Patient, Patient]
+    ak_patient: Patient  # Carl: the home nurse measures his INR
+    wound_patient: Patient
+    self_managing: Patient  # Erik: reports his own INR
+    self_managing_login: User
+
+
 def load_demo() -> Iterator[str]:
-    """Create the demo world and yield what a newcomer needs to know to sign in."""
+    """Create the demo world and yield what a newcomer needs to know to sign in.
+
+    A sequence of use cases (telemon.transactions), each committed, and its work handed over,
+    before the next: the world (organisations, staff, teams, patients, logins); each patient's
+    enrolment; their readings, each upload evaluated once committed, so that the dose
+    suggestion an INR makes is there for the step that decides it. Each step finds what an
+    earlier load made and is skipped: loading twice changes nothing."""
+    world = _world()
+    for patient in world.copd_patients:
+        if not any(e.programme == "copd" and e.status == "active" for e in patient.enrollments):
+            enroll(
+                world.clinician,
+                patient.id,
+                {
+                    "programme": "copd",
+                    "care_team_id": world.lung_team.id,
+                    "shared_with": [world.municipality.id, world.gp_practice.id],
+                },
+            )
+    ada, bo = world.copd_patients
+    _readings(world.nurse, ada.id, spo2=[95, 94, 95, 96, 94, 95, 93, 94, 95, 94, 95, 94, 95, 85])
+    _readings(world.nurse, bo.id, spo2=[93, 92, 93, 94, 93, 92, 93, 92, 93, 94, 93, 92, 93, 91])
+    carl = world.ak_patient
+    if not carl.enrollments:
+        enroll(
+            world.clinician,
+            carl.id,
+            {
+                "programme": "anticoagulation",
+                "care_team_id": world.ak_team.id,
+                "shared_with": [world.municipality.id],
+                "inr_target_low": 2.0,
+                "inr_target_high": 3.0,
+                "weekly_dose_mg": 35,
+                "indication": "atrieflimren",
+                "device": "Demo-koagulometer",
+            },
+        )
+    # The home nurse measures Carl's INR; the clinic's nurse decided every dose but the newest,
+    # which waits in her worklist.
+    _inr_series(
+        world.nurse,
+        carl.id,
+        [(84, 2.4), (70, 2.9), (56, 3.4), (42, 2.6), (28, 2.2), (14, 1.9), (1, 4.2)],
+        decided_by=world.ak_nurse,
+    )
+    dorte = world.wound_patient
+    if not dorte.enrollments:
+        enroll(
+            world.clinician,
+            dorte.id,
+            {
+                "programme": "wound",
+                "care_team_id": world.wound_team.id,
+                "shared_with": [world.municipality.id],
+            },
+        )
+        _wound_series(world.nurse, dorte.id)
+    _self_managing_patient(world)
+    yield (
+        "Demo data loaded (all synthetic). Sign in with any of these, password "
+        + repr(DEMO_PASSWORD)
+        + ":"
+    )
+    yield "  demo-clinician  hospital clinician: lung team, anticoagulation and wound clinic"
+    yield "  demo-nurse      municipal home nurse (sees shared patients; acts on no alerts)"
+    yield "  demo-ak-nurse   nurse of the anticoagulation clinic: the dose worklist, confirms doses"
+    yield "  demo-gp         GP"
+    yield "  demo-patient    a COPD patient: own readings, entering readings"
+    yield (
+        "  demo-ak-patient a self-managing anticoagulation patient: INR in, one instruction back"
+        " (his newest INR, 5.6, is the clinic's to decide)"
+    )
+    yield "  demo-hospital-admin      the hospital's administrator: its users and care teams"
+    yield "  demo-municipality-admin  the municipality's administrator"
+    yield "  admin           system administrator: organisations, standard settings, holidays"
+
+
+@use_case
+def _world() -> _World:
+    """The organisations, staff, care teams, patients and patients' logins, found or made."""
     _rename_former()
     hospital = _org(HOSPITAL, "hospital")
     municipality = _org("Demo Kommune, Hjemmesygeplejen", "municipality")
@@ -166,95 +268,42 @@ def load_demo() -> Iterator[str]:
     bo = _patient("1205482345", "Bo Demo", hospital)
     # A patient's login belongs to the organisation that registered her.
     _user("demo-patient", "patient", hospital, patient_id=ada.id)
-    db.session.commit()
-    for patient in (ada, bo):
-        if not any(e.programme == "copd" and e.status == "active" for e in patient.enrollments):
-            enroll(
-                clinician,
-                patient.id,
-                {
-                    "programme": "copd",
-                    "care_team_id": team.id,
-                    "shared_with": [municipality.id, gp_practice.id],
-                },
-            )
-    _readings(nurse, ada.id, spo2=[95, 94, 95, 96, 94, 95, 93, 94, 95, 94, 95, 94, 95, 85])
-    _readings(nurse, bo.id, spo2=[93, 92, 93, 94, 93, 92, 93, 92, 93, 94, 93, 92, 93, 91])
     carl = _patient("0309453456", "Carl Demo", hospital)
-    db.session.commit()
-    if not carl.enrollments:
-        enroll(
-            clinician,
-            carl.id,
-            {
-                "programme": "anticoagulation",
-                "care_team_id": ak_team.id,
-                "shared_with": [municipality.id],
-                "inr_target_low": 2.0,
-                "inr_target_high": 3.0,
-                "weekly_dose_mg": 35,
-                "indication": "atrieflimren",
-                "device": "Demo-koagulometer",
-            },
-        )
-    # The home nurse measures Carl's INR; the clinic's nurse decided every dose but the newest,
-    # which waits in her worklist.
-    _inr_series(
-        nurse,
-        carl.id,
-        [(84, 2.4), (70, 2.9), (56, 3.4), (42, 2.6), (28, 2.2), (14, 1.9), (1, 4.2)],
-        decided_by=ak_nurse,
-    )
     dorte = _patient("2207384567", "Dorte Demo", hospital)
-    db.session.commit()
-    if not dorte.enrollments:
-        enroll(
-            clinician,
-            dorte.id,
-            {"programme": "wound", "care_team_id": wound_team.id, "shared_with": [municipality.id]},
-        )
-        _wound_series(nurse, dorte.id)
-    _self_managing_patient(clinician, ak_team, hospital, municipality, ak_nurse)
-    yield (
-        "Demo data loaded (all synthetic). Sign in with any of these, password "
-        + repr(DEMO_PASSWORD)
-        + ":"
+    erik = _patient("1507521789", "Erik Demo", hospital)
+    erik_login = _user("demo-ak-patient", "patient", hospital, patient_id=erik.id)
+    db.session.flush()
+    return _World(
+        hospital,
+        municipality,
+        gp_practice,
+        clinician,
+        nurse,
+        ak_nurse,
+        team,
+        ak_team,
+        wound_team,
+        (ada, bo),
+        carl,
+        dorte,
+        erik,
+        erik_login,
     )
-    yield "  demo-clinician  hospital clinician: lung team, anticoagulation and wound clinic"
-    yield "  demo-nurse      municipal home nurse (sees shared patients; acts on no alerts)"
-    yield "  demo-ak-nurse   nurse of the anticoagulation clinic: the dose worklist, confirms doses"
-    yield "  demo-gp         GP"
-    yield "  demo-patient    a COPD patient: own readings, entering readings"
-    yield (
-        "  demo-ak-patient a self-managing anticoagulation patient: INR in, one instruction back"
-        " (his newest INR, 5.6, is the clinic's to decide)"
-    )
-    yield "  demo-hospital-admin      the hospital's administrator: its users and care teams"
-    yield "  demo-municipality-admin  the municipality's administrator"
-    yield "  admin           system administrator: organisations, standard settings, holidays"
 
 
-def _self_managing_patient(
-    clinician: User,
-    ak_team: CareTeam,
-    hospital: Organisation,
-    municipality: Organisation,
-    ak_nurse: User,
-) -> None:
+def _self_managing_patient(world: _World) -> None:
     """Erik measures his own INR at home and reports it on the web (WEB-AK). He accepted his
     suggestions himself while in range; this morning's 5.6 is the clinic's: he reads to take no
     tablets until the clinic has called, and it waits in the clinic's worklist."""
-    erik = _patient("1507521789", "Erik Demo", hospital)
-    login = _user("demo-ak-patient", "patient", hospital, patient_id=erik.id)
-    db.session.commit()
+    erik = world.self_managing
     if not erik.enrollments:
         enroll(
-            clinician,
+            world.clinician,
             erik.id,
             {
                 "programme": "anticoagulation",
-                "care_team_id": ak_team.id,
-                "shared_with": [municipality.id],
+                "care_team_id": world.ak_team.id,
+                "shared_with": [world.municipality.id],
                 "inr_target_low": 2.0,
                 "inr_target_high": 3.0,
                 "weekly_dose_mg": 35,
@@ -264,6 +313,7 @@ def _self_managing_patient(
                 "self_managing": True,
             },
         )
+    login = world.self_managing_login
     _inr_series(
         login,
         erik.id,
@@ -280,9 +330,9 @@ def _inr_series(
 ) -> None:
     """INR tests (days ago, value), once per patient, one upload each as a nurse would send.
     With `decided_by`, each suggestion but the newest is decided (as it stands) two hours after
-    its test, as the clinic (or the self-managing patient) did."""
-    from telemon.anticoagulation.decisions import DoseDecision, decide_dose
-
+    its test, as the clinic (or the self-managing patient) did. Each upload and each decision
+    is a use case of its own: the upload's evaluation, run when it is committed, makes the
+    suggestion the decision answers."""
     if db.session.scalar(
         select(Observation.id).where(Observation.patient_id == patient_id).limit(1)
     ):

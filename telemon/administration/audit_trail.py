@@ -23,6 +23,7 @@ from telemon.extensions import db
 from telemon.http import paging
 from telemon.models import AuditEvent, Organisation, Patient, User
 from telemon.patients.cpr import normalise_cpr
+from telemon.transactions import use_case
 
 # Newest first: the id grows with time. A cursor holds one id.
 CURSOR_SHAPE = (int,)
@@ -57,10 +58,12 @@ def find_patient(actor: User, cpr: str) -> int:
     return patient.id
 
 
+@use_case
 def patient_trail(
     actor: User, patient_id: int, period: Period, limit: int = 100, after: paging.Key | None = None
 ) -> paging.Page[TrailEntry]:
-    """Every access to the patient's data, newest first. Commits the record of this read."""
+    """Every access to the patient's data, newest first; this read is recorded in it (a read
+    use case: the API and the console's page alike)."""
     patient = db.session.get(Patient, patient_id)
     if patient is None or not access.may_read_patient_audit(actor, patient):
         raise NotFound("No such patient, or not one whose trail you may read.")
@@ -68,7 +71,6 @@ def patient_trail(
         select(AuditEvent).where(AuditEvent.patient_id == patient_id), period, limit, after
     )
     audit.record(actor, patient_id, "audit.read", "audit_trail")
-    db.session.commit()
     return page
 
 

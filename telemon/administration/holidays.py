@@ -3,7 +3,8 @@
 The installation's initial set is TELEMON_PUBLIC_HOLIDAYS (ISO dates, comma-separated): at
 each start the dates listed there that are not stored yet are stored (ensure_from_environment).
 From then on the stored rows decide. A holiday removed by an administrator stays stored as not
-observed, so the environment does not bring it back.
+observed, so the environment does not bring it back. Adding and removing one (the API and the
+console alike) are use cases (telemon.transactions).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from telemon import audit, clock
 from telemon.errors import Forbidden, Invalid
 from telemon.extensions import db
 from telemon.models import PublicHoliday, User
+from telemon.transactions import use_case
 
 
 def observed_holidays() -> frozenset[date]:
@@ -36,6 +38,7 @@ def listed(year: int | None = None) -> list[PublicHoliday]:
     return list(db.session.scalars(query.order_by(PublicHoliday.day)))
 
 
+@use_case
 def ensure_from_environment() -> int:
     """Store the environment's holidays not stored yet (observed). Returns how many."""
     text = str(current_app.config.get("TELEMON_PUBLIC_HOLIDAYS") or "")
@@ -46,7 +49,6 @@ def ensure_from_environment() -> int:
     known = set(db.session.scalars(select(PublicHoliday.day).where(PublicHoliday.day.in_(days))))
     for day in sorted(days - known):
         db.session.add(PublicHoliday(day=day, name="", observed=True, updated_at=clock.now()))
-    db.session.commit()
     return len(days - known)
 
 
@@ -55,6 +57,7 @@ def _require_system_admin(actor: User) -> None:
         raise Forbidden("Only a system administrator manages the public holidays.")
 
 
+@use_case
 def add(actor: User, day: date, name: str) -> PublicHoliday:
     """Observe a holiday (again); its name may change. Audited."""
     _require_system_admin(actor)
@@ -69,10 +72,10 @@ def add(actor: User, day: date, name: str) -> PublicHoliday:
     after = {"observed": True, "name": name}
     if before != after:
         audit.record_change(actor, "holiday.add", "public_holiday", day.isoformat(), before, after)
-    db.session.commit()
     return row
 
 
+@use_case
 def remove(actor: User, day: date) -> None:
     """No longer a holiday (kept as not observed). Removing a day that is none is harmless."""
     _require_system_admin(actor)
@@ -88,4 +91,3 @@ def remove(actor: User, day: date) -> None:
         {"observed": True, "name": row.name},
         {"observed": False, "name": row.name},
     )
-    db.session.commit()

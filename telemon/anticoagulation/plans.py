@@ -112,6 +112,13 @@ def load_nomogram(version: str) -> Nomogram:
     return nomogram_from_dict(stored.definition)
 
 
+def nomogram_versions() -> list[StoredNomogram]:
+    """Every stored nomogram version, the newest first."""
+    return list(
+        db.session.scalars(select(StoredNomogram).order_by(StoredNomogram.created_at.desc()))
+    )
+
+
 def limits_of(plan: AnticoagulationPlan) -> decision.SelfManagementLimits:
     """The plan's self-management limits as the decision rule takes them."""
     return decision.SelfManagementLimits(

@@ -1,5 +1,7 @@
 """Reading the record back as FHIR: read and search, each through telemon.access and audited
-like the JSON API's reads (an unknown patient and a patient not yours both read as 404)."""
+like the JSON API's reads (an unknown patient and a patient not yours both read as 404). Each
+read and search is one read use case (telemon.transactions): its audit rows are committed with
+it, and a search of alerts or review requests runs the JSON API's use case inside it."""
 
 from __future__ import annotations
 
@@ -30,11 +32,13 @@ from telemon.models import (
     Observation,
     Patient,
     Photo,
+    ReviewRequest,
     User,
     Wound,
     WoundAssessment,
 )
 from telemon.patients.cpr import normalise_cpr
+from telemon.transactions import use_case
 from telemon.woundcare import reviews
 from telemon.woundcare.records import READ_ROLES, STAFF_ROLES
 
@@ -56,12 +60,13 @@ def _int_id(rid: str) -> int:
 # ---- Patient --------------------------------------------------------------------------------
 
 
+@use_case
 def read_patient(user: User, rid: str) -> dict[str, Any]:
     found = access.patient_for(user, _int_id(rid), "patient.read", "patient")
-    db.session.commit()
     return resources.patient(found)
 
 
+@use_case
 def search_patients(user: User, params: list[tuple[str, str]]) -> dict[str, Any]:
     """Patient?identifier=urn:oid:1.2.208.176.1.2|DDMMYYSSSS: the patient, if you may see them.
     The links carry no CPR number."""
@@ -81,13 +86,13 @@ def search_patients(user: User, params: list[tuple[str, str]]) -> dict[str, Any]
             entries.append(("Patient", resources.patient(found)))
         elif found is not None:
             audit.record_refusal(user, found.id, "patient.search", "patient", found.id)
-    db.session.commit()
     return resources.searchset(entries, _base(), f"{_base()}/fhir/Patient", None)
 
 
 # ---- Observation ----------------------------------------------------------------------------
 
 
+@use_case
 def read_observation(user: User, rid: str) -> dict[str, Any]:
     if rid.startswith(resources.WOUND_PREFIX):
         return _read_wound_observation(user, rid.removeprefix(resources.WOUND_PREFIX))
@@ -96,7 +101,6 @@ def read_observation(user: User, rid: str) -> dict[str, Any]:
         raise NotFound("No such observation.")
     access.patient_for(user, reading.patient_id, "observation.read", "observation", reading.id)
     limits = _limits(reading.patient_id)
-    db.session.commit()
     return resources.observation(reading, interpretation(reading.value, limits.get(reading.code)))
 
 
@@ -108,10 +112,10 @@ def _read_wound_observation(user: User, rid: str) -> dict[str, Any]:
     access.patient_for(
         user, assessment.wound.patient_id, "wound.read", "wound_assessment", assessment.id
     )
-    db.session.commit()
     return resources.wound_observation(assessment)
 
 
+@use_case
 def search_observations(user: User, params: list[tuple[str, str]], url: str) -> dict[str, Any]:
     """Observation?patient=&code=system|code&date=ge…&date=lt…&_count=: newest first, a page at
     a time; the next link carries a keyset cursor (telemon.http.paging), never patient data."""
@@ -144,7 +148,6 @@ def search_observations(user: User, params: list[tuple[str, str]], url: str) -> 
             for o in readings.items
         ]
         next_cursor = readings.next
-    db.session.commit()
     next_url = None
     if next_cursor:
         kept = [(k, v) for k, v in params if k != "_cursor"]
@@ -220,6 +223,7 @@ def _limits(patient_id: int) -> dict[str, Limits]:
 # ---- Device ---------------------------------------------------------------------------------
 
 
+@use_case
 def read_device(user: User, rid: str) -> dict[str, Any]:
     """A device, for those who may see a patient whose readings it took."""
     found = db.session.get(Device, _int_id(rid))
@@ -241,6 +245,7 @@ def read_device(user: User, rid: str) -> dict[str, Any]:
 # ---- Flag (alerts) --------------------------------------------------------------------------
 
 
+@use_case
 def read_flag(user: User, rid: str) -> dict[str, Any]:
     access.require_role(user, *ALERT_ROLES)
     alert = db.session.get(Alert, _int_id(rid))
@@ -249,10 +254,10 @@ def read_flag(user: User, rid: str) -> dict[str, Any]:
     access.patient_for(user, alert.patient_id, "alert.read", "alert", alert.id)
     if user.role == "patient" and not alert.visible_to_patient:
         raise NotFound("No such flag.")
-    db.session.commit()
     return resources.flag(alert)
 
 
+@use_case
 def search_flags(user: User, params: list[tuple[str, str]], url: str) -> dict[str, Any]:
     """Flag?patient=&status=active (the default: alerts not resolved) or inactive (resolved),
     most severe first, then oldest, as GET /api/v1/alerts."""
@@ -286,13 +291,18 @@ def search_flags(user: User, params: list[tuple[str, str]], url: str) -> dict[st
 # ---- Task and Communication (wound review requests) -----------------------------------------
 
 
-def read_task(user: User, rid: str) -> dict[str, Any]:
+@use_case
+def _read_review(user: User, rid: str) -> ReviewRequest:
+    """The review request, read (audited) by care staff who see its patient."""
     access.require_role(user, *STAFF_ROLES)
-    review = reviews.load_review(user, _int_id(rid), "review_request.read")
-    db.session.commit()
-    return resources.task(review)
+    return reviews.load_review(user, _int_id(rid), "review_request.read")
 
 
+def read_task(user: User, rid: str) -> dict[str, Any]:
+    return resources.task(_read_review(user, rid))
+
+
+@use_case
 def search_tasks(user: User, params: list[tuple[str, str]]) -> dict[str, Any]:
     """Task?status=requested|completed&patient=: review requests, soonest due first."""
     status = search.one(params, "status")
@@ -312,9 +322,7 @@ def search_tasks(user: User, params: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def read_communication(user: User, rid: str) -> dict[str, Any]:
-    access.require_role(user, *STAFF_ROLES)
-    review = reviews.load_review(user, _int_id(rid), "review_request.read")
-    db.session.commit()
+    review = _read_review(user, rid)  # recorded as read, answered or not
     if review.answered_at is None:
         raise NotFound("The review request has no answer yet.")
     return resources.communication(review)
@@ -323,6 +331,7 @@ def read_communication(user: User, rid: str) -> dict[str, Any]:
 # ---- Media (wound photos) -------------------------------------------------------------------
 
 
+@use_case
 def read_media(user: User, rid: str) -> dict[str, Any]:
     """A wound photo's description, after the same check as GET /api/v1/photos/{id}."""
     access.require_role(user, *READ_ROLES)
@@ -332,5 +341,4 @@ def read_media(user: User, rid: str) -> dict[str, Any]:
     access.patient_for(
         user, photo.assessment.wound.patient_id, "photo.metadata.read", "photo", photo.id
     )
-    db.session.commit()
     return resources.media(photo, _base())

@@ -5,6 +5,11 @@ telemon.ingest.service.ingest_batch, the one store path: the same validation (th
 ObservationItem schema), plausibility, idempotency, audit and evaluation, with the devices in the
 same transaction. A transaction is all or nothing; a batch answers each entry on its own. A
 repeated upload stores nothing new and is answered with the existing readings' locations.
+
+The upload is not a use case of its own but calls one: ingest_batch owns the transaction that
+stores, and rolls it back when it refuses. So a batch whose store names entries it refuses
+(a conflict, say) is stored again without them, in a fresh transaction, keeping nothing of the
+refused attempt.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from typing import Any
 
 from telemon import audit
 from telemon.errors import TelemonError
-from telemon.extensions import db
 from telemon.fhir import devices, entries
 from telemon.fhir.intake import FIELD_PATHS, Answer, Upload, read_entries
 from telemon.fhir.model import build, information, outcome_json, parse, without_extensions
@@ -72,7 +76,6 @@ def _store(user: User, state: Upload, transaction: bool) -> None:
             result = service.ingest_batch(user, items, _keeping(user, state, kept))
             break
         except TelemonError as error:
-            db.session.rollback()
             refused = _refused_entries(error, items)
             if transaction or not refused:
                 raise FhirError(error.status, _issues(error, items, state)) from None

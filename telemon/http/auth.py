@@ -29,7 +29,8 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def issue_token(user: User) -> tuple[str, int]:
-    """A new bearer token for the user and its lifetime in seconds. Expired tokens are pruned."""
+    """A new bearer token for the user and its lifetime in seconds, stored in the caller's
+    transaction (the use case signing in: telemon.identity.tokens). Expired tokens are pruned."""
     ttl = int(current_app.config["TELEMON_TOKEN_TTL_SECONDS"])
     now = clock.now()
     token = new_token()
@@ -42,7 +43,6 @@ def issue_token(user: User) -> tuple[str, int]:
             expires_at=now + timedelta(seconds=ttl),
         )
     )
-    db.session.commit()
     return token, ttl
 
 

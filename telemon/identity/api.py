@@ -1,4 +1,5 @@
-"""Sign-in tokens and administration endpoints."""
+"""Sign-in tokens and administration endpoints: each parses, calls one function of
+telemon.identity (a use case, or a query of telemon.identity.queries) and answers."""
 
 from __future__ import annotations
 
@@ -7,14 +8,11 @@ from typing import Any
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from telemon.errors import Forbidden, Unauthorized
-from telemon.extensions import db, limiter
+from telemon.extensions import limiter
 from telemon.http import sessions
-from telemon.http.auth import api_user, authenticate, issue_token
-from telemon.identity import limits, schemas, service, users
-from telemon.models import CareTeam, Organisation
+from telemon.http.auth import api_user
+from telemon.identity import limits, queries, schemas, service, tokens, users
 
 bp = Blueprint("identity", __name__, url_prefix="/api/v1", description="Sign-in and administration")
 
@@ -37,12 +35,7 @@ def token(data: dict[str, Any]) -> dict[str, Any]:
     Failed attempts are limited per address and per username. A user whose password is
     temporary (new, or reset by an administrator) gets 403 until she has changed it with
     POST /api/v1/auth/password."""
-    user = authenticate(data["username"], data["password"])
-    if user is None:
-        raise Unauthorized("Wrong username or password.")
-    if user.must_change_password:
-        raise Forbidden("The password is temporary; change it first (POST /api/v1/auth/password).")
-    access_token, ttl = issue_token(user)
+    access_token, ttl = tokens.sign_in_for_token(data["username"], data["password"])
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl}
 
 
@@ -76,7 +69,7 @@ class Organisations(MethodView):
     def get(self) -> Any:
         """List organisations (any signed-in staff member)."""
         api_user("admin", "clinician", "nurse", "gp")
-        return db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+        return queries.organisations()
 
     @bp.arguments(schemas.OrganisationIn)
     @bp.response(201, schemas.OrganisationOut)
@@ -158,11 +151,8 @@ class CareTeams(MethodView):
     def get(self) -> Any:
         """List care teams (staff), e.g. to choose one at enrolment."""
         api_user("admin", "clinician", "nurse", "gp")
-        query = select(CareTeam).order_by(CareTeam.name)
         organisation_id = request.args.get("organisation_id", type=int)
-        if organisation_id is not None:
-            query = query.where(CareTeam.organisation_id == organisation_id)
-        return db.session.scalars(query).all()
+        return queries.care_teams(None if organisation_id is None else [organisation_id])
 
     @bp.arguments(schemas.CareTeamIn)
     @bp.response(201, schemas.CareTeamOut)

@@ -1,8 +1,11 @@
-"""Administration use cases: organisations, users and care teams.
+"""Administration use cases: organisations, users and care teams. Each is one service function
+owning its transaction (telemon.transactions), called alike by the JSON API, the console's pages
+and (for the first users) the `telemon create-user` command.
 
 Who may do what is decided in telemon.access ("Powers"); every change is audited with the
 fields before and after (telemon.audit.record_change), never a password.
-Managing existing users (list, change, deactivate, reset) is telemon.identity.users.
+Managing existing users (list, change, deactivate, reset) is telemon.identity.users; what the
+console and the API list (organisations, teams, staff) is telemon.identity.queries.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from telemon.extensions import db
 from telemon.identity.passwords import password_problems, temporary_password
 from telemon.models import CareTeam, Organisation, Patient, User
 from telemon.security import hash_password
+from telemon.transactions import use_case
+from telemon.woundcare.working_hours import calendar_from_settings
 
 STAFF_ROLES = ("admin", "clinician", "nurse", "gp")
 
@@ -36,6 +41,7 @@ def organisation_of(organisation: Organisation) -> dict[str, Any]:
     return {"name": organisation.name, "kind": organisation.kind}
 
 
+@use_case
 def create_organisation(actor: User, name: str, kind: str) -> Organisation:
     if not actor.is_system_admin:
         raise Forbidden("Only a system administrator creates organisations.")
@@ -50,10 +56,10 @@ def create_organisation(actor: User, name: str, kind: str) -> Organisation:
         {},
         organisation_of(organisation),
     )
-    db.session.commit()
     return organisation
 
 
+@use_case
 def update_organisation(actor: User, organisation_id: int, data: dict[str, Any]) -> Organisation:
     if not actor.is_system_admin:
         raise Forbidden("Only a system administrator changes organisations.")
@@ -73,7 +79,6 @@ def update_organisation(actor: User, organisation_id: int, data: dict[str, Any])
             before,
             organisation_of(organisation),
         )
-    db.session.commit()
     return organisation
 
 
@@ -114,6 +119,7 @@ def create_user(actor: User, data: dict[str, Any]) -> User:
     return create_user_with_password(actor, data)[0]
 
 
+@use_case
 def create_user_with_password(actor: User, data: dict[str, Any]) -> tuple[User, str | None]:
     """A new user. Staff are created by an administrator of their organisation; a patient's
     login by the patient's registering organisation (its administrators or clinicians).
@@ -167,8 +173,43 @@ def create_user_with_password(actor: User, data: dict[str, Any]) -> tuple[User, 
     audit.record_change(
         actor, "user.create", "user", user.id, {}, user_of(user), patient_id=patient_id
     )
-    db.session.commit()
     return user, password if temporary else None
+
+
+@use_case
+def create_user_by_operator(
+    username: str, role: str, organisation_id: int | None, email: str | None, password: str
+) -> User:
+    """A staff user made by whoever runs `telemon create-user` on the server (the installation's
+    first system administrator, say): no signed-in actor, so no power to check, but the same
+    password rule and unique username as create_user. Without an organisation only an
+    administrator (then a system administrator)."""
+    check_password(password, [username, email or ""])
+    if organisation_id is None and role != "admin":
+        raise Invalid(
+            "Only an admin may be created without an organisation.",
+            {"organisation_id": ["Required for this role."]},
+        )
+    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
+        raise Invalid(
+            f"No organisation with id {organisation_id}.",
+            {"organisation_id": ["No such organisation."]},
+        )
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"The username {username!r} is taken.", {"username": ["Already in use."]})
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        organisation_id=organisation_id,
+        email=email,
+        active=True,
+        language="da",
+        created_at=clock.now(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
 
 
 def _patient_login_organisation(actor: User, patient_id: int | None) -> int:
@@ -241,6 +282,7 @@ def _members(team_organisation_id: int, member_ids: list[int]) -> list[User]:
     return members
 
 
+@use_case
 def create_care_team(actor: User, data: dict[str, Any]) -> CareTeam:
     _admin_of(actor, data["organisation_id"])
     if db.session.get(Organisation, data["organisation_id"]) is None:
@@ -260,10 +302,10 @@ def create_care_team(actor: User, data: dict[str, Any]) -> CareTeam:
     db.session.add(team)
     db.session.flush()
     audit.record_change(actor, "care_team.create", "care_team", team.id, {}, team_of(team))
-    db.session.commit()
     return team
 
 
+@use_case
 def update_care_team(actor: User, team_id: int, data: dict[str, Any]) -> CareTeam:
     """Change name, alert address, escalation address, mail language, opening hours, the text
     its patients read out of hours, or members (the team's administrator)."""
@@ -285,7 +327,6 @@ def update_care_team(actor: User, team_id: int, data: dict[str, Any]) -> CareTea
     after = team_of(team)
     if after != before:
         audit.record_change(actor, "care_team.update", "care_team", team.id, before, after)
-    db.session.commit()
     return team
 
 
@@ -294,8 +335,6 @@ def _opening_hours(hours: str | None) -> str | None:
     installation's). 422 naming the field for anything else."""
     if hours is None or not str(hours).strip():
         return None
-    from telemon.woundcare.working_hours import calendar_from_settings
-
     text = str(hours).strip()
     try:
         calendar_from_settings("Europe/Copenhagen", text)

@@ -1,5 +1,6 @@
 """Managing users: list and search, change role, teams and details, deactivate, reset the
-password; and a user changing her own password.
+password; and a user changing her own password or the language of her pages. Each change is a
+use case (telemon.transactions), called alike by the JSON API and the web pages.
 
 An administrator manages the users of her own organisation (a system administrator every
 user), never herself through these powers (telemon.access.may_manage_user). Deactivating a user
@@ -18,10 +19,12 @@ from telemon import access, audit, clock
 from telemon.errors import Forbidden, Invalid, NotFound, Unauthorized
 from telemon.extensions import db
 from telemon.http import paging, sessions
+from telemon.i18n import LANGUAGES
 from telemon.identity.passwords import temporary_password
 from telemon.identity.service import STAFF_ROLES, check_password, set_teams, user_of
 from telemon.models import User, care_team_member
 from telemon.security import hash_password, verify_password
+from telemon.transactions import use_case
 
 # The list's order (telemon.http.paging): active users first, then by when they were created.
 _ACTIVE_RANK = case((User.active.is_(True), 1), else_=0)
@@ -87,6 +90,7 @@ def managed_user(actor: User, user_id: int) -> User:
     return user
 
 
+@use_case
 def update_user(actor: User, user_id: int, data: dict[str, Any]) -> User:
     """Change role (between staff roles), care teams, e-mail, language, or deactivate
     (active false) / reactivate. A user who becomes an administrator leaves her care teams."""
@@ -116,10 +120,10 @@ def update_user(actor: User, user_id: int, data: dict[str, Any]) -> User:
     if after != before:
         action = "user.deactivate" if before["active"] and not after["active"] else "user.update"
         audit.record_change(actor, action, "user", user.id, before, after)
-    db.session.commit()
     return user
 
 
+@use_case
 def reset_password(actor: User, user_id: int) -> tuple[User, str]:
     """A new temporary password, to be changed at the next sign-in; every session and token of
     the user ends. Returns the user and the password, to hand over once."""
@@ -136,10 +140,10 @@ def reset_password(actor: User, user_id: int) -> tuple[User, str]:
         {"must_change_password": False, "sessions_ended": 0},
         {"must_change_password": True, "sessions_ended": ended},
     )
-    db.session.commit()
     return user, password
 
 
+@use_case
 def sign_out_everywhere(actor: User, user_id: int) -> int:
     """End every web session and revoke every API token of a user (e.g. a lost phone)."""
     user = managed_user(actor, user_id)
@@ -147,10 +151,10 @@ def sign_out_everywhere(actor: User, user_id: int) -> int:
     audit.record_change(
         actor, "user.sign_out", "user", user.id, {"sessions": ended}, {"sessions": 0}
     )
-    db.session.commit()
     return ended
 
 
+@use_case
 def change_own_password(user: User | None, current: str, new: str) -> User:
     """The user replaces her password (a temporary one, or her own). The current password must
     be right; the new one must meet the rule and differ. Every session and token of hers ends:
@@ -175,8 +179,15 @@ def change_own_password(user: User | None, current: str, new: str) -> User:
         {"must_change_password": was_temporary},
         {"must_change_password": False},
     )
-    db.session.commit()
     return user
+
+
+@use_case
+def choose_language(user: User, language: str) -> None:
+    """The language the user's pages are shown in from now on (her own choice: not audited)."""
+    if language not in LANGUAGES:
+        raise Invalid("Unknown language.", {"language": [f"One of: {', '.join(LANGUAGES)}."]})
+    user.language = language
 
 
 def user_by_name(username: str) -> User | None:

@@ -82,12 +82,17 @@ def test_cli_init_db_create_user_and_demo_are_repeatable(sqlite_app) -> None:
     counts = db.session.scalar(select(func.count()).select_from(Alert))
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Alert)) == counts
-    # Two red alerts, one per programme that shows one: Ada's low SpO2 (COPD) and Erik's INR
-    # 5.6 (the clinic's to decide).
+    # Red: Ada's SpO2 of 85, and the self-managing patient's newest INR, 5.6 (5.0 or above is
+    # red), which waits for the clinic.
     red = db.session.scalars(select(Alert).where(Alert.severity == "red")).all()
-    assert sorted(a.programme for a in red) == ["anticoagulation", "copd"]
+    assert sorted((a.programme, a.rule) for a in red) == [
+        ("anticoagulation", "inr.out_of_range"),
+        ("copd", "threshold.spo2"),
+    ]
 
     ak_patient = db.session.scalar(select(User).where(User.username == "demo-ak-patient"))
+    assert ak_patient is not None
+    assert ak_patient.patient_id in {a.patient_id for a in red if a.programme == "anticoagulation"}
     plans = db.session.scalars(select(AnticoagulationPlan)).all()
     assert ak_patient is not None and any(p.self_managing for p in plans)
 

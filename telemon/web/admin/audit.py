@@ -7,15 +7,13 @@ from typing import Any
 
 from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from telemon.administration import audit_trail
 from telemon.errors import NotFound
-from telemon.extensions import db
 from telemon.http import paging
 from telemon.i18n import N_
 from telemon.identity import users
-from telemon.models import User
+from telemon.identity.names import user_names
 from telemon.web.admin import ROLES, bp
 from telemon.web.guard import signed_in
 
@@ -114,10 +112,10 @@ def user_trail(user_id: int) -> Any:
     page = audit_trail.user_trail(
         g.user, user_id, audit_trail.Period(), PAGE_SIZE, _cursor(request.args.get("after"))
     )
-    user = db.session.scalar(select(User).where(User.id == user_id))
+    name = user_names([user_id]).get(user_id, str(user_id))
     return render_template(
         "admin/trail.html",
-        title=_("What %(name)s did", name=user.username if user else user_id),
+        title=_("What %(name)s did", name=name),
         entries=page.items,
         next_page=url_for("admin.user_trail", user_id=user_id, after=page.next)
         if page.next

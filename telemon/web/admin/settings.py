@@ -1,6 +1,7 @@
 """The console's installation settings: organisations, the programmes' standard thresholds and
 default schedules, nomogram versions and public holidays. A system administrator changes them;
-an organisation's administrator reads the standards."""
+an organisation's administrator reads the standards. Each form calls one use case (the
+API's, where the API does the same)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,19 @@ from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from telemon.administration import holidays as holiday_service
 from telemon.anticoagulation import plans
 from telemon.copd import schedule as schedule_rules
 from telemon.errors import Forbidden, NotFound, TelemonError
-from telemon.extensions import db
+from telemon.identity import queries
 from telemon.identity import service as identity
 from telemon.ingest.codes import CODES
-from telemon.models import ORGANISATION_KINDS, PROGRAMMES, Organisation, StoredNomogram
+from telemon.models import ORGANISATION_KINDS, PROGRAMMES
 from telemon.patients import defaults
 from telemon.patients import service as patients
+from telemon.patients import standards as standard_settings
 from telemon.web.admin import ROLES, bp
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
@@ -61,7 +62,7 @@ def organisations() -> Any:
             return redirect(url_for("admin.organisations"))
     return render_template(
         "admin/organisations.html",
-        organisations=db.session.scalars(select(Organisation).order_by(Organisation.name)).all(),
+        organisations=queries.organisations(),
         kinds=ORGANISATION_KINDS,
         values=values,
         errors=errors,
@@ -127,12 +128,8 @@ def standard_edit(programme: str) -> Any:
                 errors[key] = _("Not a number.")
         if not errors:
             try:
-                patients.replace_default_thresholds(g.user, programme, limits)
-                defaults.set_default_schedule(
-                    g.user, programme, {**defaults.default_schedule(programme), **settings}
-                )
+                standard_settings.set_standards(g.user, programme, limits, settings)
             except TelemonError as error:
-                db.session.rollback()
                 errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
             else:
                 flash(_("Saved. New enrolments get these; existing ones keep their own."))
@@ -171,14 +168,11 @@ def nomograms() -> Any:
             try:
                 plans.store_nomogram(g.user, definition)
             except TelemonError as error:
-                db.session.rollback()
                 errors = field_errors(error.errors) or {"definition": _("Check this field.")}
             else:
                 flash(_("Nomogram version added: new suggestions use it."))
                 return redirect(url_for("admin.nomograms"))
-    versions = db.session.scalars(
-        select(StoredNomogram).order_by(StoredNomogram.created_at.desc())
-    ).all()
+    versions = plans.nomogram_versions()
     if not draft:
         stored = next((v for v in versions if v.version == current), None)
         draft = json.dumps(stored.definition if stored else {}, indent=2, ensure_ascii=False)
@@ -206,7 +200,6 @@ def holidays() -> Any:
             try:
                 holiday_service.add(g.user, day, values["name"])
             except TelemonError as error:
-                db.session.rollback()
                 errors = field_errors(error.errors)
             else:
                 flash(_("Holiday added."))

@@ -1,5 +1,6 @@
 """The console's users: list and search, create, change role and teams, deactivate, reset the
-password, sign out everywhere."""
+password, sign out everywhere. Each form calls the use case the API calls (telemon.identity);
+the lists come from telemon.identity.queries."""
 
 from __future__ import annotations
 
@@ -7,16 +8,13 @@ from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from telemon import access
 from telemon.errors import TelemonError
-from telemon.extensions import db
 from telemon.http import paging
+from telemon.identity import queries, users
 from telemon.identity import service as identity
-from telemon.identity import users
-from telemon.models import CareTeam, Organisation
 from telemon.web.admin import ROLES, bp
 from telemon.web.components.forms import (
     already_done,
@@ -56,7 +54,7 @@ def user_list() -> Any:
     return render_template(
         "admin/users.html",
         items=page.items,
-        organisations=_organisation_names(),
+        organisations=queries.organisation_names(),
         roles=STAFF_ROLES + ("patient",),
         args=request.args,
         next_page=url_for("admin.user_list", **shown, after=page.next) if page.next else None,
@@ -72,33 +70,10 @@ def _cursor(raw: str | None, shape: tuple[type, ...]) -> paging.Key | None:
         return None  # a stale link shows the first page
 
 
-def _organisation_names() -> dict[int, str]:
-    return dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
-
-
-def _teams_for(organisation_id: int | None) -> list[CareTeam]:
-    if organisation_id is None:
-        return []
-    return list(
-        db.session.scalars(
-            select(CareTeam)
-            .where(CareTeam.organisation_id == organisation_id)
-            .order_by(CareTeam.name)
-        )
-    )
-
-
-def _organisations_administered() -> list[Organisation]:
-    query = select(Organisation).order_by(Organisation.name)
-    if not g.user.is_system_admin:
-        query = query.where(Organisation.id == g.user.organisation_id)
-    return list(db.session.scalars(query))
-
-
 @bp.route("/users/new", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def user_new() -> Any:
-    organisations = _organisations_administered()
+    organisations = queries.administered_organisations(g.user)
     values: dict[str, Any] = {
         "role": "clinician",
         "language": "da",
@@ -150,7 +125,6 @@ def user_new() -> Any:
                     },
                 )
             except TelemonError as error:
-                db.session.rollback()
                 errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
             else:
                 remember(values["form_key"], url_for("admin.user_edit", user_id=user.id))
@@ -162,7 +136,7 @@ def user_new() -> Any:
         errors=errors,
         roles=STAFF_ROLES + ("patient",),
         organisations=organisations,
-        teams=_teams_for(values["organisation_id"]),
+        teams=queries.care_teams_of(values["organisation_id"]),
     ), (422 if errors else 200)
 
 
@@ -199,7 +173,6 @@ def user_edit(user_id: int) -> Any:
         try:
             users.update_user(g.user, user_id, data)
         except TelemonError as error:
-            db.session.rollback()
             errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
         else:
             flash(_("Saved."))
@@ -211,8 +184,8 @@ def user_edit(user_id: int) -> Any:
         errors=errors,
         roles=STAFF_ROLES,
         organisations=[],
-        teams=_teams_for(user.organisation_id),
-        organisation_name=_organisation_names().get(user.organisation_id or -1),
+        teams=queries.care_teams_of(user.organisation_id),
+        organisation_name=queries.organisation_names().get(user.organisation_id or -1),
         may_audit=access.may_read_user_audit(g.user, user),
     ), (422 if errors else 200)
 

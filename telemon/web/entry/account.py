@@ -1,4 +1,6 @@
-"""Signing in and out, and the language of the pages."""
+"""Signing in and out, changing one's password, and the language of the pages. The session
+store (telemon.http.sessions) opens and ends the browser's session around the use cases
+(telemon.identity.users)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from telemon.errors import Invalid, Unauthorized
-from telemon.extensions import db, limiter
+from telemon.extensions import limiter
 from telemon.http import sessions
 from telemon.http.auth import SESSION_KEY, authenticate, forget_web_user, web_user
 from telemon.i18n import LANGUAGES
@@ -51,8 +53,7 @@ def language() -> Response:
         session["language"] = chosen
         user = web_user()
         if user is not None:
-            user.language = chosen
-            db.session.commit()
+            users.choose_language(user, chosen)
     return redirect(local_target(request.form.get("back"), url_for("entry.landing")))
 
 
@@ -82,10 +83,8 @@ def change_password() -> Any:
             try:
                 users.change_own_password(user, current, new)
             except Unauthorized:
-                db.session.rollback()
                 errors["current_password"] = _("Wrong password.")
             except Invalid as invalid:
-                db.session.rollback()
                 errors = field_errors(invalid.errors)
             else:
                 session.clear()
