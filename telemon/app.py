@@ -25,7 +25,7 @@ from telemon.anticoagulation.programme import ANTICOAGULATION
 from telemon.audit import write_refusals
 from telemon.background import jobs
 from telemon.background.celery_app import celery_init_app
-from telemon.config import engine_options, load_config
+from telemon.config import engine_options, load_config, private_database_file
 from telemon.copd.programme import COPD
 from telemon.errors import TelemonError
 from telemon.extensions import csrf, db, limiter, migrate
@@ -86,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         "SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     )
     os.makedirs(app.instance_path, exist_ok=True)
+    private_database_file(app.config["SQLALCHEMY_DATABASE_URI"])
     _configure_logging(app)
 
     db.init_app(app)

@@ -15,8 +15,13 @@ from typing import Any
 
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+from sqlalchemy.engine import make_url
 
 ENV_PREFIX = "TELEMON_"
+
+
+class MissingSecretKey(RuntimeError):
+    """Production (TELEMON_DATABASE_URL set) without TELEMON_SECRET_KEY: refused at start."""
 
 
 def _storage_dir(instance_path: str) -> Path:
@@ -30,6 +35,14 @@ def load_config(instance_path: str) -> dict[str, Any]:
     redis_url = os.environ.get("TELEMON_REDIS_URL") or None
     smtp_url = os.environ.get("TELEMON_SMTP_URL") or None
     secret = os.environ.get("TELEMON_SECRET_KEY")
+    if os.environ.get("TELEMON_DATABASE_URL") and not secret:
+        # Production: every API process must sign sessions with the same key; one written to
+        # this machine's instance folder would differ between processes and hosts.
+        raise MissingSecretKey(
+            "TELEMON_DATABASE_URL is set (production) but TELEMON_SECRET_KEY is not: set "
+            "TELEMON_SECRET_KEY to a long random value, the same in every telemon process "
+            "(for example `openssl rand -hex 32`)."
+        )
     # Where mailed links point (telemon.http.links); unset: where `telemon serve` serves.
     base_url = os.environ.get("TELEMON_BASE_URL", "").strip().rstrip("/") or None
     return {
@@ -163,6 +176,20 @@ def engine_options(database_url: str) -> dict[str, Any]:
         "pool_pre_ping": True,
         "connect_args": {"options": "-c plan_cache_mode=force_custom_plan -c jit=off"},
     }
+
+
+def private_database_file(database_url: str) -> None:
+    """The embedded default's SQLite file readable by its owner only (0600), like the photos:
+    created empty (an empty file is an empty SQLite database) before SQLite would create it
+    with the umask's 0644. SQLite gives its journal and WAL files the database file's mode."""
+    if not database_url.startswith("sqlite"):
+        return
+    path = make_url(database_url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
 
 
 def _development_secret(storage: Path) -> str:

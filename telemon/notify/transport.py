@@ -43,7 +43,9 @@ def deliver(mail: OutgoingMail) -> None:
             smtp.send_message(message)
         return
     outbox = Path(current_app.config["TELEMON_OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
+    # Mail may name a patient's situation: readable by telemon's own user only, like photos.
+    outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
+    outbox.chmod(0o700)
     target = outbox / f"{mail.id:08d}.eml"
     partial = target.with_suffix(".eml.part")
     partial.write_bytes(bytes(message))

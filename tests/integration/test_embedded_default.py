@@ -149,7 +149,8 @@ def test_telemon_serve_starts_with_nothing_configured(tmp_path: Any) -> None:
         assert "/api/v1/observations" in spec["paths"]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as page:
             assert page.url.endswith("/sign-in?next=/")
-        assert (tmp_path / "instance" / "telemon.db").exists()
+        # Readable by telemon's own user only, like the photos (issue 21.16).
+        assert (tmp_path / "instance" / "telemon.db").stat().st_mode & 0o777 == 0o600
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -176,6 +177,7 @@ def test_mailed_links_name_the_address_telemon_serve_listens_on(tmp_path: Any) -
             "SELECT patient_id FROM user WHERE username = 'demo-patient'"
         ).fetchone()
     outbox = tmp_path / "instance" / "outbox"
+    assert outbox.stat().st_mode & 0o777 == 0o700  # mail for telemon's own user only
     before = set(outbox.glob("*.eml"))
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115  (closed below)
     process = subprocess.Popen(
@@ -219,3 +221,22 @@ def _json_post(url: str, body: dict[str, Any], token: str | None = None) -> Any:
     request = urllib.request.Request(url, json.dumps(body).encode(), headers, method="POST")
     with urllib.request.urlopen(request) as response:
         return json.load(response)
+
+
+def test_production_without_a_secret_key_refuses_to_start_saying_what_to_set(
+    tmp_path: Any,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEMON_")}
+    env["TELEMON_DATABASE_URL"] = "postgresql+psycopg://telemon@127.0.0.1:1/telemon"
+    started = subprocess.run(
+        [sys.executable, "-m", "telemon", "serve", "--port", str(free_port())],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode != 0
+    assert "TELEMON_SECRET_KEY" in started.stderr
+    assert "Traceback" not in started.stderr
+    assert not (tmp_path / "instance" / "secret_key").exists()
