@@ -4,8 +4,11 @@ A password has at least 12 characters and is not a common password or an easily 
 variation of one. "Common" is judged by zxcvbn (pinned in pyproject.toml), whose lists hold
 the 30,000 most used passwords, English words, names and keyboard patterns, and which sees
 through the usual disguises: "Password1234", "qwertyuiop12", a word repeated, the user's own
-name. A password zxcvbn scores below 3 ("safely unguessable: moderate protection from an
-offline attack") is refused.
+name. Danish users lean on Danish words, which those lists lack: the product's name, seasons,
+months, common Danish words and names (telemon.identity.guessable_words) are given to zxcvbn
+as words the password must not lean on, so "Sommer2026!!" and "Telemon12345" are seen for
+what they are. A password zxcvbn scores below 3 ("safely unguessable: moderate protection from
+an offline attack") is refused.
 
 Plain values in, plain values out: no framework, no database.
 """
@@ -17,6 +20,8 @@ from collections.abc import Iterable
 
 from zxcvbn import zxcvbn  # type: ignore[import-untyped]
 
+from telemon.identity.guessable_words import guessable_words
+
 MIN_LENGTH = 12
 MAX_LENGTH = 1000
 MIN_SCORE = 3  # zxcvbn's 0-4 scale
@@ -24,6 +29,7 @@ MIN_SCORE = 3  # zxcvbn's 0-4 scale
 _JUDGED_LENGTH = 100
 # Temporary passwords: four groups of four from an alphabet without look-alikes (0/O, 1/l/I).
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXYZ2346789"
+_GUESSABLE = guessable_words()
 
 
 def password_problems(password: str, user_inputs: Iterable[str] = ()) -> list[str]:
@@ -35,7 +41,7 @@ def password_problems(password: str, user_inputs: Iterable[str] = ()) -> list[st
         return [f"At least {MIN_LENGTH} characters."]
     if len(password) > MAX_LENGTH:
         return [f"At most {MAX_LENGTH} characters."]
-    words = [w for w in user_inputs if w]
+    words = [w for w in user_inputs if w] + _GUESSABLE
     result = zxcvbn(password[:_JUDGED_LENGTH], user_inputs=words)
     if int(result["score"]) < MIN_SCORE:
         return ["Too common or too easy to guess; use a few unrelated words."]
