@@ -18,6 +18,7 @@ from telemon import audit, clock
 from telemon.errors import Forbidden, Invalid
 from telemon.extensions import db
 from telemon.models import PublicHoliday, User
+from telemon.plausible_dates import year_problem
 from telemon.transactions import use_case
 
 
@@ -61,6 +62,8 @@ def _require_system_admin(actor: User) -> None:
 def add(actor: User, day: date, name: str) -> PublicHoliday:
     """Observe a holiday (again); its name may change. Audited."""
     _require_system_admin(actor)
+    if problem := year_problem(day):
+        raise Invalid("Not a possible holiday.", {"day": [problem]})
     if len(name) > 100:
         raise Invalid("Name too long.", {"name": ["At most 100 characters."]})
     row = db.session.get(PublicHoliday, day)

@@ -11,6 +11,7 @@ from telemon import clinical_text
 from telemon.alerts.queries import CURSOR_SHAPE
 from telemon.http import paging
 from telemon.http.ids import Id
+from telemon.http.schema_fields import Flag
 from telemon.models import ALERT_STATUSES, PROGRAMMES, SEVERITIES
 
 
@@ -29,9 +30,9 @@ class AlertCursor(fields.Field[paging.Key]):
 class AlertQuery(Schema):
     status = fields.String(validate=validate.OneOf(ALERT_STATUSES))
     programme = fields.String(validate=validate.OneOf(PROGRAMMES))
-    patient_id = Id()
+    patient_id = Id(query=True)
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
-    care_team_id = Id()
+    care_team_id = Id(query=True)
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
     after = AlertCursor(
         metadata={
@@ -143,4 +144,4 @@ class AcknowledgeIn(Schema):
 
 class ResolveIn(Schema):
     note = fields.String(required=True, validate=validate.Length(min=1, max=4000))
-    visible_to_patient = fields.Boolean(load_default=False)
+    visible_to_patient = Flag(load_default=False)

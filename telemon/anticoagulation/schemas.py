@@ -12,7 +12,7 @@ from telemon.alerts.schemas import caller_language
 from telemon.anticoagulation.decision import MAX_HOLD_DAYS
 from telemon.anticoagulation.dose_worklist import CURSOR_SHAPE
 from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG
-from telemon.http.schema_fields import Cursor
+from telemon.http.schema_fields import Cursor, Flag, Number, WholeNumber
 
 STATUSES = "pending | confirmed | overridden | accepted | superseded"
 
@@ -176,16 +176,15 @@ class AnticoagulationOut(Schema):
 
 
 class DecisionIn(Schema):
-    weekly_dose_mg = fields.Float(
+    weekly_dose_mg = Number(
         required=True,
         allow_nan=False,
         validate=validate.Range(min=0, min_inclusive=False, max=MAX_WEEKLY_DOSE_MG),
         metadata={"description": "The weekly dose to put in force (mg)"},
     )
-    hold_days = fields.Integer(
+    hold_days = WholeNumber(
         load_default=None,
         allow_none=True,
-        strict=True,
         validate=validate.Range(min=0, max=MAX_HOLD_DAYS),
         metadata={
             "description": "Days without tablets from today (0-7; omitted: the suggestion's "
@@ -193,7 +192,7 @@ class DecisionIn(Schema):
         },
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
-    note_visible_to_patient = fields.Boolean(
+    note_visible_to_patient = Flag(
         load_default=False,
         metadata={"description": "Show the note to the patient (her page and her API view)"},
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telemon.clinical_text.language import N_, gettext
 from telemon.clinical_text.measurements import amount_text
+from telemon.ingest.codes import CODES
 
 LIMIT_NAMES = {
     "alert_high": N_("alert high"),
@@ -40,8 +41,20 @@ def not_a_number_text(field: str, language: str) -> str:
     return gettext("%(limit)s: not a number", language, {"limit": limit_name(field, language)})
 
 
-def implausible_limit_text(field: str, language: str) -> str:
-    """A limit no measurement could reach (e.g. 10^40): "alarm lav: ikke en mulig værdi"."""
+def implausible_limit_text(field: str, language: str, code: str | None = None) -> str:
+    """A limit no reading of the measurement can reach (SpO2 -5, 10^40): "alarm lav: skal
+    ligge mellem 50 % og 100 %"; without a known code: "alarm lav: ikke en mulig værdi"."""
+    if code is None:
+        return gettext(
+            "%(limit)s: not a possible value", language, {"limit": limit_name(field, language)}
+        )
+    spec = CODES[code]
     return gettext(
-        "%(limit)s: not a possible value", language, {"limit": limit_name(field, language)}
+        "%(limit)s: must lie between %(low)s and %(high)s",
+        language,
+        {
+            "limit": limit_name(field, language),
+            "low": amount_text(code, spec.plausible_min, language),
+            "high": amount_text(code, spec.plausible_max, language),
+        },
     )

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.ingest.codes import LOINC, MCS, MDC, NPU, WOUND_PANEL_LOINC, code_for_coding
+from telemon.plausible_dates import year_problem
 
 DEFAULT_COUNT = 50
 MAX_COUNT = 500
@@ -79,17 +80,24 @@ def dates(params: Params) -> tuple[datetime | None, datetime | None]:
 
 
 def span(text: str) -> tuple[datetime, datetime]:
-    """The instants a date or dateTime covers: [start, end)."""
+    """The instants a date or dateTime covers: [start, end). Years 1900-2200 only: year 1 or
+    9999 cannot even be converted between zones."""
+    moment: datetime | None = None
     try:
         if "T" in text:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             if moment.tzinfo is None:
                 raise ValueError("no offset")
-            return moment, moment + timedelta(microseconds=1)
-        day = datetime.fromisoformat(text).date()
+            day = moment.date()
+        else:
+            day = datetime.fromisoformat(text).date()
     except ValueError:
         raise FhirError(
             400, [Issue("date takes a date (YYYY-MM-DD) or a time with an offset.")]
         ) from None
+    if problem := year_problem(day):
+        raise FhirError(400, [Issue(f"date: {problem}")])
+    if moment is not None:
+        return moment, moment + timedelta(microseconds=1)
     start = datetime.combine(day, time(), DAY_ZONE)
     return start, datetime.combine(day + timedelta(days=1), time(), DAY_ZONE)

@@ -14,6 +14,8 @@ from typing import Any
 from marshmallow import fields, validate
 from werkzeug.routing import IntegerConverter, Map
 
+from telemon.http.schema_fields import WholeNumber
+
 MAX_ID = 2**31 - 1
 
 
@@ -39,6 +41,9 @@ def id_from_text(text: str) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
-def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802  (reads like the other field types)
-    """An id field: a whole number from 1 to MAX_ID."""
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+def Id(*, query: bool = False, **kwargs: Any) -> fields.Integer:  # noqa: N802  (a field type)
+    """An id field: a whole number from 1 to MAX_ID; in a JSON body a JSON number, in a query
+    string (`query=True`) text."""
+    if query:
+        return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+    return WholeNumber(validate=validate.Range(min=1, max=MAX_ID), **kwargs)

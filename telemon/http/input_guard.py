@@ -3,7 +3,9 @@
 - JSON nested deeper than MAX_JSON_DEPTH (100,000 levels made the parser raise RecursionError:
   a 500, even unauthenticated on /auth/token) → 400;
 - a NUL character in a query string, a form field or a JSON string (PostgreSQL text cannot
-  hold one, and no clinical text needs it) → 422 naming the field.
+  hold one, and no clinical text needs it) → 422 naming the field;
+- a lone surrogate in a JSON string ("x\\ud800y": JSON may escape one, UTF-8 cannot encode it,
+  so the database driver failed with a 500) → 422 naming the field.
 The wound upload's `data` part is JSON inside a form field: its handler calls `check_json`.
 """
 
@@ -17,6 +19,7 @@ from telemon.errors import Invalid, TelemonError
 
 MAX_JSON_DEPTH = 32
 NUL_MESSAGE = "Must not contain NUL characters."
+SURROGATE_MESSAGE = "Must be valid Unicode text (a lone surrogate is not)."
 
 
 class TooDeep(TelemonError):
@@ -50,15 +53,23 @@ def check_json(data: Any, field: str = "") -> None:
         if depth > MAX_JSON_DEPTH:
             raise TooDeep(f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep.")
         if isinstance(value, str):
-            if "\x00" in value:
-                raise Invalid(NUL_MESSAGE, {path or "body": [NUL_MESSAGE]})
+            _check_text(value, path)
         elif isinstance(value, dict):
             for key, item in value.items():
-                if "\x00" in key:
-                    raise Invalid(NUL_MESSAGE, {path or "body": [NUL_MESSAGE]})
+                _check_text(key, path)
                 stack.append((item, f"{path}.{key}" if path else key, depth + 1))
         elif isinstance(value, list):
             stack.extend(
                 (item, f"{path}.{index}" if path else str(index), depth + 1)
                 for index, item in enumerate(value)
             )
+
+
+def _check_text(text: str, path: str) -> None:
+    if "\x00" in text:
+        raise Invalid(NUL_MESSAGE, {path or "body": [NUL_MESSAGE]})
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Invalid(SURROGATE_MESSAGE, {path or "body": [SURROGATE_MESSAGE]}) from None

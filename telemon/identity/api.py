@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from telemon.extensions import limiter
 from telemon.http import sessions
 from telemon.http.auth import api_user
 from telemon.identity import limits, queries, schemas, service, tokens, users
@@ -17,12 +16,8 @@ from telemon.identity import limits, queries, schemas, service, tokens, users
 bp = Blueprint("identity", __name__, url_prefix="/api/v1", description="Sign-in and administration")
 
 
-def _login_limit() -> str:
-    return str(current_app.config["TELEMON_LOGIN_LIMIT"])
-
-
 @bp.route("/auth/token", methods=["POST"])
-@limiter.limit(_login_limit, deduct_when=lambda response: response.status_code == 401)
+@limits.per_address()
 @limits.per_user_name()
 @bp.arguments(schemas.TokenRequest)
 @bp.response(200, schemas.TokenResponse)
@@ -49,7 +44,7 @@ def revoke_token() -> None:
 
 
 @bp.route("/auth/password", methods=["POST"])
-@limiter.limit(_login_limit, deduct_when=lambda response: response.status_code == 401)
+@limits.per_address()
 @limits.per_user_name()
 @bp.arguments(schemas.PasswordChangeIn)
 @bp.response(204)
@@ -149,10 +144,14 @@ def sign_out_user(user_id: int) -> Any:
 class CareTeams(MethodView):
     @bp.response(200, schemas.CareTeamOut(many=True))
     def get(self) -> Any:
-        """List care teams (staff), e.g. to choose one at enrolment."""
-        api_user("admin", "clinician", "nurse", "gp")
+        """List the care teams the caller needs, e.g. to choose one at enrolment: her own
+        organisation's (a system administrator: every one), and the responsible teams of the
+        patients she may see, of other organisations by id, name and organisation only."""
+        user = api_user("admin", "clinician", "nurse", "gp")
         organisation_id = request.args.get("organisation_id", type=int)
-        return queries.care_teams(None if organisation_id is None else [organisation_id])
+        return queries.visible_care_teams(
+            user, None if organisation_id is None else [organisation_id]
+        )
 
     @bp.arguments(schemas.CareTeamIn)
     @bp.response(201, schemas.CareTeamOut)
@@ -166,9 +165,8 @@ class CareTeams(MethodView):
 class CareTeamResource(MethodView):
     @bp.response(200, schemas.CareTeamOut)
     def get(self, team_id: int) -> Any:
-        """A care team."""
-        api_user("admin", "clinician", "nurse", "gp")
-        return service.get_care_team(team_id)
+        """A care team the caller may see, as GET /care-teams shows it."""
+        return queries.visible_care_team(api_user("admin", "clinician", "nurse", "gp"), team_id)
 
     @bp.arguments(schemas.CareTeamPatch)
     @bp.response(200, schemas.CareTeamOut)

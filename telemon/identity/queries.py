@@ -44,6 +44,42 @@ def care_teams(organisation_ids: list[int] | None = None) -> list[CareTeam]:
     return list(db.session.scalars(query))
 
 
+# What a caller outside a team's organisation learns of a responsible team of her patients:
+# whom to call about them, not the team's addresses and members.
+NAME_ONLY = ("id", "name", "organisation_id")
+
+
+def visible_care_teams(
+    actor: User, organisation_ids: list[int] | None = None
+) -> list[CareTeam | dict[str, object]]:
+    """The care teams a caller needs, by name: a system administrator every one; anyone else
+    her own organisation's (in full) and the responsible teams of the patients she may see
+    (telemon.access) from other organisations, by name only. Optionally of these
+    organisations only."""
+    if actor.is_system_admin:
+        return list(care_teams(organisation_ids))
+    own = actor.organisation_id
+    responsible = select(Enrollment.care_team_id).where(
+        Enrollment.patient_id.in_(access.visible_patient_ids(actor).scalar_subquery())
+    )
+    query = select(CareTeam).where((CareTeam.organisation_id == own) | CareTeam.id.in_(responsible))
+    if organisation_ids is not None:
+        query = query.where(CareTeam.organisation_id.in_(organisation_ids))
+    return [
+        team if team.organisation_id == own else {k: getattr(team, k) for k in NAME_ONLY}
+        for team in db.session.scalars(query.order_by(CareTeam.name))
+    ]
+
+
+def visible_care_team(actor: User, team_id: int) -> CareTeam | dict[str, object]:
+    """One care team as visible_care_teams shows it; else 404."""
+    for team in visible_care_teams(actor):
+        shown_id = team["id"] if isinstance(team, dict) else team.id
+        if shown_id == team_id:
+            return team
+    raise NotFound("No such care team.")
+
+
 def care_teams_of(organisation_id: int | None) -> list[CareTeam]:
     """The organisation's care teams by name (none for no organisation: a system
     administrator's)."""

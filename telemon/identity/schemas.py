@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
 
 from telemon.http.ids import Id
-from telemon.http.schema_fields import Cursor
+from telemon.http.schema_fields import Cursor, Flag
 from telemon.identity.passwords import MAX_LENGTH, MIN_LENGTH
 from telemon.identity.service import teams_of
 from telemon.identity.users import CURSOR_SHAPE as USER_CURSOR
@@ -82,9 +82,7 @@ class UserPatch(Schema):
     care_team_ids = fields.List(Id())
     email = fields.Email(allow_none=True)
     language = fields.String(validate=validate.OneOf(("da", "en")))
-    active = fields.Boolean(
-        metadata={"description": "false: deactivated; sessions and tokens end at once"}
-    )
+    active = Flag(metadata={"description": "false: deactivated; sessions and tokens end at once"})
 
 
 class UserOut(Schema):
@@ -231,5 +229,7 @@ class CareTeamOut(Schema):
     out_of_hours_text = fields.String(allow_none=True, metadata=_OUT_OF_HOURS)
     member_ids = fields.Method("_member_ids")
 
-    def _member_ids(self, team: object) -> list[int]:
+    def _member_ids(self, team: object) -> Any:
+        if isinstance(team, dict):  # another organisation's team: its name only
+            return missing
         return sorted(m.id for m in team.members)  # type: ignore[attr-defined]

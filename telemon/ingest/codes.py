@@ -79,6 +79,24 @@ def plausibility_problem(code: str, value: float, qualifier: str | None) -> str 
     return None
 
 
+def limit_out_of_range(code: str, value: float) -> bool:
+    """Whether a threshold limit for `code` lies outside what any reading of it can be: such
+    a limit silences its alert (SpO2 alert_low -5) or makes every reading cross it (1e300)."""
+    spec = CODES[code]
+    return not spec.plausible_min <= value <= spec.plausible_max
+
+
+def limit_range_problem(code: str, value: float) -> str | None:
+    """Why `value` cannot be a limit for `code`, or None when it can."""
+    if not limit_out_of_range(code, value):
+        return None
+    spec = CODES[code]
+    return (
+        f"A {spec.label} limit must lie between {spec.plausible_min:g} and "
+        f"{spec.plausible_max:g} {spec.unit}, the values a reading can have."
+    )
+
+
 # ---- Interoperability: the other code systems and units a reading may arrive in -------------
 #
 # One table for reading and writing FHIR (telemon.fhir): each telemon code's codings in LOINC,

@@ -9,8 +9,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from telemon import clock
 from telemon.http.ids import Id
-from telemon.http.schema_fields import Cursor
+from telemon.http.schema_fields import Cursor, Number
 from telemon.ingest.codes import CODES, plausibility_problem
+from telemon.plausible_dates import YEARS
 
 PERFORMERS = ("patient", "nurse", "relative", "device")
 LOCATIONS = ("home", "nursing_home")
@@ -20,9 +21,6 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 # The earliest reading accepted: home telemonitoring is younger than this, and a device whose
 # clock was reset (to 1970, to 2000-01-01 00:00 local) must not file a reading in the past.
 EARLIEST_READING = datetime(2000, 1, 2, tzinfo=UTC)
-# Any time sent at all lies within these years: a year-1 or year-9999 time with an offset
-# cannot even be converted to UTC.
-YEARS = (1900, 2200)
 
 
 class AwareDateTime(fields.AwareDateTime):
@@ -42,7 +40,7 @@ class ObservationItem(Schema):
     client_id = fields.UUID(required=True, metadata={"description": "Idempotency key (UUID)"})
     patient_id = Id(required=True)
     code = fields.String(required=True, validate=validate.OneOf(sorted(CODES)))
-    value = fields.Float(required=True, allow_nan=False)
+    value = Number(required=True, allow_nan=False)
     value_qualifier = fields.String(
         load_default=None,
         allow_none=True,

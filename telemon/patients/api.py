@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from telemon.errors import NotFound, TelemonError
-from telemon.extensions import limiter
+from telemon.errors import NotFound
 from telemon.http.auth import api_user
 from telemon.models import PROGRAMMES
-from telemon.patients import defaults, lifecycle, overview, responsibility, schemas, service
+from telemon.patients import (
+    defaults,
+    lifecycle,
+    limits,
+    overview,
+    responsibility,
+    schemas,
+    service,
+)
 from telemon.vocabulary import Role
 
 bp = Blueprint("patients", __name__, url_prefix="/api/v1", description="Patients and programmes")
@@ -40,26 +46,11 @@ def patient_overview(args: dict[str, Any]) -> Any:
     return {"items": page.items, "next": page.next}
 
 
-def _cpr_conflict_limit() -> str:
-    return str(current_app.config["TELEMON_CPR_CONFLICT_LIMIT"])
-
-
-def _caller_key() -> str:
-    # Per user, not per address: a CPR probe is limited for the account that makes it.
-    try:
-        return f"user:{api_user().id}"
-    except TelemonError:
-        return f"address:{request.remote_addr}"  # refused with 401 anyway
-
-
 @bp.route("/patients", methods=["POST"])
 # Whether a CPR number is registered is itself health data: each "exists" answer is audited
-# (service.create_patient) and an account gets only a few of them an hour.
-@limiter.limit(
-    _cpr_conflict_limit,
-    key_func=_caller_key,
-    deduct_when=lambda response: response.status_code == 409,
-)
+# (service.create_patient) and an account gets only a few of them an hour, here and in the
+# console's registration form together (telemon.patients.limits).
+@limits.per_account_cpr_conflicts()
 @bp.arguments(schemas.PatientIn)
 @bp.response(201, schemas.PatientOut)
 @bp.alt_response(409, description="A patient with this CPR number exists (audited)")

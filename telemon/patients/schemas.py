@@ -19,8 +19,8 @@ from telemon.anticoagulation.decision import LIMIT_RANGES
 from telemon.anticoagulation.inr_rules import MAX_WEEKLY_DOSE_MG, TARGET_RANGE
 from telemon.copd.rules import Limits, limits_problems
 from telemon.http.ids import Id
-from telemon.http.schema_fields import Cursor
-from telemon.ingest.codes import CODES
+from telemon.http.schema_fields import Cursor, Day, Flag, Number, WholeNumber
+from telemon.ingest.codes import CODES, limit_range_problem
 from telemon.models import PROGRAMMES
 from telemon.monitoring import END_REASONS, PAUSE_REASONS
 from telemon.patients.cpr import birth_date_from_cpr, normalise_cpr
@@ -29,10 +29,10 @@ from telemon.patients.overview import SCOPES
 
 
 class LimitsSchema(Schema):
-    alert_high = fields.Float(load_default=None, allow_none=True, allow_nan=False)
-    warning_high = fields.Float(load_default=None, allow_none=True, allow_nan=False)
-    warning_low = fields.Float(load_default=None, allow_none=True, allow_nan=False)
-    alert_low = fields.Float(load_default=None, allow_none=True, allow_nan=False)
+    alert_high = Number(load_default=None, allow_none=True, allow_nan=False)
+    warning_high = Number(load_default=None, allow_none=True, allow_nan=False)
+    warning_low = Number(load_default=None, allow_none=True, allow_nan=False)
+    alert_low = Number(load_default=None, allow_none=True, allow_nan=False)
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:
@@ -45,6 +45,22 @@ def _threshold_codes(value: dict[str, Any]) -> None:
     unknown = sorted(set(value) - set(CODES))
     if unknown:
         raise ValidationError(f"Unknown measurement code(s): {', '.join(unknown)}.")
+    out_of_range = limits_range_problems(value)
+    if out_of_range:
+        raise ValidationError(out_of_range)
+
+
+def limits_range_problems(thresholds: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """Limits outside their measurement's plausible range (telemon.ingest.codes), by code and
+    limit; codes telemon does not know are left to the caller."""
+    problems: dict[str, dict[str, list[str]]] = {}
+    for code, limits in thresholds.items():
+        if code not in CODES or not isinstance(limits, dict):
+            continue
+        for field, limit in limits.items():
+            if isinstance(limit, int | float) and (problem := limit_range_problem(code, limit)):
+                problems.setdefault(code, {})[field] = [problem]
+    return problems
 
 
 ThresholdsField = fields.Dict(
@@ -68,23 +84,22 @@ class SelfManagementSchema(Schema):
     """What a self-managing patient decides on her own (telemon.anticoagulation.decision).
     Omitted fields keep their value (defaults 1.5, 5.0, 10, 1)."""
 
-    inr_above = fields.Float(
+    inr_above = Number(
         allow_nan=False,
         validate=_limit("inr_above"),
         metadata={"description": "She decides only for an INR above this (default 1.5)"},
     )
-    inr_below = fields.Float(
+    inr_below = Number(
         allow_nan=False,
         validate=_limit("inr_below"),
         metadata={"description": "... and below this (default 5.0); else the clinic decides"},
     )
-    max_change_percent = fields.Float(
+    max_change_percent = Number(
         allow_nan=False,
         validate=_limit("max_change_percent"),
         metadata={"description": "Largest change of the weekly dose she takes on (default 10)"},
     )
-    max_hold_doses = fields.Integer(
-        strict=True,
+    max_hold_doses = WholeNumber(
         validate=_limit("max_hold_doses"),
         metadata={"description": "Most doses she holds on her own (default 1)"},
     )
@@ -107,7 +122,7 @@ _PHONE = validate.Regexp(r"^\+?[0-9 ()-]{6,40}$", error="Digits, spaces, + ( ) -
 class PatientIn(Schema):
     cpr = fields.String(required=True, metadata={"description": "DDMMYY-SSSS or DDMMYYSSSS"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    birth_date = fields.Date(
+    birth_date = Day(
         load_default=None,
         metadata={"description": "Optional: it follows from the CPR number (checked if given)"},
     )
@@ -185,21 +200,21 @@ class EnrollmentIn(Schema):
         metadata={"description": "Baseline rule settings, e.g. spo2_drop_points, weight_gain_kg"},
     )
     # Anticoagulation only:
-    inr_target_low = fields.Float(load_default=None, allow_none=True, validate=_INR)
-    inr_target_high = fields.Float(load_default=None, allow_none=True, validate=_INR)
-    weekly_dose_mg = fields.Float(
+    inr_target_low = Number(load_default=None, allow_none=True, validate=_INR)
+    inr_target_high = Number(load_default=None, allow_none=True, validate=_INR)
+    weekly_dose_mg = Number(
         load_default=None,
         allow_none=True,
         validate=validate.Range(min=0, min_inclusive=False, max=MAX_WEEKLY_DOSE_MG),
         metadata={"description": "Anticoagulation: the weekly dose in force (mg)"},
     )
-    tablet_strength_mg = fields.Float(
+    tablet_strength_mg = Number(
         load_default=None, allow_none=True, validate=_TABLET, metadata=_TABLET_DOC
     )
     indication = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=200)
     )
-    self_managing = fields.Boolean(
+    self_managing = Flag(
         load_default=False,
         metadata={
             "description": "Trained and approved to self-dose: accepts the suggestions that "
@@ -225,11 +240,11 @@ class EnrollmentPatch(Schema):
         metadata={"description": "ended: as POST /enrollments/{id}/end, reason end_reason"},
     )
     end_reason = fields.String(validate=validate.OneOf(END_REASONS))
-    tablet_strength_mg = fields.Float(validate=_TABLET, metadata=_TABLET_DOC)
-    inr_target_low = fields.Float(validate=_INR)
-    inr_target_high = fields.Float(validate=_INR)
+    tablet_strength_mg = Number(validate=_TABLET, metadata=_TABLET_DOC)
+    inr_target_low = Number(validate=_INR)
+    inr_target_high = Number(validate=_INR)
     indication = fields.String(allow_none=True, validate=validate.Length(max=200))
-    self_managing = fields.Boolean()
+    self_managing = Flag()
     device = fields.String(allow_none=True, validate=validate.Length(max=200))
     inr_alert_settings = fields.Dict()
     self_management = fields.Nested(SelfManagementSchema, metadata=_SELF_MANAGEMENT_DOC)
@@ -300,8 +315,8 @@ class DefaultThresholdsIn(Schema):
 
 
 class PauseIn(Schema):
-    paused_from = fields.Date(required=True, metadata={"description": "First paused local day"})
-    paused_until = fields.Date(
+    paused_from = Day(required=True, metadata={"description": "First paused local day"})
+    paused_until = Day(
         load_default=None,
         allow_none=True,
         metadata={"description": "Last paused local day (inclusive); none: until resumed"},

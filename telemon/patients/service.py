@@ -15,7 +15,7 @@ from telemon.anticoagulation import plans
 from telemon.copd import rules, schedule
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
-from telemon.ingest.codes import CODES
+from telemon.ingest.codes import CODES, limit_range_problem
 from telemon.models import (
     DefaultThreshold,
     Enrollment,
@@ -181,6 +181,15 @@ def _validate_settings(data: dict[str, Any]) -> None:
             )
         )
     }
+    for code, limits in (data.get("thresholds") or {}).items():
+        for field in LIMIT_FIELDS:
+            value = limits.get(field)
+            if (
+                code in CODES
+                and value is not None
+                and (problem := limit_range_problem(code, value))
+            ):
+                bad_limits.setdefault(code, []).append(f"{field}: {problem}")
     if bad_limits:
         errors["thresholds"] = bad_limits
     for field, check in (

@@ -153,11 +153,15 @@ def process_photo(
 
 def header_pixels(data: bytes) -> int:
     """Width × height as the photo's header states them, without decoding any pixel: what
-    decoding it would cost. Raises ImageRejected (415 not JPEG/PNG, 422 unreadable header)."""
+    decoding it would cost. Raises ImageRejected (415 not JPEG/PNG, 413 past Pillow's
+    decompression-bomb limit, 422 unreadable header)."""
     media_type = _sniff(data)
     try:
         with Image.open(io.BytesIO(data), formats=[_PILLOW_PLUGIN[media_type]]) as image:
             return int(image.width * image.height)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses a header past twice its MAX_IMAGE_PIXELS (30000 × 30000) on opening.
+        raise ImageRejected(413, "The image dimensions are too large.") from None
     except (OSError, SyntaxError, ValueError):
         raise ImageRejected(422, "The photo cannot be read.") from None
 

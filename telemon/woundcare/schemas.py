@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from telemon import clock
 from telemon.http.ids import Id
+from telemon.http.schema_fields import Day, Number, WholeNumber
 from telemon.ingest.schemas import FUTURE_TOLERANCE, AwareDateTime
 from telemon.models import REVIEW_STATUSES, REVIEW_URGENCIES, WOUND_STATUSES, WOUND_TYPES
 from telemon.woundcare.push import EXUDATE_LEVELS, TISSUE_TYPES
@@ -34,7 +35,7 @@ def _optional(field: fields.Field) -> fields.Field:
 class WoundIn(Schema):
     body_site = fields.String(required=True, validate=validate.Length(min=1, max=200))
     wound_type = fields.String(required=True, validate=validate.OneOf(WOUND_TYPES))
-    onset_date = _optional(fields.Date())
+    onset_date = _optional(Day())
 
 
 class WoundPatch(Schema):
@@ -61,11 +62,11 @@ class AssessmentData(Schema):
 
     client_id = fields.UUID(required=True, metadata={"description": "Idempotency key (UUID)"})
     assessed_at = AwareDateTime(required=True)
-    length_cm = fields.Float(required=True, validate=validate.Range(0, 100), allow_nan=False)
-    width_cm = fields.Float(required=True, validate=validate.Range(0, 100), allow_nan=False)
-    depth_cm = _optional(fields.Float(validate=validate.Range(0, 50), allow_nan=False))
+    length_cm = Number(required=True, validate=validate.Range(0, 100), allow_nan=False)
+    width_cm = Number(required=True, validate=validate.Range(0, 100), allow_nan=False)
+    depth_cm = _optional(Number(validate=validate.Range(0, 50), allow_nan=False))
     area_cm2 = _optional(
-        fields.Float(
+        Number(
             validate=validate.Range(0, 10000),
             allow_nan=False,
             metadata={
@@ -79,7 +80,7 @@ class AssessmentData(Schema):
         fields.String(validate=validate.OneOf(EXUDATE_LEVELS), metadata={"description": "Amount"})
     )
     odour = _optional(fields.String(validate=validate.OneOf(ODOURS)))
-    pain = _optional(fields.Integer(validate=validate.Range(0, 10)))
+    pain = _optional(WholeNumber(validate=validate.Range(0, 10)))
     periwound = _optional(
         fields.String(validate=validate.Length(max=200), metadata={"description": "Skin around"})
     )

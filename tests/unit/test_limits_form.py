@@ -31,7 +31,18 @@ def test_what_is_not_a_number_is_a_danish_error_of_its_measurement(typed: str) -
 
 def test_a_limit_no_measurement_reaches_is_refused() -> None:
     _, _, errors = parse({"weight.alert_high": "9" * 40}, ["weight"], "en")
-    assert errors == {"weight": ["alert high: not a possible value"]}
+    assert errors == {"weight": ["alert high: must lie between 20\u00a0kg and 350\u00a0kg"]}
+
+
+def test_a_limit_beyond_what_a_reading_can_be_is_refused_in_danish() -> None:
+    # An SpO2 alert_low of -5 would silence the alert; 101 % no oximeter shows (issue 21.11).
+    _, _, errors = parse({"spo2.alert_low": "-5", "spo2.alert_high": "101"}, ["spo2"], "da")
+    assert errors == {
+        "spo2": [
+            "alarm høj: skal ligge mellem 50\u00a0% og 100\u00a0%",
+            "alarm lav: skal ligge mellem 50\u00a0% og 100\u00a0%",
+        ]
+    }
 
 
 def test_limits_out_of_order_say_which_in_the_readers_language() -> None:

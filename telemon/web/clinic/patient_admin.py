@@ -15,13 +15,14 @@ from werkzeug.wrappers import Response
 
 from telemon import clock, monitoring
 from telemon.anticoagulation import plans
-from telemon.errors import Forbidden, TelemonError
+from telemon.errors import Conflict, Forbidden, TelemonError
 from telemon.http import paging
 from telemon.ingest import service as ingest
 from telemon.ingest.api import csv_response
 from telemon.ingest.codes import CODES
 from telemon.models import PROGRAMMES
 from telemon.patients import detail, editing, lifecycle, overview
+from telemon.patients import limits as patient_limits
 from telemon.patients import service as patients
 from telemon.patients.cpr import normalise_cpr
 from telemon.patients.schemas import PatientIn
@@ -82,11 +83,15 @@ def _cursor(raw: str | None, shape: tuple[type, ...]) -> paging.Key | None:
 
 
 @bp.route("/patients/new", methods=["GET", "POST"])
+# "This CPR number is registered" (409) counts against the account's budget, shared with the
+# API's POST /api/v1/patients (telemon.patients.limits).
+@patient_limits.per_account_cpr_conflicts()
 @signed_in("clinician")
 def patient_new() -> Any:
     """Register a patient by CPR number; the birth date follows from it."""
     values: dict[str, Any] = {"form_key": new_form_key()}
     errors: dict[str, str] = {}
+    status = 422
     if request.method == "POST":
         values = {
             k: request.form.get(k, "").strip()
@@ -120,6 +125,9 @@ def patient_new() -> Any:
                         },
                     },
                 )
+            except Conflict as error:  # registered already: as the API says it, 409
+                errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
+                status = 409
             except TelemonError as error:
                 errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
             else:
@@ -128,7 +136,7 @@ def patient_new() -> Any:
                 flash(_("Patient registered. Enrol her in a programme."))
                 return redirect(where)
     return render_template("clinic/patient_new.html", values=values, errors=errors), (
-        422 if errors else 200
+        status if errors else 200
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import fields
 
 from telemon import clinical_text as ct
 from telemon.copd import rules
+from telemon.ingest.codes import CODES, limit_out_of_range
 from telemon.web.components.forms import typed_number
 
 Limits = dict[str, float | None]
@@ -44,8 +45,13 @@ def parse(
             except ValueError:
                 errors.setdefault(code, []).append(ct.not_a_number_text(field, language))
                 row[field] = None
-            if row[field] is not None and abs(row[field]) > PLAUSIBLE:
-                errors.setdefault(code, []).append(ct.implausible_limit_text(field, language))
+            value = row[field]
+            if value is not None and (
+                abs(value) > PLAUSIBLE or (code in CODES and limit_out_of_range(code, value))
+            ):
+                errors.setdefault(code, []).append(
+                    ct.implausible_limit_text(field, language, code if code in CODES else None)
+                )
         values[code] = row
         if code not in errors:
             for upper, upper_value, lower, lower_value in rules.limit_order_problems(

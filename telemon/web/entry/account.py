@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from telemon.errors import Invalid, Unauthorized
-from telemon.extensions import limiter
 from telemon.http import sessions
 from telemon.http.auth import SESSION_KEY, authenticate, forget_web_user, web_user
 from telemon.i18n import LANGUAGES
@@ -21,12 +20,8 @@ from telemon.web.entry import bp
 from telemon.web.safe_redirect import local_target
 
 
-def _login_limit() -> str:
-    return str(current_app.config["TELEMON_LOGIN_LIMIT"])
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+@limits.per_address()
 @limits.per_user_name()
 def sign_in() -> Any:
     if request.method == "GET":
