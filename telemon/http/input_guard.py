@@ -2,6 +2,7 @@
 
 - JSON nested deeper than MAX_JSON_DEPTH (100,000 levels made the parser raise RecursionError:
   a 500, even unauthenticated on /auth/token) → 400;
+- an integer of more than 4,300 digits (the parser's ValueError was a 500 too) → 400;
 - a NUL character in a query string, a form field or a JSON string (PostgreSQL text cannot
   hold one, and no clinical text needs it) → 422 naming the field;
 - a lone surrogate in a JSON string ("x\\ud800y": JSON may escape one, UTF-8 cannot encode it,
@@ -11,6 +12,7 @@ The wound upload's `data` part is JSON inside a form field: its handler calls `c
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask, request
@@ -42,7 +44,23 @@ def _refuse_malformed_input() -> None:
             data = request.get_json(silent=True)  # malformed JSON is the handler's 400
         except RecursionError:
             raise TooDeep(f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep.") from None
+        if data is None:
+            _refuse_unparsable_numbers(request.get_data(cache=True))
         check_json(data)
+
+
+def _refuse_unparsable_numbers(body: bytes) -> None:
+    """Well-formed JSON the parser still refuses: an integer of more than 4,300 digits (Python's
+    int-from-text limit) raises a plain ValueError, which the handlers' parser does not expect
+    (a 500, even unauthenticated on /auth/token). Malformed JSON stays the handler's 400."""
+    try:
+        json.loads(body)
+    except json.JSONDecodeError:
+        return
+    except ValueError:
+        raise TooDeep("A number in the JSON body has too many digits.") from None
+    except RecursionError:
+        raise TooDeep(f"JSON may be nested at most {MAX_JSON_DEPTH} levels deep.") from None
 
 
 def check_json(data: Any, field: str = "") -> None:

@@ -45,9 +45,6 @@ def _threshold_codes(value: dict[str, Any]) -> None:
     unknown = sorted(set(value) - set(CODES))
     if unknown:
         raise ValidationError(f"Unknown measurement code(s): {', '.join(unknown)}.")
-    out_of_range = limits_range_problems(value)
-    if out_of_range:
-        raise ValidationError(out_of_range)
 
 
 def limits_range_problems(thresholds: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
@@ -63,9 +60,26 @@ def limits_range_problems(thresholds: dict[str, Any]) -> dict[str, dict[str, lis
     return problems
 
 
-ThresholdsField = fields.Dict(
-    keys=fields.String(), values=fields.Nested(LimitsSchema), validate=_threshold_codes
-)
+class Thresholds(fields.Dict):
+    """Limits by measurement code, each set ordered and within what a reading of it can be
+    (errors named `thresholds.<code>.<limit>`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            keys=fields.String(),
+            values=fields.Nested(LimitsSchema),
+            validate=_threshold_codes,
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        thresholds = super()._deserialize(value, attr, data, **kwargs)
+        if problems := limits_range_problems(thresholds):
+            raise ValidationError(problems)  # type: ignore[arg-type]
+        return thresholds
+
+
+ThresholdsField = Thresholds()
 
 
 # INR targets: the clinically sensible range (inr_rules.target_range_problems checks the pair).

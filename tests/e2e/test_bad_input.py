@@ -52,7 +52,7 @@ class TestLimits:
     def test_the_standard_sets_are_bounded_too(self, client, world):
         admin = token_for(client, "root")
         response = client.put(
-            "/api/v1/programmes/copd/default-thresholds",
+            "/api/v1/threshold-defaults/copd",
             json={"thresholds": {"temperature": {"alert_high": 1e300}}},
             headers=admin,
         )
