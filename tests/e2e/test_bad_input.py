@@ -104,18 +104,18 @@ class TestLimits:
 
 class TestNoServerErrors:
     def test_a_5001_digit_integer_is_a_4xx_even_unauthenticated(self, client, world):
-        body = '{"username": %s, "password": "x"}' % HUGE
+        body = '{"username": ' + HUGE + ', "password": "x"}'
         response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
         assert 400 <= response.status_code < 500
         clinician = token_for(client, "clinician")
         response = client.patch(
             f"/api/v1/enrollments/{world.enrollment.id}",
-            data='{"thresholds": {"spo2": {"alert_low": %s}}}' % HUGE,
+            data='{"thresholds": {"spo2": {"alert_low": ' + HUGE + "}}}",
             content_type="application/json",
             headers=clinician,
         )
         assert 400 <= response.status_code < 500
-        huge_float = '{"thresholds": {"spo2": {"alert_low": %s.5}}}' % HUGE
+        huge_float = '{"thresholds": {"spo2": {"alert_low": ' + HUGE + ".5}}}"
         response = client.patch(
             f"/api/v1/enrollments/{world.enrollment.id}",
             data=huge_float,
@@ -172,10 +172,7 @@ def _png_header_only(width: int, height: int) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00" + b"\x00" * 3 * 10)
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     )
 
 
