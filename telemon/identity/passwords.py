@@ -15,6 +15,7 @@ Plain values in, plain values out: no framework, no database.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 
@@ -30,6 +31,7 @@ _JUDGED_LENGTH = 100
 # Temporary passwords: four groups of four from an alphabet without look-alikes (0/O, 1/l/I).
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXYZ2346789"
 _GUESSABLE = guessable_words()
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def password_problems(password: str, user_inputs: Iterable[str] = ()) -> list[str]:
@@ -42,10 +44,24 @@ def password_problems(password: str, user_inputs: Iterable[str] = ()) -> list[st
     if len(password) > MAX_LENGTH:
         return [f"At most {MAX_LENGTH} characters."]
     words = [w for w in user_inputs if w] + _GUESSABLE
-    result = zxcvbn(password[:_JUDGED_LENGTH], user_inputs=words)
-    if int(result["score"]) < MIN_SCORE:
+    judged = password[:_JUDGED_LENGTH]
+    if int(zxcvbn(judged, user_inputs=words)["score"]) < MIN_SCORE or _word_plus_decoration(
+        judged, words
+    ):
         return ["Too common or too easy to guess; use a few unrelated words."]
     return []
+
+
+def _word_plus_decoration(password: str, words: list[str]) -> bool:
+    """Whether the password is a common word or two dressed up with digits and symbols
+    ("Sommer2026!!", "Mette1975!!!"): its letters alone are dictionary words only and easy to
+    guess. zxcvbn alone lets these through when the digits are not a year it knows."""
+    letters = _NOT_LETTERS.sub("", password)
+    if not letters or letters == password:
+        return False
+    result = zxcvbn(letters, user_inputs=words)
+    only_words = all(match["pattern"] == "dictionary" for match in result["sequence"])
+    return only_words and int(result["score"]) < MIN_SCORE
 
 
 def temporary_password() -> str:
