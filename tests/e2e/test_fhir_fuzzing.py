@@ -56,6 +56,9 @@ SCALARS = (
             "urn:uuid:not-a-uuid",
             "Device/../../etc",
             "2026-02-30T25:61:00+99:00",
+            "0001-01-01",  # a date beyond the years any zone conversion holds (issue 21.12)
+            "9999-12-31",
+            "0001-01-01T00:00:00Z",
             "0101701234",
             "9" * 400,
             "2147483648",  # one past the largest id
