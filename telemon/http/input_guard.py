@@ -5,6 +5,8 @@
 - an integer of more than 4,300 digits (the parser's ValueError was a 500 too) → 400;
 - a NUL character in a query string, a form field or a JSON string (PostgreSQL text cannot
   hold one, and no clinical text needs it) → 422 naming the field;
+- no body at all where the operation takes a JSON body (the OpenAPI document says it is
+  required; an empty PATCH used to be a silent 200) → 422 naming `body`;
 - a lone surrogate in a JSON string ("x\\ud800y": JSON may escape one, UTF-8 cannot encode it,
   so the database driver failed with a 500) → 422 naming the field.
 The wound upload's `data` part is JSON inside a form field: its handler calls `check_json`.
@@ -15,13 +17,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 from telemon.errors import Invalid, TelemonError
 
 MAX_JSON_DEPTH = 32
 NUL_MESSAGE = "Must not contain NUL characters."
 SURROGATE_MESSAGE = "Must be valid Unicode text (a lone surrogate is not)."
+BODY_MESSAGE = "A JSON body is required."
 
 
 class TooDeep(TelemonError):
@@ -39,6 +42,9 @@ def _refuse_malformed_input() -> None:
             if any(isinstance(text, str) and "\x00" in text for text in (key, value)):
                 name = str(key or "").replace("\x00", "") or "query"
                 raise Invalid(NUL_MESSAGE, {name: [NUL_MESSAGE]})
+    if request.method in ("POST", "PUT", "PATCH") and not request.get_data(cache=True):
+        if _takes_json_body():
+            raise Invalid(BODY_MESSAGE, {"body": [BODY_MESSAGE]})
     if request.is_json and request.content_length:
         try:
             data = request.get_json(silent=True)  # malformed JSON is the handler's 400
@@ -47,6 +53,18 @@ def _refuse_malformed_input() -> None:
         if data is None:
             _refuse_unparsable_numbers(request.get_data(cache=True))
         check_json(data)
+
+
+def _takes_json_body() -> bool:
+    """Whether the API operation requested declares a JSON body (flask-smorest's
+    `@bp.arguments(Schema)`, whose location is the body unless another is named)."""
+    if not request.path.startswith("/api/") or request.endpoint is None:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, request.method.lower(), None) if view_class else view
+    arguments = getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(a.get("location") in (None, "json") and a.get("required") for a in arguments)
 
 
 def _refuse_unparsable_numbers(body: bytes) -> None:

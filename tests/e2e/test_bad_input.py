@@ -206,3 +206,14 @@ class TestDates:
         )
         assert response.status_code == 422
         assert "paused_until" in response.get_json()["errors"]
+
+
+class TestTheDocumentTellsTheTruth:
+    def test_a_patch_without_its_body_is_refused(self, client, world):
+        # The document says the body is required (schemathesis ST201); `{}` changes nothing.
+        clinician = token_for(client, "clinician")
+        url = f"/api/v1/enrollments/{world.enrollment.id}"
+        response = client.patch(url, headers=clinician)
+        assert response.status_code == 422
+        assert "body" in response.get_json()["errors"]
+        assert client.patch(url, json={}, headers=clinician).status_code == 200
