@@ -42,9 +42,9 @@ def _refuse_malformed_input() -> None:
             if any(isinstance(text, str) and "\x00" in text for text in (key, value)):
                 name = str(key or "").replace("\x00", "") or "query"
                 raise Invalid(NUL_MESSAGE, {name: [NUL_MESSAGE]})
-    if request.method in ("POST", "PUT", "PATCH") and not request.get_data(cache=True):
-        if _takes_json_body():
-            raise Invalid(BODY_MESSAGE, {"body": [BODY_MESSAGE]})
+    no_body = request.method in ("POST", "PUT", "PATCH") and not request.get_data(cache=True)
+    if no_body and _takes_json_body():
+        raise Invalid(BODY_MESSAGE, {"body": [BODY_MESSAGE]})
     if request.is_json and request.content_length:
         try:
             data = request.get_json(silent=True)  # malformed JSON is the handler's 400
