@@ -84,9 +84,13 @@ def record_many(
     current transaction."""
     if patient_ids:
         db.session.execute(
-            insert(AuditEvent),
+            _INSERT,
             [_row(user, pid, action, resource_type, resource_id, "allowed") for pid in patient_ids],
         )
+
+
+# Built once: every upload and list read runs it.
+_INSERT = insert(AuditEvent)
 
 
 def record_refusal(
