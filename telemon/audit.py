@@ -89,8 +89,9 @@ def record_many(
         )
 
 
-# Built once: every upload and list read runs it.
-_INSERT = insert(AuditEvent)
+# Built once, into the table (Core, not the ORM's bulk insert): every upload and list read
+# runs it.
+_INSERT = insert(AuditEvent.__table__)
 
 
 def record_refusal(

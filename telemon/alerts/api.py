@@ -18,7 +18,7 @@ READ_ROLES = (Role.CLINICIAN, Role.NURSE, Role.GP, Role.PATIENT)
 
 
 @bp.route("/alerts", methods=["GET"])
-@bp.arguments(schemas.AlertQuery, location="query")
+@bp.arguments(schemas.AlertQuery(), location="query")  # made once (telemon.ingest.api)
 @bp.response(200, schemas.AlertList)
 def list_alerts(args: dict[str, Any]) -> Any:
     """Alerts for the caller's patients: most severe first, then oldest.

@@ -225,11 +225,15 @@ def _store(
 
 
 # Built once (see telemon.http.auth._TOKEN_USER): the store path runs them on every upload.
-_INSERT_BATCH = insert(IngestBatch).returning(IngestBatch.id)
+# Core inserts into the tables, not ORM-enabled ones: the ORM's bulk insert path would walk
+# every row's attributes again for nothing read back as an object.
+_BATCH = IngestBatch.__table__
+_OBSERVATION = Observation.__table__
+_INSERT_BATCH = insert(_BATCH).returning(_BATCH.c.id)
 _INSERT_NEW_OBSERVATIONS = {
-    dialect: module.insert(Observation)
-    .on_conflict_do_nothing(index_elements=[Observation.client_id])
-    .returning(Observation.client_id, Observation.id)
+    dialect: module.insert(_OBSERVATION)
+    .on_conflict_do_nothing(index_elements=[_OBSERVATION.c.client_id])
+    .returning(_OBSERVATION.c.client_id, _OBSERVATION.c.id)
     for dialect, module in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 
