@@ -9,6 +9,13 @@ cumulative time (cProfile). Nothing here is part of the application; it writes a
 observations, alerts and audit rows into the database given, so point it at a benchmark
 database, never a real one.
 Tasks go to Redis (db 13 by default, flushed before and after); no worker consumes them.
+
+Instructions rather than time (the machine is shared, so times move; instruction counts do not):
+run it under callgrind with instrumentation off, and --callgrind counts each path's measured
+calls alone (cProfile off), printing "instructions per request" for each:
+
+    valgrind --tool=callgrind --instr-atstart=no .venv/bin/python bench/profile_paths.py \
+        --database-url … --callgrind --runs 5 --only alerts
 An answer other than the one expected stops it (exit status 1) with what came instead.
 """
 
@@ -16,12 +23,14 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import glob
 import io
 import json
 import os
 import pstats
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         help="profile only the paths whose name holds this (e.g. '1 item', alerts); repeatable",
+    )
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="under valgrind --tool=callgrind --instr-atstart=no: count instructions per path",
+    )
+    parser.add_argument(
+        "--cpu-clock",
+        action="store_true",
+        help="cProfile times by this process's CPU time (no waiting on PostgreSQL in the times)",
     )
     args = parser.parse_args(argv)
 
@@ -139,11 +158,20 @@ def main(argv: list[str] | None = None) -> int:
             ),
             ("GET /queue (queue page)", lambda: _expect(web.get("/queue"), 200), None),
         ]
+        if args.callgrind:  # what turning the counting on and off costs, to subtract
+            paths.insert(0, ("nothing (the counting's own cost)", lambda: None, None))
         for name, call, prepare in paths:
-            if args.only and not any(part.lower() in name.lower() for part in args.only):
+            if (
+                args.only
+                and not name.startswith("nothing")
+                and not any(part.lower() in name.lower() for part in args.only)
+            ):
                 continue
-            timings = []
-            profile = cProfile.Profile()
+            timings: list[float] = []
+            cpu_times: list[float] = []
+            if args.callgrind:
+                _callgrind("-z")  # what ran before (the warm-up, other paths) does not count
+            profile = cProfile.Profile(time.process_time) if args.cpu_clock else cProfile.Profile()
             shapes: Counter[str] = Counter()
             for run in range(args.runs + 1):  # the first warms up
                 if prepare is not None:
@@ -153,14 +181,26 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 statements.clear()
                 started = time.perf_counter()
-                profile.enable()
+                cpu = time.process_time()
+                if args.callgrind:
+                    _callgrind("-i", "on")
+                else:
+                    profile.enable()
                 call()
-                profile.disable()
+                if args.callgrind:
+                    _callgrind("-i", "off")
+                else:
+                    profile.disable()
                 timings.append(time.perf_counter() - started)
+                cpu_times.append(time.process_time() - cpu)
                 shapes.update(_shape(s) for s in statements)
             per_request = sum(shapes.values()) / args.runs
             print(f"\n=== {name}")
             print(f"mean {1000 * sum(timings) / len(timings):.1f} ms over {args.runs} runs")
+            print(f"CPU of this process {1000 * sum(cpu_times) / len(cpu_times):.1f} ms a request")
+            if args.callgrind:
+                print(f"instructions per request: {_callgrind_dump(name) / args.runs / 1e6:.1f} M")
+                continue
             print(f"SQL statements per request: {per_request:.1f}")
             for shape, count in shapes.most_common(8):
                 print(f"  {count / args.runs:7.1f} x  {shape}")
@@ -181,6 +221,29 @@ def _expect(answer: Any, status: int) -> Any:
             f"expected {status}: {answer.get_data()[:300]!r}"
         )
     return answer
+
+
+def _callgrind(*command: str) -> None:
+    """Tell the callgrind this process runs under (callgrind_control) to do something."""
+    subprocess.run(
+        ["callgrind_control", *command, str(os.getpid())], check=True, capture_output=True
+    )
+
+
+def _callgrind_dump(name: str) -> int:
+    """Dump callgrind's counts since the last zeroing; the instructions counted."""
+    before = set(glob.glob(f"callgrind.out.{os.getpid()}*"))
+    _callgrind("-d", re.sub(r"\W+", "_", name))
+    for _ in range(100):
+        dumped = set(glob.glob(f"callgrind.out.{os.getpid()}*")) - before
+        if dumped:
+            time.sleep(0.5)  # written in full
+            text = Path(dumped.pop()).read_text()
+            found = re.search(r"^totals: (\d+)", text, re.MULTILINE)  # the file's last line
+            if found:
+                return int(found.group(1))
+        time.sleep(0.2)
+    raise SystemExit("callgrind wrote no dump: run under valgrind --tool=callgrind")
 
 
 def _shape(statement: str) -> str:

@@ -35,8 +35,9 @@ patient's enrolment, who reads whose audit trail.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Select, exists, literal, or_, select
+from sqlalchemy import Select, bindparam, exists, literal, or_, select
 
 from telemon import audit
 from telemon.errors import Forbidden, NotFound
@@ -66,24 +67,45 @@ def visible_patient_ids(user: User) -> Select[tuple[int]]:
     if user.organisation_id is None or user.role not in CARE_ROLES:
         # System administrators and organisation administrators: nobody.
         return select(Patient.id.label("patient_id")).where(literal(False))
+    return _care_staff_sees(user.id, user.organisation_id, user.role in REGISTERING_ROLES)
+
+
+def _care_staff_sees(user_id: Any, organisation_id: Any, registering: bool) -> Select[tuple[int]]:
+    """What care staff see (see the module's docstring): the ids, or bound parameters."""
     active = Enrollment.status == "active"
     in_team = exists().where(
         care_team_member.c.care_team_id == Enrollment.care_team_id,
-        care_team_member.c.user_id == user.id,
+        care_team_member.c.user_id == user_id,
     )
     shared = exists().where(
         enrollment_share.c.enrollment_id == Enrollment.id,
-        enrollment_share.c.organisation_id == user.organisation_id,
+        enrollment_share.c.organisation_id == organisation_id,
     )
     through_enrolment = select(Enrollment.patient_id.label("patient_id")).where(
         active, or_(in_team, shared)
     )
-    if user.role in REGISTERING_ROLES:
+    if registering:
         registered = select(Patient.id.label("patient_id")).where(
-            Patient.organisation_id == user.organisation_id
+            Patient.organisation_id == organisation_id
         )
         return through_enrolment.union(registered)  # type: ignore[return-value]
     return through_enrolment
+
+
+def _among(visible: Select[tuple[int]], wanted: Any) -> Select[tuple[int]]:
+    seen = visible.subquery()
+    return select(seen.c.patient_id).where(seen.c.patient_id.in_(wanted))
+
+
+# visible_among for care staff (every upload asks it), registering or not: built once with its
+# values bound, so that SQLAlchemy neither builds it nor computes its cache key per call.
+_CARE_STAFF_AMONG = {
+    registering: _among(
+        _care_staff_sees(bindparam("user_id"), bindparam("organisation_id"), registering),
+        bindparam("wanted", expanding=True),
+    )
+    for registering in (False, True)
+}
 
 
 def visible_among(user: User, patient_ids: Iterable[int]) -> set[int]:
@@ -91,9 +113,11 @@ def visible_among(user: User, patient_ids: Iterable[int]) -> set[int]:
     wanted = set(patient_ids)
     if not wanted:
         return set()
-    visible = visible_patient_ids(user).subquery()
-    query = select(visible.c.patient_id).where(visible.c.patient_id.in_(wanted))
-    return set(db.session.scalars(query))
+    if user.organisation_id is not None and user.role in CARE_ROLES:
+        statement = _CARE_STAFF_AMONG[user.role in REGISTERING_ROLES]
+        values = {"user_id": user.id, "organisation_id": user.organisation_id}
+        return set(db.session.scalars(statement, {**values, "wanted": sorted(wanted)}))
+    return set(db.session.scalars(_among(visible_patient_ids(user), wanted)))
 
 
 def may_see_patient(user: User, patient_id: int) -> bool:

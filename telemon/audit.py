@@ -84,9 +84,14 @@ def record_many(
     current transaction."""
     if patient_ids:
         db.session.execute(
-            insert(AuditEvent),
+            _INSERT,
             [_row(user, pid, action, resource_type, resource_id, "allowed") for pid in patient_ids],
         )
+
+
+# Built once, into the table (Core, not the ORM's bulk insert): every upload and list read
+# runs it.
+_INSERT = insert(AuditEvent.__table__)
 
 
 def record_refusal(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_smorest import Blueprint
 
 from telemon.alerts import handling, queries, schemas
@@ -17,7 +18,7 @@ READ_ROLES = (Role.CLINICIAN, Role.NURSE, Role.GP, Role.PATIENT)
 
 
 @bp.route("/alerts", methods=["GET"])
-@bp.arguments(schemas.AlertQuery, location="query")
+@bp.arguments(schemas.AlertQuery(), location="query")  # made once (telemon.ingest.api)
 @bp.response(200, schemas.AlertList)
 def list_alerts(args: dict[str, Any]) -> Any:
     """Alerts for the caller's patients: most severe first, then oldest.
@@ -30,8 +31,11 @@ def list_alerts(args: dict[str, Any]) -> Any:
     limit = args.pop("limit")
     after = args.pop("after", None)
     f = queries.AlertFilter(**args, shown_to_patient=user.role == Role.PATIENT)
-    page = queries.alert_list(user, f, limit, after)
-    return {"items": page.items, "next": page.next}
+    page = queries.alert_rows(user, f, limit, after)
+    # Written from the rows directly (the AlertList shape, which documents it): flask-smorest
+    # passes a Response through without dumping it again.
+    body = schemas.alert_list_body(page, schemas.caller_language())
+    return current_app.json.response(body)
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["GET"])

@@ -8,7 +8,7 @@ from flask import has_request_context, request
 from marshmallow import Schema, ValidationError, fields, validate
 
 from telemon import clinical_text
-from telemon.alerts.queries import CURSOR_SHAPE
+from telemon.alerts.queries import CURSOR_SHAPE, AlertRows
 from telemon.http import paging
 from telemon.http.ids import Id
 from telemon.http.schema_fields import Flag
@@ -136,6 +136,66 @@ class AlertList(Schema):
         allow_none=True,
         metadata={"description": "Pass as `after` for the next page; null on the last page"},
     )
+
+
+# The AlertOut fields that are a column of the list's row as they are (queries.LIST_COLUMNS);
+# datetimes are written as marshmallow writes them (ISO 8601).
+_PLAIN = (
+    "id",
+    "patient_id",
+    "enrollment_id",
+    "programme",
+    "care_team_id",
+    "severity",
+    "rule",
+    "measurement",
+    "status",
+)
+_TIMES = (
+    "raised_at",
+    "updated_at",
+    "first_seen_at",
+    "acknowledged_at",
+    "resolved_at",
+    "escalated_at",
+)
+
+
+def alert_list_body(page: AlertRows, language: str) -> dict[str, Any]:
+    """The body of GET /api/v1/alerts (AlertList) from the rows of queries.alert_rows, written
+    directly rather than dumped by marshmallow: the same JSON (tests/e2e/test_alerts_api.py
+    compares the two), at a fraction of the cost for a page of 200. Alerts of one rule mostly
+    share their reasons' parameters, so each reason is written once per page and language."""
+    texts: dict[str, str] = {}
+
+    def text(reason: dict[str, Any]) -> str:
+        key = repr(sorted(reason.items()))
+        if key not in texts:
+            texts[key] = clinical_text.reasons_text([reason], language)[0]
+        return texts[key]
+
+    items = []
+    for row in page.rows:
+        item: dict[str, Any] = {name: getattr(row, name) for name in _PLAIN}
+        for name in _TIMES:
+            moment = getattr(row, name)
+            item[name] = None if moment is None else moment.isoformat()
+        reasons = row.reasons or []
+        item["reasons"] = [
+            {**{k: r[k] for k in ("code", "params", "severity") if k in r}, "text": text(r)}
+            for r in reasons
+        ]
+        item["reason"] = item["reasons"][0]["text"] if reasons else ""
+        item["reason_code"] = str(reasons[0]["code"]) if reasons else "text"
+        item["reason_params"] = dict(reasons[0]["params"]) if reasons else {"text": ""}
+        item["acknowledged_by"] = row.acknowledged_by_id
+        item["acknowledge_note"] = row.acknowledge_note
+        item["resolved_by"] = row.resolved_by_id
+        item["resolution_note"] = row.resolution_note
+        item["visible_to_patient"] = row.visible_to_patient
+        item["observation_ids"] = page.observation_ids[row.id]
+        items.append(item)
+    return {"items": items, "next": page.next}
 
 
 class AcknowledgeIn(Schema):

@@ -15,7 +15,9 @@ bp = Blueprint("ingest", __name__, url_prefix="/api/v1", description="Observatio
 
 
 @bp.route("/observations", methods=["POST"])
-@bp.arguments(schemas.ObservationBatchIn)
+# An instance, made once: given the class, webargs makes a schema (and its nested item schema,
+# copying their fields) for every request.
+@bp.arguments(schemas.ObservationBatchIn())
 @bp.response(201, schemas.ObservationBatchOut)
 @bp.alt_response(403, description="An item names a patient the caller may not record for")
 @bp.alt_response(409, description="A client_id was used before with other content")

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
@@ -169,16 +170,34 @@ def _store(
     items: list[dict[str, Any]],
     within: Callable[[list[dict[str, Any]]], None] | None,
 ) -> BatchResult:
+    """Insert what is new, then look up only what was there already.
+
+    The observations go in with ON CONFLICT (client_id) DO NOTHING: a new upload (nearly every
+    one) costs no look-up before its insert, and a retry's rows are skipped by the unique index
+    itself, also when a concurrent retry stored them a moment ago (the insert waits for it).
+    Only when rows were skipped are they read back, to tell a retry (a duplicate) from a
+    client_id re-used with other content (a conflict, which undoes the whole upload).
+    """
     if within is not None:
         within(items)
-    existing = {
-        row.client_id: row
-        for row in db.session.execute(
-            select(Observation.client_id, Observation.id, Observation.content_hash).where(
-                Observation.client_id.in_([item["client_id"] for item in items])
-            )
-        )
-    }
+    if not items:  # a FHIR upload of devices alone
+        return BatchResult(0, 0, [])
+    now = clock.now()
+    # In client_id order: concurrent uploads of the same readings listed in another order then
+    # wait on each other's unique-index entries instead of deadlocking.
+    ordered = sorted(items, key=lambda item: str(item["client_id"]))
+    # Bulk INSERT … RETURNING rather than the unit of work: nothing here is read back as an
+    # object, and this is the busiest write path.
+    batch_id = db.session.scalar(
+        _INSERT_BATCH,
+        {"received_at": now, "submitted_by_id": user.id, "dispatched_at": now, "attempts": 0},
+    )
+    assert batch_id is not None
+    stored = db.session.execute(
+        _insert_new_observations(), [_observation(item, batch_id, user, now) for item in ordered]
+    )
+    created: dict[uuid.UUID, int] = {row.client_id: row.id for row in stored}
+    existing = _stored_before([i["client_id"] for i in items if i["client_id"] not in created])
     conflicts = {
         str(i): {"client_id": ["Already used for an observation with other content."]}
         for i, item in enumerate(items)
@@ -189,34 +208,13 @@ def _store(
         raise Conflict(
             "A client_id was sent before with other content.", {"observations": conflicts}
         )
-    now = clock.now()
-    # In client_id order: concurrent uploads of the same readings listed in another order then
-    # wait on each other's unique-index entries instead of deadlocking.
-    new_items = sorted(
-        (item for item in items if item["client_id"] not in existing),
-        key=lambda item: str(item["client_id"]),
-    )
-    created: dict[uuid.UUID, int] = {}
-    if new_items:
-        # Bulk INSERT … RETURNING rather than the unit of work: nothing here is read back as
-        # an object, and this is the busiest write path.
-        batch_id = db.session.scalar(
-            insert(IngestBatch)
-            .values(received_at=now, submitted_by_id=user.id, dispatched_at=now, attempts=0)
-            .returning(IngestBatch.id)
-        )
-        assert batch_id is not None
-        # A concurrent retry's rows make this raise IntegrityError.
-        stored = db.session.execute(
-            insert(Observation).returning(
-                Observation.client_id, Observation.id, sort_by_parameter_order=True
-            ),
-            [_observation(item, batch_id, user, now) for item in new_items],
-        )
-        created = {row.client_id: row.id for row in stored}
-        patients = sorted({item["patient_id"] for item in new_items})
+    if created:
+        patients = sorted({item["patient_id"] for item in items if item["client_id"] in created})
         audit.record_many(user, patients, "observation.create", "ingest_batch", batch_id)
         work.enqueue(jobs.EVALUATE_BATCH, batch_id)
+    else:
+        # A retry of an upload stored before: the batch opened for it stays empty.
+        db.session.execute(delete(IngestBatch).where(IngestBatch.id == batch_id))
     results = [
         ItemResult(item["client_id"], created[item["client_id"]], "created")
         if item["client_id"] in created
@@ -224,6 +222,41 @@ def _store(
         for item in items
     ]
     return BatchResult(len(created), len(items) - len(created), results)
+
+
+# Built once (see telemon.http.auth._TOKEN_USER): the store path runs them on every upload.
+# Core inserts into the tables, not ORM-enabled ones: the ORM's bulk insert path would walk
+# every row's attributes again for nothing read back as an object.
+_BATCH = IngestBatch.__table__
+_OBSERVATION = Observation.__table__
+_INSERT_BATCH = insert(_BATCH).returning(_BATCH.c.id)
+_INSERT_NEW_OBSERVATIONS = {
+    dialect: module.insert(_OBSERVATION)
+    .on_conflict_do_nothing(index_elements=[_OBSERVATION.c.client_id])
+    .returning(_OBSERVATION.c.client_id, _OBSERVATION.c.id)
+    for dialect, module in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
+def _insert_new_observations() -> Any:
+    """INSERT … ON CONFLICT (client_id) DO NOTHING RETURNING client_id, id, in the dialect of
+    the database (both write it alike; SQLAlchemy has it per dialect)."""
+    return _INSERT_NEW_OBSERVATIONS[db.session.get_bind().dialect.name]
+
+
+def _stored_before(client_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """The rows already stored under these client_ids (a retry's, or a re-use's)."""
+    if not client_ids:
+        return {}
+    rows = db.session.execute(
+        select(Observation.client_id, Observation.id, Observation.content_hash).where(
+            Observation.client_id.in_(client_ids)
+        )
+    )
+    found = {row.client_id: row for row in rows}
+    # Skipped by the unique index, so stored and committed (READ COMMITTED sees it now).
+    assert len(found) == len(client_ids), "a skipped client_id is not stored"
+    return found
 
 
 def _observation(item: dict[str, Any], batch_id: int, user: User, now: datetime) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from telemon.extensions import db
 from telemon.models.types import BigId, UTCDateTime
-from telemon.vocabulary import AlertStatus, Severity
+from telemon.vocabulary import SEVERITY_RANK, AlertStatus, Severity
 
 # The values, for validators and menus (telemon.vocabulary names them).
 ALERT_STATUSES: tuple[str, ...] = tuple(AlertStatus)
@@ -21,6 +21,15 @@ alert_observation = Table(
     db.metadata,
     Column("alert_id", ForeignKey("alert.id", ondelete="CASCADE"), primary_key=True),
     Column("observation_id", BigId, ForeignKey("observation.id"), primary_key=True, index=True),
+)
+
+
+# The severity rank (telemon.vocabulary.SEVERITY_RANK) as SQL, as telemon.alerts.queries
+# writes it in the list's ORDER BY: the expression of ix_alert_list_order.
+SEVERITY_RANK_SQL = (
+    "(CASE severity "
+    + " ".join(f"WHEN '{severity}' THEN {rank}" for severity, rank in SEVERITY_RANK.items())
+    + " ELSE 0 END)"
 )
 
 
@@ -95,6 +104,17 @@ class Alert(db.Model):
             "status",
             "severity",
             "raised_at",
+        ),
+        # GET /api/v1/alerts: the list's own order (telemon.alerts.queries.SORT_COLUMNS: the
+        # severity rank, then oldest, then id) over the unresolved alerts, so that a page is
+        # read off the index rather than sorted out of every open alert (migration 0010).
+        Index(
+            "ix_alert_list_order",
+            text(SEVERITY_RANK_SQL + " DESC"),
+            "raised_at",
+            "id",
+            sqlite_where=text("status <> 'resolved'"),
+            postgresql_where=text("status <> 'resolved'"),
         ),
     )
 

@@ -352,3 +352,38 @@ def test_a_malformed_cursor_is_a_422_naming_after(client, world, after: str) -> 
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert list(response.get_json()["errors"]) == ["after"]
+
+
+@pytest.mark.parametrize("language", ["da", "en", None])
+def test_the_list_is_written_as_the_alert_schema_dumps_it(app, client, world, language) -> None:
+    """GET /api/v1/alerts writes its body from rows (schemas.alert_list_body), not through
+    marshmallow: the JSON is the AlertList schema's dump of the same alerts, in either language,
+    with readings attached, several reasons, acknowledged and resolved ones."""
+    from telemon.alerts import queries, schemas
+    from telemon.models import User
+
+    nurse = token_for(client, "nurse")
+    _post(client, nurse, item(world.patient.id, "spo2", 85))
+    _post(client, nurse, item(world.patient.id, "spo2", 84))  # attaches a second reading
+    _post(client, nurse, item(world.patient.id, "pulse", 105))
+    _post(client, nurse, item(world.patient.id, "temperature", 37.5))
+    raise_alert(world.enrollment, "test.text", "blue", 5)
+    clinician = token_for(client, "clinician")
+    (pulse,) = [a.id for a in db.session.scalars(select(Alert).where(Alert.measurement == "pulse"))]
+    client.post(f"/api/v1/alerts/{pulse}/acknowledge", json={"note": "Calling"}, headers=clinician)
+    headers = {**clinician, **({"Accept-Language": language} if language else {})}
+
+    for query in ("", "?limit=2", "?status=acknowledged"):
+        answer = client.get(f"/api/v1/alerts{query}", headers=headers)
+        assert answer.status_code == 200 and answer.mimetype == "application/json"
+        with app.test_request_context(headers=headers):
+            user = db.session.get(User, world.clinician.id)
+            limit = 2 if "limit" in query else 200
+            f = queries.AlertFilter(status="acknowledged" if "status" in query else None)
+            page = queries.alert_list(user, f, limit)
+            dumped = schemas.AlertList().dump({"items": page.items, "next": page.next})
+        assert answer.get_json() == dumped
+        assert dumped["items"], query
+    written = client.get("/api/v1/alerts", headers=headers).get_json()["items"]
+    spo2 = next(a for a in written if a["measurement"] == "spo2")
+    assert len(spo2["observation_ids"]) == 2 and spo2["reason"]
