@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Select, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from telemon import access, audit, clock
+from telemon import access, admissions, audit, clock
 from telemon.background import jobs, work
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
@@ -215,6 +215,8 @@ def _store(
         )
         created = {row.client_id: row.id for row in stored}
         patients = sorted({item["patient_id"] for item in new_items})
+        # Taken while the patient was in hospital (a HospitalNotification said so): marked.
+        admissions.mark(patients, since=min(item["effective_at"] for item in new_items))
         audit.record_many(user, patients, "observation.create", "ingest_batch", batch_id)
         work.enqueue(jobs.EVALUATE_BATCH, batch_id)
     results = [
