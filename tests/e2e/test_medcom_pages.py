@@ -14,7 +14,7 @@ from telemon import clock
 from telemon.extensions import db
 from telemon.identity import service as identity
 from telemon.models import DischargeFollowUp
-from tests.helpers import PASSWORD, sign_in, token_for
+from tests.helpers import PASSWORD, raise_alert, sign_in, token_for
 from tests.medcom import DEPARTMENT, header_id, notification
 
 MONDAY = date(2026, 11, 23)
@@ -60,6 +60,8 @@ def test_the_care_team_and_the_nurse_see_the_admission(app, client, world, admit
     page = client.get(f"/patients/{world.patient.id}").get_data(as_text=True)
     assert danish in page
     assert danish in client.get("/patients").get_data(as_text=True)
+    raise_alert(world.enrollment, "spo2_low", "red", 0)
+    assert danish in client.get("/queue").get_data(as_text=True)
     edit = client.get(f"/enrollments/{world.enrollment.id}/edit").get_data(as_text=True)
     assert "Sat på pause af sygehusets advis om indlæggelse." in edit
     client.post("/sign-out")
