@@ -143,7 +143,12 @@ def receive_hospital_notification(
     stays.apply(actor, stay, replay(n for n in notes if n is not None))
     issues = []
     if note.action != hn.Action.NEW and not _known(note.refers_to):
-        issues.append(_information("The message it concerns has not been received here."))
+        issues.append(
+            _information(
+                "The message it names has not been received here; it concerns the latest "
+                "message of the same event, if any."
+            )
+        )
     return Receipt(OK, ACTED, issues)
 
 
@@ -167,7 +172,10 @@ def _again(actor: User, kept: ReceivedMessage) -> dict[str, Any]:
 
 def _stay_for(patient_id: int, note: hn.Notification) -> HospitalStay:
     """The stay the notification belongs to: the one of the message it cancels or corrects,
-    else the patient's stay of its episode of care (made on its first message)."""
+    else the patient's stay of its episode of care; a message of an episode not seen before
+    that does not begin a stay (a leave, a discharge, a death, a cancellation or correction)
+    belongs to the patient's latest stay -- the one under way if there is one -- when telemon
+    missed the stay's first message or the sender's ids do not link; else a new stay."""
     if note.refers_to is not None:
         referred = _kept(note.refers_to)
         if referred is not None and referred.stay_id is not None:
@@ -180,6 +188,20 @@ def _stay_for(patient_id: int, note: hn.Notification) -> HospitalStay:
     stay = db.session.scalar(query.with_for_update())
     if stay is not None:
         return stay
+    if not (note.action == hn.Action.NEW and note.event in hn.ADMISSIONS):
+        latest = db.session.scalar(
+            select(HospitalStay)
+            .where(HospitalStay.patient_id == patient_id)
+            .order_by(
+                HospitalStay.status.in_(("admitted", "on_leave")).desc(),
+                HospitalStay.updated_at.desc(),
+                HospitalStay.id.desc(),
+            )
+            .limit(1)
+            .with_for_update()
+        )
+        if latest is not None:
+            return latest
     try:
         with db.session.begin_nested():
             stay = HospitalStay(

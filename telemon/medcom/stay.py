@@ -49,19 +49,24 @@ class Stay:
 
 def effective(notifications: Iterable[Notification]) -> list[Notification]:
     """The stay's notifications that still stand, in the order received: each cancellation
-    removes the message it names, each correction replaces it (keeping its place). A
-    cancellation or correction of a message not (yet) received changes nothing; cancelling a
+    removes the message it names, each correction replaces it (keeping its place); cancelling a
     correction undoes the correction and the corrected message alike (MedCom corrects by
-    replacing, so the corrected message no longer stands on its own)."""
+    replacing, so the corrected message no longer stands on its own).
+
+    A cancellation or correction naming a message that was not received here (telemon joined
+    mid-stay, or a sender's test fixtures whose ids do not link) concerns the latest standing
+    message of the same event (an admission: STIN or STAA); with none, it changes nothing."""
     standing: dict[str, Notification] = {}
     replaced_by: dict[str, str] = {}  # a correction's id -> the message id it replaced
     for note in notifications:
         if note.action == Action.NEW:
             standing.setdefault(note.message_id, note)
             continue
-        target = note.refers_to or ""
-        target = replaced_by.get(target, target)
+        target: str | None = note.refers_to or ""
+        target = replaced_by.get(target or "", target)
         if target not in standing:
+            target = _latest_of_event(standing, note.event)
+        if target is None:
             continue
         if note.action == Action.CANCEL:
             del standing[target]
@@ -69,6 +74,12 @@ def effective(notifications: Iterable[Notification]) -> list[Notification]:
             standing[target] = replace(note, action=Action.NEW, message_id=target)
             replaced_by[note.message_id] = target
     return list(standing.values())
+
+
+def _latest_of_event(standing: dict[str, Notification], event: Event) -> str | None:
+    kinds = ADMISSIONS if event in ADMISSIONS else (event,)
+    found = [message_id for message_id, n in standing.items() if n.event in kinds]
+    return found[-1] if found else None
 
 
 def replay(notifications: Iterable[Notification]) -> Stay:

@@ -364,3 +364,46 @@ def test_a_manual_pause_says_who_did_it(app, client, world) -> None:
     clinician = token_for(client, "clinician")
     assert client.post(f"{url}/resume", headers=clinician).status_code == 200
     assert _enrolment(world).resumed_by_id == world.clinician.id
+
+
+def test_messages_whose_ids_do_not_link_still_follow_the_stay(app, client, world, broker):
+    """MedCom's converted test fixtures give every example its own episode of care and name
+    earlier messages by ids that were never sent: sent in order, the enrolment still follows."""
+    cpr = world.patient.cpr
+    admitted = _at(app, MONDAY, 10)
+    _send(client, broker, notification("STIN", cpr=cpr, episode="ep-a", start=admitted))
+    assert _enrolment(world).paused_from == MONDAY
+    leave = _at(app, MONDAY + timedelta(days=1), 14)
+    stor = notification("STOR", cpr=cpr, episode="ep-b", start=admitted, leave=(leave, None))
+    _send(client, broker, stor)
+    _send(client, broker, stor)  # a duplicate delivery
+    back = _at(app, MONDAY + timedelta(days=1), 20)
+    slor = notification("SLOR", cpr=cpr, episode="ep-c", start=admitted, leave=(leave, back))
+    _send(client, broker, slor)
+    assert db.session.scalar(select(func.count(HospitalStay.id))) == 1
+    assert _enrolment(world).paused_until is None
+    discharged = _at(app, MONDAY + timedelta(days=3), 11)
+    slhj = notification("SLHJ", cpr=cpr, episode="ep-d", start=admitted, end=discharged)
+    _send(client, broker, slhj)
+    assert _enrolment(world).paused_until == MONDAY + timedelta(days=2)
+    _at(app, MONDAY + timedelta(days=3), 12)
+    an_slhj = notification(
+        "SLHJ",
+        cpr=cpr,
+        episode="ep-e",
+        start=admitted,
+        end=discharged,
+        action="cancel",
+        refers_to="b9b4818e-02de-4cc4-b418-d20cbc399006",
+    )
+    ack = _send(client, broker, an_slhj)
+    assert any(
+        e["resource"]["resourceType"] == "OperationOutcome" for e in ack["entry"]
+    )  # says the message it names was not received here
+    enrollment = _enrolment(world)
+    assert (enrollment.paused_from, enrollment.paused_until) == (MONDAY, None)
+    assert db.session.scalar(select(func.count(DischargeFollowUp.id))) == 0
+    died = _at(app, MONDAY + timedelta(days=4), 6)
+    _send(client, broker, notification("MORS", cpr=cpr, episode="ep-f", start=admitted, end=died))
+    assert _enrolment(world).status == "ended"
+    assert db.session.scalar(select(HospitalStay.status)) == "died"
