@@ -27,9 +27,14 @@ from telemon.medcom.messaging import (
     ACTIVITY_CODES,
     DESTINATION_USE,
     DESTINATION_USE_EXTENSION,
+    EAN,
     EVENT_CODES,
+    FHIR_ID,
+    SOR,
     TERMINOLOGY,
     Envelope,
+    Party,
+    items,
 )
 
 OK = "ok"
@@ -139,13 +144,12 @@ def acknowledgement(
         {"fullUrl": provenance_url, "resource": ours},
     ]
     if env.provenance is not None:
-        theirs = dict(_copy(env.provenance))
-        theirs["target"] = [answered]
+        theirs = _provenance_copy(env.provenance, answered, env.sender.full_url, stamp)
         url = env.provenance_full_url or f"Provenance/{theirs.get('id', 'answered')}"
         entries.append({"fullUrl": url, "resource": theirs})
-    entries.append({"fullUrl": env.receiver.full_url, "resource": _copy(env.receiver.resource)})
+    entries.append({"fullUrl": env.receiver.full_url, "resource": _organisation(env.receiver)})
     if env.sender.full_url != env.receiver.full_url:
-        entries.append({"fullUrl": env.sender.full_url, "resource": _copy(env.sender.resource)})
+        entries.append({"fullUrl": env.sender.full_url, "resource": _organisation(env.sender)})
     if issues:
         entries.append({"fullUrl": outcome_url, "resource": _outcome(ids.outcome, issues)})
     return {
@@ -175,11 +179,52 @@ def _outcome(outcome_id: str, issues: Sequence[AckIssue]) -> dict[str, Any]:
     }
 
 
-def _copy(value: Any) -> Any:
-    """A deep copy of JSON data (plain dicts and lists), so the answer shares nothing with the
-    message it answers."""
-    if isinstance(value, Mapping):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
+# What is copied from the answered message is what MedCom's profiles ask of it, taken element
+# by element: whatever else the sender put there (valid or not) never makes the answer invalid,
+# and the answer shares no object with the message.
+
+
+def _organisation(party: Party) -> dict[str, Any]:
+    """The Organization as the message named it: its id, SOR and EAN identifiers, name."""
+    resource: dict[str, Any] = {"resourceType": "Organization"}
+    rid = party.resource.get("id")
+    if isinstance(rid, str) and FHIR_ID.fullmatch(rid):
+        resource["id"] = rid
+    identifiers = [
+        {"system": system, "value": value}
+        for system, value in ((SOR, party.sor), (EAN, party.ean))
+        if value is not None
+    ]
+    if identifiers:
+        resource["identifier"] = identifiers
+    if party.name is not None:
+        resource["name"] = party.name
+    return resource
+
+
+def _provenance_copy(
+    provenance: Mapping[str, Any], answered: dict[str, str], sender_url: str, stamp: str
+) -> dict[str, Any]:
+    """The answered message's Provenance: target its MessageHeader, its times (now when they
+    are not strings), its MedCom activity codings, the sender as agent."""
+    copy: dict[str, Any] = {"resourceType": "Provenance"}
+    rid = provenance.get("id")
+    if isinstance(rid, str) and FHIR_ID.fullmatch(rid):
+        copy["id"] = rid
+    copy["meta"] = {"profile": [PROVENANCE_PROFILE]}
+    copy["target"] = [dict(answered)]
+    for name in ("occurredDateTime", "recorded"):
+        value = provenance.get(name)
+        copy[name] = value if isinstance(value, str) and "T" in value else stamp
+    activity = provenance.get("activity")
+    codings = [
+        {"system": str(c["system"]), "code": str(c["code"])}
+        for c in items(activity.get("coding") if isinstance(activity, Mapping) else None)
+        if isinstance(c, Mapping)
+        and isinstance(c.get("system"), str)
+        and isinstance(c.get("code"), str)
+    ]
+    if codings:
+        copy["activity"] = {"coding": codings}
+    copy["agent"] = [{"who": {"reference": sender_url}}]
+    return copy

@@ -30,11 +30,13 @@ from typing import Any
 
 from telemon.medcom.messaging import (
     ACTIVITY_CODES,
+    FHIR_ID,
     SOR,
     Envelope,
     MessageError,
     identifier,
     is_code,
+    items,
     referenced_id,
     resolve,
 )
@@ -122,7 +124,7 @@ def parse(bundle: Mapping[str, Any], env: Envelope) -> Notification:
     activity code from MedCom's code system; a cancellation or correction must name the message
     it concerns. Raises UnknownEvent for an activity code telemon does not act on.
     """
-    entries: list[Any] = list(bundle.get("entry") or [])
+    entries: list[Any] = items(bundle.get("entry"))
     patient = _one_patient(entries)
     cpr = identifier(patient, CPR)
     if cpr is None or len(cpr) != 10 or not cpr.isdigit():
@@ -192,7 +194,8 @@ def parse(bundle: Mapping[str, Any], env: Envelope) -> Notification:
         raise NotificationError(
             "A discharge or death must say when (Encounter.period.end).", f"{where}.period.end"
         )
-    emergency = (encounter.get("class") or {}).get("code") == "EMER"
+    klass = encounter.get("class")
+    emergency = isinstance(klass, Mapping) and klass.get("code") == "EMER"
     return Notification(
         message_id=env.message_id,
         event=event,
@@ -230,7 +233,7 @@ def _one_patient(entries: list[Any]) -> Mapping[str, Any]:
 
 
 def _episode(encounter: Mapping[str, Any]) -> str | None:
-    for episode in encounter.get("episodeOfCare") or []:
+    for episode in items(encounter.get("episodeOfCare")):
         ident = episode.get("identifier") if isinstance(episode, Mapping) else None
         value = ident.get("value") if isinstance(ident, Mapping) else None
         if isinstance(value, str) and value:
@@ -239,7 +242,7 @@ def _episode(encounter: Mapping[str, Any]) -> str | None:
 
 
 def _leave_period(encounter: Mapping[str, Any]) -> Mapping[str, Any]:
-    for extension in encounter.get("extension") or []:
+    for extension in items(encounter.get("extension")):
         if (
             isinstance(extension, Mapping)
             and "leave-period" in str(extension.get("url", ""))
@@ -252,7 +255,8 @@ def _leave_period(encounter: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _activity(provenance: Mapping[str, Any]) -> str:
     activity = provenance.get("activity")
-    for coding in (activity or {}).get("coding") or [] if isinstance(activity, Mapping) else []:
+    codings = items(activity.get("coding")) if isinstance(activity, Mapping) else []
+    for coding in codings:
         if is_code(coding, ACTIVITY_CODES) and isinstance(coding.get("code"), str):
             return str(coding["code"])
     raise NotificationError(
@@ -269,10 +273,10 @@ def _action(activity: str) -> tuple[Action, str]:
 
 
 def _refers_to(provenance: Mapping[str, Any]) -> str | None:
-    for entity in provenance.get("entity") or []:
+    for entity in items(provenance.get("entity")):
         if isinstance(entity, Mapping) and entity.get("role") in ("removal", "revision"):
             found = referenced_id(entity.get("what"))
-            if found:
+            if found and FHIR_ID.fullmatch(found):
                 return found
     return None
 

@@ -15,6 +15,7 @@ Plain values in, plain values out: no framework, no database, no clock.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -37,6 +38,9 @@ HOSPITAL_NOTIFICATION = "hospital-notification-message"
 ACKNOWLEDGEMENT = "acknowledgement-message"
 
 T = TypeVar("T")
+
+# A FHIR id: what a MessageHeader's id (the message's identity, kept) must be.
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 
 
 class MessageError(ValueError):
@@ -97,8 +101,10 @@ def envelope(bundle: object) -> Envelope:
     if not isinstance(header, Mapping) or header.get("resourceType") != "MessageHeader":
         raise MessageError("The first entry must be the MessageHeader.", where)
     message_id = header.get("id")
-    if not isinstance(message_id, str) or not message_id:
-        raise MessageError("The MessageHeader has no id.", f"{where}.id")
+    if not isinstance(message_id, str) or not FHIR_ID.fullmatch(message_id):
+        raise MessageError(
+            "The MessageHeader has no id (1-64 letters, digits, '-' and '.').", f"{where}.id"
+        )
     coding = header.get("eventCoding")
     event = coding.get("code") if isinstance(coding, Mapping) else None
     if not isinstance(event, str) or not event:
@@ -172,9 +178,14 @@ def is_code(coding: object, system_name: str, code: str | None = None) -> bool:
     return code is None or coding.get("code") == code
 
 
+def items(value: object) -> list[Any]:
+    """A JSON array as a list; anything else (absent, an object, a string) as none."""
+    return value if isinstance(value, list) else []
+
+
 def identifier(resource: Mapping[str, Any], system: str) -> str | None:
     """The value of the resource's first identifier of this system, else None."""
-    for ident in resource.get("identifier") or []:
+    for ident in items(resource.get("identifier")):
         if isinstance(ident, Mapping) and ident.get("system") == system:
             value = ident.get("value")
             if isinstance(value, str) and value:
@@ -216,7 +227,7 @@ def _provenance_of(
         resource = entry.get("resource")
         if not isinstance(resource, Mapping) or resource.get("resourceType") != "Provenance":
             continue
-        for target in resource.get("target") or []:
+        for target in items(resource.get("target")):
             ref = target.get("reference") if isinstance(target, Mapping) else None
             if isinstance(ref, str) and (ref == header_url or referenced_id(target) == message_id):
                 url = entry.get("fullUrl")

@@ -77,7 +77,7 @@ def process_message(actor: User, bundle: object) -> dict[str, Any]:
         message_id=env.message_id,
         message_type=env.event[:60],
         outcome=REFUSED,
-        sender_sor=env.sender.sor,
+        sender_sor=env.sender.sor[:20] if env.sender.sor else None,
         received_at=clock.now(),
         received_by_id=actor.id,
         bundle=dict(bundle),

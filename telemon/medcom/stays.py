@@ -46,7 +46,8 @@ def apply(actor: User, row: HospitalStay, stay: Stay) -> None:
     follow-up and readings in line with it, in the actor's (the messaging account's) name."""
     now = clock.now()
     row.status = stay.status.value
-    row.department, row.department_sor = stay.department, stay.department_sor
+    row.department = stay.department[:200] if stay.department else None
+    row.department_sor = stay.department_sor[:20] if stay.department_sor else None
     row.admitted_at, row.ended_at, row.leave_since = (
         stay.admitted_at,
         stay.ended_at,
