@@ -20,7 +20,7 @@ Readings are marked as taken during the admission again each time (telemon.admis
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, select
 
@@ -109,25 +109,11 @@ def _in_hospital(actor: User, row: HospitalStay, enrolments: list[Enrollment], s
 def _discharged(
     actor: User, row: HospitalStay, enrolments: list[Enrollment], discharged_at: datetime
 ) -> None:
-    day = clock.local(discharged_at).date()
-    resumed = False
-    for enrollment in enrolments:
-        if enrollment.pause_stay_id != row.id:
-            continue
-        before = _pause_of(enrollment)
-        if enrollment.paused_from is not None and enrollment.paused_from < day:
-            enrollment.paused_until = day - timedelta(days=1)
-        else:
-            enrollment.paused_from = enrollment.paused_until = enrollment.pause_reason = None
-        enrollment.monitoring_restarted_at = discharged_at
-        after = _pause_of(enrollment)
-        if before != after:
-            _record(actor, enrollment, "enrollment.resume", before, after)
-        resumed = True
+    _end_pause(actor, row, enrolments, clock.local(discharged_at).date(), discharged_at)
     follow_up = db.session.scalar(
         select(DischargeFollowUp).where(DischargeFollowUp.stay_id == row.id)
     )
-    if follow_up is None and (resumed or enrolments):
+    if follow_up is None and enrolments:
         db.session.add(
             DischargeFollowUp(
                 stay_id=row.id,
@@ -141,16 +127,32 @@ def _discharged(
 
 
 def _cancelled(actor: User, row: HospitalStay, enrolments: list[Enrollment]) -> None:
-    today = clock.local(clock.now()).date()
+    _end_pause(actor, row, enrolments, clock.local(clock.now()).date(), None)
+
+
+def _end_pause(
+    actor: User,
+    row: HospitalStay,
+    enrolments: list[Enrollment],
+    first_day: date,
+    restarted_at: datetime | None,
+) -> None:
+    """End the pause the stay made: measurements are expected from `first_day` (the pause ends
+    the day before, or is dropped if it began that day or later). A discharge restarts the
+    schedule at `restarted_at` and the enrolment keeps naming the stay (the page says it
+    resumed at the discharge); a cancelled stay names none."""
     for enrollment in enrolments:
         if enrollment.pause_stay_id != row.id:
             continue
         before = _pause_of(enrollment)
-        if enrollment.paused_from is not None and enrollment.paused_from < today:
-            enrollment.paused_until = today - timedelta(days=1)
+        if enrollment.paused_from is not None and enrollment.paused_from < first_day:
+            enrollment.paused_until = first_day - timedelta(days=1)
         else:
             enrollment.paused_from = enrollment.paused_until = enrollment.pause_reason = None
-        enrollment.pause_stay_id = None
+        if restarted_at is not None:
+            enrollment.monitoring_restarted_at = restarted_at
+        else:
+            enrollment.pause_stay_id = None
         after = _pause_of(enrollment)
         if before != after:
             _record(actor, enrollment, "enrollment.resume", before, after)

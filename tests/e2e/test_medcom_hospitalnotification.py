@@ -13,7 +13,6 @@ from sqlalchemy import func, select, update
 from telemon import clock
 from telemon.background import jobs
 from telemon.extensions import db
-from telemon.identity import service as identity
 from telemon.models import (
     Alert,
     AuditEvent,
@@ -24,7 +23,7 @@ from telemon.models import (
     OutgoingMail,
     ReceivedMessage,
 )
-from tests.helpers import PASSWORD, item, raise_alert, token_for
+from tests.helpers import create_broker, item, raise_alert, token_for
 from tests.medcom import check_acknowledgement, header_id, notification
 
 URL = "/fhir/$process-message"
@@ -40,16 +39,7 @@ def _at(app, day: date, hour: int = 12) -> datetime:
 @pytest.fixture
 def broker(app, client, world):
     """The region's message broker: a messaging account of the hospital's organisation."""
-    identity.create_user(
-        world.admin,
-        {
-            "username": "broker",
-            "password": PASSWORD,
-            "role": "messaging",
-            "organisation_id": world.hospital.id,
-            "email": None,
-        },
-    )
+    create_broker(world)
     # Enrolled a week before: a patient who measured nothing since would be missing.
     _at(app, MONDAY - timedelta(days=7))
     db.session.execute(

@@ -17,9 +17,8 @@ from sqlalchemy import func, select
 
 from telemon import clock
 from telemon.extensions import db
-from telemon.identity import service as identity
 from telemon.models import ReceivedMessage
-from tests.helpers import PASSWORD, token_for
+from tests.helpers import create_broker, token_for
 from tests.medcom import header_id, new_id, notification
 
 pytestmark = pytest.mark.slow  # hundreds of requests: with the fuzzing tests
@@ -57,16 +56,7 @@ def _mangled(message: dict, path: tuple, replacement: Any) -> dict:
 
 
 def test_every_mangled_message_is_answered(app, client, world) -> None:
-    identity.create_user(
-        world.admin,
-        {
-            "username": "broker",
-            "password": PASSWORD,
-            "role": "messaging",
-            "organisation_id": world.hospital.id,
-            "email": None,
-        },
-    )
+    create_broker(world)
     db.session.commit()
     admitted = datetime.combine(date(2026, 11, 23), time(10), tzinfo=clock.COPENHAGEN)
     app.config["TELEMON_NOW"] = admitted

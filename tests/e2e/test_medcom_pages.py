@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from telemon import clock
 from telemon.extensions import db
-from telemon.identity import service as identity
 from telemon.models import DischargeFollowUp
-from tests.helpers import PASSWORD, raise_alert, sign_in, token_for
+from tests.helpers import create_broker, raise_alert, sign_in, token_for
 from tests.medcom import DEPARTMENT, header_id, notification
 
 MONDAY = date(2026, 11, 23)
@@ -36,16 +35,7 @@ def _send(client, message) -> None:
 
 @pytest.fixture
 def admitted(app, client, world):
-    identity.create_user(
-        world.admin,
-        {
-            "username": "broker",
-            "password": PASSWORD,
-            "role": "messaging",
-            "organisation_id": world.hospital.id,
-            "email": None,
-        },
-    )
+    create_broker(world)
     db.session.commit()
     start = _at(app, MONDAY, 10)
     stin = notification("STIN", cpr=world.patient.cpr, episode="ep-p", start=start)
