@@ -40,7 +40,9 @@ PURE_MODULES := $(wildcard \
 	telemon/fhir/entries.py telemon/fhir/mapping.py telemon/fhir/interpretation.py telemon/fhir/redaction.py \
 	telemon/fhir/search.py telemon/web/safe_redirect.py \
 	telemon/monitoring.py telemon/identity/passwords.py telemon/plausible_dates.py \
-	telemon/identity/guessable_words.py)
+	telemon/identity/guessable_words.py \
+	telemon/medcom/messaging.py telemon/medcom/hospitalnotification.py telemon/medcom/stay.py \
+	telemon/medcom/acknowledgement.py)
 
 # Fails with a clear message unless $(PYTHON) is 3.11 or newer.
 CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \

@@ -29,7 +29,8 @@ refusal is audited.
 
 The administrative powers are decided here too (see "Powers" below): who manages which users
 and teams, who creates a patient's login, who enrols, hands over, re-shares, pauses or ends a
-patient's enrolment, who reads whose audit trail.
+patient's enrolment, who reads whose audit trail, and who delivers MedCom messages (a
+messaging account: require_message_delivery).
 """
 
 from __future__ import annotations
@@ -355,6 +356,18 @@ def require_manage_enrolment(
     raise Forbidden(
         "Only clinicians of the responsible care team hand over, share, pause or end an enrolment."
     )
+
+
+def require_message_delivery(actor: User) -> None:
+    """Deliver MedCom messages (POST /fhir/$process-message): a messaging account -- the
+    region's message broker's system user -- and nobody else. The power is this one door: the
+    account sees no patient (visible_patient_ids), reads nothing, has no pages; what a message
+    does to a patient's monitoring (pause for an admission, end at a death) the message's
+    use case does in the account's name, audited. A refusal is audited and answered 403."""
+    if actor.role == Role.MESSAGING and actor.active and actor.organisation_id is not None:
+        return
+    audit.record_refusal(actor, None, "medcom.deliver", "message", None)
+    raise Forbidden("Only a messaging account delivers MedCom messages.")
 
 
 def may_read_patient_audit(actor: User, patient: Patient) -> bool:

@@ -46,6 +46,7 @@ from telemon.http.problems import (
 from telemon.i18n import DEFAULT_LANGUAGE, babel
 from telemon.identity.api import bp as identity_bp
 from telemon.ingest.api import bp as ingest_bp
+from telemon.medcom import api as medcom_api  # noqa: F401  (POST /fhir/$process-message)
 from telemon.notify import outbox
 from telemon.patients.api import bp as patients_bp
 from telemon.web.admin import bp as admin_bp

@@ -53,7 +53,9 @@ def init_db() -> None:
 
 @click.command("create-user")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "clinician", "nurse", "gp"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "clinician", "nurse", "gp", "messaging"])
+)
 @click.option("--organisation", "organisation_id", type=int, default=None)
 @click.option("--email", default=None)
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")

@@ -129,6 +129,7 @@ class _World:
     wound_patient: Patient
     self_managing: Patient  # Erik: reports his own INR
     self_managing_login: User
+    medcom_patient: Patient  # Elmer: the patient of MedCom's HospitalNotification examples
 
 
 def load_demo() -> Iterator[str]:
@@ -151,6 +152,17 @@ def load_demo() -> Iterator[str]:
                     "shared_with": [world.municipality.id, world.gp_practice.id],
                 },
             )
+    elmer = world.medcom_patient
+    if not elmer.enrollments:
+        enroll(
+            world.clinician,
+            elmer.id,
+            {
+                "programme": "copd",
+                "care_team_id": world.lung_team.id,
+                "shared_with": [world.municipality.id],
+            },
+        )
     ada, bo = world.copd_patients
     _readings(world.nurse, ada.id, spo2=[95, 94, 95, 96, 94, 95, 93, 94, 95, 94, 95, 94, 95, 85])
     _readings(world.nurse, bo.id, spo2=[93, 92, 93, 94, 93, 92, 93, 92, 93, 94, 93, 92, 93, 91])
@@ -200,6 +212,10 @@ def load_demo() -> Iterator[str]:
     yield "  demo-nurse      municipal home nurse (sees shared patients; acts on no alerts)"
     yield "  demo-ak-nurse   nurse of the anticoagulation clinic: the dose worklist, confirms doses"
     yield "  demo-gp         GP"
+    yield (
+        "  demo-broker     the region's message broker: MedCom messages to"
+        " POST /fhir/$process-message (Elmer Demo is the patient of MedCom's examples)"
+    )
     yield "  demo-patient    a COPD patient: own readings, entering readings"
     yield (
         "  demo-ak-patient a self-managing anticoagulation patient: INR in, one instruction back"
@@ -226,6 +242,8 @@ def _world() -> _World:
     # doses and handles the clinic's alerts, as the clinic's nurses do.
     ak_nurse = _user("demo-ak-nurse", "nurse", hospital)
     _user("demo-gp", "gp", gp_practice)
+    # The region's message broker: delivers MedCom messages (POST /fhir/$process-message).
+    _user("demo-broker", "messaging", hospital)
     team = db.session.scalar(select(CareTeam).where(CareTeam.name == "Lungeteam (demo)"))
     if team is None:
         team = CareTeam(
@@ -272,6 +290,9 @@ def _world() -> _World:
     dorte = _patient("2207384567", "Dorte Demo", hospital)
     erik = _patient("1507521789", "Erik Demo", hospital)
     erik_login = _user("demo-ak-patient", "patient", hospital, patient_id=erik.id)
+    # The CPR number of MedCom's HospitalNotification example messages (a test number), so
+    # that those messages act on a demo patient.
+    elmer = _patient("2509479989", "Elmer Demo", hospital)
     db.session.flush()
     return _World(
         hospital,
@@ -288,6 +309,7 @@ def _world() -> _World:
         dorte,
         erik,
         erik_login,
+        elmer,
     )
 
 

@@ -25,6 +25,8 @@ ENDED = "ended"
 
 # Why monitoring pauses or ends: codes stored on the enrolment, words chosen by the UI.
 PAUSE_REASONS = ("admitted", "holiday", "other")
+# A pause made by a MedCom HospitalNotification (telemon.medcom): admitted to hospital.
+ADMITTED = "admitted"
 END_REASONS = ("completed", "transferred", "declined", "deceased", "other")
 
 
@@ -55,21 +57,31 @@ def ended_pause_until(
 
 
 def counting_from(
-    enrolled_at: datetime, paused_until: date | None, tz: ZoneInfo = COPENHAGEN
+    enrolled_at: datetime,
+    paused_until: date | None,
+    tz: ZoneInfo = COPENHAGEN,
+    restarted_at: datetime | None = None,
 ) -> datetime:
     """The moment from which expected measurements count, for
     telemon.copd.schedule.missing_since: the enrolment, or the start of the last paused day
-    of a pause that ended after it (ended_pause_until). A patient back from hospital on
+    of a pause that ended after it (ended_pause_until), or the moment a discharge restarted
+    the schedule (`restarted_at`), whichever is latest. A patient back from hospital on
     Thursday (paused until Wednesday) is expected to measure on Thursday, not to have
-    measured while away.
+    measured while away; one discharged on Thursday afternoon (restarted then) is expected
+    to measure from Friday, a daily schedule counting from the discharge day.
 
-    `enrolled_at` must be timezone-aware; the result is UTC."""
+    `enrolled_at` and `restarted_at` must be timezone-aware; the result is UTC."""
     if enrolled_at.utcoffset() is None:
         raise ValueError("enrolled_at must be timezone-aware.")
-    if paused_until is None:
-        return enrolled_at.astimezone(UTC)
-    last_paused_day = datetime.combine(paused_until, time(0), tzinfo=tz).astimezone(UTC)
-    return max(enrolled_at.astimezone(UTC), last_paused_day)
+    if restarted_at is not None and restarted_at.utcoffset() is None:
+        raise ValueError("restarted_at must be timezone-aware.")
+    start = enrolled_at.astimezone(UTC)
+    if paused_until is not None:
+        last_paused_day = datetime.combine(paused_until, time(0), tzinfo=tz).astimezone(UTC)
+        start = max(start, last_paused_day)
+    if restarted_at is not None:
+        start = max(start, restarted_at.astimezone(UTC))
+    return start
 
 
 def due_after_pause(

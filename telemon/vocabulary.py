@@ -62,10 +62,13 @@ DECIDED: tuple[DoseStatus, ...] = (DoseStatus.CONFIRMED, DoseStatus.OVERRIDDEN, 
 
 class Role(StrEnum):
     """A user's role. Care staff (clinician, nurse, GP) see patients through their care teams
-    (telemon.access); an administrator sees no patient; a patient sees themself."""
+    (telemon.access); an administrator sees no patient; a patient sees themself. A messaging
+    account is a system (the region's message broker) that delivers MedCom messages to
+    POST /fhir/$process-message and does nothing else: it sees no patient and has no pages."""
 
     ADMIN = "admin"
     CLINICIAN = "clinician"
     NURSE = "nurse"
     GP = "gp"
     PATIENT = "patient"
+    MESSAGING = "messaging"

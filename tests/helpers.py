@@ -241,3 +241,21 @@ def open_wound(client: Any, headers: dict[str, str], patient_id: int, **extra: A
     )
     assert response.status_code == 201, response.get_json()
     return int(response.get_json()["id"])
+
+
+# ---- MedCom ---------------------------------------------------------------------------------
+
+
+def create_broker(world: Any, username: str = "broker") -> None:
+    """The region's message broker: a messaging account of the world's hospital, which alone
+    delivers MedCom messages (POST /fhir/$process-message)."""
+    identity.create_user(
+        world.admin,
+        {
+            "username": username,
+            "password": PASSWORD,
+            "role": "messaging",
+            "organisation_id": world.hospital.id,
+            "email": None,
+        },
+    )

@@ -219,6 +219,7 @@ def _raise_if_missing(
     counted_from = monitoring.counting_from(
         enrollment.enrolled_at,
         monitoring.ended_pause_until(enrollment.paused_from, enrollment.paused_until, today),
+        restarted_at=enrollment.monitoring_restarted_at,
     )
     missing_day = schedule.missing_since(plan, counted_from, last, now)
     if missing_day is None:

@@ -105,6 +105,17 @@ def statement(base_url: str) -> dict[str, Any]:
                         },
                         {"code": "batch", "documentation": "POST /fhir: each entry on its own."},
                     ],
+                    "operation": [
+                        {
+                            "name": "process-message",
+                            "definition": "http://hl7.org/fhir/OperationDefinition/"
+                            "MessageHeader-process-message",
+                            "documentation": "POST /fhir/$process-message: a MedCom "
+                            "HospitalNotification message Bundle, delivered by the region's "
+                            "message broker (a messaging account), answered with a MedCom "
+                            "Acknowledgement message (docs/medcom.md).",
+                        }
+                    ],
                 }
             ],
         },

@@ -24,7 +24,7 @@ from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from telemon import access, audit, clock
+from telemon import access, admissions, audit, clock
 from telemon.background import jobs, work
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
@@ -209,7 +209,10 @@ def _store(
             "A client_id was sent before with other content.", {"observations": conflicts}
         )
     if created:
-        patients = sorted({item["patient_id"] for item in items if item["client_id"] in created})
+        new_items = [item for item in items if item["client_id"] in created]
+        patients = sorted({item["patient_id"] for item in new_items})
+        # Taken while the patient was in hospital (a HospitalNotification said so): marked.
+        admissions.mark(patients, since=min(item["effective_at"] for item in new_items))
         audit.record_many(user, patients, "observation.create", "ingest_batch", batch_id)
         work.enqueue(jobs.EVALUATE_BATCH, batch_id)
     else:

@@ -16,6 +16,7 @@ from telemon.models.identity import (
     care_team_member,
 )
 from telemon.models.mail import OutgoingMail
+from telemon.models.medcom import DischargeFollowUp, HospitalStay, ReceivedMessage
 from telemon.models.observations import IngestBatch, Observation
 from telemon.models.patients import (
     PROGRAMMES,
@@ -53,6 +54,9 @@ __all__ = [
     "CareTeam",
     "DefaultSchedule",
     "DefaultThreshold",
+    "DischargeFollowUp",
+    "HospitalStay",
+    "ReceivedMessage",
     "Device",
     "Enrollment",
     "IngestBatch",

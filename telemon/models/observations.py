@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Uuid, text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Uuid, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from telemon.extensions import db
@@ -57,6 +57,9 @@ class Observation(db.Model):
     location: Mapped[str | None] = mapped_column(String(20))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Taken while the patient was in hospital (a MedCom HospitalNotification said so:
+    # telemon.admissions); accepted and evaluated like any other, shown as such.
+    during_admission: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         # Serves history look-ups for evaluation and the patient's observation list. On

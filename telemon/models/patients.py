@@ -58,6 +58,14 @@ class Enrollment(db.Model):
     paused_from: Mapped[date | None] = mapped_column(Date)
     paused_until: Mapped[date | None] = mapped_column(Date)
     pause_reason: Mapped[str | None] = mapped_column(String(30))
+    # Who paused or resumed by hand (telemon.patients.lifecycle), or the hospital stay whose
+    # notifications paused it (telemon.medcom): the page says which.
+    paused_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    resumed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    pause_stay_id: Mapped[int | None] = mapped_column(ForeignKey("hospital_stay.id"))
+    # A discharge restarts the schedule from the discharge time: expected measurements count
+    # from here (telemon.monitoring.counting_from).
+    monitoring_restarted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Missing-measurement schedule and baseline-rule settings: overrides of the defaults in
     # telemon.copd.schedule / telemon.copd.rules, validated there.
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

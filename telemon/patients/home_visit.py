@@ -8,11 +8,11 @@ reads are one use case (telemon.transactions), every patient shown audited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from telemon import access
+from telemon import access, admissions, audit
 from telemon.alerts import queries
 from telemon.errors import NotFound
 from telemon.extensions import db
@@ -20,6 +20,7 @@ from telemon.http import paging
 from telemon.models import (
     Alert,
     CareTeam,
+    DischargeFollowUp,
     Enrollment,
     Observation,
     Organisation,
@@ -46,6 +47,10 @@ class StartPage:
     names: dict[int, str]  # the names of the patients of those two lists
     # A nurse of a hospital team (the anticoagulation clinic's) also works its work list.
     in_hospital_team: bool
+    # Discharged patients whose measurements she resumes ("udskrevet: genoptag målinger").
+    follow_ups: list[DischargeFollowUp] = field(default_factory=list)
+    # Her patients' hospital stays under way (telemon.admissions), by patient.
+    stays: dict[int, admissions.StayNow] = field(default_factory=dict)
 
 
 @use_case
@@ -57,14 +62,27 @@ def start_page(
     page = overview.patient_page(user, f, limit, after)
     answers = home_nursing.answers_to_read(user)
     requests = home_nursing.open_requests(user)
-    names = home_nursing.patient_names({r.patient_id for r in answers + requests})
+    follow_ups = admissions.open_follow_ups(user)
+    if follow_ups:
+        audit.record_many(
+            user,
+            sorted({f.patient_id for f in follow_ups}),
+            "discharge_follow_up.list",
+            "discharge_follow_up",
+        )
+    names = home_nursing.patient_names(
+        {r.patient_id for r in answers + requests} | {f.patient_id for f in follow_ups}
+    )
     hospital_team = db.session.scalar(
         select(CareTeam.id)
         .join(Organisation, Organisation.id == CareTeam.organisation_id)
         .where(CareTeam.members.any(User.id == user.id), Organisation.kind == "hospital")
         .limit(1)
     )
-    return StartPage(page, answers, requests, names, hospital_team is not None)
+    stays = admissions.current_stays(
+        [r.patient_id for r in page.items] + [f.patient_id for f in follow_ups]
+    )
+    return StartPage(page, answers, requests, names, hospital_team is not None, follow_ups, stays)
 
 
 @dataclass

@@ -64,6 +64,9 @@ def pause(
     enrollment.pause_reason = reason
     after = _pause_of(enrollment)
     if before != after:
+        # Said on the page: who paused (a pause by hand replaces one a hospital stay made).
+        enrollment.paused_by_id, enrollment.resumed_by_id = actor.id, None
+        enrollment.pause_stay_id = None
         audit.record_change(
             actor,
             "enrollment.pause",
@@ -93,6 +96,7 @@ def resume(actor: User, enrollment_id: int) -> Enrollment:
         enrollment.paused_until = today - timedelta(days=1)
     else:
         enrollment.paused_from = enrollment.paused_until = enrollment.pause_reason = None
+    enrollment.resumed_by_id = actor.id  # said on the page
     audit.record_change(
         actor,
         "enrollment.resume",

@@ -328,6 +328,7 @@ def _programmes(patient_ids: list[int], today: date) -> dict[int, list[Programme
                     monitoring.ended_pause_until(
                         enrollment.paused_from, enrollment.paused_until, today
                     ),
+                    restarted_at=enrollment.monitoring_restarted_at,
                 ),
                 max(measured) if measured else None,
             )

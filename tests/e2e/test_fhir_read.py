@@ -69,6 +69,7 @@ def test_metadata_lists_what_is_supported(client) -> None:
         "Media",
     }
     assert {i["code"] for i in rest["interaction"]} == {"transaction", "batch"}
+    assert [o["name"] for o in rest["operation"]] == ["process-message"]
     observation_params = {p["name"] for p in types["Observation"]["searchParam"]}
     assert {"patient", "code", "date", "_count"} <= observation_params
 

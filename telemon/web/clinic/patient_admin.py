@@ -13,10 +13,11 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from telemon import clock, monitoring
+from telemon import admissions, clock, monitoring
 from telemon.anticoagulation import plans
 from telemon.errors import Conflict, Forbidden, TelemonError
 from telemon.http import paging
+from telemon.identity.names import user_names
 from telemon.ingest import service as ingest
 from telemon.ingest.api import csv_response
 from telemon.ingest.codes import CODES
@@ -64,6 +65,7 @@ def patient_list() -> Any:
     return render_template(
         "clinic/patient_list.html",
         rows=page.items,
+        stays=admissions.current_stays(r.patient_id for r in page.items),
         filters=f,
         teams=found.teams,
         programmes=PROGRAMMES,
@@ -318,6 +320,8 @@ def enrolment_edit(enrollment_id: int) -> Any:
         teams=form_data.teams,
         organisations=form_data.organisations,
         paused=monitoring.is_paused(enrollment.paused_from, enrollment.paused_until, today),
+        # Who paused or resumed by hand (a pause by a hospital notification says so itself).
+        pause_names=user_names([enrollment.paused_by_id, enrollment.resumed_by_id]),
         today=today,
         pause_reasons=monitoring.PAUSE_REASONS,
         end_reasons=monitoring.END_REASONS,

@@ -9,7 +9,7 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from telemon import clock
+from telemon import admissions, clock
 from telemon.errors import Invalid
 from telemon.ingest.codes import CODES
 from telemon.patients import detail, editing
@@ -51,6 +51,7 @@ def patient(patient_id: int) -> Any:
         may_decide_dose=page.may_decide_dose,
         decide_key=new_form_key(),
         chart_days=CHART_DAYS,
+        stay=admissions.current_stays([patient_id]).get(patient_id),
     )
 
 

@@ -9,7 +9,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from telemon import clock, worklist
+from telemon import admissions, clock, worklist
 from telemon.alerts import handling
 from telemon.anticoagulation import dose_worklist
 from telemon.http import paging
@@ -53,6 +53,8 @@ def worklist_page() -> Any:
         team_counts=found.team_counts,
         teams=found.teams,
         patients=found.patients,
+        # Patients in hospital (a MedCom HospitalNotification said so): one query a page.
+        stays=admissions.current_stays(a.patient_id for a in items),
         now=clock.now(),
         filters=f,
         programmes=PROGRAMMES,

@@ -13,6 +13,7 @@ from typing import Any
 from flask import g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
+from telemon.errors import Forbidden
 from telemon.i18n import N_
 from telemon.web.entry import bp
 from telemon.web.guard import signed_in
@@ -54,7 +55,9 @@ def navigation() -> dict[str, Any]:
 @bp.route("/")
 @signed_in()
 def landing() -> Response:
-    endpoint = START_PAGES[g.user.role]
+    endpoint = START_PAGES.get(g.user.role)
+    if endpoint is None:  # a messaging account (a system) has no pages
+        raise Forbidden("This account has no pages.")
     # The work list's filters survive, so that an old bookmark of "/?status=acknowledged" works.
     args: dict[str, Any] = request.args.to_dict() if endpoint == "clinic.worklist" else {}
     return redirect(url_for(endpoint, **args))

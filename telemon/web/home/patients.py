@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import g, render_template
 
+from telemon import admissions
 from telemon.patients import home_visit
 from telemon.web.guard import signed_in
 from telemon.web.home import ROLES, bp
@@ -24,4 +25,5 @@ def patient(patient_id: int) -> Any:
         alerts=visit.alerts,
         wounds=visit.wounds,
         recent=visit.recent,
+        stay=admissions.current_stays([patient_id]).get(patient_id),
     )

@@ -11,7 +11,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from telemon import clock
+from telemon import admissions, clock
 from telemon.anticoagulation import dose_worklist
 from telemon.errors import Conflict
 from telemon.http import paging
@@ -46,6 +46,8 @@ def start() -> Any:
         requests=mine.requests,
         in_hospital_team=mine.in_hospital_team,
         names=mine.names,
+        follow_ups=mine.follow_ups,
+        stays=mine.stays,
         rows=page.items,
         filters=f,
         programmes=PROGRAMMES,
@@ -57,6 +59,15 @@ def start() -> Any:
         more_found=bool(page.next and f.search),
         first_page=url_for("home.start", **shown) if after is not None else None,
     )
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])
+@signed_in(*ROLES)
+def follow_up_done(follow_up_id: int) -> Response:
+    """After a discharge: "measurements resumed", the work item done."""
+    admissions.follow_up_done(g.user, follow_up_id)
+    flash(_("Noted: measurements resumed."))
+    return redirect(url_for("home.start"))
 
 
 def _cursor(raw: str | None) -> paging.Key | None:
