@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0010_medcom"
-down_revision = "0009"
+down_revision = "0010_alert_list_order_index"
 branch_labels = None
 depends_on = None
 
