@@ -46,6 +46,7 @@ from telemon.http.problems import (
 from telemon.i18n import DEFAULT_LANGUAGE, babel
 from telemon.identity.api import bp as identity_bp
 from telemon.ingest.api import bp as ingest_bp
+from telemon.messages.api import bp as messages_bp
 from telemon.notify import outbox
 from telemon.patients.api import bp as patients_bp
 from telemon.web.admin import bp as admin_bp
@@ -67,6 +68,7 @@ API_BLUEPRINTS = (
     alerts_bp,
     anticoagulation_bp,
     wounds_bp,
+    messages_bp,
     administration_bp,
 )
 WEB_BLUEPRINTS = (components_bp, entry_bp, clinic_bp, home_bp, patient_bp, admin_bp)

@@ -16,6 +16,7 @@ from telemon.models.identity import (
     care_team_member,
 )
 from telemon.models.mail import OutgoingMail
+from telemon.models.messages import MESSAGE_MAX_LENGTH, Message
 from telemon.models.observations import IngestBatch, Observation
 from telemon.models.patients import (
     PROGRAMMES,
@@ -56,6 +57,8 @@ __all__ = [
     "Device",
     "Enrollment",
     "IngestBatch",
+    "MESSAGE_MAX_LENGTH",
+    "Message",
     "Observation",
     "OutgoingMail",
     "Organisation",
