@@ -8,7 +8,6 @@ the care team is handed over after its commit. The thread's rules are telemon.me
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,7 +24,7 @@ from telemon.http import paging
 from telemon.http.links import messages_link
 from telemon.i18n import N_
 from telemon.messages import thread
-from telemon.models import CareTeam, Enrollment, Message, Patient, User, enrollment_share
+from telemon.models import CareTeam, Enrollment, Message, User, enrollment_share
 from telemon.notify import messages as mails
 from telemon.notify.outbox import queue_mail
 from telemon.transactions import use_case
@@ -285,7 +284,7 @@ def reader_of(user: User, care_team_id: int) -> thread.Reader:
     )
 
 
-def _mark_read(user: User, message: Message, now: datetime) -> None:
+def mark_read_by(user: User, message: Message, now: datetime) -> None:
     mark = thread.read_mark(
         reader_of(user, message.care_team_id), message.from_team, message.to_organisation_id
     )
@@ -299,7 +298,7 @@ def mark_read(user: User, message_id: int) -> Message:
     time is set (the first time only); anyone else's reading changes nothing."""
     access.require_role(user, *READ_ROLES)
     message = load_message(user, message_id, "message.read")
-    _mark_read(user, message, clock.now())
+    mark_read_by(user, message, clock.now())
     return message
 
 
@@ -323,7 +322,7 @@ def mark_handled(user: User, message_id: int) -> Message:
     return message
 
 
-def _thread_query(patient_id: int) -> Any:
+def thread_query(patient_id: int) -> Any:
     return (
         select(Message)
         .where(Message.patient_id == patient_id)
@@ -339,7 +338,7 @@ def thread_page(
     """The patient's thread, newest first, a page at a time (audited: message.list)."""
     access.require_role(user, *READ_ROLES)
     access.patient_for(user, patient_id, "message.list", "message")
-    query = _thread_query(patient_id)
+    query = thread_query(patient_id)
     if after is not None:
         sent_at, last_id = after
         query = query.where(
@@ -347,80 +346,6 @@ def thread_page(
         )
     rows = list(db.session.scalars(query.limit(limit + 1)))
     return paging.page(rows, limit, lambda m: (m.sent_at, m.id))
-
-
-@dataclass
-class Thread:
-    """A patient's thread as a page shows it: oldest first, and what the reader may do."""
-
-    patient: Patient
-    messages: list[Message]
-    may_write: bool
-    in_team: bool
-    open_ids: set[int]  # messages still waiting for the team
-
-
-THREAD_SHOWN = 100  # the newest messages a page shows
-
-
-@use_case
-def open_thread(user: User, patient_id: int) -> Thread:
-    """The thread read on a page: the newest messages, marked read for the reader."""
-    access.require_role(user, *READ_ROLES)
-    patient = access.patient_for(user, patient_id, "message.list", "message")
-    shown = list(db.session.scalars(_thread_query(patient_id).limit(THREAD_SHOWN)))
-    now = clock.now()
-    for message in shown:
-        _mark_read(user, message, now)
-    enrollment = thread_enrollment(patient_id, user)
-    in_team = enrollment is not None and access.is_care_team_member(user, enrollment.care_team_id)
-    return Thread(
-        patient=patient,
-        messages=list(reversed(shown)),
-        may_write=enrollment is not None and may_write(user, patient_id, enrollment),
-        in_team=in_team,
-        open_ids={m.id for m in shown if m.work_status == MessageWork.OPEN},
-    )
-
-
-@dataclass(frozen=True)
-class Unread:
-    """A patient with answers from her care team the reader has not read."""
-
-    patient_id: int
-    name: str
-    count: int
-
-
-@use_case
-def unread_answers(user: User) -> list[Unread]:
-    """The care team's messages the caller has not read, per patient: for a patient her own
-    thread's, for a home nurse (or GP) the answers addressed to her organisation. Audited per
-    patient (message.unread)."""
-    if user.role == Role.PATIENT:
-        if user.patient_id is None:
-            return []
-        condition: Any = and_(
-            Message.patient_id == user.patient_id, Message.read_by_patient_at.is_(None)
-        )
-    elif user.organisation_id is not None and user.role in access.CARE_ROLES:
-        condition = and_(
-            Message.to_organisation_id == user.organisation_id,
-            Message.read_by_organisation_at.is_(None),
-            Message.patient_id.in_(access.visible_patient_ids(user)),
-        )
-    else:
-        return []
-    rows = db.session.execute(
-        select(Message.patient_id, Patient.name, func.count())
-        .join(Patient, Patient.id == Message.patient_id)
-        .where(Message.from_team.is_(True), condition)
-        .group_by(Message.patient_id, Patient.name)
-        .order_by(Message.patient_id)
-    ).all()
-    found = [Unread(patient_id, name, count) for patient_id, name, count in rows]
-    audit.record_many(user, [u.patient_id for u in found], "message.unread", "message")
-    return found
 
 
 @use_case
@@ -431,6 +356,7 @@ def receive(
     external_id: str,
     sender_display: str,
     reply_to_id: int | None = None,
+    sender_organisation_id: int | None = None,
 ) -> tuple[Message, bool]:
     """Store a message received from another system (a MedCom CareCommunication) in the
     patient's thread, as work for the responsible team; once per external id. Returns the
@@ -462,6 +388,7 @@ def receive(
         source="carecommunication",
         external_id=external_id,
     )
+    message.sender_organisation_id = sender_organisation_id
     db.session.add(message)
     db.session.flush()
     _after_sent(message, parent)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from telemon import worklist
 from telemon.extensions import db
-from telemon.messages import service
+from telemon.messages import pages as service
 from telemon.models import AuditEvent, Message
 from tests.helpers import MONDAY_10, mail_text, outbox_messages, token_for
 

@@ -1,4 +1,5 @@
-"""messages about a patient: the thread between patient, home nurse and care team
+"""messages about a patient: the thread between patient, home nurse and care team; the
+organisations' SOR and EAN codes (MedCom CareCommunication)
 
 Revision ID: 0010_messages
 Revises: 0009
@@ -17,6 +18,11 @@ depends_on = None
 
 
 def upgrade():
+    # How MedCom's messages (CareCommunication) name an organisation.
+    with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("sor_code", sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column("ean_code", sa.String(length=13), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f("uq_organisation_sor_code"), ["sor_code"])
     op.create_table(
         "message",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -81,3 +87,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("message")
+    with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_organisation_sor_code"), type_="unique")
+        batch_op.drop_column("ean_code")
+        batch_op.drop_column("sor_code")

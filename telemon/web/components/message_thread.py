@@ -10,7 +10,7 @@ from flask import flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from telemon.errors import Invalid
-from telemon.messages import service
+from telemon.messages import pages, service
 from telemon.web.components.forms import field_errors, id_value, new_form_key
 
 
@@ -33,7 +33,7 @@ def thread_page(template: str, patient_id: int, **extra: Any) -> Any:
         else:
             flash(_("Your message is sent."))
             return redirect(request.path + "#thread-end")
-    thread = service.open_thread(g.user, patient_id)
+    thread = pages.open_thread(g.user, patient_id)
     return render_template(
         template,
         thread=thread,

@@ -15,7 +15,7 @@ from telemon import clock
 from telemon.anticoagulation import dose_worklist
 from telemon.errors import Conflict
 from telemon.http import paging
-from telemon.messages import service as messages
+from telemon.messages import pages as messages
 from telemon.models import PROGRAMMES
 from telemon.patients import home_visit, overview
 from telemon.web.guard import signed_in

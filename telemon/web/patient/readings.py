@@ -9,7 +9,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from telemon import clock
-from telemon.messages import service as messages
+from telemon.messages import pages as messages
 from telemon.patients import own_view
 from telemon.web.components import reading_form
 from telemon.web.components.patient_charts import charts

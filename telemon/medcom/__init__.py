@@ -1,0 +1,1 @@
+"""MedCom's FHIR messages between the sectors: CareCommunication (carecommunication.py)."""
