@@ -42,7 +42,8 @@ PURE_MODULES := $(wildcard \
 	telemon/monitoring.py telemon/identity/passwords.py telemon/plausible_dates.py \
 	telemon/identity/guessable_words.py \
 	telemon/medcom/messaging.py telemon/medcom/hospitalnotification.py telemon/medcom/stay.py \
-	telemon/medcom/acknowledgement.py)
+	telemon/medcom/acknowledgement.py \
+	telemon/messages/thread.py telemon/medcom/carecommunication.py)
 
 # Fails with a clear message unless $(PYTHON) is 3.11 or newer.
 CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \

@@ -47,6 +47,7 @@ from telemon.i18n import DEFAULT_LANGUAGE, babel
 from telemon.identity.api import bp as identity_bp
 from telemon.ingest.api import bp as ingest_bp
 from telemon.medcom import api as medcom_api  # noqa: F401  (POST /fhir/$process-message)
+from telemon.messages.api import bp as messages_bp
 from telemon.notify import outbox
 from telemon.patients.api import bp as patients_bp
 from telemon.web.admin import bp as admin_bp
@@ -68,6 +69,7 @@ API_BLUEPRINTS = (
     alerts_bp,
     anticoagulation_bp,
     wounds_bp,
+    messages_bp,
     administration_bp,
 )
 WEB_BLUEPRINTS = (components_bp, entry_bp, clinic_bp, home_bp, patient_bp, admin_bp)

@@ -113,6 +113,10 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "TELEMON_REVIEW_ROUTINE_WORKING_DAYS": float(
             os.environ.get("TELEMON_REVIEW_ROUTINE_WORKING_DAYS", "2")
         ),
+        # A message to a care team is due this many of the team's working hours after it came.
+        "TELEMON_MESSAGE_ANSWER_WORKING_HOURS": float(
+            os.environ.get("TELEMON_MESSAGE_ANSWER_WORKING_HOURS", "8")
+        ),
         "TELEMON_WORKING_HOURS": os.environ.get("TELEMON_WORKING_HOURS", "08:00-16:00"),
         "TELEMON_WORKING_TIMEZONE": os.environ.get("TELEMON_WORKING_TIMEZONE", "Europe/Copenhagen"),
         "TELEMON_PUBLIC_HOLIDAYS": os.environ.get("TELEMON_PUBLIC_HOLIDAYS", ""),

@@ -22,6 +22,7 @@ from telemon import clock
 from telemon.anticoagulation.decisions import DoseDecision, decide_dose
 from telemon.extensions import db
 from telemon.ingest.service import ingest_batch
+from telemon.messages import service as messages
 from telemon.models import CareTeam, DoseSuggestion, Observation, Organisation, Patient, User
 from telemon.patients.cpr import birth_date_from_cpr
 from telemon.patients.service import enroll
@@ -166,6 +167,7 @@ def load_demo() -> Iterator[str]:
     ada, bo = world.copd_patients
     _readings(world.nurse, ada.id, spo2=[95, 94, 95, 96, 94, 95, 93, 94, 95, 94, 95, 94, 95, 85])
     _readings(world.nurse, bo.id, spo2=[93, 92, 93, 94, 93, 92, 93, 92, 93, 94, 93, 92, 93, 91])
+    _messages(world)
     carl = world.ak_patient
     if not carl.enrollments:
         enroll(
@@ -216,7 +218,7 @@ def load_demo() -> Iterator[str]:
         "  demo-broker     the region's message broker: MedCom messages to"
         " POST /fhir/$process-message (Elmer Demo is the patient of MedCom's examples)"
     )
-    yield "  demo-patient    a COPD patient: own readings, entering readings"
+    yield "  demo-patient    a COPD patient: own readings, entering readings, messages"
     yield (
         "  demo-ak-patient a self-managing anticoagulation patient: INR in, one instruction back"
         " (his newest INR, 5.6, is the clinic's to decide)"
@@ -232,6 +234,14 @@ def _world() -> _World:
     _rename_former()
     hospital = _org(HOSPITAL, "hospital")
     municipality = _org("Demo Kommune, Hjemmesygeplejen", "municipality")
+    # MedCom names organisations by SOR code and EAN number (synthetic here): a team's
+    # answer to the home nurse can be fetched as a CareCommunication.
+    for org, sor, ean in (
+        (hospital, "990000000000011", "5790000000011"),
+        (municipality, "990000000000022", "5790000000022"),
+    ):
+        org.sor_code = org.sor_code or sor
+        org.ean_code = org.ean_code or ean
     gp_practice = _org("Demo Lægepraksis", "gp_practice")
     _user("admin", "admin", None)
     _user("demo-hospital-admin", "admin", hospital)
@@ -255,6 +265,8 @@ def _world() -> _World:
         )
         team.members = [clinician]
         db.session.add(team)
+    if clinician not in team.members:
+        team.members.append(clinician)  # she answers the lung team's messages
     ak_team = db.session.scalar(select(CareTeam).where(CareTeam.name == "AK-klinik (demo)"))
     if ak_team is None:
         ak_team = CareTeam(
@@ -386,6 +398,50 @@ def _inr_series(
             if suggestion is not None:
                 with _clock_at(taken + timedelta(hours=2)):
                     decide_dose(decided_by, suggestion.id, DoseDecision())
+
+
+def _messages(world: _World) -> None:
+    """A short thread: Ada asks the lung team and is answered; the home nurse asks about Bo,
+    and her question waits in the team's work list. Written again, nothing changes (client
+    ids)."""
+    ada, bo = world.copd_patients
+    patient_login = db.session.scalar(select(User).where(User.username == "demo-patient"))
+    assert patient_login is not None
+    now = clock.now().replace(microsecond=0)
+
+    def key(name: str) -> str:
+        return str(uuid.uuid5(DEMO_NAMESPACE, f"message:{name}"))
+
+    with _clock_at(now - timedelta(days=1, hours=3)):
+        asked = messages.write(
+            patient_login,
+            ada.id,
+            {
+                "client_id": key("ada-asks"),
+                "body": "Jeg er mere forpustet end normalt, når jeg går på trapper. "
+                "Skal jeg gøre noget?",
+            },
+        )
+    with _clock_at(now - timedelta(days=1, hours=1)):
+        messages.write(
+            world.clinician,
+            ada.id,
+            {
+                "client_id": key("ada-answered"),
+                "body": "Tak for beskeden. Mål din iltmætning i ro og efter trapperne i de "
+                "næste tre dage. Ring til os, hvis den kommer under 90.",
+                "reply_to": asked.id,
+            },
+        )
+    with _clock_at(now - timedelta(hours=2)):
+        messages.write(
+            world.nurse,
+            bo.id,
+            {
+                "client_id": key("bo-nurse-asks"),
+                "body": "Bo har hostet mere de sidste dage, ingen feber. Skal vi måle oftere?",
+            },
+        )
 
 
 @contextmanager

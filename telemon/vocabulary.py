@@ -60,6 +60,17 @@ class DoseStatus(StrEnum):
 DECIDED: tuple[DoseStatus, ...] = (DoseStatus.CONFIRMED, DoseStatus.OVERRIDDEN, DoseStatus.ACCEPTED)
 
 
+class MessageWork(StrEnum):
+    """A message to the care team as work: open (in the team's queue, due in its working
+    hours) until a team member answers it or marks it handled; `none` for a message that is no
+    work (one the team wrote, or one from a team member)."""
+
+    NONE = "none"
+    OPEN = "open"
+    ANSWERED = "answered"
+    HANDLED = "handled"
+
+
 class Role(StrEnum):
     """A user's role. Care staff (clinician, nurse, GP) see patients through their care teams
     (telemon.access); an administrator sees no patient; a patient sees themself. A messaging

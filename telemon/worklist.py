@@ -1,8 +1,9 @@
-"""The clinician's work list: alerts and wound review requests in one list, one query path.
+"""The clinician's work list: alerts, wound review requests and messages to the team in one
+list, one query path.
 
-Both kinds are ranked on one scale, most urgent first, then oldest:
+The kinds are ranked on one scale, most urgent first, then oldest:
     3  red alert  = urgent review request
-    2  yellow alert = routine review request
+    2  yellow alert = routine review request = a message to the team (telemon.messages)
     1  blue alert (missing measurement)
 The list and the counts per team come from the same UNION below, so the list a clinician
 works and the numbers a team sees cannot disagree. GET /api/v1/alerts keeps its own
@@ -21,7 +22,7 @@ from sqlalchemy import JSON, Integer, String, Text, case, cast, func, literal, n
 from telemon import access, audit
 from telemon.extensions import db
 from telemon.http import paging
-from telemon.models import Alert, CareTeam, Patient, ReviewRequest, User
+from telemon.models import Alert, CareTeam, Enrollment, Message, Patient, ReviewRequest, User
 from telemon.models.types import UTCDateTime
 from telemon.transactions import use_case
 from telemon.vocabulary import SEVERITY_RANK
@@ -33,6 +34,8 @@ _REVIEW_RANK = {"urgent": SEVERITY_RANK["red"], "routine": SEVERITY_RANK["yellow
 
 _alert_rank = case(SEVERITY_RANK, value=Alert.severity, else_=0)
 _review_rank = case(_REVIEW_RANK, value=ReviewRequest.urgency, else_=0)
+# A message from the patient or a home nurse waits like a routine review request.
+MESSAGE_RANK = SEVERITY_RANK["yellow"]
 # The types of a cursor's values (telemon.http.paging): rank, since, kind, id.
 CURSOR_SHAPE = (int, datetime, str, int)
 
@@ -49,16 +52,16 @@ class WorkListFilter:
 
 @dataclass(frozen=True)
 class WorkItem:
-    kind: str  # "alert" | "review"
+    kind: str  # "alert" | "review" | "message"
     id: int
     patient_id: int
     programme: str
     enrollment_id: int
     care_team_id: int
     rank: int
-    label: str  # the alert's severity, or the request's urgency
-    summary: str | None  # the nurse's question (an alert's is in `reasons`)
-    since: datetime  # raised_at / requested_at
+    label: str  # the alert's severity, the request's urgency, or "message"
+    summary: str | None  # the nurse's question, the message (an alert's is in `reasons`)
+    since: datetime  # raised_at / requested_at / sent_at
     due_at: datetime | None
     status: str
     reasons: list[dict[str, Any]] | None = None  # the alert's reasons (Alert.reasons)
@@ -100,19 +103,43 @@ def _union(user: User, f: WorkListFilter) -> Any:
         ReviewRequest.status.label("status"),
         cast(null(), JSON).label("reasons"),
     ).where(ReviewRequest.patient_id.in_(visible), ReviewRequest.status == "open")
+    messages = (
+        select(
+            literal("message", String).label("kind"),
+            Message.id.label("id"),
+            Message.patient_id.label("patient_id"),
+            Enrollment.programme.label("programme"),
+            Message.enrollment_id.label("enrollment_id"),
+            Message.care_team_id.label("care_team_id"),
+            literal(MESSAGE_RANK, Integer).label("rank"),
+            literal("message", String).label("label"),
+            Message.body.label("summary"),
+            Message.sent_at.label("since"),
+            Message.due_at.label("due_at"),
+            Message.work_status.label("status"),
+            cast(null(), JSON).label("reasons"),
+        )
+        .join(Enrollment, Enrollment.id == Message.enrollment_id)
+        .where(Message.patient_id.in_(visible), Message.work_status == "open")
+    )
     if f.status != "open":
         reviews = reviews.where(literal(False))
+        messages = messages.where(literal(False))
     if f.care_team_id is not None:
         alerts = alerts.where(Alert.care_team_id == f.care_team_id)
         reviews = reviews.where(ReviewRequest.care_team_id == f.care_team_id)
+        messages = messages.where(Message.care_team_id == f.care_team_id)
     if f.programme is not None:
         alerts = alerts.where(Alert.programme == f.programme)
+        messages = messages.where(Enrollment.programme == f.programme)
         if f.programme != "wound":
             reviews = reviews.where(literal(False))
     if f.rank is not None:
         alerts = alerts.where(_alert_rank == SEVERITY_RANK.get(f.rank, 0))
         reviews = reviews.where(_review_rank == SEVERITY_RANK.get(f.rank, 0))
-    return alerts.union_all(reviews).subquery("worklist")
+        if SEVERITY_RANK.get(f.rank, 0) != MESSAGE_RANK:
+            messages = messages.where(literal(False))
+    return alerts.union_all(reviews, messages).subquery("worklist")
 
 
 def work_list(

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from telemon.errors import TelemonError
-from telemon.fhir import capability, reading, upload
+from telemon.fhir import capability, messaging, reading, upload
 from telemon.fhir.model import FHIR_JSON, outcome_json
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.redaction import RedactIdentifiers
@@ -154,7 +154,32 @@ def search_tasks() -> Response:
 
 @bp.route("/Communication/<rid>", methods=["GET"])
 def read_communication(rid: str) -> Response:
+    """Communication/msg-{n}: a message of a patient's thread; Communication/{n}: the wound
+    clinic's reply to review request n."""
+    if messaging.is_message(rid):
+        return fhir_response(messaging.read(api_user(), rid))
     return fhir_response(reading.read_communication(api_user(), rid))
+
+
+@bp.route("/Communication", methods=["GET"])
+def search_communications() -> Response:
+    """The messages of a patient's thread (patient=), newest first."""
+    return fhir_response(messaging.search_messages(api_user(), _params(), _search_url()))
+
+
+@bp.route("/Communication", methods=["POST"])
+def create_communication() -> Response:
+    """A message into the subject's thread (idempotent on identifier)."""
+    created = messaging.create(api_user(), _body())
+    response = fhir_response(created, 201)
+    response.headers["Location"] = f"{links.base_url()}/fhir/Communication/{created['id']}"
+    return response
+
+
+@bp.route("/Communication/<rid>/$carecommunication", methods=["GET"])
+def carecommunication(rid: str) -> Response:
+    """A care team's message to another organisation as a MedCom CareCommunication Bundle."""
+    return fhir_response(messaging.carecommunication(api_user(), rid))
 
 
 @bp.route("/Media/<rid>", methods=["GET"])

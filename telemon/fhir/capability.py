@@ -28,7 +28,10 @@ SUPPORTED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
         ("read", "search-type"),
         (("patient", "reference"), ("status", "token"), ("_count", "number")),
     ),
-    "Communication": (("read",), ()),
+    "Communication": (
+        ("read", "search-type", "create"),
+        (("patient", "reference"), ("_count", "number")),
+    ),
     "Media": (("read",), ()),
 }
 
@@ -44,7 +47,11 @@ _DOCUMENTATION = {
     "patient whose readings it took.",
     "Flag": "Alerts: active while not resolved; priority from severity.",
     "Task": "Wound review requests to the wound clinic; the reply is Communication/{same id}.",
-    "Communication": "The wound clinic's reply to a review request.",
+    "Communication": "Communication/{n}: the wound clinic's reply to review request n. "
+    "Communication/msg-{n}: a message of a patient's thread (search by patient, newest first; "
+    "create with identifier = the client's id, inResponseTo = the message answered); "
+    "GET Communication/msg-{n}/$carecommunication: a care team's message to another "
+    "organisation as a MedCom CareCommunication message Bundle.",
     "Media": "Wound photos' descriptions; the image is at content.url (/api/v1/photos/{id}).",
 }
 

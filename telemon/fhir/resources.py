@@ -24,6 +24,7 @@ from telemon.ingest.codes import (
 from telemon.models import (
     Alert,
     Device,
+    Message,
     Observation,
     Patient,
     Photo,
@@ -36,6 +37,8 @@ ALERT_RULE_SYSTEM = "urn:telemon:alert-rule"
 PROGRAMME_SYSTEM = "urn:telemon:programme"
 SEVERITY_SYSTEM = "urn:telemon:alert-severity"
 REVIEW_STATUS_SYSTEM = "urn:telemon:review-status"
+MESSAGE_CLIENT_ID_SYSTEM = "urn:telemon:message-client-id"
+MESSAGE_WORK_SYSTEM = "urn:telemon:message-work"
 RFC3986 = "urn:ietf:rfc:3986"
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
 FLAG_PRIORITY = "http://hl7.org/fhir/StructureDefinition/flag-priority"
@@ -205,6 +208,32 @@ def communication(r: ReviewRequest) -> dict[str, Any]:
         data["sent"] = instant(r.answered_at)
     if r.acknowledged_at is not None:
         data["received"] = instant(r.acknowledged_at)
+    return build("Communication", data)
+
+
+def message_communication(m: Message) -> dict[str, Any]:
+    """A message of a patient's thread (Communication/msg-{id}): who wrote, to whom, when it
+    was read, and whether the team still owes an answer (telemon.messages)."""
+    patient = {"reference": f"Patient/{m.patient_id}"}
+    team = {"display": m.care_team.name}
+    name = m.sender.username if m.sender is not None else m.sender_display or ""
+    sender: dict[str, Any] = patient if m.sender_role == "patient" else {"display": name}
+    read_at = m.read_by_patient_at if m.from_team else m.read_by_team_at
+    data: dict[str, Any] = {
+        "id": f"msg-{m.id}",
+        "identifier": [{"system": MESSAGE_CLIENT_ID_SYSTEM, "value": m.client_id}],
+        "status": "completed",
+        "category": [{"coding": [{"system": MESSAGE_WORK_SYSTEM, "code": m.work_status}]}],
+        "subject": patient,
+        "sent": instant(m.sent_at),
+        "sender": sender,
+        "recipient": [patient if m.from_team else team],
+        "payload": [{"contentString": m.body}],
+    }
+    if read_at is not None:
+        data["received"] = instant(read_at)
+    if m.reply_to_id is not None:
+        data["inResponseTo"] = [{"reference": f"Communication/msg-{m.reply_to_id}"}]
     return build("Communication", data)
 
 

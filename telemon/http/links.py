@@ -60,3 +60,8 @@ def worklist_link() -> str:
 def review_answer_link(review_id: int) -> str:
     """The page where the requesting nurse reads the wound clinic's answer and confirms it."""
     return link("home.review", review_id=review_id)
+
+
+def messages_link(patient_id: int) -> str:
+    """The care team's page of a patient's message thread (an id, no patient data)."""
+    return link("clinic.messages", patient_id=patient_id)

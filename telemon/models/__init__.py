@@ -17,6 +17,7 @@ from telemon.models.identity import (
 )
 from telemon.models.mail import OutgoingMail
 from telemon.models.medcom import DischargeFollowUp, HospitalStay, ReceivedMessage
+from telemon.models.messages import MESSAGE_MAX_LENGTH, Message
 from telemon.models.observations import IngestBatch, Observation
 from telemon.models.patients import (
     PROGRAMMES,
@@ -60,6 +61,8 @@ __all__ = [
     "Device",
     "Enrollment",
     "IngestBatch",
+    "MESSAGE_MAX_LENGTH",
+    "Message",
     "Observation",
     "OutgoingMail",
     "Organisation",

@@ -20,6 +20,9 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # How MedCom's messages name the organisation: its SOR code and EAN (GLN) location number.
+    sor_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    ean_code: Mapped[str | None] = mapped_column(String(13))
 
 
 class User(db.Model):

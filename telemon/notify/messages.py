@@ -165,3 +165,22 @@ def review_overdue(urgency: str, due_text: str, url: str, language: str = "da") 
         ],
         _worklist(url, language),
     )
+
+
+def message_received(due_text: str, url: str, language: str = "da") -> Message:
+    """To the care team: a patient or a home nurse wrote. No name, no CPR, not the text."""
+    language = language_of(language)
+    words = {"due": due_text}
+    return _message(
+        language,
+        gettext("New message about one of your patients, answer by %(due)s", language, words),
+        [
+            gettext(
+                "A patient or a home nurse has written to your team about one of your "
+                "patients. Please answer by %(due)s.",
+                language,
+                words,
+            )
+        ],
+        _open_it(url, language),
+    )

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from telemon.extensions import db
-from telemon.models import Alert, AnticoagulationPlan, AuditEvent, User
+from telemon.models import Alert, AnticoagulationPlan, AuditEvent, Message, User
 from tests.helpers import item, mail_text, outbox_messages, token_for
 from tests.servers import free_port
 from tests.world import build_world
@@ -82,6 +82,13 @@ def test_cli_init_db_create_user_and_demo_are_repeatable(sqlite_app) -> None:
     counts = db.session.scalar(select(func.count()).select_from(Alert))
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Alert)) == counts
+    # A short thread: Ada asked and was answered; the home nurse's question about Bo waits.
+    threads = db.session.scalars(select(Message).order_by(Message.id)).all()
+    assert [(m.sender_role, m.work_status) for m in threads] == [
+        ("patient", "answered"),
+        ("clinician", "none"),
+        ("nurse", "open"),
+    ]
     # Red: Ada's SpO2 of 85, and the self-managing patient's newest INR, 5.6 (5.0 or above is
     # red), which waits for the clinic.
     red = db.session.scalars(select(Alert).where(Alert.severity == "red")).all()

@@ -20,6 +20,7 @@ bp = Blueprint(
 from telemon.web.clinic import (  # noqa: E402,F401  (routes on bp)
     alerts,
     dose_decisions,
+    messages,
     patient_admin,
     patients,
     worklist,

@@ -15,6 +15,7 @@ from telemon import admissions, clock
 from telemon.anticoagulation import dose_worklist
 from telemon.errors import Conflict
 from telemon.http import paging
+from telemon.messages import pages as messages
 from telemon.models import PROGRAMMES
 from telemon.patients import home_visit, overview
 from telemon.web.guard import signed_in
@@ -43,6 +44,8 @@ def start() -> Any:
         # A nurse of the anticoagulation clinic decides doses: her worklist, with its count.
         doses_waiting=dose_worklist.waiting_count(g.user),
         answers=mine.answers,
+        # The care teams' answers to her organisation's messages that nobody of it has read.
+        unread_messages=messages.unread_answers(g.user),
         requests=mine.requests,
         in_hospital_team=mine.in_hospital_team,
         names=mine.names,

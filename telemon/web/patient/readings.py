@@ -9,6 +9,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from telemon import clock
+from telemon.messages import pages as messages
 from telemon.patients import own_view
 from telemon.web.components import reading_form
 from telemon.web.components.patient_charts import charts
@@ -27,6 +28,8 @@ def home() -> Any:
         charts=charts(page.series),
         readings=page.readings,
         notes=page.notes,
+        # Answers from the care team she has not read (her "Beskeder").
+        unread_messages=sum(u.count for u in messages.unread_answers(g.user)),
     )
 
 
