@@ -29,8 +29,8 @@ from telemon import access, audit, clock
 from telemon.extensions import db
 from telemon.fhir.model import build
 from telemon.fhir.outcome import FhirError, Issue
+from telemon.medcom import carecommunication, messaging, stays
 from telemon.medcom import hospitalnotification as hn
-from telemon.medcom import messaging, stays
 from telemon.medcom.acknowledgement import (
     FATAL_ERROR,
     OK,
@@ -39,7 +39,8 @@ from telemon.medcom.acknowledgement import (
     acknowledgement,
 )
 from telemon.medcom.stay import replay
-from telemon.models import HospitalStay, Patient, ReceivedMessage, User
+from telemon.messages import exchange
+from telemon.models import HospitalStay, Message, Patient, ReceivedMessage, User
 from telemon.transactions import use_case
 
 # ReceivedMessage.outcome
@@ -152,9 +153,35 @@ def receive_hospital_notification(
     return Receipt(OK, ACTED, issues)
 
 
+def receive_care_communication(
+    actor: User, bundle: Mapping[str, Any], env: messaging.Envelope, row: ReceivedMessage
+) -> Receipt:
+    """A CareCommunication: a message in the patient's thread (telemon.messages.exchange, which
+    reads it and stores it once). An unknown patient, or one in no programme: kept, answered
+    `ok` with a note, as for a HospitalNotification."""
+    try:
+        delivered = exchange.receive_carecommunication(dict(bundle))
+    except exchange.CareCommunicationError as error:
+        return Receipt(
+            FATAL_ERROR, REFUSED, [AckIssue(error.text, "invalid", expression=error.path)]
+        )
+    if delivered.message_id is None:
+        outcome = UNKNOWN_PATIENT if delivered.problem == exchange.UNKNOWN_PATIENT else NOT_ACTED
+        return Receipt(
+            OK,
+            outcome,
+            [_information("The patient is not monitored here; the message is kept.")],
+        )
+    message = db.session.get(Message, delivered.message_id)
+    assert message is not None
+    row.patient_id = message.patient_id
+    return Receipt(OK, ACTED)
+
+
 # The receivers, by MessageHeader.eventCoding.code.
 RECEIVERS: dict[str, Receiver] = {
     messaging.HOSPITAL_NOTIFICATION: receive_hospital_notification,
+    carecommunication.EVENT_CODE: receive_care_communication,
 }
 
 
