@@ -35,15 +35,20 @@ def _load(user: User, alert_id: int, action: str) -> Alert:
 
 
 def _mark_seen(alert: Alert, user: User) -> None:
-    """Timeliness: the first time care staff opened the alert, and the first time a member of
-    the responsible care team did (telemon.patients.overview shows whether it has)."""
+    """Timeliness: the first time a member of the responsible care team opened the alert (the
+    timeline's "seen by", telemon.patients.overview's "seen by the team"). Only the responsible
+    team's reading counts as seen by the hospital: a home nurse or a GP opening the alert (by a
+    link, say) is audited as a read, and changes nothing the hospital's timeliness shows."""
     if user.role not in HANDLING_ROLES:
         return
+    if not access.is_care_team_member(user, alert.care_team_id):
+        return
+    now = clock.now()
     if alert.first_seen_at is None:
-        alert.first_seen_at = clock.now()
-        record_event(alert, AlertEvent(at=alert.first_seen_at, kind="seen", by_id=user.id))
-    if alert.team_seen_at is None and access.is_care_team_member(user, alert.care_team_id):
-        alert.team_seen_at = clock.now()
+        alert.first_seen_at = now
+        record_event(alert, AlertEvent(at=now, kind="seen", by_id=user.id))
+    if alert.team_seen_at is None:
+        alert.team_seen_at = now
 
 
 def _require_act(alert: Alert, user: User, action: str) -> None:

@@ -28,7 +28,7 @@ from telemon.background import jobs, work
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
 from telemon.http import paging
-from telemon.ingest.codes import CODES, loinc_for
+from telemon.ingest.codes import CODES, blood_pressure_problems, loinc_for
 from telemon.models import IngestBatch, Observation, User
 from telemon.transactions import in_use_case, use_case
 
@@ -158,6 +158,12 @@ def _ingest(
         }
         if claimed:
             raise Invalid("A patient cannot record a nurse's reading.", {"observations": claimed})
+    implausible = blood_pressure_problems(items)
+    if implausible:
+        raise Invalid(
+            "Systolic blood pressure must be above diastolic.",
+            {"observations": {str(i): {"value": [m]} for i, m in implausible.items()}},
+        )
     for item in items:
         item["performer"] = item.get("performer") or default_performer(user)
         item["hash"] = content_hash(item)

@@ -10,7 +10,7 @@ from telemon import clock
 from telemon.http.ids import Id
 from telemon.ingest.schemas import FUTURE_TOLERANCE, AwareDateTime
 from telemon.models import REVIEW_STATUSES, REVIEW_URGENCIES, WOUND_STATUSES, WOUND_TYPES
-from telemon.woundcare.push import EXUDATE_LEVELS, TISSUE_TYPES
+from telemon.woundcare.push import EXUDATE_LEVELS, TISSUE_TYPES, closed_but_open_size
 
 ODOURS = ("none", "faint", "strong")
 INFECTION_SIGNS = (
@@ -79,7 +79,12 @@ class AssessmentData(Schema):
         fields.String(validate=validate.OneOf(EXUDATE_LEVELS), metadata={"description": "Amount"})
     )
     odour = _optional(fields.String(validate=validate.OneOf(ODOURS)))
-    pain = _optional(fields.Integer(validate=validate.Range(0, 10)))
+    pain = _optional(
+        fields.Integer(
+            validate=validate.Range(0, 10, error="A whole number from 0 to 10."),
+            error_messages={"invalid": "A whole number from 0 to 10."},
+        )
+    )
     periwound = _optional(
         fields.String(validate=validate.Length(max=200), metadata={"description": "Skin around"})
     )
@@ -94,6 +99,13 @@ class AssessmentData(Schema):
     def _not_in_future(self, data: dict[str, Any], **_: Any) -> None:
         if data["assessed_at"] > clock.now() + FUTURE_TOLERANCE:
             raise ValidationError("Lies in the future; check the phone's clock.", "assessed_at")
+        if closed_but_open_size(
+            data.get("tissue"), data["length_cm"], data["width_cm"], data.get("area_cm2")
+        ):
+            raise ValidationError(
+                "A closed wound has no size: length and width 0, or another tissue type.",
+                "tissue",
+            )
 
 
 class PhotoOut(Schema):

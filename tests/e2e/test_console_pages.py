@@ -121,7 +121,9 @@ def test_a_clinician_registers_enrols_and_finds_a_patient(client, world) -> None
         select(Enrollment).where(Enrollment.patient_id == patient.id)
     ).all()
     assert {t.code: t.alert_low for t in enrollment.thresholds}["spo2"] == 86
-    listed = client.get("/patients?q=Three").get_data(as_text=True)
+    listed = client.post("/patients", data={"q": "Three"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Synthetic Three" in listed and "020280-1111" in listed
     for url in (
         f"/enrollments/{enrollment.id}/edit",

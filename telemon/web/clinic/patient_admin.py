@@ -33,7 +33,9 @@ from telemon.web.components.forms import (
     field_errors,
     id_list,
     id_value,
+    kept_search,
     new_form_key,
+    posted_search,
     remember,
     typed_number,
 )
@@ -45,11 +47,21 @@ SELF_MANAGEMENT_FIELDS = tuple(plans.SELF_MANAGEMENT_COLUMNS)
 LIMIT_FIELDS = patients.LIMIT_FIELDS
 
 
-@bp.route("/patients")
+@bp.route("/patients", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def patient_list() -> Any:
+    # The search is sent by POST and kept in the session: a CPR number or a name never goes
+    # into a URL (nor the access log, nor the browser's history); the POST redirects to the
+    # list (Post/Redirect/Get), so Back and reload never resend it. The other filters stay in
+    # the address, to be linked to.
+    if request.method == "POST":
+        posted_search("clinic.patient_list", request.form.get("q"))
+        chosen = {k: request.form.get(k) for k in ("programme", "team", "scope")}
+        return redirect(
+            url_for("clinic.patient_list", **{k: v for k, v in chosen.items() if v}), 303
+        )
     f = overview.OverviewFilter(
-        search=request.args.get("q") or None,
+        search=kept_search("clinic.patient_list"),
         programme=request.args.get("programme")
         if request.args.get("programme") in PROGRAMMES
         else None,
