@@ -189,6 +189,7 @@ def test_a_missing_photo_is_a_danish_field_error(client, wounds) -> None:
         url,
         data={"form_key": key, "assessed_at": "2026-01-05T09:00", "length_cm": "4"},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422

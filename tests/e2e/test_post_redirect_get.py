@@ -62,7 +62,9 @@ def test_a_form_with_errors_redirects_to_itself_and_shows_what_was_typed_once(
 
 
 def test_an_inr_with_an_error_goes_back_to_the_page_with_it(app, client, world) -> None:
-    enrol_in_anticoagulation(app, world)
+    enrollment = enrol_in_anticoagulation(app, world)
+    enrollment.anticoagulation.self_managing = True
+    db.session.commit()
     sign_in(client, "patient")
     key = form_key(client.get("/me/anticoagulation").get_data(as_text=True))
     now = clock.local(clock.now()).strftime("%Y-%m-%dT%H:%M")

@@ -49,19 +49,39 @@ ACTIONS = {
     "user.update": N_("changed a user"),
     "user.deactivate": N_("deactivated a user"),
     "user.password_reset": N_("reset a password"),
-    "user.password_change": N_("changed her password"),
+    "user.password_change": N_("changed their own password"),
     "user.sign_out": N_("signed a user out everywhere"),
     "care_team.create": N_("created a care team"),
     "care_team.update": N_("changed a care team"),
     "organisation.create": N_("created an organisation"),
     "organisation.update": N_("changed an organisation"),
+    "observation.list": N_("listed the measurements"),
+    "patient.search": N_("searched for the patient"),
+    "patient.match": N_("matched the patient in an upload"),
+    "patient.create.cpr_exists": N_("asked whether a CPR number is registered"),
+    "wound.read": N_("read a wound record"),
+    "wound.create": N_("opened a wound record"),
+    "wound.update": N_("changed a wound record"),
+    "wound_assessment.create": N_("recorded a wound assessment"),
+    "photo.read": N_("looked at a wound photo"),
+    "review_request.read": N_("read a review request"),
+    "review_request.list": N_("listed review requests"),
+    "review_request.create": N_("asked the wound clinic"),
+    "review_request.reply": N_("answered a review request"),
+    "review_request.acknowledge": N_("read the wound clinic's answer"),
+    "holiday.add": N_("added a public holiday"),
+    "holiday.remove": N_("removed a public holiday"),
+    "nomogram.add": N_("added a nomogram version"),
+    "default_thresholds.update": N_("changed the standard thresholds"),
+    "default_schedule.update": N_("changed the standard schedule"),
 }
 
 
 @bp.app_template_filter("audit_action")
 def audit_action(code: str) -> str:
+    """The action in words; a code not listed in words is said to be one (never shown raw)."""
     label = ACTIONS.get(code)
-    return _(label) if label else code
+    return _(label) if label else _("another action (%(code)s)", code=code)
 
 
 @bp.route("/audit", methods=["GET", "POST"])
@@ -90,8 +110,8 @@ def _patient_page(patient_id: int, after: paging.Key | None) -> Any:
     page = audit_trail.patient_trail(g.user, patient_id, audit_trail.Period(), PAGE_SIZE, after)
     return render_template(
         "admin/trail.html",
-        title=_("Patient no. %(id)s: who read or changed her data", id=patient_id),
-        entries=page.items,
+        title=_("Patient no. %(id)s: who read or changed the patient's data", id=patient_id),
+        entries=audit_trail.collapse_repeats(page.items),
         next_page=url_for("admin.patient_trail", patient_id=patient_id, after=page.next)
         if page.next
         else None,
@@ -116,7 +136,7 @@ def user_trail(user_id: int) -> Any:
     return render_template(
         "admin/trail.html",
         title=_("What %(name)s did", name=name),
-        entries=page.items,
+        entries=audit_trail.collapse_repeats(page.items),
         next_page=url_for("admin.user_trail", user_id=user_id, after=page.next)
         if page.next
         else None,

@@ -101,7 +101,7 @@ def user_new() -> Any:
         if values["role"] not in STAFF_ROLES + ("patient",):
             errors["role"] = _("Choose a role.")
         elif values["role"] == "patient" and id_value(values["patient_id"]) is None:
-            errors["patient_id"] = _("The patient's number, from her record.")
+            errors["patient_id"] = _("The patient's number, from the patient's record.")
         if not values["username"]:
             errors["username"] = _("Required.")
         if not errors:

@@ -137,7 +137,7 @@ def patient_new() -> Any:
             else:
                 where = url_for("clinic.enrol", patient_id=patient.id)
                 remember(values["form_key"], where)
-                flash(_("Patient registered. Enrol her in a programme."))
+                flash(_("Patient registered. Enrol the patient in a programme."))
                 return redirect(where)
     return render_template("clinic/patient_new.html", values=values, errors=errors), (
         422 if errors else 200

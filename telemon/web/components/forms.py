@@ -4,6 +4,7 @@ them into addresses and forms."""
 
 from __future__ import annotations
 
+import json
 import math
 import secrets
 from collections.abc import Iterable, Mapping
@@ -158,8 +159,27 @@ def send_back(
     """Answer a POST whose form has errors: keep `values` and `errors` for the next GET of
     `to` (the form's page; by default the address posted to) and redirect there (303)."""
     where = to or _this_address()
-    session[_KEPT_FORM] = {"where": where, "values": dict(values), "errors": dict(errors)}
+    session[_KEPT_FORM] = {"where": where, "values": _within_cookie(values), "errors": dict(errors)}
     return redirect(where, 303)
+
+
+# A browser keeps a cookie of at most 4 KB, and the session carries more than the form: long
+# texts (a note, a question) are shortened rather than lose the whole cookie.
+_KEPT_BUDGET = 2400
+
+
+def _within_cookie(values: Mapping[str, Any]) -> dict[str, Any]:
+    kept = dict(values)
+    while len(json.dumps(kept, ensure_ascii=False).encode()) > _KEPT_BUDGET:
+        longest = max(
+            (k for k, v in kept.items() if isinstance(v, str) and v),
+            key=lambda k: len(kept[k]),
+            default=None,
+        )
+        if longest is None:
+            break
+        kept[longest] = kept[longest][: len(kept[longest]) // 2]
+    return kept
 
 
 def kept_form() -> tuple[dict[str, Any], dict[str, Any]] | None:
