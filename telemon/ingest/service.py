@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
 from telemon.background import jobs, work
+from telemon.clinical_text import spreadsheet
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
 from telemon.http import paging
@@ -307,6 +308,7 @@ CSV_COLUMNS = (
     "received_at",
 )
 EXPORT_LIMIT = 100_000
+EXPORT_FORMS = ("spreadsheet", "machine")
 
 
 @use_case
@@ -316,14 +318,37 @@ def export_observations(
     code: str | None,
     since: datetime | None,
     until: datetime | None,
+    form: str = "machine",
+    language: str = "da",
 ) -> str:
-    """The measurement table as CSV text (newest first, times with the offset they were sent
-    with), audited as an export. No name or CPR number is in it: the caller names the file
-    after the patient's id."""
+    """The measurement table as CSV text, newest first, audited as an export. No name or CPR
+    number is in it: the caller names the file after the patient's id.
+
+    `form` "machine": codes, RFC 3339 times with the offset they were sent with, numbers as
+    Python writes them, commas. "spreadsheet": for Excel in `language`
+    (telemon.clinical_text.spreadsheet: words, Copenhagen times, `;` and decimal commas in
+    Danish)."""
     access.patient_for(user, patient_id, "observation.export", "observation")
     rows = db.session.scalars(
         _observations_query(patient_id, code, since, until).limit(EXPORT_LIMIT)
     )
+    if form == "spreadsheet":
+        return spreadsheet.spreadsheet_csv(
+            (
+                spreadsheet.ExportRow(
+                    o.effective_at,
+                    o.code,
+                    o.value,
+                    o.value_qualifier,
+                    o.performer,
+                    o.device,
+                    o.location,
+                    o.received_at,
+                )
+                for o in rows
+            ),
+            language,
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -401,8 +401,10 @@ def measurements(patient_id: int) -> Any:
 @bp.route("/patients/<int:patient_id>/measurements.csv")
 @signed_in(*ROLES)
 def measurements_csv(patient_id: int) -> Response:
+    """For Excel in the page's language by default; `?format=machine` for programs."""
     code = request.args.get("code") if request.args.get("code") in CODES else None
-    text = ingest.export_observations(g.user, patient_id, code, None, None)
+    form = "machine" if request.args.get("format") == "machine" else "spreadsheet"
+    text = ingest.export_observations(g.user, patient_id, code, None, None, form, language())
     return csv_response(
         text, f"observations-patient-{patient_id}-{clock.local(clock.now()):%Y%m%d}"
     )
