@@ -81,12 +81,18 @@ def _acknowledge(alert: Alert, user: User, note: str | None) -> None:
 
 
 @use_case
-def acknowledge_alert(user: User, alert_id: int, note: str | None) -> Alert:
-    """The user has seen the alert and takes it. Acknowledging twice is harmless; a resolved
-    alert is a 409."""
+def acknowledge_alert(
+    user: User, alert_id: int, note: str | None, visible_to_patient: bool = False
+) -> Alert:
+    """The user has seen the alert and takes it, with a note the patient may be shown (as a
+    resolution note may: `visible_to_patient`, the team's latest choice for the alert's notes).
+    Acknowledging twice is harmless; a resolved alert is a 409."""
     alert = _load(user, alert_id, "alert.acknowledge")
     _mark_seen(alert, user)
+    was_open = alert.status == AlertStatus.OPEN
     _acknowledge(alert, user, note or None)
+    if was_open and note:
+        alert.visible_to_patient = visible_to_patient
     return alert
 
 

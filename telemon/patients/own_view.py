@@ -178,17 +178,24 @@ def own_readings(
 
 
 def notes_for_patient(user: User) -> list[tuple[datetime, str]]:
-    """The notes the team chose to show the patient (when an alert was closed), newest first
-    (alert.list audited, in the caller's use case: own_page)."""
+    """The notes the team chose to show the patient (when an alert was acknowledged, and when
+    it was closed), newest first (alert.list audited, in the caller's use case: own_page)."""
     patient_id = own_patient_id(user, "alert.list")
     rows = db.session.execute(
-        select(Alert.resolved_at, Alert.resolution_note)
-        .where(
-            Alert.patient_id == patient_id,
-            Alert.visible_to_patient.is_(True),
-            Alert.resolution_note.is_not(None),
+        select(
+            Alert.acknowledged_at, Alert.acknowledge_note, Alert.resolved_at, Alert.resolution_note
         )
-        .order_by(Alert.resolved_at.desc())
+        .where(Alert.patient_id == patient_id, Alert.visible_to_patient.is_(True))
+        .order_by(Alert.updated_at.desc())
         .limit(50)
     ).all()
-    return [(at, note) for at, note in rows if at is not None and note]
+    notes = [
+        (at, note)
+        for row in rows
+        for at, note in (
+            (row.acknowledged_at, row.acknowledge_note),
+            (row.resolved_at, row.resolution_note),
+        )
+        if at is not None and note
+    ]
+    return sorted(notes, key=lambda pair: pair[0], reverse=True)

@@ -191,3 +191,42 @@ def test_a_normal_temperature_is_not_yellow(client, world) -> None:
         headers=token_for(client, "nurse"),
     )
     assert db.session.scalar(select(func.count()).select_from(Alert)) == 0
+
+
+def test_the_acknowledge_note_can_be_shown_to_the_patient(client, world) -> None:
+    client.post(
+        "/api/v1/observations",
+        json={"observations": [item(world.patient.id, "spo2", 85)]},
+        headers=token_for(client, "nurse"),
+    )
+    doctor = token_for(client, "clinician")
+    first = db.session.scalar(select(Alert))
+    shown = client.post(
+        f"/api/v1/alerts/{first.id}/acknowledge",
+        json={"note": "Vi ringer til dig i eftermiddag.", "visible_to_patient": True},
+        headers=doctor,
+    )
+    assert shown.status_code == 200, shown.get_json()
+    sign_in(client, "patient")
+    page = client.get("/me/").get_data(as_text=True)
+    assert "Vi ringer til dig i eftermiddag." in page
+    # The web form offers it too.
+    client.post("/sign-out")
+    sign_in(client, "clinician")
+    assert 'name="visible_to_patient"' in client.get(f"/alerts/{first.id}").get_data(as_text=True)
+
+
+def test_an_acknowledge_note_not_chosen_for_the_patient_stays_the_teams(client, world) -> None:
+    client.post(
+        "/api/v1/observations",
+        json={"observations": [item(world.patient.id, "spo2", 85)]},
+        headers=token_for(client, "nurse"),
+    )
+    alert = db.session.scalar(select(Alert))
+    client.post(
+        f"/api/v1/alerts/{alert.id}/acknowledge",
+        json={"note": "Intern: tjek medicinlisten."},
+        headers=token_for(client, "clinician"),
+    )
+    sign_in(client, "patient")
+    assert "Intern: tjek medicinlisten." not in client.get("/me/").get_data(as_text=True)
