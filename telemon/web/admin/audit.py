@@ -112,6 +112,7 @@ def _patient_page(patient_id: int, after: paging.Key | None) -> Any:
         "admin/trail.html",
         title=_("Patient no. %(id)s: who read or changed the patient's data", id=patient_id),
         entries=audit_trail.collapse_repeats(page.items),
+        people=user_names(e.event.user_id for e in page.items),
         next_page=url_for("admin.patient_trail", patient_id=patient_id, after=page.next)
         if page.next
         else None,
@@ -137,6 +138,7 @@ def user_trail(user_id: int) -> Any:
         "admin/trail.html",
         title=_("What %(name)s did", name=name),
         entries=audit_trail.collapse_repeats(page.items),
+        people=user_names(e.event.user_id for e in page.items),
         next_page=url_for("admin.user_trail", user_id=user_id, after=page.next)
         if page.next
         else None,

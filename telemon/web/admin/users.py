@@ -88,6 +88,8 @@ def user_new() -> Any:
         values.update(
             username=form.get("username", "").strip(),
             email=form.get("email", "").strip(),
+            full_name=form.get("full_name", "").strip()[:120],
+            title=form.get("title", "").strip()[:80],
             role=form.get("role", ""),
             language=form.get("language", "da"),
             organisation_id=form.get("organisation_id", type=id_value) or g.user.organisation_id,
@@ -112,6 +114,8 @@ def user_new() -> Any:
                         "username": values["username"],
                         "role": values["role"],
                         "email": values["email"] or None,
+                        "full_name": values["full_name"] or None,
+                        "title": values["title"] or None,
                         "language": values["language"]
                         if values["language"] in ("da", "en")
                         else "da",
@@ -148,6 +152,8 @@ def user_edit(user_id: int) -> Any:
     values: dict[str, Any] = {
         "role": user.role,
         "email": user.email or "",
+        "full_name": user.full_name or "",
+        "title": user.title or "",
         "language": user.language,
         "care_team_ids": current,
         "active": user.active,
@@ -157,6 +163,8 @@ def user_edit(user_id: int) -> Any:
         form = request.form
         values.update(
             email=form.get("email", "").strip(),
+            full_name=form.get("full_name", "").strip()[:120],
+            title=form.get("title", "").strip()[:80],
             language=form.get("language", user.language),
             care_team_ids=id_list(form.getlist("care_team_ids")),
             active=form.get("active") == "on",
@@ -167,6 +175,8 @@ def user_edit(user_id: int) -> Any:
             "active": values["active"],
         }
         if user.role != "patient":
+            data["full_name"] = values["full_name"] or None
+            data["title"] = values["title"] or None
             values["role"] = form.get("role", user.role)
             data["role"] = values["role"]
             data["care_team_ids"] = values["care_team_ids"] if values["role"] != "admin" else []

@@ -86,6 +86,7 @@ def review(review_id: int) -> Any:
         photos=page.photos,
         patient_name=page.patient_name,
         may_confirm=page.may_confirm,
+        answered_by=page.answered_by,
         now=clock.now(),
     )
 
