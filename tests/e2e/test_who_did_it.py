@@ -87,3 +87,34 @@ def test_an_administrator_sets_name_and_title(client, world) -> None:
     )
     api = client.get(f"/api/v1/users/{world.nurse.id}", headers=token_for(client, "root"))
     assert api.get_json()["full_name"] == "Hanne Syntetisk Sørensen"
+
+
+def test_contact_details_are_shown_where_one_calls_and_edited_by_the_clinician(
+    client, world
+) -> None:
+    sign_in(client, "clinician")
+    page = client.get(f"/patients/{world.patient.id}").get_data(as_text=True)
+    assert f'href="/patients/{world.patient.id}/contact"' in page
+    url = f"/patients/{world.patient.id}/contact"
+    bad = client.post(url, data={"phone": "ring mig", "next_of_kin_name": "Synthetic Kin"})
+    assert bad.status_code == 303 and bad.headers["Location"] == url
+    shown = client.get(url)
+    assert shown.status_code == 422 and 'value="ring mig"' in shown.get_data(as_text=True)
+    saved = client.post(
+        url,
+        data={
+            "phone": "+45 20 00 00 01",
+            "next_of_kin_name": "Synthetic Kin",
+            "next_of_kin_phone": "20 00 00 02",
+        },
+    )
+    assert saved.status_code == 303
+    page = client.get(f"/patients/{world.patient.id}").get_data(as_text=True)
+    assert 'href="tel:+4520000001"' in page and "Synthetic Kin" in page
+    client.post("/sign-out")
+    # The home nurse sees them (to call), and cannot change them.
+    sign_in(client, "nurse")
+    visit = client.get(f"/home/patients/{world.patient.id}").get_data(as_text=True)
+    assert 'href="tel:+4520000001"' in visit and 'href="tel:20000002"' in visit
+    assert "/contact" not in visit
+    assert client.get(url).status_code in (403, 404)
