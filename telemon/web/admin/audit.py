@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from telemon.administration import audit_trail
@@ -15,6 +15,7 @@ from telemon.i18n import N_
 from telemon.identity import users
 from telemon.identity.names import user_names
 from telemon.web.admin import ROLES, bp
+from telemon.web.components.forms import kept_form, send_back
 from telemon.web.guard import signed_in
 
 PAGE_SIZE = 100
@@ -89,14 +90,20 @@ def audit_action(code: str) -> str:
 def audit() -> Any:
     """Ask by CPR number (a patient) or by username (a user)."""
     error = None
+    kept = kept_form()
+    if kept:
+        error = kept[1].get("cpr")
     if request.method == "POST":
+        # Post/Redirect/Get: the CPR number is sent in the form and never kept (not even to be
+        # shown again): the trail's address holds the patient's number only.
         cpr = request.form.get("cpr", "").strip()
         try:
             patient_id = audit_trail.find_patient(g.user, cpr)
         except NotFound:
-            error = _("No patient with this CPR number whose trail you may read.")
-        else:
-            return _patient_page(patient_id, None)
+            return send_back(
+                {}, {"cpr": _("No patient with this CPR number whose trail you may read.")}
+            )
+        return redirect(url_for("admin.patient_trail", patient_id=patient_id), 303)
     return render_template("admin/audit.html", error=error), (404 if error else 200)
 
 

@@ -21,8 +21,10 @@ from telemon.web.components.forms import (
     field_errors,
     id_list,
     id_value,
+    kept_form,
     new_form_key,
     remember,
+    send_back,
 )
 from telemon.web.guard import signed_in
 
@@ -83,6 +85,10 @@ def user_new() -> Any:
         "form_key": new_form_key(),
     }
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values.update(kept[0])
+        errors = kept[1]
     if request.method == "POST":
         form = request.form
         values.update(
@@ -133,6 +139,7 @@ def user_new() -> Any:
             else:
                 remember(values["form_key"], url_for("admin.user_edit", user_id=user.id))
                 return render_template("admin/password_shown.html", user=user, password=temporary)
+        return send_back(values, errors)
     return render_template(
         "admin/user_form.html",
         user=None,
@@ -159,6 +166,10 @@ def user_edit(user_id: int) -> Any:
         "active": user.active,
     }
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values.update(kept[0])
+        errors = kept[1]
     if request.method == "POST":
         form = request.form
         values.update(
@@ -187,6 +198,7 @@ def user_edit(user_id: int) -> Any:
         else:
             flash(_("Saved."))
             return redirect(url_for("admin.user_edit", user_id=user_id))
+        return send_back(values, errors)
     return render_template(
         "admin/user_form.html",
         user=user,

@@ -21,6 +21,7 @@ from telemon.web.clinic import (  # noqa: E402,F401  (routes on bp)
     alerts,
     dose_decisions,
     patient_admin,
+    patient_list,
     patients,
     worklist,
     wounds,
