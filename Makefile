@@ -36,6 +36,7 @@ PURE_MODULES := $(wildcard \
 	telemon/woundcare/working_hours.py telemon/anticoagulation/tablet_plan.py \
 	telemon/anticoagulation/decision.py telemon/anticoagulation/instructions.py \
 	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py \
+	telemon/administration/holiday_calendar.py \
 	telemon/clinical_text/*.py \
 	telemon/fhir/entries.py telemon/fhir/mapping.py telemon/fhir/interpretation.py telemon/fhir/redaction.py \
 	telemon/fhir/search.py telemon/web/safe_redirect.py \

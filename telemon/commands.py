@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
-from telemon.administration.holidays import ensure_from_environment
+from telemon.administration.holidays import ensure_computed, ensure_from_environment
 from telemon.anticoagulation.service import ensure_default_nomogram
 from telemon.background import jobs
 from telemon.background.scheduler import InProcessScheduler
@@ -36,11 +36,13 @@ def register_commands(app: Flask) -> None:
 
 def prepare_database() -> None:
     """Create or migrate the schema; store the standard threshold sets, the shipped nomogram
-    and the environment's public holidays where they are not stored yet."""
+    the environment's public holidays and Denmark's of the coming years where they are not
+    stored yet."""
     upgrade()
     ensure_default_thresholds()
     ensure_default_nomogram()
     ensure_from_environment()
+    ensure_computed()
 
 
 @click.command("init-db")

@@ -120,6 +120,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "TELEMON_WORKING_HOURS": os.environ.get("TELEMON_WORKING_HOURS", "08:00-16:00"),
         "TELEMON_WORKING_TIMEZONE": os.environ.get("TELEMON_WORKING_TIMEZONE", "Europe/Copenhagen"),
         "TELEMON_PUBLIC_HOLIDAYS": os.environ.get("TELEMON_PUBLIC_HOLIDAYS", ""),
+        # Denmark's public holidays computed for this many years from this one (0: none).
+        "TELEMON_HOLIDAY_YEARS": int(os.environ.get("TELEMON_HOLIDAY_YEARS", "3")),
         # Healing trajectory: least area reduction (%) expected after the given days.
         "TELEMON_WOUND_VLU_MIN_REDUCTION_PERCENT": float(
             os.environ.get("TELEMON_WOUND_VLU_MIN_REDUCTION_PERCENT", "40")

@@ -76,10 +76,23 @@ def _org(name: str, kind: str) -> Organisation:
     return org
 
 
+# The demo's staff, named as who did what is shown ("Name, title"): synthetic names.
+DEMO_PEOPLE = {
+    "demo-hospital-admin": ("Birthe Demo Holm", "IT-administrator"),
+    "demo-municipality-admin": ("Jens Demo Kjær", "IT-administrator"),
+    "demo-clinician": ("Lise Demo Lund", "overlæge"),
+    "demo-nurse": ("Hanne Demo Sørensen", "sygeplejerske"),
+    "demo-ak-nurse": ("Mette Demo Bak", "sygeplejerske"),
+    "demo-gp": ("Peter Demo Vang", "praktiserende læge"),
+}
+
+
 def _user(
     username: str, role: str, org: Organisation | None, patient_id: int | None = None
 ) -> User:
     user = db.session.scalar(select(User).where(User.username == username))
+    if user is not None and user.full_name is None and username in DEMO_PEOPLE:
+        user.full_name, user.title = DEMO_PEOPLE[username]
     if user is None:
         user = User(
             username=username,
@@ -87,6 +100,8 @@ def _user(
             role=role,
             organisation_id=org.id if org else None,
             email=f"{username}@example.invalid",
+            full_name=DEMO_PEOPLE.get(username, (None, None))[0],
+            title=DEMO_PEOPLE.get(username, (None, None))[1],
             patient_id=patient_id,
             active=True,
             language="da",

@@ -84,6 +84,9 @@ def make_app(database_url: str, instance: str, extra: dict[str, Any]) -> Flask:
             "TELEMON_BASE_URL": "http://telemon.test",
             "RATELIMIT_STORAGE_URI": "memory://",
             "WTF_CSRF_ENABLED": False,
+            # No computed holidays: the tests' deadlines do not depend on the year they run in
+            # (tests/e2e/test_public_holidays.py turns them on).
+            "TELEMON_HOLIDAY_YEARS": 0,
         }
         config.update(extra)
         return create_app(config)

@@ -29,6 +29,14 @@ SKIPPED = {
     "/sign-in": "signing in again, or failing to, is not this crawl's business",
     "/language": "the crawl switches the language itself, between its passes",
 }
+# Post/Redirect/Get (issue 21): a form's POST answers with a redirect, also when it comes back
+# with errors, so that Back and reload never meet "confirm resubmission". Forms that still answer
+# a POST with a page, and why (none may be added without a reason):
+RENDERS_AFTER_POST = {
+    "/admin/users/new": "shows the new user's temporary password once (never stored to show again)",
+    "/admin/users/N/password-reset": "shows the temporary password once",
+    "/admin/nomograms": "a draft nomogram (JSON) is longer than a session cookie may keep",
+}
 # Forms whose good values would lock the crawl out: only their bad values are sent.
 BAD_ONLY = ("/password",)
 # Forms that act on something for good (deactivate, end, revoke, reset, pause): submitted last,
@@ -160,6 +168,38 @@ _WIDEST_JS = """() => {
   return `${widest.tagName.toLowerCase()}.${widest.className} "${text}"`;
 }"""
 
+# Phone pages (issue 21): every tap target at least 44 x 44 px (a checkbox or radio counts by
+# its label), and the bar at the top one line.
+PHONE_WIDTH = 390
+TAP_PX = 44
+BAR_PX = 64
+_SMALL_TARGETS_JS = """(least) => {
+  const small = [];
+  const targets = document.querySelectorAll(
+    'a[href], button, summary, select, textarea, input:not([type=hidden])');
+  for (const e of targets) {
+    const style = getComputedStyle(e);
+    if (style.visibility === 'hidden' || e.closest('.skip')) continue;
+    let box = e.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not shown
+    if (e.type === 'checkbox' || e.type === 'radio') {
+      const label = e.closest('label');
+      if (!label) { small.push(`${e.type} ${e.name} without a label`); continue; }
+      box = label.getBoundingClientRect();
+    }
+    if (box.height < least - 0.5 || box.width < least - 0.5) {
+      const text = (e.innerText || e.value || e.name || '').trim().slice(0, 30)
+        .replace(/\\s+/g, ' ');
+      const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+      small.push(`${e.tagName.toLowerCase()} "${text}" ${size}`);
+    }
+  }
+  return small.slice(0, 5);
+}"""
+_BAR_JS = (
+    "() => { const bar = document.querySelector('header.top'); return bar ? bar.offsetHeight : 0; }"
+)
+
 
 @dataclass
 class Crawl:
@@ -263,9 +303,19 @@ class Crawl:
                 self.problem(
                     language, url, f"{wider} px wider than the {width} px screen ({widest})"
                 )
+            if width == PHONE_WIDTH:
+                self.check_phone(url, language)
         self.page.set_viewport_size({"width": self.widths[0], "height": 900})
         if language == "da":
             self.check_danish(url, self.page.evaluate(_TEXT_JS))
+
+    def check_phone(self, url: str, language: str) -> None:
+        """Tap targets of at least TAP_PX and a bar of one line (at most BAR_PX high)."""
+        for small in self.page.evaluate(_SMALL_TARGETS_JS, TAP_PX):
+            self.problem(language, url, f"tap target under {TAP_PX} px at {PHONE_WIDTH}: {small}")
+        bar = self.page.evaluate(_BAR_JS)
+        if bar > BAR_PX:
+            self.problem(language, url, f"the top bar is {bar} px high at {PHONE_WIDTH} px")
 
     def check_danish(self, where: str, text: str) -> None:
         for known in self.ignored_text:
@@ -310,7 +360,22 @@ class Crawl:
                 form.action,
                 data=encoded,
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
+                max_redirects=0,
             )
+            if 300 <= response.status < 400:
+                location = response.headers.get("location") or "/"
+                response = self.context.request.get(urljoin(form.action, location))
+            elif (
+                response.status < 500
+                and "text/html" in (response.headers.get("content-type") or "")
+                and pattern_of(form.path) not in RENDERS_AFTER_POST
+            ):
+                self.problem(
+                    language,
+                    where,
+                    f"answered the POST with a page ({response.status}), not a redirect: "
+                    "Back would ask to resend the form",
+                )
         if response.status >= 500:
             self.problem(language, where, f"status {response.status}")
             return

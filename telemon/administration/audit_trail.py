@@ -13,7 +13,7 @@ Reading a patient's trail is itself recorded in it ("audit.read").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
 
@@ -109,3 +109,40 @@ def _page(
     }
     entries = [TrailEntry(e, names.get(e.organisation_id or -1)) for e in events]
     return paging.page(entries, limit, lambda entry: (entry.event.id,))
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    """One row of the viewer: an entry, and how many like it it stands for (the same user,
+    action, patient, outcome and address, nothing changed, within REPEAT_WINDOW of each other:
+    a patient page opened three times a minute is one row per action, "3 times")."""
+
+    entry: TrailEntry
+    times: int = 1
+    earliest: datetime | None = None  # the first of the repeats (entries are newest first)
+
+
+# Repeats further apart than this are rows of their own: a read in the morning and one in the
+# afternoon are two visits, not one.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+def collapse_repeats(entries: list[TrailEntry]) -> list[TrailRow]:
+    """Repeated reads as one row each, in the entries' order (newest first): an entry joins the
+    row of the newest like it when it is within REPEAT_WINDOW of that row's earliest. Entries
+    with changes are never collapsed: each change is its own row."""
+    rows: list[TrailRow] = []
+    open_rows: dict[tuple[object, ...], int] = {}
+    for entry in entries:
+        event = entry.event
+        key = (event.user_id, event.action, event.patient_id, event.outcome, event.client_address)
+        index = open_rows.get(key)
+        if not event.changes and index is not None:
+            row = rows[index]
+            if row.earliest is not None and row.earliest - event.at <= REPEAT_WINDOW:
+                rows[index] = TrailRow(row.entry, row.times + 1, event.at)
+                continue
+        rows.append(TrailRow(entry, 1, event.at))
+        if not event.changes:
+            open_rows[key] = len(rows) - 1
+    return rows

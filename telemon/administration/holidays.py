@@ -1,6 +1,8 @@
 """Public holidays: data an administrator manages, for working-hour due times.
 
-The installation's initial set is TELEMON_PUBLIC_HOLIDAYS (ISO dates, comma-separated): at
+Denmark's public holidays of the coming years are computed and stored at each start
+(ensure_computed, TELEMON_HOLIDAY_YEARS years from this one). The installation's initial set
+also holds TELEMON_PUBLIC_HOLIDAYS (ISO dates, comma-separated): at
 each start the dates listed there that are not stored yet are stored (ensure_from_environment).
 From then on the stored rows decide. A holiday removed by an administrator stays stored as not
 observed, so the environment does not bring it back. Adding and removing one (the API and the
@@ -15,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from telemon import audit, clock
+from telemon.administration.holiday_calendar import coming_years, danish_public_holidays
 from telemon.errors import Forbidden, Invalid
 from telemon.extensions import db
 from telemon.models import PublicHoliday, User
@@ -51,6 +54,30 @@ def ensure_from_environment() -> int:
     for day in sorted(days - known):
         db.session.add(PublicHoliday(day=day, name="", observed=True, updated_at=clock.now()))
     return len(days - known)
+
+
+@use_case
+def ensure_computed(today: date | None = None) -> int:
+    """Store Denmark's public holidays of the coming TELEMON_HOLIDAY_YEARS years (this year
+    included; telemon.administration.holiday_calendar) that are not stored yet, observed.
+    A day stored already keeps what it has: an administrator's removal (stored as not
+    observed) is not undone, nor a name she gave. Returns how many were added."""
+    count = int(current_app.config.get("TELEMON_HOLIDAY_YEARS") or 0)
+    day = today or clock.local(clock.now()).date()
+    computed = danish_public_holidays(coming_years(day, count))
+    if not computed:
+        return 0
+    known = set(
+        db.session.scalars(select(PublicHoliday.day).where(PublicHoliday.day.in_(computed)))
+    )
+    new = sorted(set(computed) - known)
+    for holiday in new:
+        db.session.add(
+            PublicHoliday(
+                day=holiday, name=computed[holiday][:100], observed=True, updated_at=clock.now()
+            )
+        )
+    return len(new)
 
 
 def _require_system_admin(actor: User) -> None:

@@ -53,7 +53,9 @@ def acknowledge(data: dict[str, Any], alert_id: int) -> Any:
 
     Only members of the patient's responsible care team act on its alerts (403 for the others
     who see the patient, such as the organisations the enrolment is shared with)."""
-    return handling.acknowledge_alert(api_user(), alert_id, data.get("note"))
+    return handling.acknowledge_alert(
+        api_user(), alert_id, data.get("note"), visible_to_patient=data["visible_to_patient"]
+    )
 
 
 @bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])

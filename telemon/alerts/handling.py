@@ -35,15 +35,20 @@ def _load(user: User, alert_id: int, action: str) -> Alert:
 
 
 def _mark_seen(alert: Alert, user: User) -> None:
-    """Timeliness: the first time care staff opened the alert, and the first time a member of
-    the responsible care team did (telemon.patients.overview shows whether it has)."""
+    """Timeliness: the first time a member of the responsible care team opened the alert (the
+    timeline's "seen by", telemon.patients.overview's "seen by the team"). Only the responsible
+    team's reading counts as seen by the hospital: a home nurse or a GP opening the alert (by a
+    link, say) is audited as a read, and changes nothing the hospital's timeliness shows."""
     if user.role not in HANDLING_ROLES:
         return
+    if not access.is_care_team_member(user, alert.care_team_id):
+        return
+    now = clock.now()
     if alert.first_seen_at is None:
-        alert.first_seen_at = clock.now()
-        record_event(alert, AlertEvent(at=alert.first_seen_at, kind="seen", by_id=user.id))
-    if alert.team_seen_at is None and access.is_care_team_member(user, alert.care_team_id):
-        alert.team_seen_at = clock.now()
+        alert.first_seen_at = now
+        record_event(alert, AlertEvent(at=now, kind="seen", by_id=user.id))
+    if alert.team_seen_at is None:
+        alert.team_seen_at = now
 
 
 def _require_act(alert: Alert, user: User, action: str) -> None:
@@ -76,12 +81,18 @@ def _acknowledge(alert: Alert, user: User, note: str | None) -> None:
 
 
 @use_case
-def acknowledge_alert(user: User, alert_id: int, note: str | None) -> Alert:
-    """The user has seen the alert and takes it. Acknowledging twice is harmless; a resolved
-    alert is a 409."""
+def acknowledge_alert(
+    user: User, alert_id: int, note: str | None, visible_to_patient: bool = False
+) -> Alert:
+    """The user has seen the alert and takes it, with a note the patient may be shown (as a
+    resolution note may: `visible_to_patient`, the team's latest choice for the alert's notes).
+    Acknowledging twice is harmless; a resolved alert is a 409."""
     alert = _load(user, alert_id, "alert.acknowledge")
     _mark_seen(alert, user)
+    was_open = alert.status == AlertStatus.OPEN
     _acknowledge(alert, user, note or None)
+    if was_open and note:
+        alert.visible_to_patient = visible_to_patient
     return alert
 
 

@@ -200,6 +200,10 @@ def alert_list_body(page: AlertRows, language: str) -> dict[str, Any]:
 
 class AcknowledgeIn(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+    visible_to_patient = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Show the note to the patient (as a resolution note may be)"},
+    )
 
 
 class ResolveIn(Schema):

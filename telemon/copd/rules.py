@@ -70,8 +70,9 @@ def limit_order_problems(limits: Limits) -> list[tuple[str, float, str, float]]:
 # The COPD programme's standard threshold set, by code. Warnings are the limits of the TELBIL
 # 2011 telemonitoring trial; alert limits are wider. Each enrolment gets its own copy to adjust
 # (a patient who lives at SpO2 88 % needs lower SpO2 limits, not a daily red alert).
-# Limits are "past", not "at": the usual fever line is >= 38 °C, but 38.0 exactly is not past
-# alert_high 38.0 and stays yellow. A region that wants 38.0 red sets alert_high 37.9.
+# Limits are "past", not "at". Temperature: TELBIL warned above 37.0 °C, but 37.2 °C is a
+# normal temperature and a yellow for it is alert fatigue; the usual fever line is >= 38 °C, so
+# the warning limit is 37.9 (38.0 is yellow) and the alert limit 38.9 (39.0, high fever, red).
 # FEV1, peak flow and weight have no population default: they are set per patient, if at all.
 DEFAULT_COPD_THRESHOLDS: dict[str, Limits] = {
     "spo2": Limits(warning_low=92, alert_low=90),  # %; below 90 agrees with exacerbation
@@ -79,7 +80,7 @@ DEFAULT_COPD_THRESHOLDS: dict[str, Limits] = {
     "respiratory_rate": Limits(alert_high=30, warning_high=24, warning_low=12, alert_low=8),
     "systolic_bp": Limits(alert_high=180, warning_high=160, warning_low=100, alert_low=90),
     "diastolic_bp": Limits(alert_high=110, warning_high=95, warning_low=60, alert_low=50),
-    "temperature": Limits(alert_high=38.0, warning_high=37.0),  # Cel
+    "temperature": Limits(alert_high=38.9, warning_high=37.9),  # Cel
     "cat_score": Limits(alert_high=30, warning_high=20),  # CAT bands 21-30 high, 31-40 very high
 }
 

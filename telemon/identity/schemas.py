@@ -68,6 +68,18 @@ class UserIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     organisation_id = Id(load_default=None, allow_none=True)
     email = fields.Email(load_default=None, allow_none=True)
+    full_name = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=120),
+        metadata={"description": "Staff: the person's full name, shown as who did what"},
+    )
+    title = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=80),
+        metadata={"description": "Staff: the professional title (sygeplejerske, overlæge)"},
+    )
     patient_id = Id(
         load_default=None,
         allow_none=True,
@@ -81,6 +93,8 @@ class UserPatch(Schema):
     role = fields.String(validate=validate.OneOf(("admin", "clinician", "nurse", "gp")))
     care_team_ids = fields.List(Id())
     email = fields.Email(allow_none=True)
+    full_name = fields.String(allow_none=True, validate=validate.Length(max=120))
+    title = fields.String(allow_none=True, validate=validate.Length(max=80))
     language = fields.String(validate=validate.OneOf(("da", "en")))
     active = Flag(metadata={"description": "false: deactivated; sessions and tokens end at once"})
 
@@ -91,6 +105,8 @@ class UserOut(Schema):
     role = fields.String()
     organisation_id = fields.Integer(allow_none=True)
     email = fields.String(allow_none=True)
+    full_name = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
     patient_id = fields.Integer(allow_none=True)
     language = fields.String()
     active = fields.Boolean()

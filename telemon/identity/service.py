@@ -91,6 +91,11 @@ def check_password(password: str, user_inputs: list[str], field: str = "password
         raise Invalid("The password does not meet the rule.", {field: problems})
 
 
+def _person(text: str | None) -> str | None:
+    """A name or title as typed: trimmed, None when empty."""
+    return (text or "").strip() or None
+
+
 def user_of(user: User) -> dict[str, Any]:
     """What the audit trail keeps of a user: no password, no name of a patient."""
     return {
@@ -99,6 +104,8 @@ def user_of(user: User) -> dict[str, Any]:
         "organisation_id": user.organisation_id,
         "patient_id": user.patient_id,
         "email": user.email,
+        "full_name": user.full_name,
+        "title": user.title,
         "language": user.language,
         "active": user.active,
         "must_change_password": user.must_change_password,
@@ -160,6 +167,8 @@ def create_user_with_password(actor: User, data: dict[str, Any]) -> tuple[User, 
         role=role,
         organisation_id=organisation_id,
         email=data.get("email"),
+        full_name=_person(data.get("full_name")) if role != "patient" else None,
+        title=_person(data.get("title")) if role != "patient" else None,
         patient_id=patient_id,
         language=data.get("language", "da"),
         active=True,

@@ -111,6 +111,9 @@ def update_user(actor: User, user_id: int, data: dict[str, Any]) -> User:
     for field in ("email", "language"):
         if field in data:
             setattr(user, field, data[field])
+    for field in ("full_name", "title"):
+        if field in data and user.role != "patient":
+            setattr(user, field, (data[field] or "").strip() or None)
     if "active" in data and data["active"] != user.active:
         user.active = data["active"]
         user.deactivated_at = None if user.active else clock.now()

@@ -45,14 +45,21 @@ def list_observations(args: dict[str, Any], patient_id: int) -> Any:
 
 
 @bp.route("/patients/<int:patient_id>/observations.csv", methods=["GET"])
-@bp.arguments(schemas.ExportQuery, location="query")
+@bp.arguments(schemas.CsvExportQuery, location="query")
 @bp.response(200, content_type="text/csv", description="One row per observation, newest first")
 def export_observations(args: dict[str, Any], patient_id: int) -> Response:
     """The measurement table as CSV (care staff who may see the patient); audited. The file
-    is named after the patient's id and the day, never her name or CPR number."""
+    is named after the patient's id and the day, never her name or CPR number. `format`:
+    machine-readable (the default) or for a spreadsheet in the caller's language."""
     user = api_user("clinician", "nurse", "gp")
     text = service.export_observations(
-        user, patient_id, args.get("code"), args.get("since"), args.get("until")
+        user,
+        patient_id,
+        args.get("code"),
+        args.get("since"),
+        args.get("until"),
+        args["format"],
+        user.language or "da",
     )
     day = clock.local(clock.now()).strftime("%Y%m%d")
     return csv_response(text, f"observations-patient-{patient_id}-{day}")

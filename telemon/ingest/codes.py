@@ -6,7 +6,9 @@ error), so it is refused at the door (422) rather than raised as an alert.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,30 @@ def limit_range_problem(code: str, value: float) -> str | None:
         f"A {spec.label} limit must lie between {spec.plausible_min:g} and "
         f"{spec.plausible_max:g} {spec.unit}, the values a reading can have."
     )
+
+
+def blood_pressure_problems(items: Sequence[Mapping[str, Any]]) -> dict[int, str]:
+    """Systolic readings that are not above their diastolic partner, by index in `items`.
+
+    A partner is the diastolic reading of the same patient at the same time (one cuff
+    measurement, however it was sent: a FHIR panel, two items, one form). 80/120 is two
+    numbers typed into each other's field, never a blood pressure; 120/120 neither. Readings
+    without a partner are not judged here (their plausibility is plausibility_problem's).
+    """
+    diastolic: dict[tuple[Any, Any], float] = {}
+    for item in items:
+        if item.get("code") == "diastolic_bp" and item.get("value_qualifier") is None:
+            diastolic[(item.get("patient_id"), item.get("effective_at"))] = float(item["value"])
+    problems: dict[int, str] = {}
+    for index, item in enumerate(items):
+        if item.get("code") != "systolic_bp" or item.get("value_qualifier") is not None:
+            continue
+        low = diastolic.get((item.get("patient_id"), item.get("effective_at")))
+        if low is not None and not float(item["value"]) > low:
+            problems[index] = (
+                f"Systolic BP ({float(item['value']):g}) must be above diastolic BP ({low:g})."
+            )
+    return problems
 
 
 # ---- Interoperability: the other code systems and units a reading may arrive in -------------

@@ -128,6 +128,18 @@ class ExportQuery(Schema):
     until = AwareDateTime()
 
 
+class CsvExportQuery(ExportQuery):
+    format = fields.String(
+        load_default="machine",
+        validate=validate.OneOf(("machine", "spreadsheet")),
+        metadata={
+            "description": "machine (default): codes, RFC 3339 times with their offsets, commas. "
+            "spreadsheet: for Excel in the caller's language: words, Europe/Copenhagen times; "
+            "in Danish semicolons and decimal commas"
+        },
+    )
+
+
 class ObservationQuery(ExportQuery):
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
     after = Cursor(

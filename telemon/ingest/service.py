@@ -26,10 +26,11 @@ from sqlalchemy.exc import IntegrityError
 
 from telemon import access, admissions, audit, clock
 from telemon.background import jobs, work
+from telemon.clinical_text import spreadsheet
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
 from telemon.http import paging
-from telemon.ingest.codes import CODES, loinc_for
+from telemon.ingest.codes import CODES, blood_pressure_problems, loinc_for
 from telemon.models import IngestBatch, Observation, User
 from telemon.transactions import in_use_case, use_case
 
@@ -159,6 +160,12 @@ def _ingest(
         }
         if claimed:
             raise Invalid("A patient cannot record a nurse's reading.", {"observations": claimed})
+    implausible = blood_pressure_problems(items)
+    if implausible:
+        raise Invalid(
+            "Systolic blood pressure must be above diastolic.",
+            {"observations": {str(i): {"value": [m]} for i, m in implausible.items()}},
+        )
     for item in items:
         item["performer"] = item.get("performer") or default_performer(user)
         item["hash"] = content_hash(item)
@@ -337,6 +344,7 @@ CSV_COLUMNS = (
     "received_at",
 )
 EXPORT_LIMIT = 100_000
+EXPORT_FORMS = ("spreadsheet", "machine")
 
 
 @use_case
@@ -346,14 +354,37 @@ def export_observations(
     code: str | None,
     since: datetime | None,
     until: datetime | None,
+    form: str = "machine",
+    language: str = "da",
 ) -> str:
-    """The measurement table as CSV text (newest first, times with the offset they were sent
-    with), audited as an export. No name or CPR number is in it: the caller names the file
-    after the patient's id."""
+    """The measurement table as CSV text, newest first, audited as an export. No name or CPR
+    number is in it: the caller names the file after the patient's id.
+
+    `form` "machine": codes, RFC 3339 times with the offset they were sent with, numbers as
+    Python writes them, commas. "spreadsheet": for Excel in `language`
+    (telemon.clinical_text.spreadsheet: words, Copenhagen times, `;` and decimal commas in
+    Danish)."""
     access.patient_for(user, patient_id, "observation.export", "observation")
     rows = db.session.scalars(
         _observations_query(patient_id, code, since, until).limit(EXPORT_LIMIT)
     )
+    if form == "spreadsheet":
+        return spreadsheet.spreadsheet_csv(
+            (
+                spreadsheet.ExportRow(
+                    o.effective_at,
+                    o.code,
+                    o.value,
+                    o.value_qualifier,
+                    o.performer,
+                    o.device,
+                    o.location,
+                    o.received_at,
+                )
+                for o in rows
+            ),
+            language,
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

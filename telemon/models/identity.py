@@ -33,6 +33,10 @@ class User(db.Model):
     # None only for a system administrator, who creates organisations.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
+    # Staff: how telemon names the person who did something ("Name, title"); a patient's login
+    # has neither (the patient's record holds the name).
+    full_name: Mapped[str | None] = mapped_column(String(120))
+    title: Mapped[str | None] = mapped_column(String(80))
     # Set for role "patient": the record this user is.
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

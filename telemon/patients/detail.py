@@ -63,6 +63,7 @@ class PatientDetail:
     wounds: list[Wound]
     may_edit: set[int] = field(default_factory=set)  # enrolments whose plan the user may change
     may_decide_dose: set[int] = field(default_factory=set)
+    may_edit_contact: bool = False  # she may change the phone and next of kin
 
 
 @use_case
@@ -93,6 +94,7 @@ def patient_detail(user: User, patient_id: int, now: datetime) -> PatientDetail:
         ),
         may_edit=access.acting_on(user, ids, access.CHANGE_PLAN),
         may_decide_dose=access.acting_on(user, ids, access.DECIDE_DOSE),
+        may_edit_contact=access.may_enrol(user, patient),
     )
 
 

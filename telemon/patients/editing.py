@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from telemon import access
-from telemon.errors import NotFound
+from telemon.errors import Forbidden, NotFound
 from telemon.extensions import db
 from telemon.models import CareTeam, DefaultThreshold, Enrollment, Organisation, Patient, User
 from telemon.patients.service import default_thresholds
@@ -95,3 +95,15 @@ def other_organisations(user: User) -> list[Organisation]:
             .order_by(Organisation.name)
         )
     )
+
+
+@use_case
+def contact_form(user: User, patient_id: int) -> Patient:
+    """The patient whose phone and next of kin the user is about to change (patient.read
+    audited); Forbidden for one who may not (telemon.patients.service.update_patient's rule)."""
+    patient = access.patient_for(user, patient_id, "patient.read")
+    if not access.may_enrol(user, patient):
+        raise Forbidden(
+            "Clinicians of the registering organisation or the responsible team change this."
+        )
+    return patient

@@ -1,11 +1,11 @@
 """How often one account may learn that a CPR number is registered: whether it is, is itself
 health data. One budget per account (TELEMON_CPR_CONFLICT_LIMIT, "10 per hour") for the API's
 POST /api/v1/patients and the console's registration form alike; only "registered" answers
-(409) count."""
+(409, or the web form's redirect back after one: `g.cpr_registered`) count."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from telemon.errors import TelemonError
 from telemon.extensions import limiter
@@ -34,5 +34,5 @@ def per_account_cpr_conflicts() -> object:
         scope="cpr-registered",
         key_func=_caller_key,
         methods=["POST"],
-        deduct_when=lambda response: response.status_code == 409,
+        deduct_when=lambda response: response.status_code == 409 or g.get("cpr_registered", False),
     )

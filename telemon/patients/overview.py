@@ -115,6 +115,18 @@ class OverviewRow:
     next_due: date | None
     programmes: tuple[ProgrammeState, ...]
     sort_since: datetime  # the list's second sort key (waiting_since, else registered)
+    # Acknowledged alerts not yet resolved: still the patient's state, though no longer waiting
+    # (the list's order stays by what waits: `severity`; the colour shown is `colour`).
+    acknowledged_alerts: int = 0
+    handled_severity: str | None = None
+
+    @property
+    def colour(self) -> str:
+        """What the row shows: its severity, or, with nothing unacknowledged, the worst of the
+        acknowledged alerts still open (not resolved): acknowledged is not over."""
+        if self.severity == GREEN and self.handled_severity is not None:
+            return self.handled_severity
+        return self.severity
 
     @property
     def alerts_seen(self) -> bool:
@@ -153,6 +165,8 @@ def patient_page(
             alerts.c.since,
             func.coalesce(alerts.c.open, 0).label("open"),
             func.coalesce(alerts.c.unseen, 0).label("unseen"),
+            func.coalesce(alerts.c.acknowledged, 0).label("acknowledged"),
+            alerts.c.handled_rank,
         )
         .outerjoin(alerts, alerts.c.patient_id == Patient.id)
         .where(Patient.id.in_(_candidates(user, f)))
@@ -180,6 +194,8 @@ def patient_page(
             ),
             programmes=tuple(programmes.get(row.Patient.id, ())),
             sort_since=row.sort_since,
+            acknowledged_alerts=int(row.acknowledged),
+            handled_severity=_RANK_NAMES.get(row.handled_rank or 0),
         )
         for row in rows
     ]
@@ -252,15 +268,19 @@ def _open_alerts(candidates: Select[tuple[int]]) -> Subquery:
     """Per patient: the worst open severity, the oldest open alert, how many are open and how
     many of those the responsible team has not opened."""
     alert_rank = case(SEVERITY_RANK, value=Alert.severity, else_=0)
+    is_open = Alert.status == "open"
+    is_acknowledged = Alert.status == "acknowledged"
     return (
         select(
             Alert.patient_id.label("patient_id"),
-            func.max(alert_rank).label("rank"),
-            func.min(Alert.raised_at).label("since"),
-            func.count().label("open"),
-            func.sum(case((Alert.team_seen_at.is_(None), 1), else_=0)).label("unseen"),
+            func.max(case((is_open, alert_rank), else_=0)).label("rank"),
+            func.min(case((is_open, Alert.raised_at), else_=None)).label("since"),
+            func.sum(case((is_open, 1), else_=0)).label("open"),
+            func.sum(case((is_open & Alert.team_seen_at.is_(None), 1), else_=0)).label("unseen"),
+            func.sum(case((is_acknowledged, 1), else_=0)).label("acknowledged"),
+            func.max(case((is_acknowledged, alert_rank), else_=0)).label("handled_rank"),
         )
-        .where(Alert.status == "open", Alert.patient_id.in_(candidates))
+        .where(Alert.status.in_(("open", "acknowledged")), Alert.patient_id.in_(candidates))
         .group_by(Alert.patient_id)
         .subquery("open_alerts")
     )

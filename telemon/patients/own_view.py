@@ -44,7 +44,7 @@ class OwnReading:
     value: float
     value_qualifier: str | None
     effective_at: datetime
-    status: str  # "checking" | "no_deviation" | "waiting" | "seen"
+    status: str  # "checking" | "no_deviation" | "received" | "waiting" | "seen"
     seen_at: datetime | None
 
 
@@ -57,11 +57,17 @@ class AlertSight:
     status: str
 
 
-def reading_status(evaluated: bool, alerts: Iterable[AlertSight]) -> tuple[str, datetime | None]:
-    """The reading's status for the patient, and when the clinic saw it (PURE)."""
+def reading_status(
+    evaluated: bool, alerts: Iterable[AlertSight], has_limits: bool = True
+) -> tuple[str, datetime | None]:
+    """The reading's status for the patient, and when the clinic saw it (PURE). A reading
+    that raised nothing is "no_deviation" ("within your limits") only when its measurement has
+    limits for her; without (weight, often) it is "received": there were no limits to be within."""
     alerts = list(alerts)
     if not alerts:
-        return ("no_deviation", None) if evaluated else ("checking", None)
+        if not evaluated:
+            return "checking", None
+        return ("no_deviation", None) if has_limits else ("received", None)
     seen = [a.team_seen_at for a in alerts if a.team_seen_at is not None]
     if seen:
         return "seen", min(seen)
@@ -117,14 +123,31 @@ def own_page(user: User, now: datetime) -> OwnPage:
         mine.patient,
         mine.programmes,
         series=patient_series(mine.patient.id, mine.programmes, now),
-        readings=own_readings(user),
+        readings=own_readings(user, limited=codes_with_limits(mine.programmes.values())),
         notes=notes_for_patient(user),
     )
 
 
-def own_readings(user: User, limit: int = SHOWN) -> list[OwnReading]:
+def codes_with_limits(enrollments: Iterable[Enrollment]) -> set[str]:
+    """The measurements a patient has limits for: a threshold with any limit set, and INR
+    (the target range) in anticoagulation."""
+    enrollments = list(enrollments)
+    codes = {
+        t.code
+        for e in enrollments
+        for t in e.thresholds
+        if any(v is not None for v in (t.alert_high, t.warning_high, t.warning_low, t.alert_low))
+    }
+    if any(e.programme == "anticoagulation" for e in enrollments):
+        codes.add("inr")
+    return codes
+
+
+def own_readings(
+    user: User, limit: int = SHOWN, limited: set[str] | None = None
+) -> list[OwnReading]:
     """The patient's newest readings with their status (observation.list audited, in the
-    caller's use case: own_page)."""
+    caller's use case: own_page). `limited`: the codes she has limits for (None: all)."""
     patient_id = own_patient_id(user, "observation.list")
     rows = db.session.execute(
         select(Observation, IngestBatch.evaluated_at)
@@ -143,7 +166,11 @@ def own_readings(user: User, limit: int = SHOWN) -> list[OwnReading]:
     readings = []
     for row in rows:
         o = row.Observation
-        status, seen_at = reading_status(row.evaluated_at is not None, sights.get(o.id, ()))
+        status, seen_at = reading_status(
+            row.evaluated_at is not None,
+            sights.get(o.id, ()),
+            has_limits=limited is None or o.code in limited,
+        )
         readings.append(
             OwnReading(o.id, o.code, o.value, o.value_qualifier, o.effective_at, status, seen_at)
         )
@@ -151,17 +178,24 @@ def own_readings(user: User, limit: int = SHOWN) -> list[OwnReading]:
 
 
 def notes_for_patient(user: User) -> list[tuple[datetime, str]]:
-    """The notes the team chose to show the patient (when an alert was closed), newest first
-    (alert.list audited, in the caller's use case: own_page)."""
+    """The notes the team chose to show the patient (when an alert was acknowledged, and when
+    it was closed), newest first (alert.list audited, in the caller's use case: own_page)."""
     patient_id = own_patient_id(user, "alert.list")
     rows = db.session.execute(
-        select(Alert.resolved_at, Alert.resolution_note)
-        .where(
-            Alert.patient_id == patient_id,
-            Alert.visible_to_patient.is_(True),
-            Alert.resolution_note.is_not(None),
+        select(
+            Alert.acknowledged_at, Alert.acknowledge_note, Alert.resolved_at, Alert.resolution_note
         )
-        .order_by(Alert.resolved_at.desc())
+        .where(Alert.patient_id == patient_id, Alert.visible_to_patient.is_(True))
+        .order_by(Alert.updated_at.desc())
         .limit(50)
     ).all()
-    return [(at, note) for at, note in rows if at is not None and note]
+    notes = [
+        (at, note)
+        for row in rows
+        for at, note in (
+            (row.acknowledged_at, row.acknowledge_note),
+            (row.resolved_at, row.resolution_note),
+        )
+        if at is not None and note
+    ]
+    return sorted(notes, key=lambda pair: pair[0], reverse=True)

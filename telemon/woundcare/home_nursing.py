@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 
 from telemon import access, audit
 from telemon.extensions import db
+from telemon.identity.names import user_names
 from telemon.models import Patient, Photo, ReviewRequest, User, Wound, WoundAssessment
 from telemon.transactions import use_case
 from telemon.woundcare import assessments, reviews
@@ -86,6 +87,7 @@ class AnswerPage:
     patient_name: str
     may_confirm: bool  # answered, and hers (or a colleague's) to confirm having read
     photos: list[Photo] = field(default_factory=list)  # of the assessment asked about
+    answered_by: str | None = None  # "Name, title" of the specialist who answered
 
 
 @use_case
@@ -108,6 +110,7 @@ def answer_page(user: User, review_id: int) -> AnswerPage:
         patient_name=patient_names({review.patient_id}).get(review.patient_id, ""),
         may_confirm=review.status == "answered" and reviews.may_acknowledge(user, review),
         photos=photos,
+        answered_by=user_names([review.answered_by_id]).get(review.answered_by_id or 0),
     )
 
 

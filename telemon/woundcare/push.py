@@ -136,3 +136,17 @@ def estimated_area_cm2(length_cm: float, width_cm: float) -> float:
     _require_non_negative("length_cm", length_cm)
     _require_non_negative("width_cm", width_cm)
     return length_cm * width_cm * math.pi / 4
+
+
+def closed_but_open_size(
+    tissue: str | None, length_cm: float, width_cm: float, area_cm2: float | None
+) -> bool:
+    """True when the tissue is "closed" (PUSH 0: the wound has healed over) while the wound
+    is measured as having a size: a length, a width or an area above 0 (in cm / cm²). Such an
+    assessment contradicts itself (tissue "lukket" on an 11.3 cm² wound) and is refused; a
+    closed wound is recorded with length and width 0. Any other tissue, or no tissue, is
+    never a contradiction here.
+    """
+    if tissue != "closed":
+        return False
+    return length_cm > 0 or width_cm > 0 or (area_cm2 is not None and area_cm2 > 0)

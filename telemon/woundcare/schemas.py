@@ -11,7 +11,7 @@ from telemon.http.ids import Id
 from telemon.http.schema_fields import Day, Number, WholeNumber
 from telemon.ingest.schemas import FUTURE_TOLERANCE, AwareDateTime
 from telemon.models import REVIEW_STATUSES, REVIEW_URGENCIES, WOUND_STATUSES, WOUND_TYPES
-from telemon.woundcare.push import EXUDATE_LEVELS, TISSUE_TYPES
+from telemon.woundcare.push import EXUDATE_LEVELS, TISSUE_TYPES, closed_but_open_size
 
 ODOURS = ("none", "faint", "strong")
 INFECTION_SIGNS = (
@@ -80,7 +80,9 @@ class AssessmentData(Schema):
         fields.String(validate=validate.OneOf(EXUDATE_LEVELS), metadata={"description": "Amount"})
     )
     odour = _optional(fields.String(validate=validate.OneOf(ODOURS)))
-    pain = _optional(WholeNumber(validate=validate.Range(0, 10)))
+    pain = _optional(
+        WholeNumber(validate=validate.Range(0, 10, error="A whole number from 0 to 10."))
+    )
     periwound = _optional(
         fields.String(validate=validate.Length(max=200), metadata={"description": "Skin around"})
     )
@@ -95,6 +97,13 @@ class AssessmentData(Schema):
     def _not_in_future(self, data: dict[str, Any], **_: Any) -> None:
         if data["assessed_at"] > clock.now() + FUTURE_TOLERANCE:
             raise ValidationError("Lies in the future; check the phone's clock.", "assessed_at")
+        if closed_but_open_size(
+            data.get("tissue"), data["length_cm"], data["width_cm"], data.get("area_cm2")
+        ):
+            raise ValidationError(
+                "A closed wound has no size: length and width 0, or another tissue type.",
+                "tissue",
+            )
 
 
 class PhotoOut(Schema):

@@ -93,7 +93,7 @@ def test_spo2_drop_from_own_baseline_is_yellow(client, world) -> None:
 def test_list_is_most_severe_first_then_oldest(client, world) -> None:
     nurse = token_for(client, "nurse")
     _post(client, nurse, item(world.patient.id, "pulse", 105))  # yellow, oldest
-    _post(client, nurse, item(world.patient.id, "temperature", 37.5))  # yellow
+    _post(client, nurse, item(world.patient.id, "temperature", 38.5))  # yellow
     _post(client, nurse, item(world.patient.id, "spo2", 85))  # red, newest
     items = client.get("/api/v1/alerts", headers=token_for(client, "clinician")).get_json()["items"]
     assert [(a["severity"], a["rule"]) for a in items] == [

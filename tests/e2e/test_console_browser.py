@@ -93,7 +93,11 @@ def test_the_issue_12_walkthrough(client, world, open_page, tmp_path) -> None:
     with doctor.expect_navigation():
         doctor.get_by_role("button", name="Tilmeld", exact=True).click()
     assert doctor.get_by_text("Tilmeldt.").is_visible()
-    doctor.goto("/patients?q=Hansen")
+    doctor.goto("/patients")
+    doctor.locator("form[role=search] input[name='q']").fill("Hansen")
+    with doctor.expect_navigation():
+        doctor.locator("form[role=search] button[type=submit]").click()
+    assert "Hansen" not in doctor.url  # the search never goes into the address
     row = doctor.locator("table.overview tbody tr").first
     assert "Synthetic Hansen" in row.inner_text() and "150362-4321" in row.inner_text()
     no_sideways_scroll(doctor)

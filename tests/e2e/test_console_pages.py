@@ -75,6 +75,7 @@ def test_an_admin_creates_a_user_who_must_change_the_temporary_password(client, 
             "new_password": "password1234",
             "repeat_password": "password1234",
         },
+        follow_redirects=True,
     )
     assert weak.status_code == 422 and "For almindelig" in weak.get_data(as_text=True)
     done = newcomer.post(
@@ -93,7 +94,11 @@ def test_a_clinician_registers_enrols_and_finds_a_patient(client, world) -> None
     sign_in(client, "clinician")
     form = client.get("/patients/new").get_data(as_text=True)
     key = re.search(r'name="form_key" value="([^"]+)"', form).group(1)
-    bad = client.post("/patients/new", data={"cpr": "310299-1234", "name": "X", "form_key": key})
+    bad = client.post(
+        "/patients/new",
+        data={"cpr": "310299-1234", "name": "X", "form_key": key},
+        follow_redirects=True,
+    )
     assert bad.status_code == 422 and 'aria-invalid="true"' in bad.get_data(as_text=True)
     assert 'value="X"' in bad.get_data(as_text=True)  # nothing typed is lost
     made = client.post(
@@ -121,7 +126,9 @@ def test_a_clinician_registers_enrols_and_finds_a_patient(client, world) -> None
         select(Enrollment).where(Enrollment.patient_id == patient.id)
     ).all()
     assert {t.code: t.alert_low for t in enrollment.thresholds}["spo2"] == 86
-    listed = client.get("/patients?q=Three").get_data(as_text=True)
+    listed = client.post("/patients", data={"q": "Three"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Synthetic Three" in listed and "020280-1111" in listed
     for url in (
         f"/enrollments/{enrollment.id}/edit",

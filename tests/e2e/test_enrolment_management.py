@@ -220,6 +220,7 @@ def test_the_enrolment_form_refuses_what_is_no_number_in_danish(client, world, a
     answer = client.post(
         f"/enrollments/{ak.id}/edit",
         data={"interval_days": typed, "grace_hours": typed, "tablet_strength_mg": typed},
+        follow_redirects=True,
     )
     assert answer.status_code == 422
     assert answer.get_data(as_text=True).count("Ikke et tal.") == 3

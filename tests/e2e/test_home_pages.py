@@ -30,17 +30,21 @@ def test_the_nurse_lands_on_her_work_and_finds_a_patient_by_cpr(client, world) -
     page = client.get("/home/").get_data(as_text=True)
     assert "Svar fra sårklinikken" in page and "Patienter" in page
     assert "Kvittér" not in page
-    found = client.post("/home/", data={"q": "010170-1234"}).get_data(as_text=True)
+    found = client.post("/home/", data={"q": "010170-1234"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Synthetic Patient" in found
     assert f'href="/home/patients/{world.patient.id}"' in found
-    nothing = client.post("/home/", data={"q": "311299"}).get_data(as_text=True)
+    nothing = client.post("/home/", data={"q": "311299"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Synthetic Patient" not in nothing
     # Another municipality's nurse does not find her.
     client.post("/sign-out")
     sign_in(client, "other-nurse")
-    assert "Synthetic Patient" not in client.post("/home/", data={"q": "0101"}).get_data(
-        as_text=True
-    )
+    assert "Synthetic Patient" not in client.post(
+        "/home/", data={"q": "0101"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert client.get(f"/home/patients/{world.patient.id}").status_code == 404
 
 
@@ -91,6 +95,7 @@ def test_field_errors_are_danish_and_keep_what_was_typed(client, world) -> None:
             "pulse": "abc",
             "temperature": "37,5",
         },
+        follow_redirects=True,
     )
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
@@ -98,6 +103,7 @@ def test_field_errors_are_danish_and_keep_what_was_typed(client, world) -> None:
     answer = client.post(
         url,
         data={"form_key": key, "effective_at": "2026-01-05T08:30", "spo2": "150"},
+        follow_redirects=True,
     )
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422
@@ -183,6 +189,7 @@ def test_a_missing_photo_is_a_danish_field_error(client, wounds) -> None:
         url,
         data={"form_key": key, "assessed_at": "2026-01-05T09:00", "length_cm": "4"},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422
@@ -237,7 +244,9 @@ def test_the_nurse_records_an_inr_in_a_nursing_home(app, client, world) -> None:
         "nursing_home",
         "CoaguChek INRange",
     )
-    nine = client.post(url, data={**data, "form_key": str(uuid.uuid4()), "inr": "9"})
+    nine = client.post(
+        url, data={**data, "form_key": str(uuid.uuid4()), "inr": "9"}, follow_redirects=True
+    )
     assert nine.status_code == 422
     assert "Skal ligge mellem 0,8 og 8" in nine.get_data(as_text=True)
 
@@ -248,7 +257,7 @@ def test_back_changed_and_sent_again_asks_to_check_and_then_stores(client, world
     key = form_key(client.get(url).get_data(as_text=True))
     first = {"form_key": key, "effective_at": "2026-01-05T08:30", "spo2": "93"}
     assert client.post(url, data=first).status_code == 302
-    changed = client.post(url, data={**first, "spo2": "92"})
+    changed = client.post(url, data={**first, "spo2": "92"}, follow_redirects=True)
     page = changed.get_data(as_text=True)
     assert changed.status_code == 422
     assert "Skemaet er sendt før med andre værdier" in page and 'value="92"' in page

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from telemon.extensions import db
 from telemon.models import AuditEvent
-from tests.helpers import CPH_WINTER, item, token_for
+from tests.helpers import CPH_WINTER, item, sign_in, token_for
 
 
 def _upload(client, world, n: int) -> None:
@@ -62,3 +62,30 @@ def test_csv_export_is_audited_and_named_without_patient_data(client, world) -> 
         headers=token_for(client, "other-nurse"),
     )
     assert outsider.status_code == 404
+
+
+def test_the_clinicians_csv_opens_in_danish_excel_and_the_machine_form_stays(client, world) -> None:
+    _upload(client, world, 1)
+    sign_in(client, "clinician")
+    url = f"/patients/{world.patient.id}/measurements.csv"
+    excel = client.get(url)
+    assert excel.status_code == 200 and excel.mimetype == "text/csv"
+    data = excel.get_data()
+    assert data.startswith("\ufeff".encode())  # UTF-8 with its byte-order mark
+    header, first = data.decode("utf-8-sig").split("\r\n")[:2]
+    assert header.startswith("Målt (Europe/Copenhagen-tid);Måling;Værdi;")
+    assert ";SpO2;" in first and "spo2" not in first and "+01:00" not in first
+    machine = client.get(url + "?format=machine").get_data(as_text=True).lstrip("\ufeff")
+    assert machine.startswith("effective_at,code,loinc,value")
+    # The API: machine-readable unless asked for the spreadsheet.
+    headers = token_for(client, "clinician")
+    api = f"/api/v1/patients/{world.patient.id}/observations.csv"
+    assert (
+        client.get(api, headers=headers)
+        .get_data(as_text=True)
+        .lstrip("\ufeff")
+        .startswith("effective_at,")
+    )
+    sheet = client.get(api + "?format=spreadsheet", headers=headers).get_data(as_text=True)
+    assert sheet.lstrip("\ufeff").startswith("Målt (Europe/Copenhagen-tid);")
+    assert client.get(api + "?format=xlsx", headers=headers).status_code == 422

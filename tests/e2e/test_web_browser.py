@@ -94,7 +94,7 @@ def test_forms_need_the_csrf_token(client, world, base_url) -> None:
 
 def test_yellow_alerts_are_bulk_acknowledged_and_red_is_not(client, world, page) -> None:
     nurse = token_for(client, "nurse")
-    for code, value in (("pulse", 105), ("temperature", 37.5), ("spo2", 85)):
+    for code, value in (("pulse", 105), ("temperature", 38.5), ("spo2", 85)):
         body = {"observations": [item(world.patient.id, code, value)]}
         client.post("/api/v1/observations", json=body, headers=nurse)
     sign_in_page(page, "clinician")

@@ -50,7 +50,9 @@ def test_thresholds_are_edited_with_validation_and_audit(client, world) -> None:
     url = f"/enrollments/{world.enrollment.id}/thresholds"
     form = client.get(url)
     assert form.status_code == 200 and 'name="spo2.alert_low"' in form.get_data(as_text=True)
-    bad = client.post(url, data={"spo2.warning_low": "88", "spo2.alert_low": "90"})
+    bad = client.post(
+        url, data={"spo2.warning_low": "88", "spo2.alert_low": "90"}, follow_redirects=True
+    )
     assert bad.status_code == 422
     page = html.unescape(bad.get_data(as_text=True))
     assert "advarsel lav (88\u00a0%) skal være over alarm lav (90\u00a0%)." in page
@@ -81,7 +83,9 @@ def test_a_limit_that_is_not_a_number_is_a_danish_field_error_and_nothing_is_sto
     sign_in(client, "clinician")
     url = f"/enrollments/{world.enrollment.id}/thresholds"
     before = db.session.get(Threshold, (world.enrollment.id, "spo2")).alert_low
-    bad = client.post(url, data={"spo2.alert_low": typed, "pulse.alert_high": "130"})
+    bad = client.post(
+        url, data={"spo2.alert_low": typed, "pulse.alert_high": "130"}, follow_redirects=True
+    )
     assert bad.status_code == 422
     page = html.unescape(bad.get_data(as_text=True))
     assert error in page

@@ -16,6 +16,12 @@ def test_a_reading_nothing_was_raised_for() -> None:
     assert reading_status(False, []) == ("checking", None)
 
 
+def test_a_reading_without_limits_is_received_not_within_limits() -> None:
+    # Weight has no limits by default: "within your limits" would claim a check never made.
+    assert reading_status(True, [], has_limits=False) == ("received", None)
+    assert reading_status(False, [], has_limits=False) == ("checking", None)
+
+
 def test_a_reading_behind_an_alert_is_seen_when_the_team_opened_it() -> None:
     assert reading_status(True, [AlertSight(None, "open")]) == ("waiting", None)
     assert reading_status(True, [AlertSight(SEEN, "open")]) == ("seen", SEEN)

@@ -96,11 +96,13 @@ def test_severity_order() -> None:
         ("diastolic_bp", 95, None),
         ("diastolic_bp", 96, "yellow"),
         ("diastolic_bp", 111, "red"),
-        # Temperature: above 37.0 yellow, above 38.0 red; 38.0 itself is yellow.
+        # Temperature: from 38.0 (the fever line) yellow, from 39.0 red; 37.2 is normal.
         ("temperature", 37.0, None),
-        ("temperature", 37.1, "yellow"),
+        ("temperature", 37.2, None),
+        ("temperature", 37.9, None),
         ("temperature", 38.0, "yellow"),
-        ("temperature", 38.1, "red"),
+        ("temperature", 38.9, "yellow"),
+        ("temperature", 39.0, "red"),
         ("temperature", 35.0, None),  # no low limit
         # CAT: bands 21-30 yellow, 31-40 red.
         ("cat_score", 20, None),
@@ -184,7 +186,7 @@ def test_threshold_finding_names_the_value_and_the_limit() -> None:
     ("reading", "reason"),
     [
         (r(1, "pulse", 105), "Pulse 105/min is above the warning limit 100/min"),
-        (r(1, "temperature", 38.4), "Temperature 38.4 °C is above the alert limit 38 °C"),
+        (r(1, "temperature", 39.4), "Temperature 39.4 °C is above the alert limit 38.9 °C"),
         (r(1, "systolic_bp", 95), "Systolic BP 95 mmHg is below the warning limit 100 mmHg"),
         (r(1, "cat_score", 31), "CAT score 31 is above the alert limit 30"),
     ],
@@ -401,7 +403,7 @@ def test_the_reason_is_the_latest_of_the_worst() -> None:
 
 def test_findings_are_sorted_most_severe_first_then_by_rule() -> None:
     history = [r(1, "spo2", 97, -3), r(2, "spo2", 97, -2), r(3, "spo2", 97, -1)]
-    batch = [r(10, "pulse", 105), r(11, "spo2", 91), r(12, "temperature", 38.5)]
+    batch = [r(10, "pulse", 105), r(11, "spo2", 91), r(12, "temperature", 39.5)]
     findings = evaluate_readings(batch, history, DEFAULT_COPD_THRESHOLDS, DEFAULTS)
     assert rules_and_severities(findings) == [
         ("threshold.temperature", "red"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from telemon.administration import audit_trail
@@ -15,6 +15,7 @@ from telemon.i18n import N_
 from telemon.identity import users
 from telemon.identity.names import user_names
 from telemon.web.admin import ROLES, bp
+from telemon.web.components.forms import kept_form, send_back
 from telemon.web.guard import signed_in
 
 PAGE_SIZE = 100
@@ -49,19 +50,39 @@ ACTIONS = {
     "user.update": N_("changed a user"),
     "user.deactivate": N_("deactivated a user"),
     "user.password_reset": N_("reset a password"),
-    "user.password_change": N_("changed her password"),
+    "user.password_change": N_("changed their own password"),
     "user.sign_out": N_("signed a user out everywhere"),
     "care_team.create": N_("created a care team"),
     "care_team.update": N_("changed a care team"),
     "organisation.create": N_("created an organisation"),
     "organisation.update": N_("changed an organisation"),
+    "observation.list": N_("listed the measurements"),
+    "patient.search": N_("searched for the patient"),
+    "patient.match": N_("matched the patient in an upload"),
+    "patient.create.cpr_exists": N_("asked whether a CPR number is registered"),
+    "wound.read": N_("read a wound record"),
+    "wound.create": N_("opened a wound record"),
+    "wound.update": N_("changed a wound record"),
+    "wound_assessment.create": N_("recorded a wound assessment"),
+    "photo.read": N_("looked at a wound photo"),
+    "review_request.read": N_("read a review request"),
+    "review_request.list": N_("listed review requests"),
+    "review_request.create": N_("asked the wound clinic"),
+    "review_request.reply": N_("answered a review request"),
+    "review_request.acknowledge": N_("read the wound clinic's answer"),
+    "holiday.add": N_("added a public holiday"),
+    "holiday.remove": N_("removed a public holiday"),
+    "nomogram.add": N_("added a nomogram version"),
+    "default_thresholds.update": N_("changed the standard thresholds"),
+    "default_schedule.update": N_("changed the standard schedule"),
 }
 
 
 @bp.app_template_filter("audit_action")
 def audit_action(code: str) -> str:
+    """The action in words; a code not listed in words is said to be one (never shown raw)."""
     label = ACTIONS.get(code)
-    return _(label) if label else code
+    return _(label) if label else _("another action (%(code)s)", code=code)
 
 
 @bp.route("/audit", methods=["GET", "POST"])
@@ -69,14 +90,20 @@ def audit_action(code: str) -> str:
 def audit() -> Any:
     """Ask by CPR number (a patient) or by username (a user)."""
     error = None
+    kept = kept_form()
+    if kept:
+        error = kept[1].get("cpr")
     if request.method == "POST":
+        # Post/Redirect/Get: the CPR number is sent in the form and never kept (not even to be
+        # shown again): the trail's address holds the patient's number only.
         cpr = request.form.get("cpr", "").strip()
         try:
             patient_id = audit_trail.find_patient(g.user, cpr)
         except NotFound:
-            error = _("No patient with this CPR number whose trail you may read.")
-        else:
-            return _patient_page(patient_id, None)
+            return send_back(
+                {}, {"cpr": _("No patient with this CPR number whose trail you may read.")}
+            )
+        return redirect(url_for("admin.patient_trail", patient_id=patient_id), 303)
     return render_template("admin/audit.html", error=error), (404 if error else 200)
 
 
@@ -90,8 +117,9 @@ def _patient_page(patient_id: int, after: paging.Key | None) -> Any:
     page = audit_trail.patient_trail(g.user, patient_id, audit_trail.Period(), PAGE_SIZE, after)
     return render_template(
         "admin/trail.html",
-        title=_("Patient no. %(id)s: who read or changed her data", id=patient_id),
-        entries=page.items,
+        title=_("Patient no. %(id)s: who read or changed the patient's data", id=patient_id),
+        entries=audit_trail.collapse_repeats(page.items),
+        people=user_names(e.event.user_id for e in page.items),
         next_page=url_for("admin.patient_trail", patient_id=patient_id, after=page.next)
         if page.next
         else None,
@@ -116,7 +144,8 @@ def user_trail(user_id: int) -> Any:
     return render_template(
         "admin/trail.html",
         title=_("What %(name)s did", name=name),
-        entries=page.items,
+        entries=audit_trail.collapse_repeats(page.items),
+        people=user_names(e.event.user_id for e in page.items),
         next_page=url_for("admin.user_trail", user_id=user_id, after=page.next)
         if page.next
         else None,

@@ -28,7 +28,14 @@ from telemon.patients import standards as standard_settings
 from telemon.web.admin import ROLES, bp
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
-from telemon.web.components.forms import already_done, field_errors, new_form_key, remember
+from telemon.web.components.forms import (
+    already_done,
+    field_errors,
+    kept_form,
+    new_form_key,
+    remember,
+    send_back,
+)
 from telemon.web.guard import signed_in
 
 
@@ -46,6 +53,9 @@ def organisations() -> Any:
     _system_admin()
     errors: dict[str, str] = {}
     values = {"name": "", "kind": "hospital", "form_key": new_form_key()}
+    kept = kept_form()
+    if kept:
+        values, errors = kept
     if request.method == "POST":
         values = {k: request.form.get(k, "").strip() for k in ("name", "kind", "form_key")}
         done = already_done(values["form_key"])
@@ -60,6 +70,7 @@ def organisations() -> Any:
             remember(values["form_key"], url_for("admin.organisations"))
             flash(_("Organisation created."))
             return redirect(url_for("admin.organisations"))
+        return send_back(values, errors)
     return render_template(
         "admin/organisations.html",
         organisations=queries.organisations(),
@@ -111,8 +122,15 @@ def standard_edit(programme: str) -> Any:
     stored = patients.default_thresholds(programme)
     values = limits_form.shown_limits(stored, codes, language())
     plan = schedule_rules.schedule_from(defaults.default_schedule(programme))
-    schedule_values = {"interval_days": plan.interval_days, "grace_hours": plan.grace_hours}
+    schedule_values: dict[str, Any] = {
+        "interval_days": plan.interval_days,
+        "grace_hours": plan.grace_hours,
+    }
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values, schedule_values = kept[0]["limits"], kept[0]["schedule"]
+        errors = kept[1]
     if request.method == "POST":
         limits, values, limit_errors = limits_form.parse(request.form, codes, language())
         errors = limits_form.joined(limit_errors)
@@ -134,6 +152,7 @@ def standard_edit(programme: str) -> Any:
             else:
                 flash(_("Saved. New enrolments get these; existing ones keep their own."))
                 return redirect(url_for("admin.standards"))
+        return send_back({"limits": values, "schedule": schedule_values}, errors)
     return render_template(
         "admin/standard_form.html",
         programme=programme,
@@ -189,6 +208,9 @@ def nomograms() -> Any:
 def holidays() -> Any:
     errors: dict[str, str] = {}
     values = {"day": "", "name": ""}
+    kept = kept_form()
+    if kept:
+        values, errors = kept
     if request.method == "POST":
         _system_admin()
         values = {k: request.form.get(k, "").strip() for k in ("day", "name")}
@@ -204,6 +226,7 @@ def holidays() -> Any:
             else:
                 flash(_("Holiday added."))
                 return redirect(url_for("admin.holidays"))
+        return send_back(values, errors)
     return render_template(
         "admin/holidays.html", holidays=holiday_service.listed(), values=values, errors=errors
     ), (422 if errors else 200)

@@ -23,8 +23,10 @@ from telemon.web.components.forms import (
     field_errors,
     id_list,
     id_value,
+    kept_form,
     new_form_key,
     remember,
+    send_back,
 )
 from telemon.web.guard import signed_in
 
@@ -60,7 +62,13 @@ def team_new() -> Any:
     )
     values: dict[str, Any] = {"member_ids": [], "language": "da", "form_key": new_form_key()}
     errors: dict[str, str] = {}
-    if request.method == "POST" and request.form.get("save"):
+    kept = kept_form()
+    if kept:
+        values, errors = kept
+    here = url_for("admin.team_new", **({"organisation_id": chosen} if chosen else {}))
+    if request.method == "POST" and not request.form.get("save"):
+        return redirect(here, 303)  # another organisation chosen: its staff to choose from
+    if request.method == "POST":
         values = {**_values_from(request.form), "form_key": request.form.get("form_key")}
         done = already_done(values["form_key"])
         if done:
@@ -86,6 +94,7 @@ def team_new() -> Any:
             remember(values["form_key"], where)
             flash(_("Care team created."))
             return redirect(where)
+        return send_back(values, errors, to=here)
     return render_template(
         "admin/team_form.html",
         team=None,
@@ -111,6 +120,9 @@ def team_edit(team_id: int) -> Any:
         "member_ids": [m.id for m in team.members],
     }
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values, errors = kept
     if request.method == "POST":
         values = _values_from(request.form)
         try:
@@ -129,6 +141,7 @@ def team_edit(team_id: int) -> Any:
         else:
             flash(_("Saved."))
             return redirect(url_for("admin.team_edit", team_id=team_id))
+        return send_back(values, errors)
     return render_template(
         "admin/team_form.html",
         team=team,

@@ -21,8 +21,10 @@ from telemon.web.components.forms import (
     field_errors,
     id_list,
     id_value,
+    kept_form,
     new_form_key,
     remember,
+    send_back,
 )
 from telemon.web.guard import signed_in
 
@@ -83,11 +85,17 @@ def user_new() -> Any:
         "form_key": new_form_key(),
     }
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values.update(kept[0])
+        errors = kept[1]
     if request.method == "POST":
         form = request.form
         values.update(
             username=form.get("username", "").strip(),
             email=form.get("email", "").strip(),
+            full_name=form.get("full_name", "").strip()[:120],
+            title=form.get("title", "").strip()[:80],
             role=form.get("role", ""),
             language=form.get("language", "da"),
             organisation_id=form.get("organisation_id", type=id_value) or g.user.organisation_id,
@@ -101,7 +109,7 @@ def user_new() -> Any:
         if values["role"] not in STAFF_ROLES + ("patient",):
             errors["role"] = _("Choose a role.")
         elif values["role"] == "patient" and id_value(values["patient_id"]) is None:
-            errors["patient_id"] = _("The patient's number, from her record.")
+            errors["patient_id"] = _("The patient's number, from the patient's record.")
         if not values["username"]:
             errors["username"] = _("Required.")
         if not errors:
@@ -112,6 +120,8 @@ def user_new() -> Any:
                         "username": values["username"],
                         "role": values["role"],
                         "email": values["email"] or None,
+                        "full_name": values["full_name"] or None,
+                        "title": values["title"] or None,
                         "language": values["language"]
                         if values["language"] in ("da", "en")
                         else "da",
@@ -129,6 +139,7 @@ def user_new() -> Any:
             else:
                 remember(values["form_key"], url_for("admin.user_edit", user_id=user.id))
                 return render_template("admin/password_shown.html", user=user, password=temporary)
+        return send_back(values, errors)
     return render_template(
         "admin/user_form.html",
         user=None,
@@ -148,15 +159,23 @@ def user_edit(user_id: int) -> Any:
     values: dict[str, Any] = {
         "role": user.role,
         "email": user.email or "",
+        "full_name": user.full_name or "",
+        "title": user.title or "",
         "language": user.language,
         "care_team_ids": current,
         "active": user.active,
     }
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values.update(kept[0])
+        errors = kept[1]
     if request.method == "POST":
         form = request.form
         values.update(
             email=form.get("email", "").strip(),
+            full_name=form.get("full_name", "").strip()[:120],
+            title=form.get("title", "").strip()[:80],
             language=form.get("language", user.language),
             care_team_ids=id_list(form.getlist("care_team_ids")),
             active=form.get("active") == "on",
@@ -167,6 +186,8 @@ def user_edit(user_id: int) -> Any:
             "active": values["active"],
         }
         if user.role != "patient":
+            data["full_name"] = values["full_name"] or None
+            data["title"] = values["title"] or None
             values["role"] = form.get("role", user.role)
             data["role"] = values["role"]
             data["care_team_ids"] = values["care_team_ids"] if values["role"] != "admin" else []
@@ -177,6 +198,7 @@ def user_edit(user_id: int) -> Any:
         else:
             flash(_("Saved."))
             return redirect(url_for("admin.user_edit", user_id=user_id))
+        return send_back(values, errors)
     return render_template(
         "admin/user_form.html",
         user=user,

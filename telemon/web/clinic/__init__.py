@@ -22,6 +22,7 @@ from telemon.web.clinic import (  # noqa: E402,F401  (routes on bp)
     dose_decisions,
     messages,
     patient_admin,
+    patient_list,
     patients,
     worklist,
     wounds,

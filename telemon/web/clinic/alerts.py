@@ -42,7 +42,12 @@ def alert(alert_id: int) -> Any:
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
 @signed_in(*ROLES)
 def acknowledge(alert_id: int) -> Response:
-    handling.acknowledge_alert(g.user, alert_id, request.form.get("note"))
+    handling.acknowledge_alert(
+        g.user,
+        alert_id,
+        request.form.get("note"),
+        visible_to_patient=bool(request.form.get("visible_to_patient")),
+    )
     flash(_("Alert acknowledged."))
     return redirect(local_target(request.form.get("back"), url_for("clinic.worklist")))
 

@@ -13,21 +13,21 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from telemon import admissions, clock, monitoring
+from telemon import clock, monitoring
 from telemon.anticoagulation import plans
 from telemon.errors import Conflict, Forbidden, TelemonError
-from telemon.http import paging
 from telemon.identity.names import user_names
 from telemon.ingest import service as ingest
 from telemon.ingest.api import csv_response
 from telemon.ingest.codes import CODES
 from telemon.models import PROGRAMMES
-from telemon.patients import detail, editing, lifecycle, overview
+from telemon.patients import detail, editing, lifecycle
 from telemon.patients import limits as patient_limits
 from telemon.patients import service as patients
 from telemon.patients.cpr import normalise_cpr
 from telemon.patients.schemas import PatientIn
 from telemon.web.clinic import ROLES, bp
+from telemon.web.clinic.patient_list import cursor
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
 from telemon.web.components.forms import (
@@ -35,53 +35,17 @@ from telemon.web.components.forms import (
     field_errors,
     id_list,
     id_value,
+    kept_form,
     new_form_key,
     remember,
+    send_back,
     typed_number,
 )
 from telemon.web.guard import signed_in
 
-PAGE_SIZE = 50
 TABLE_SIZE = 100
 SELF_MANAGEMENT_FIELDS = tuple(plans.SELF_MANAGEMENT_COLUMNS)
 LIMIT_FIELDS = patients.LIMIT_FIELDS
-
-
-@bp.route("/patients")
-@signed_in(*ROLES)
-def patient_list() -> Any:
-    f = overview.OverviewFilter(
-        search=request.args.get("q") or None,
-        programme=request.args.get("programme")
-        if request.args.get("programme") in PROGRAMMES
-        else None,
-        care_team_id=request.args.get("team", type=id_value),
-        scope="all" if request.args.get("scope") == "all" else "mine",
-    )
-    after = _cursor(request.args.get("after"), overview.CURSOR_SHAPE)
-    found = overview.overview_page(g.user, f, PAGE_SIZE, after)
-    page = found.page
-    shown = {k: v for k, v in request.args.items() if k != "after"}
-    return render_template(
-        "clinic/patient_list.html",
-        rows=page.items,
-        stays=admissions.current_stays(r.patient_id for r in page.items),
-        filters=f,
-        teams=found.teams,
-        programmes=PROGRAMMES,
-        team_names=found.team_names,
-        next_page=url_for("clinic.patient_list", **shown, after=page.next) if page.next else None,
-        first_page=url_for("clinic.patient_list", **shown) if after is not None else None,
-    )
-
-
-def _cursor(raw: str | None, shape: tuple[type, ...]) -> paging.Key | None:
-    if not raw:
-        return None
-    try:
-        return paging.decode(raw, shape)
-    except ValueError:
-        return None
 
 
 @bp.route("/patients/new", methods=["GET", "POST"])
@@ -93,7 +57,9 @@ def patient_new() -> Any:
     """Register a patient by CPR number; the birth date follows from it."""
     values: dict[str, Any] = {"form_key": new_form_key()}
     errors: dict[str, str] = {}
-    status = 422
+    kept = kept_form()
+    if kept:
+        values, errors = kept
     if request.method == "POST":
         values = {
             k: request.form.get(k, "").strip()
@@ -127,18 +93,19 @@ def patient_new() -> Any:
                         },
                     },
                 )
-            except Conflict as error:  # registered already: as the API says it, 409
+            except Conflict as error:  # registered already: counted as the API's 409 is
                 errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
-                status = 409
+                g.cpr_registered = True
             except TelemonError as error:
                 errors = field_errors(error.errors) or {"form": _("This could not be saved.")}
             else:
                 where = url_for("clinic.enrol", patient_id=patient.id)
                 remember(values["form_key"], where)
-                flash(_("Patient registered. Enrol her in a programme."))
+                flash(_("Patient registered. Enrol the patient in a programme."))
                 return redirect(where)
+        return send_back(values, errors)
     return render_template("clinic/patient_new.html", values=values, errors=errors), (
-        status if errors else 200
+        422 if errors else 200
     )
 
 
@@ -171,7 +138,14 @@ def enrol(patient_id: int) -> Any:
         "inr_target_high": 3.0,
     }
     errors: dict[str, str] = {}
-    if request.method == "POST" and request.form.get("save"):
+    kept = kept_form()
+    if kept:
+        values.update(kept[0])
+        errors = kept[1]
+    here = url_for("clinic.enrol", patient_id=patient_id, programme=programme)
+    if request.method == "POST" and not request.form.get("save"):
+        return redirect(here, 303)  # another programme chosen: its form
+    if request.method == "POST":
         form = request.form
         limits, shown, limit_errors = limits_form.parse(form, codes, language())
         errors = limits_form.joined(limit_errors)
@@ -216,6 +190,7 @@ def enrol(patient_id: int) -> Any:
                 remember(values["form_key"], where)
                 flash(_("Enrolled."))
                 return redirect(where)
+        return send_back(values, errors, to=here)
     return render_template(
         "clinic/enrol.html",
         patient=form_data.patient,
@@ -250,6 +225,10 @@ def enrolment_edit(enrollment_id: int) -> Any:
     }
     may_settings, may_manage = form_data.may_settings, form_data.may_manage
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values.update(kept[0])
+        errors = kept[1]
     if request.method == "POST":
         form = request.form
         data: dict[str, Any] = {}
@@ -309,6 +288,7 @@ def enrolment_edit(enrollment_id: int) -> Any:
             else:
                 flash(_("Saved."))
                 return redirect(url_for("clinic.patient", patient_id=enrollment.patient_id))
+        return send_back(values, errors)
     today = monitoring_today()
     return render_template(
         "clinic/enrolment_edit.html",
@@ -378,7 +358,7 @@ def enrolment_end(enrollment_id: int) -> Response:
 @signed_in(*ROLES)
 def measurements(patient_id: int) -> Any:
     code = request.args.get("code") if request.args.get("code") in CODES else None
-    after = _cursor(request.args.get("after"), ingest.OBSERVATION_CURSOR)
+    after = cursor(request.args.get("after"), ingest.OBSERVATION_CURSOR)
     table = detail.measurement_table(g.user, patient_id, code, TABLE_SIZE, after)
     page = table.page
     shown = {"code": code} if code else {}
@@ -401,8 +381,10 @@ def measurements(patient_id: int) -> Any:
 @bp.route("/patients/<int:patient_id>/measurements.csv")
 @signed_in(*ROLES)
 def measurements_csv(patient_id: int) -> Response:
+    """For Excel in the page's language by default; `?format=machine` for programs."""
     code = request.args.get("code") if request.args.get("code") in CODES else None
-    text = ingest.export_observations(g.user, patient_id, code, None, None)
+    form = "machine" if request.args.get("format") == "machine" else "spreadsheet"
+    text = ingest.export_observations(g.user, patient_id, code, None, None, form, language())
     return csv_response(
         text, f"observations-patient-{patient_id}-{clock.local(clock.now()):%Y%m%d}"
     )

@@ -14,12 +14,13 @@ from telemon.errors import Invalid
 from telemon.ingest.codes import CODES
 from telemon.patients import detail, editing
 from telemon.patients import service as patients
+from telemon.patients.schemas import PatientPatch
 from telemon.web.clinic import ROLES, bp
 from telemon.web.clinic.timeline import patient_timeline
 from telemon.web.components import limits_form
 from telemon.web.components.clinical import language
 from telemon.web.components.filters import reasons
-from telemon.web.components.forms import new_form_key
+from telemon.web.components.forms import field_errors, kept_form, new_form_key, send_back
 from telemon.web.components.patient_charts import CHART_DAYS, charts
 from telemon.web.guard import signed_in
 
@@ -52,6 +53,36 @@ def patient(patient_id: int) -> Any:
         decide_key=new_form_key(),
         chart_days=CHART_DAYS,
         stay=admissions.current_stays([patient_id]).get(patient_id),
+        may_edit_contact=page.may_edit_contact,
+    )
+
+
+CONTACT_FIELDS = ("phone", "next_of_kin_name", "next_of_kin_phone")
+
+
+@bp.route("/patients/<int:patient_id>/contact", methods=["GET", "POST"])
+@signed_in("clinician")
+def patient_contact(patient_id: int) -> Any:
+    """The phone and next of kin (those who may enrol the patient); audited as patient.update."""
+    person = editing.contact_form(g.user, patient_id)
+    values = {f: getattr(person, f) or "" for f in CONTACT_FIELDS}
+    errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values, errors = kept
+    if request.method == "POST":
+        values = {f: (request.form.get(f) or "").strip() for f in CONTACT_FIELDS}
+        invalid = PatientPatch().validate({f: v or None for f, v in values.items()})
+        if invalid:
+            return send_back(values, field_errors(invalid))
+        try:
+            patients.update_patient(g.user, patient_id, {f: v or None for f, v in values.items()})
+        except Invalid as refused:
+            return send_back(values, field_errors(refused.errors))
+        flash(_("Contact details saved."))
+        return redirect(url_for("clinic.patient", patient_id=patient_id), 303)
+    return render_template("clinic/contact.html", patient=person, values=values, errors=errors), (
+        422 if errors else 200
     )
 
 
@@ -64,6 +95,9 @@ def thresholds(enrollment_id: int) -> Any:
     shown = limits_form.shown_limits(
         {t.code: t for t in enrollment.thresholds}, [t.code for t in enrollment.thresholds], lang
     )
+    kept = kept_form()
+    if kept:
+        shown, errors = kept
     if request.method == "POST":
         values, shown, errors = limits_form.parse(
             request.form, _codes_of(enrollment.programme), lang
@@ -77,6 +111,7 @@ def thresholds(enrollment_id: int) -> Any:
             else:
                 flash(_("Thresholds saved."))
                 return redirect(url_for("clinic.patient", patient_id=enrollment.patient_id))
+        return send_back(shown, errors)
     codes = sorted(set(shown) | set(_codes_of(enrollment.programme)))
     return render_template(
         "clinic/thresholds.html",

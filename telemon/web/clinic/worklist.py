@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from telemon import admissions, clock, worklist
@@ -15,6 +16,7 @@ from telemon.anticoagulation import dose_worklist
 from telemon.http import paging
 from telemon.models import PROGRAMMES, SEVERITIES
 from telemon.web.clinic import ROLES, bp
+from telemon.web.components.clinical import programme
 from telemon.web.components.forms import id_list, id_value
 from telemon.web.guard import signed_in
 from telemon.web.safe_redirect import local_target
@@ -71,8 +73,11 @@ def worklist_page() -> Any:
 def _words(items: list[worklist.WorkItem]) -> dict[str, str]:
     """The items' own words (severity or urgency, programme, status), each translated once:
     a page of 50 rows repeats a handful of them."""
-    found = {word for item in items for word in (item.label, item.programme, item.status)}
-    return {word: _(word) for word in found}
+    found = {word for item in items for word in (item.label, item.status)}
+    words = {word: _(word) for word in found}
+    for item in items:
+        words.setdefault(item.programme, programme(item.programme))
+    return words
 
 
 def _cursor(raw: str | None) -> paging.Key | None:
@@ -91,8 +96,19 @@ def _cursor(raw: str | None) -> paging.Key | None:
 def acknowledge_many() -> Response:
     """Bulk acknowledgement of yellow alerts the clinician has looked at; red and blue are
     acknowledged one by one, on purpose."""
-    done = handling.acknowledge_yellow_alerts(g.user, id_list(request.form.getlist("alert_id")))
-    flash(_("%(n)s yellow alert(s) acknowledged.", n=done))
+    chosen = id_list(request.form.getlist("alert_id"))
+    if not chosen:
+        flash(_("Select the yellow alerts to acknowledge first."))
+        return redirect(local_target(request.form.get("back"), url_for("clinic.worklist")))
+    done = handling.acknowledge_yellow_alerts(g.user, chosen)
+    if done:
+        flash(
+            ngettext(
+                "%(num)s yellow alert acknowledged.", "%(num)s yellow alerts acknowledged.", done
+            )
+        )
+    else:
+        flash(_("None of the chosen alerts was still open to acknowledge."))
     return redirect(local_target(request.form.get("back"), url_for("clinic.worklist")))
 
 

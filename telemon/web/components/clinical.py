@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from telemon import clinical_text as ct
+from telemon.i18n import N_
 from telemon.web.components import bp
 
 
@@ -27,6 +28,21 @@ def language() -> str:
 def measurement(code: str) -> str:
     """ "spo2" -> "SpO2", "pulse" -> "Puls"."""
     return ct.measurement_name(code, language())
+
+
+# A programme's name in words, in English too (the stored code "anticoagulation" is no name).
+PROGRAMME_NAMES = {
+    "copd": N_("COPD"),
+    "anticoagulation": N_("Anticoagulation"),
+    "wound": N_("Wound care"),
+}
+
+
+@bp.app_template_filter("programme")
+def programme(code: str) -> str:
+    """ "anticoagulation" -> "Anticoagulation" ("AK-behandling" in Danish)."""
+    name = PROGRAMME_NAMES.get(code)
+    return gettext(name) if name is not None else code
 
 
 @bp.app_template_global("amount")

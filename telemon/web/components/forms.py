@@ -4,14 +4,16 @@ them into addresses and forms."""
 
 from __future__ import annotations
 
+import json
 import math
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import session
+from flask import redirect, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from telemon.http.ids import id_from_text
 from telemon.i18n import N_
@@ -37,6 +39,10 @@ MESSAGES = (
     N_("Not a number."),
     N_("Must be above inr_target_low."),
     N_("No patient registered by your organisation has this number."),
+    N_("Lies in the future; check the phone's clock."),
+    N_("Lies in the future; check the device clock."),
+    N_("A whole number from 0 to 10."),
+    N_("A closed wound has no size: length and width 0, or another tissue type."),
 )
 # Words that reach the console's and patient pages as data (roles, kinds, reasons, severities).
 VOCABULARY = (
@@ -138,3 +144,72 @@ def typed_number(raw: str | None) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+# Post/Redirect/Get, also when a form comes back with errors: the POST answers with a redirect
+# to the form's own page, which shows what was typed and what is wrong. Back and reload then
+# never meet the browser's "confirm resubmission". What was typed rides in the session (signed,
+# HttpOnly, never in a URL or a log) until the next GET of that page, and no longer.
+_KEPT_FORM = "telemon.kept_form"
+
+
+def send_back(
+    values: Mapping[str, Any], errors: Mapping[str, Any], to: str | None = None
+) -> Response:
+    """Answer a POST whose form has errors: keep `values` and `errors` for the next GET of
+    `to` (the form's page; by default the address posted to) and redirect there (303)."""
+    where = to or _this_address()
+    session[_KEPT_FORM] = {"where": where, "values": _within_cookie(values), "errors": dict(errors)}
+    return redirect(where, 303)
+
+
+# A browser keeps a cookie of at most 4 KB, and the session carries more than the form: long
+# texts (a note, a question) are shortened rather than lose the whole cookie.
+_KEPT_BUDGET = 2400
+
+
+def _within_cookie(values: Mapping[str, Any]) -> dict[str, Any]:
+    kept = dict(values)
+    while len(json.dumps(kept, ensure_ascii=False).encode()) > _KEPT_BUDGET:
+        longest = max(
+            (k for k, v in kept.items() if isinstance(v, str) and v),
+            key=lambda k: len(kept[k]),
+            default=None,
+        )
+        if longest is None:
+            break
+        kept[longest] = kept[longest][: len(kept[longest]) // 2]
+    return kept
+
+
+def kept_form() -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """What `send_back` kept for this page (values, errors), once; None when nothing was."""
+    kept = session.get(_KEPT_FORM)
+    if not kept or kept.get("where") != _this_address():
+        return None
+    session.pop(_KEPT_FORM, None)
+    return dict(kept.get("values") or {}), dict(kept.get("errors") or {})
+
+
+def _this_address() -> str:
+    query = request.query_string.decode("latin-1")
+    return request.path + ("?" + query if query else "")
+
+
+_SEARCHES = "telemon.searches"
+
+
+def posted_search(page: str, text: str | None) -> None:
+    """A search sent by POST (a CPR number never goes into a URL): kept in the session for
+    `page` until the next search there; an empty one clears it."""
+    kept: dict[str, str] = dict(session.get(_SEARCHES) or {})
+    cleaned = (text or "").strip()[:100]
+    if cleaned:
+        kept[page] = cleaned
+    else:
+        kept.pop(page, None)
+    session[_SEARCHES] = kept
+
+
+def kept_search(page: str) -> str | None:
+    return (session.get(_SEARCHES) or {}).get(page) or None

@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 
 from telemon import clinical_text, clock
 from telemon.copd.schedule import schedule_from
-from telemon.errors import Conflict
+from telemon.errors import Conflict, Invalid
 from telemon.ingest.codes import CODES
 from telemon.ingest.schemas import ObservationBatchIn
 from telemon.ingest.service import BatchResult, ingest_batch
@@ -207,6 +207,14 @@ def store(user: User, items: list[dict[str, Any]]) -> tuple[BatchResult | None, 
         return None, {
             "form": _("This form was sent before with other values. Check them and send again.")
         }
+    except Invalid as invalid:
+        # The store's own checks across readings (blood_pressure_problems): name the field.
+        per_item = (invalid.errors or {}).get("observations") or {}
+        errors: dict[str, str] = {}
+        for index in per_item:
+            if items[int(index)]["code"] == "systolic_bp":
+                errors["systolic_bp"] = _("Must be above the diastolic pressure.")
+        return None, errors or {"form": _("Check the measurements.")}
 
 
 def submit(

@@ -15,7 +15,7 @@ from telemon.http import sessions
 from telemon.http.auth import SESSION_KEY, authenticate, forget_web_user, web_user
 from telemon.i18n import LANGUAGES
 from telemon.identity import limits, users
-from telemon.web.components.forms import field_errors
+from telemon.web.components.forms import field_errors, kept_form, send_back
 from telemon.web.entry import bp
 from telemon.web.safe_redirect import local_target
 
@@ -69,6 +69,9 @@ def change_password() -> Any:
         return redirect(url_for("entry.sign_in", next=request.path))
     g.user = user
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        errors = kept[1]
     if request.method == "POST":
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
@@ -88,4 +91,5 @@ def change_password() -> Any:
                 session.permanent = True
                 flash(_("Your password is changed."))
                 return redirect(url_for("entry.landing"))
+        return send_back({}, errors)  # what is wrong; never a password, not even to show again
     return render_template("entry/password.html", errors=errors), (422 if errors else 200)

@@ -8,9 +8,10 @@ administrators at the administration console.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import g, redirect, request, url_for
+from flask import g, redirect, request, send_from_directory, url_for
 from werkzeug.wrappers import Response
 
 from telemon.errors import Forbidden
@@ -61,3 +62,15 @@ def landing() -> Response:
     # The work list's filters survive, so that an old bookmark of "/?status=acknowledged" works.
     args: dict[str, Any] = request.args.to_dict() if endpoint == "clinic.worklist" else {}
     return redirect(url_for(endpoint, **args))
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The tab's icon, where browsers look for it without being told (every page also links
+    it): a 404 on every page load fills the logs and the console."""
+    return send_from_directory(
+        Path(__file__).resolve().parent.parent / "components" / "static",
+        "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+        max_age=86400,
+    )

@@ -15,6 +15,7 @@ from telemon.ingest.schemas import LOCATIONS
 from telemon.models import Patient
 from telemon.patients import home_visit
 from telemon.web.components import reading_form
+from telemon.web.components.forms import kept_form, send_back
 from telemon.web.guard import signed_in
 from telemon.web.home import ROLES, bp
 
@@ -59,6 +60,10 @@ def _form(person: Patient, codes: list[str], **shown: Any) -> Any:
     }
     key = reading_form.new_key()
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values, errors = kept
+        key = values.pop("form_key", key)
     if request.method == "POST":
         location = request.form.get("location")
         extra = {
@@ -68,7 +73,8 @@ def _form(person: Patient, codes: list[str], **shown: Any) -> Any:
         result, errors, key = reading_form.submit(g.user, request.form, person.id, codes, extra)
         if result is not None:
             return _stored(person.id, result.created)
-        values = reading_form.shown_values(request.form, codes)
+        shown_values = reading_form.shown_values(request.form, codes)
+        return send_back({**shown_values, "form_key": key}, errors)
     return render_template(
         "home/reading_form.html",
         patient=person,

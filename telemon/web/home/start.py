@@ -18,6 +18,7 @@ from telemon.http import paging
 from telemon.messages import pages as messages
 from telemon.models import PROGRAMMES
 from telemon.patients import home_visit, overview
+from telemon.web.components.forms import kept_search, posted_search
 from telemon.web.guard import signed_in
 from telemon.web.home import ROLES, bp
 from telemon.web.safe_redirect import local_target
@@ -29,10 +30,18 @@ PAGE_SIZE = 30
 @bp.route("/", methods=["GET", "POST"])
 @signed_in(*ROLES)
 def start() -> Any:
-    # The search is sent by POST: a CPR number or a name never goes into a URL (nor a log).
-    programme = request.values.get("programme")
+    # The search is sent by POST and kept in the session: a CPR number or a name never goes
+    # into a URL (nor a log); the POST redirects here (Post/Redirect/Get), so Back and reload
+    # never resend it.
+    if request.method == "POST":
+        posted_search("home.start", request.form.get("q"))
+        chosen = request.form.get("programme")
+        return redirect(
+            url_for("home.start", **({"programme": chosen} if chosen in PROGRAMMES else {})), 303
+        )
+    programme = request.args.get("programme")
     f = overview.OverviewFilter(
-        search=(request.form.get("q") or "").strip()[:100] or None,
+        search=kept_search("home.start"),
         programme=programme if programme in PROGRAMMES else None,
     )
     after = _cursor(request.args.get("after"))
@@ -55,11 +64,7 @@ def start() -> Any:
         filters=f,
         programmes=PROGRAMMES,
         now=clock.now(),
-        # A search's result is one page: paging links would lose it (it is not in the URL).
-        next_page=url_for("home.start", **shown, after=page.next)
-        if page.next and not f.search
-        else None,
-        more_found=bool(page.next and f.search),
+        next_page=url_for("home.start", **shown, after=page.next) if page.next else None,
         first_page=url_for("home.start", **shown) if after is not None else None,
     )
 
@@ -95,6 +100,7 @@ def review(review_id: int) -> Any:
         photos=page.photos,
         patient_name=page.patient_name,
         may_confirm=page.may_confirm,
+        answered_by=page.answered_by,
         now=clock.now(),
     )
 

@@ -19,7 +19,7 @@ from telemon.i18n import N_
 from telemon.models import REVIEW_URGENCIES
 from telemon.web.components import reading_form
 from telemon.web.components.clinical import language
-from telemon.web.components.forms import field_errors
+from telemon.web.components.forms import field_errors, kept_form, send_back
 from telemon.web.guard import signed_in
 from telemon.web.home import ROLES, bp
 from telemon.woundcare import assessments, home_nursing
@@ -49,6 +49,10 @@ def assessment(wound_id: int) -> Any:
     key = reading_form.new_key()
     values: dict[str, Any] = {"assessed_at": reading_form.local_now_text(), "signs": []}
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values, errors = kept
+        key = values.pop("form_key", key)
     if request.method == "POST":
         key = reading_form.form_key(request.form)
         values = _typed(request.form)
@@ -66,6 +70,7 @@ def assessment(wound_id: int) -> Any:
             key = reading_form.new_key()  # sent before with other values: a new form
         if "photo" not in errors and errors:
             errors["photo"] = _("Choose the photos again: a browser does not keep them.")
+        return send_back({**values, "form_key": key}, errors)
     return render_template(
         "home/assessment.html",
         wound=visit.wound,

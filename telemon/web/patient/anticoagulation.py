@@ -23,6 +23,7 @@ from telemon.errors import Conflict, Invalid, NotFound
 from telemon.patients import own_view
 from telemon.web.components import reading_form
 from telemon.web.components.clinical import language
+from telemon.web.components.forms import kept_form, send_back
 from telemon.web.guard import signed_in
 from telemon.web.patient import ROLES, bp
 
@@ -69,6 +70,10 @@ def _page(values: dict[str, Any], errors: dict[str, str], key: str) -> Any:
 @bp.route("/anticoagulation")
 @signed_in(*ROLES)
 def anticoagulation_page() -> Any:
+    kept = kept_form()
+    if kept:
+        values, errors = kept
+        return _page(values, errors, values.pop("form_key", None) or reading_form.new_key())
     return _page({"effective_at": reading_form.local_now_text()}, {}, reading_form.new_key())
 
 
@@ -83,7 +88,8 @@ def enter_inr() -> Any:
     result, errors, key = reading_form.submit(g.user, request.form, mine.patient.id, ["inr"], extra)
     if result is not None:
         return redirect(url_for("patient.anticoagulation_page"))
-    return _page(reading_form.shown_values(request.form, ["inr"]), errors, key)
+    shown = reading_form.shown_values(request.form, ["inr"])
+    return send_back({**shown, "form_key": key}, errors, to=url_for("patient.anticoagulation_page"))
 
 
 @bp.route("/dose-suggestions/<int:suggestion_id>/accept", methods=["POST"])

@@ -12,6 +12,7 @@ from telemon import clock
 from telemon.messages import pages as messages
 from telemon.patients import own_view
 from telemon.web.components import reading_form
+from telemon.web.components.forms import kept_form, send_back
 from telemon.web.components.patient_charts import charts
 from telemon.web.guard import signed_in
 from telemon.web.patient import ROLES, bp
@@ -43,6 +44,10 @@ def new_readings() -> Any:
     values: dict[str, Any] = {"effective_at": reading_form.local_now_text()}
     key = reading_form.new_key()
     errors: dict[str, str] = {}
+    kept = kept_form()
+    if kept:
+        values, errors = kept
+        key = values.pop("form_key", key)
     if request.method == "POST" and codes:
         result, errors, key = reading_form.submit(g.user, request.form, mine.patient.id, codes)
         if result is not None:
@@ -52,7 +57,8 @@ def new_readings() -> Any:
                 else _("These readings were saved already; nothing was stored twice.")
             )
             return redirect(url_for("patient.home"))
-        values = reading_form.shown_values(request.form, codes)
+        shown = reading_form.shown_values(request.form, codes)
+        return send_back({**shown, "form_key": key}, errors)
     return render_template(
         "patient/new_readings.html",
         fields=fields,
