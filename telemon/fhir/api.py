@@ -132,6 +132,11 @@ def read_device(rid: str) -> Response:
     return fhir_response(reading.read_device(api_user(), rid))
 
 
+@bp.route("/DeviceMetric/<rid>", methods=["GET"])
+def read_device_metric(rid: str) -> Response:
+    return fhir_response(reading.read_device_metric(api_user(), rid))
+
+
 @bp.route("/Flag/<rid>", methods=["GET"])
 def read_flag(rid: str) -> Response:
     return fhir_response(reading.read_flag(api_user(), rid))

@@ -28,7 +28,9 @@ from telemon.ingest.codes import CODES
 from telemon.models import (
     Alert,
     Device,
+    DeviceMetric,
     Enrollment,
+    KeptObservation,
     Observation,
     Patient,
     Photo,
@@ -96,6 +98,12 @@ def search_patients(user: User, params: list[tuple[str, str]]) -> dict[str, Any]
 def read_observation(user: User, rid: str) -> dict[str, Any]:
     if rid.startswith(resources.WOUND_PREFIX):
         return _read_wound_observation(user, rid.removeprefix(resources.WOUND_PREFIX))
+    if rid.startswith(resources.KEPT_PREFIX):
+        kept = db.session.get(KeptObservation, _int_id(rid.removeprefix(resources.KEPT_PREFIX)))
+        if kept is None:
+            raise NotFound("No such observation.")
+        access.patient_for(user, kept.patient_id, "observation.read", "kept_observation", kept.id)
+        return resources.kept_observation(kept)
     reading = db.session.get(Observation, _int_id(rid))
     if reading is None:
         raise NotFound("No such observation.")
@@ -227,19 +235,38 @@ def _limits(patient_id: int) -> dict[str, Limits]:
 def read_device(user: User, rid: str) -> dict[str, Any]:
     """A device, for those who may see a patient whose readings it took."""
     found = db.session.get(Device, _int_id(rid))
-    visible = access.visible_patient_ids(user).subquery()
-    if found is None or not db.session.scalar(
-        select(
-            exists().where(
-                and_(
-                    Observation.device_id == found.id,
-                    Observation.patient_id.in_(select(visible.c.patient_id)),
+    if found is None or not _device_visible(user, found.id):
+        raise NotFound("No such device, or none of your patients'.")
+    return resources.device(found)
+
+
+@use_case
+def read_device_metric(user: User, rid: str) -> dict[str, Any]:
+    """A device's metric, for those who may see the device (read_device)."""
+    found = db.session.get(DeviceMetric, _int_id(rid))
+    if found is None or not _device_visible(user, found.device_id):
+        raise NotFound("No such device metric, or none of your patients' devices'.")
+    return resources.device_metric(found)
+
+
+def _device_visible(user: User, device_id: int) -> bool:
+    """Whether the device took a reading (kept or evaluated) of a patient the user may see."""
+    visible = select(access.visible_patient_ids(user).subquery().c.patient_id)
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    and_(Observation.device_id == device_id, Observation.patient_id.in_(visible))
+                )
+                | exists().where(
+                    and_(
+                        KeptObservation.device_id == device_id,
+                        KeptObservation.patient_id.in_(visible),
+                    )
                 )
             )
         )
-    ):
-        raise NotFound("No such device, or none of your patients'.")
-    return resources.device(found)
+    )
 
 
 # ---- Flag (alerts) --------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from telemon.ingest.codes import (
 from telemon.models import (
     Alert,
     Device,
+    DeviceMetric,
+    KeptObservation,
     Observation,
     Patient,
     Photo,
@@ -47,6 +49,7 @@ VITAL_SIGNS = frozenset(
 _PRIORITY = {"red": "PH", "yellow": "PM", "blue": "PL"}
 _TASK_STATUS = {"open": "requested", "answered": "completed", "closed": "completed"}
 WOUND_PREFIX = "wound-"
+KEPT_PREFIX = "kept-"
 
 
 def instant(moment: datetime) -> str:
@@ -96,6 +99,18 @@ def observation(o: Observation, interpretation: str | None) -> dict[str, Any]:
     return build("Observation", data)
 
 
+def kept_observation(k: KeptObservation) -> dict[str, Any]:
+    """An Observation kept as sent (telemon.fhir.kept): its own codings, value, identifier and
+    performer, as the sender gave them; telemon's id, subject and device."""
+    data = {k2: v for k2, v in k.resource.items() if k2 != "resourceType"}
+    data["id"] = f"{KEPT_PREFIX}{k.id}"
+    data["subject"] = {"reference": f"Patient/{k.patient_id}"}
+    data.setdefault("issued", instant(k.received_at))
+    if k.device_id is not None:
+        data["device"] = {"reference": f"Device/{k.device_id}"}
+    return build("Observation", data)
+
+
 def _display(text: str | None) -> dict[str, str]:
     return {"display": text} if text else {}
 
@@ -131,6 +146,14 @@ def device(d: Device) -> dict[str, Any]:
         if value:
             data[key] = value
     return build("Device", data)
+
+
+def device_metric(m: DeviceMetric) -> dict[str, Any]:
+    """A device's metric as the gateway described it, its source telemon's Device."""
+    data = {k: v for k, v in m.resource.items() if k != "resourceType"}
+    data["id"] = str(m.id)
+    data["source"] = {"reference": f"Device/{m.device_id}"}
+    return build("DeviceMetric", data)
 
 
 def flag(a: Alert) -> dict[str, Any]:

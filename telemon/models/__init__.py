@@ -5,6 +5,7 @@ from telemon.models.anticoagulation import AnticoagulationPlan, DoseSuggestion, 
 from telemon.models.audit import AuditEvent
 from telemon.models.calendar import PublicHoliday
 from telemon.models.devices import Device
+from telemon.models.fhir_records import DeviceMetric, KeptObservation
 from telemon.models.identity import (
     ORGANISATION_KINDS,
     ROLES,
@@ -54,8 +55,10 @@ __all__ = [
     "DefaultSchedule",
     "DefaultThreshold",
     "Device",
+    "DeviceMetric",
     "Enrollment",
     "IngestBatch",
+    "KeptObservation",
     "Observation",
     "OutgoingMail",
     "Organisation",
