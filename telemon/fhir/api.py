@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from telemon.errors import TelemonError
-from telemon.fhir import capability, reading, upload
+from telemon.fhir import capability, device_reading, reading, upload
 from telemon.fhir.model import FHIR_JSON, outcome_json
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.redaction import RedactIdentifiers
@@ -127,14 +127,40 @@ def search_observations() -> Response:
     return fhir_response(reading.search_observations(api_user(), _params(), _search_url()))
 
 
+@bp.route("/Observation", methods=["POST"])
+@bp.route("/Device", methods=["POST"])
+def create() -> Response:
+    """A single Observation or Device (the PHD IG's "mix and match"), If-None-Exist honoured:
+    stored as the one entry of a transaction Bundle would be."""
+    user = api_user()
+    resource_type = request.path.rstrip("/").rsplit("/", 1)[-1]
+    created = upload.create(user, resource_type, _body(), request.headers.get("If-None-Exist"))
+    if created.location is None:  # device housekeeping: accepted, not kept
+        return fhir_response(created.outcome or {}, created.status)
+    kind, _, rid = created.location.partition("/")
+    if kind == "Device":
+        representation = device_reading.created_device(user, int(rid))
+    else:
+        representation = reading.read_observation(user, rid)
+    response = fhir_response(representation, created.status)
+    response.headers["Location"] = f"{links.base_url()}/fhir/{created.location}"
+    return response
+
+
 @bp.route("/Device/<rid>", methods=["GET"])
 def read_device(rid: str) -> Response:
-    return fhir_response(reading.read_device(api_user(), rid))
+    return fhir_response(device_reading.read_device(api_user(), rid))
+
+
+@bp.route("/Device", methods=["GET"])
+@bp.route("/Device/_search", methods=["POST"])
+def search_devices() -> Response:
+    return fhir_response(device_reading.search_devices(api_user(), _params(), _search_url()))
 
 
 @bp.route("/DeviceMetric/<rid>", methods=["GET"])
 def read_device_metric(rid: str) -> Response:
-    return fhir_response(reading.read_device_metric(api_user(), rid))
+    return fhir_response(device_reading.read_device_metric(api_user(), rid))
 
 
 @bp.route("/Flag/<rid>", methods=["GET"])

@@ -311,6 +311,7 @@ def _items(
             raise FhirError(422, _schema_issues(error.messages, entry, reading)) from None
         loaded.update(
             _entry=entry.index,
+            _performer_implied=performer is None,
             _device_spec=device_spec,
             device_id=device_id,
             loinc=reading.loinc,

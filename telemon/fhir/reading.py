@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from telemon import access, audit
@@ -27,8 +27,6 @@ from telemon.http.ids import id_from_text
 from telemon.ingest.codes import CODES
 from telemon.models import (
     Alert,
-    Device,
-    DeviceMetric,
     Enrollment,
     KeptObservation,
     Observation,
@@ -226,47 +224,6 @@ def _limits(patient_id: int) -> dict[str, Limits]:
             ):
                 by_code[threshold.code] = limits_of(threshold)
     return by_code
-
-
-# ---- Device ---------------------------------------------------------------------------------
-
-
-@use_case
-def read_device(user: User, rid: str) -> dict[str, Any]:
-    """A device, for those who may see a patient whose readings it took."""
-    found = db.session.get(Device, _int_id(rid))
-    if found is None or not _device_visible(user, found.id):
-        raise NotFound("No such device, or none of your patients'.")
-    return resources.device(found)
-
-
-@use_case
-def read_device_metric(user: User, rid: str) -> dict[str, Any]:
-    """A device's metric, for those who may see the device (read_device)."""
-    found = db.session.get(DeviceMetric, _int_id(rid))
-    if found is None or not _device_visible(user, found.device_id):
-        raise NotFound("No such device metric, or none of your patients' devices'.")
-    return resources.device_metric(found)
-
-
-def _device_visible(user: User, device_id: int) -> bool:
-    """Whether the device took a reading (kept or evaluated) of a patient the user may see."""
-    visible = select(access.visible_patient_ids(user).subquery().c.patient_id)
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    and_(Observation.device_id == device_id, Observation.patient_id.in_(visible))
-                )
-                | exists().where(
-                    and_(
-                        KeptObservation.device_id == device_id,
-                        KeptObservation.patient_id.in_(visible),
-                    )
-                )
-            )
-        )
-    )
 
 
 # ---- Flag (alerts) --------------------------------------------------------------------------

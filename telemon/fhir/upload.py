@@ -15,6 +15,7 @@ refused attempt.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telemon import audit
@@ -259,3 +260,48 @@ _REASONS = {
 
 def _status_line(status: int) -> str:
     return f"{status} {_REASONS.get(status, '')}".strip()
+
+
+# ---- single resources ("mix and match": POST /fhir/Observation, POST /fhir/Device) --------
+
+CREATABLE = ("Observation", "Device")
+
+
+@dataclass(frozen=True)
+class Created:
+    """How a single create is answered: the status, the location, an informational outcome."""
+
+    status: int
+    location: str | None
+    outcome: dict[str, Any] | None
+
+
+def create(user: User, resource_type: str, body: Any, if_none_exist: str | None = None) -> Created:
+    """A single resource posted on its own, taken as the one entry of a transaction: the same
+    validation, idempotency, storing and evaluation as the Bundle path. If-None-Exist is the
+    entry's ifNoneExist. Raises FhirError for a refusal, its issues naming the resource."""
+    if not isinstance(body, dict) or body.get("resourceType") != resource_type:
+        where = f"{resource_type}.resourceType"
+        raise FhirError(422, [Issue(f"POST /fhir/{resource_type} takes a {resource_type}.", where)])
+    request = {"method": "POST", "url": resource_type}
+    if if_none_exist:
+        request["ifNoneExist"] = if_none_exist
+    bundle = {"resourceType": "Bundle", "type": "transaction"}
+    bundle["entry"] = [{"resource": body, "request": request}]
+    try:
+        answer = upload(user, bundle)["entry"][0]["response"]
+    except FhirError as error:
+        raise FhirError(
+            error.status, [_as_single(i, resource_type) for i in error.issues]
+        ) from None
+    return Created(int(answer["status"].split()[0]), answer.get("location"), answer.get("outcome"))
+
+
+def _as_single(issue: Issue, resource_type: str) -> Issue:
+    where = issue.expression
+    if where and where.startswith("Bundle.entry[0].resource"):
+        where = resource_type + where.removeprefix("Bundle.entry[0].resource")
+    elif where and where.startswith("Bundle"):
+        where = resource_type
+    text = issue.diagnostics.replace("Bundle.entry[0]", "the resource")
+    return Issue(text, where, issue.code, issue.severity)

@@ -54,7 +54,10 @@ class BatchResult:
 
 
 def content_hash(item: dict[str, Any]) -> str:
-    """A fingerprint of what the item says, to tell a retry from a conflicting re-use."""
+    """A fingerprint of what the item says, to tell a retry from a conflicting re-use. A
+    performer the sender did not give (item["_performer_implied"], set by telemon.fhir: the
+    uploader's role filled it in) is not part of it: the same reading carried by another
+    account of the patient is the same reading."""
     effective_at: datetime = item["effective_at"]
     canonical = {
         "patient_id": item["patient_id"],
@@ -62,7 +65,7 @@ def content_hash(item: dict[str, Any]) -> str:
         "value": repr(float(item["value"])),
         "value_qualifier": item.get("value_qualifier"),
         "effective_at": effective_at.isoformat(),
-        "performer": item["performer"],
+        "performer": None if item.get("_performer_implied") else item["performer"],
         "device": item.get("device"),
         "location": item.get("location"),
     }

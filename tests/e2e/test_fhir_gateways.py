@@ -200,3 +200,85 @@ def test_a_kept_observation_sent_again_with_other_content_is_a_conflict_in_a_bat
     assert data["entry"][0]["response"]["status"].startswith("409")
     assert data["entry"][1]["response"]["status"] == "201 Created"
     assert _count(KeptObservation) == 1 and _count(Observation) == 1
+
+
+def _metric_entry(device_url: str) -> dict[str, Any]:
+    """PHD's DeviceMetric for the oximeter's SpO2, with a calibration."""
+    return {
+        "fullUrl": f"urn:uuid:{uuid.uuid4()}",
+        "resource": {
+            "resourceType": "DeviceMetric",
+            "meta": {"profile": ["http://hl7.org/fhir/uv/phd/StructureDefinition/PhdDeviceMetric"]},
+            "type": {"coding": [{"system": fb.MDC, "code": "150456"}]},
+            "unit": {"coding": [{"system": fb.UCUM, "code": "%"}]},
+            "source": {"reference": device_url},
+            "category": "measurement",
+            "calibration": [{"type": "two-point", "state": "calibrated"}],
+        },
+        "request": {"method": "POST", "url": "DeviceMetric"},
+    }
+
+
+def test_a_device_metric_is_kept_linked_to_its_device_and_read_back(client, world) -> None:
+    body = fb.pulse_oximeter_bundle(CPR)
+    body["entry"].insert(3, _metric_entry(body["entry"][2]["fullUrl"]))
+    data = _bundle(_post(client, copy.deepcopy(body)))
+    answer = data["entry"][3]["response"]
+    assert answer["status"] == "201 Created" and answer["location"].startswith("DeviceMetric/")
+    device = data["entry"][2]["response"]["location"]
+    read = client.get(f"/fhir/{answer['location']}", headers=token_for(client, "clinician"))
+    assert read.status_code == 200
+    metric = read.get_json()
+    assert metric["source"]["reference"] == device
+    assert metric["calibration"][0]["state"] == "calibrated"
+    again = _bundle(_post(client, body))
+    assert again["entry"][3]["response"] == {"status": "200 OK", "location": answer["location"]}
+
+
+def test_get_and_delete_entries_of_a_batch_are_405_each(client, world) -> None:
+    body = fb.as_batch(fb.pulse_oximeter_bundle(CPR))
+    body["entry"].append({"request": {"method": "GET", "url": "Patient?identifier=x|y"}})
+    body["entry"].append({"request": {"method": "DELETE", "url": "Observation/1"}})
+    data = _bundle(_post(client, body))
+    assert [e["response"]["status"] for e in data["entry"][-2:]] == ["405 Method Not Allowed"] * 2
+    assert data["entry"][4]["response"]["status"] == "201 Created"
+
+
+def test_a_single_observation_and_device_are_created_as_in_a_bundle(client, world) -> None:
+    headers = {**token_for(client, "patient"), "Content-Type": FHIR}
+    device = fb.device_entry("00-1C-05-FF-FE-00-00-09", "Synthetic Oximetry", "M1", "Oxim")
+    condition = device["request"]["ifNoneExist"]
+    first = client.post(
+        "/fhir/Device", json=device["resource"], headers={**headers, "If-None-Exist": condition}
+    )
+    assert first.status_code == 201, first.get_json()
+    location = first.headers["Location"]
+    device_id = location.rsplit("/", 1)[-1]
+    again = client.post(
+        "/fhir/Device", json=device["resource"], headers={**headers, "If-None-Exist": condition}
+    )
+    assert again.status_code == 200 and again.headers["Location"] == location
+    found = client.get(f"/fhir/Device?identifier={condition.split('=', 1)[1]}", headers=headers)
+    Bundle(found.get_json())
+    assert [e["resource"]["id"] for e in found.get_json()["entry"]] == [device_id]
+    reading = _fut_observation(CPR, NPU, "NPU03011", 95, "%")["resource"]
+    reading["device"] = {"reference": f"Device/{device_id}"}
+    reading["identifier"] = [{"system": "urn:synthetic:app", "value": "spo2-1"}]
+    created = client.post("/fhir/Observation", json=reading, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    FhirObservation(created.get_json())
+    stored = db.session.scalar(select(Observation))
+    assert (stored.code, stored.value, str(stored.device_id)) == ("spo2", 95, device_id)
+    assert created.headers["Location"].endswith(f"/fhir/Observation/{stored.id}")
+    # The same reading carried by another account of the patient (a nurse's tablet): the
+    # same reading, not other content.
+    nurse = {**token_for(client, "nurse"), "Content-Type": FHIR}
+    carried = client.post("/fhir/Observation", json=reading, headers=nurse)
+    assert carried.status_code == 200, carried.get_json()
+    assert _count(Observation) == 1
+    bad = copy.deepcopy(reading)
+    bad["valueQuantity"]["value"] = 12
+    refused = client.post("/fhir/Observation", json=bad, headers=headers)
+    assert refused.status_code in (409, 422)
+    issue = refused.get_json()["issue"][0]
+    assert issue["expression"][0].startswith("Observation")
