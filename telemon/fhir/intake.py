@@ -312,6 +312,7 @@ def _items(
         loaded.update(
             _entry=entry.index,
             _performer_implied=performer is None,
+            _sent=_sent(entry, reading, performer_given=bool(plan.performers)),
             _device_spec=device_spec,
             device_id=device_id,
             loinc=reading.loinc,
@@ -383,6 +384,22 @@ def _as_kept(
     if meta:
         resource["meta"] = meta
     return resource
+
+
+def _sent(entry: Entry, reading: mapping.Reading, performer_given: bool) -> dict[str, Any]:
+    """How the reading was sent, to read it back so (telemon.models.ReadingSource): the
+    Observation's identifiers and categories, the coding of its code (a panel component's
+    for a panel's reading), whether it named a performer."""
+    resource = entry.resource
+    code = resource.get("code") or {}
+    if reading.component is not None:
+        code = (resource.get("component") or [])[reading.component].get("code") or {}
+    return {
+        "identifier": list(resource.get("identifier") or []),
+        "code": code,
+        "category": list(resource.get("category") or []),
+        "performer_given": performer_given,
+    }
 
 
 def _schema_issues(messages: Any, entry: Entry, reading: mapping.Reading) -> list[Issue]:

@@ -16,12 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from telemon import audit, clock
 from telemon.errors import Conflict
 from telemon.extensions import db
 from telemon.fhir.mapping import Kept
-from telemon.models import KeptObservation, User
+from telemon.models import KeptObservation, ReadingSource, User
 
 
 def content_hash(item: dict[str, Any]) -> str:
@@ -114,3 +115,23 @@ def _row(item: dict[str, Any], user: User, now: datetime) -> dict[str, Any]:
         "recorded_by_id": user.id,
         "received_at": now,
     }
+
+
+def keep_sources(items: list[dict[str, Any]]) -> None:
+    """How each reading of the batch was sent (item["_sent"]), once per client_id: a repeat
+    keeps what the first upload said (INSERT ... ON CONFLICT DO NOTHING)."""
+    rows = {item["client_id"]: item["_sent"] for item in items if item.get("_sent") is not None}
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert_into(ReadingSource)
+        .values(
+            [
+                {"client_id": cid, "sent": sent}
+                for cid, sent in sorted(rows.items(), key=lambda row: str(row[0]))
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["client_id"])
+    )

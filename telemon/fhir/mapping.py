@@ -8,7 +8,7 @@ monitor (battery level, coincident time stamps, device status) is a reading list
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -203,6 +203,7 @@ class Reading:
     qualifier: str | None
     loinc: str | None  # only where the upload's LOINC says more than the code (19935-6)
     value_path: str  # where the value sits, for error messages
+    component: int | None = None  # the panel component it was read from
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,8 @@ def observation_plan(entry: Entry) -> ObservationPlan:
             for index, component in enumerate(resource.get("component") or []):
                 part = _telemon_code((component.get("code") or {}).get("coding") or [])
                 if part is not None:
-                    readings.append(_reading(part, component, f"{at}.component[{index}]", []))
+                    found = _reading(part, component, f"{at}.component[{index}]", [])
+                    readings.append(replace(found, component=index))
         else:
             assert code is not None
             readings.append(_reading(code, resource, at, codings))

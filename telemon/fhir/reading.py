@@ -5,6 +5,8 @@ it, and a search of alerts or review requests runs the JSON API's use case insid
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -19,6 +21,7 @@ from telemon.copd.rules import Limits
 from telemon.errors import NotFound
 from telemon.extensions import db
 from telemon.fhir import resources, search
+from telemon.fhir.intake import READING_NAMESPACE
 from telemon.fhir.interpretation import interpretation
 from telemon.fhir.mapping import CPR_SYSTEM
 from telemon.fhir.outcome import FhirError, Issue
@@ -32,6 +35,7 @@ from telemon.models import (
     Observation,
     Patient,
     Photo,
+    ReadingSource,
     ReviewRequest,
     User,
     Wound,
@@ -107,7 +111,12 @@ def read_observation(user: User, rid: str) -> dict[str, Any]:
         raise NotFound("No such observation.")
     access.patient_for(user, reading.patient_id, "observation.read", "observation", reading.id)
     limits = _limits(reading.patient_id)
-    return resources.observation(reading, interpretation(reading.value, limits.get(reading.code)))
+    source = db.session.get(ReadingSource, reading.client_id)
+    return resources.observation(
+        reading,
+        interpretation(reading.value, limits.get(reading.code)),
+        source.sent if source is not None else None,
+    )
 
 
 def _read_wound_observation(user: User, rid: str) -> dict[str, Any]:
@@ -147,10 +156,17 @@ def search_observations(user: User, params: list[tuple[str, str]], url: str) -> 
         entries = [("Observation", resources.wound_observation(a)) for a in wounds.items]
         next_cursor = wounds.next
     else:
-        readings = _observation_page(patient_id, codes, since, until, count, after)
+        wanted = _by_identifier(patient_id, params)
+        readings = _observation_page(patient_id, codes, since, until, count, after, wanted)
         limits = _limits(patient_id)
+        sent = _sources([o.client_id for o in readings.items])
         entries = [
-            ("Observation", resources.observation(o, interpretation(o.value, limits.get(o.code))))
+            (
+                "Observation",
+                resources.observation(
+                    o, interpretation(o.value, limits.get(o.code)), sent.get(o.client_id)
+                ),
+            )
             for o in readings.items
         ]
         next_cursor = readings.next
@@ -162,6 +178,33 @@ def search_observations(user: User, params: list[tuple[str, str]], url: str) -> 
     return resources.searchset(entries, _base(), self_url, next_url)
 
 
+def _by_identifier(patient_id: int, params: list[tuple[str, str]]) -> set[uuid.UUID] | None:
+    """The readings an identifier= search names (None: no such parameter): telemon's own
+    (urn:ietf:rfc:3986|urn:uuid:…) or the sender's, whose client_ids are derived from it
+    (telemon.fhir.intake), so no index of identifiers is needed."""
+    tokens = [t for k, v in params if k == "identifier" for t in v.split(",") if t]
+    if not tokens:
+        return None
+    wanted: set[uuid.UUID] = set()
+    for token in tokens:
+        system, _, value = token.rpartition("|")
+        if value.startswith("urn:uuid:") and system in ("", resources.RFC3986):
+            with contextlib.suppress(ValueError):
+                wanted.add(uuid.UUID(value.removeprefix("urn:uuid:")))
+        for code in CODES:
+            key = f"{patient_id}|identifier|{system}|{value}|{code}"
+            wanted.add(uuid.uuid5(READING_NAMESPACE, key))
+    return wanted
+
+
+def _sources(client_ids: list[Any]) -> dict[Any, dict[str, Any]]:
+    """How these readings were sent over FHIR (those that were), in one query."""
+    if not client_ids:
+        return {}
+    rows = db.session.scalars(select(ReadingSource).where(ReadingSource.client_id.in_(client_ids)))
+    return {row.client_id: row.sent for row in rows}
+
+
 def _observation_page(
     patient_id: int,
     codes: set[str] | None,
@@ -169,9 +212,12 @@ def _observation_page(
     until: datetime | None,
     count: int,
     after: paging.Key | None,
+    client_ids: set[uuid.UUID] | None = None,
 ) -> paging.Page[Observation]:
     columns = (Observation.effective_at, Observation.id)
     query = select(Observation).where(Observation.patient_id == patient_id)
+    if client_ids is not None:
+        query = query.where(Observation.client_id.in_(sorted(client_ids, key=str)))
     if codes is not None:
         query = query.where(Observation.code.in_(sorted(codes)))
     if since is not None:

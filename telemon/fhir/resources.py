@@ -68,9 +68,13 @@ def patient(p: Patient) -> dict[str, Any]:
     )
 
 
-def observation(o: Observation, interpretation: str | None) -> dict[str, Any]:
+def observation(
+    o: Observation, interpretation: str | None, sent: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A stored reading: LOINC (and NPU/MCS) codings, UCUM value, interpretation, performer,
-    device; its identifier is telemon's idempotency key (client_id) as a URN."""
+    device; its identifier is telemon's idempotency key (client_id) as a URN. A reading that
+    came over FHIR (`sent`: telemon.models.ReadingSource) reads back as it was sent: the
+    sender's identifiers first, its codings and categories kept, no performer it did not give."""
     unit = CODES[o.code].unit
     quantity: dict[str, Any] = {"value": o.value, "unit": unit, "system": UCUM, "code": unit}
     if o.value_qualifier:
@@ -88,6 +92,8 @@ def observation(o: Observation, interpretation: str | None) -> dict[str, Any]:
     }
     if o.code in VITAL_SIGNS:
         data["category"] = [{"coding": [{"system": CATEGORY_SYSTEM, "code": "vital-signs"}]}]
+    if sent is not None:
+        _as_sent_by_sender(data, sent)
     if interpretation:
         data["interpretation"] = [
             {"coding": [{"system": INTERPRETATION_SYSTEM, "code": interpretation}]}
@@ -109,6 +115,24 @@ def kept_observation(k: KeptObservation) -> dict[str, Any]:
     if k.device_id is not None:
         data["device"] = {"reference": f"Device/{k.device_id}"}
     return build("Observation", data)
+
+
+def _as_sent_by_sender(data: dict[str, Any], sent: dict[str, Any]) -> None:
+    data["identifier"] = [*sent.get("identifier", []), *data["identifier"]]
+    code = dict(sent.get("code") or {})
+    ours = data["code"]["coding"]
+    theirs = list(code.get("coding") or [])
+    pairs = {(c.get("system"), c.get("code")) for c in theirs}
+    code["coding"] = theirs + [c for c in ours if (c["system"], c["code"]) not in pairs]
+    data["code"] = code
+    categories = list(sent.get("category") or [])
+    for category in data.get("category", []):
+        if category not in categories:
+            categories.append(category)
+    if categories:
+        data["category"] = categories
+    if not sent.get("performer_given"):
+        data.pop("performer", None)
 
 
 def _display(text: str | None) -> dict[str, str]:

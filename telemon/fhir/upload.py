@@ -129,6 +129,7 @@ def _keeping(
         for item in others:
             item["resource"] = _with_devices(item["_resource"], by_entry)
         kept_observations.update(kept.keep(user, others))
+        kept.keep_sources(batch)
         for index in patient_entries:
             audit.record(user, state.patients[index], "patient.match", "fhir_bundle")
 

@@ -5,7 +5,7 @@ from telemon.models.anticoagulation import AnticoagulationPlan, DoseSuggestion, 
 from telemon.models.audit import AuditEvent
 from telemon.models.calendar import PublicHoliday
 from telemon.models.devices import Device
-from telemon.models.fhir_records import DeviceMetric, KeptObservation
+from telemon.models.fhir_records import DeviceMetric, KeptObservation, ReadingSource
 from telemon.models.identity import (
     ORGANISATION_KINDS,
     ROLES,
@@ -60,6 +60,7 @@ __all__ = [
     "IngestBatch",
     "KeptObservation",
     "Observation",
+    "ReadingSource",
     "OutgoingMail",
     "Organisation",
     "Patient",

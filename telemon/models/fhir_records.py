@@ -65,3 +65,13 @@ class DeviceMetric(db.Model):
     __table_args__ = (
         UniqueConstraint("device_id", "type_system", "type_code", name="uq_device_metric_type"),
     )
+
+
+class ReadingSource(db.Model):
+    """How a reading stored from FHIR was sent, to read it back as sent: the sender's
+    identifiers, codings and categories, and whether it named a performer. Keyed by the
+    reading's client_id (Observation.client_id), written in the reading's own transaction."""
+
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    # {"identifier": [...], "code": {...}, "category": [...], "performer_given": bool}
+    sent: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -282,3 +282,30 @@ def test_a_single_observation_and_device_are_created_as_in_a_bundle(client, worl
     assert refused.status_code in (409, 422)
     issue = refused.get_json()["issue"][0]
     assert issue["expression"][0].startswith("Observation")
+
+
+def test_a_reading_reads_back_as_sent_and_is_found_by_the_senders_identifier(client, world) -> None:
+    _bundle(_post(client, fb.pulse_oximeter_bundle(CPR, spo2=95)))
+    _bundle(_post(client, fb.blood_pressure_bundle(CPR)))
+    headers = token_for(client, "clinician")
+    spo2 = db.session.scalar(select(Observation).where(Observation.code == "spo2"))
+    read = client.get(f"/fhir/Observation/{spo2.id}", headers=headers).get_json()
+    FhirObservation(read)
+    assert {"system": fb.MDC, "code": "150456"} in read["code"]["coding"]
+    assert {"system": fb.LOINC, "code": "59408-5"} in read["code"]["coding"]
+    assert "performer" not in read  # the gateway named none
+    # DK Core's heart rate: its identifier (no system) and its performer, as sent.
+    pulse = db.session.scalar(
+        select(Observation).where(Observation.code == "pulse", Observation.value == 93)
+    )
+    sent_id = f"C4F312FFFE000002-{CPR}-{fb.CPR_SYSTEM}-149546-93-{{beat}}/min"
+    found = client.get(
+        "/fhir/Observation",
+        query_string={"patient": world.patient.id, "identifier": sent_id},
+        headers=headers,
+    ).get_json()
+    Bundle(found)
+    assert [e["resource"]["id"] for e in found["entry"]] == [str(pulse.id)]
+    resource = found["entry"][0]["resource"]
+    assert resource["identifier"][0] == {"value": sent_id}
+    assert resource["performer"] == [{"reference": f"Patient/{world.patient.id}"}]

@@ -1,5 +1,6 @@
 """FHIR gateways: Observations kept as sent but not evaluated (measurements telemon does not
-monitor, absent values, preliminary results) and the DeviceMetrics of PHD gateways
+monitor, absent values, preliminary results), the DeviceMetrics of PHD gateways, and how each
+reading from FHIR was sent (its identifiers, codings, categories)
 
 Revision ID: 0010_fhir_gateways
 Revises: 0009
@@ -71,9 +72,16 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_device_metric")),
         sa.UniqueConstraint("device_id", "type_system", "type_code", name="uq_device_metric_type"),
     )
+    op.create_table(
+        "reading_source",
+        sa.Column("client_id", sa.Uuid(), nullable=False),
+        sa.Column("sent", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("client_id", name=op.f("pk_reading_source")),
+    )
 
 
 def downgrade():
+    op.drop_table("reading_source")
     op.drop_table("device_metric")
     op.drop_index("ix_kept_observation_patient_time", table_name="kept_observation")
     op.drop_table("kept_observation")
