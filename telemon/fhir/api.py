@@ -5,14 +5,16 @@ OperationOutcome with the status the JSON API gives for the same refusal."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import http_date
 
 from telemon.errors import TelemonError
 from telemon.fhir import capability, device_reading, reading, upload
-from telemon.fhir.model import FHIR_JSON, outcome_json
+from telemon.fhir.model import FHIR_JSON, information, outcome_json
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.redaction import RedactIdentifiers
 from telemon.http import links
@@ -23,7 +25,9 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 
-ACCEPTED_MEDIA = (FHIR_JSON, "application/json")
+# What a body may be sent as: FHIR's JSON, plain JSON, and DSTU2's name for FHIR's JSON.
+ACCEPTED_MEDIA = (FHIR_JSON, "application/json", "application/json+fhir")
+XML_FORMATS = ("xml", "text/xml", "application/xml", "application/fhir+xml", "application/xml+fhir")
 
 
 @bp.record_once
@@ -33,10 +37,29 @@ def _redact_access_log(_: Any) -> None:
         access_log.addFilter(RedactIdentifiers())
 
 
-def fhir_response(data: dict[str, Any], status: int = 200) -> Response:
-    response = Response(json.dumps(data), status=status, mimetype=FHIR_JSON)
+def fhir_response(data: dict[str, Any] | None, status: int = 200) -> Response:
+    """The answer in FHIR's JSON; a resource's version as ETag and Last-Modified."""
+    body = json.dumps(data) if data is not None else ""
+    response = Response(body, status=status, mimetype=FHIR_JSON)
     response.headers["Cache-Control"] = "private, no-store"
+    meta = (data or {}).get("meta") or {}
+    if meta.get("versionId"):
+        response.headers["ETag"] = f'W/"{meta["versionId"]}"'
+    if meta.get("lastUpdated"):
+        moment = datetime.fromisoformat(meta["lastUpdated"])
+        response.headers["Last-Modified"] = http_date(moment)
     return response
+
+
+@bp.before_request
+def _negotiate() -> None:
+    """JSON only: _format or Accept asking for XML (or anything but JSON) is a 406."""
+    wanted = (request.args.get("_format") or "").strip().lower()
+    if wanted and (wanted in XML_FORMATS or "xml" in wanted):
+        raise FhirError(406, [Issue(f"Only JSON is served here ({FHIR_JSON}); not {wanted}.")])
+    accept = request.headers.get("Accept")
+    if accept and request.accept_mimetypes.best_match(ACCEPTED_MEDIA) is None:
+        raise FhirError(406, [Issue(f"Only JSON is served here ({FHIR_JSON}).")])
 
 
 @bp.errorhandler(FhirError)
@@ -84,7 +107,7 @@ def _unexpected(error: Exception) -> Response:
 def _body() -> Any:
     if request.mimetype not in ACCEPTED_MEDIA:
         raise FhirError(415, [Issue(f"Send {FHIR_JSON} (or application/json).")])
-    body = request.get_json(silent=True)
+    body = request.get_json(force=True, silent=True)  # application/json+fhir is JSON too
     if body is None:
         raise FhirError(400, [Issue("The body is not JSON.")])
     return body
@@ -131,20 +154,35 @@ def search_observations() -> Response:
 @bp.route("/Device", methods=["POST"])
 def create() -> Response:
     """A single Observation or Device (the PHD IG's "mix and match"), If-None-Exist honoured:
-    stored as the one entry of a transaction Bundle would be."""
+    stored as the one entry of a transaction Bundle would be. Prefer: return=minimal (no
+    body), return=OperationOutcome, return=representation (the default)."""
     user = api_user()
     resource_type = request.path.rstrip("/").rsplit("/", 1)[-1]
     created = upload.create(user, resource_type, _body(), request.headers.get("If-None-Exist"))
     if created.location is None:  # device housekeeping: accepted, not kept
-        return fhir_response(created.outcome or {}, created.status)
-    kind, _, rid = created.location.partition("/")
-    if kind == "Device":
-        representation = device_reading.created_device(user, int(rid))
+        return fhir_response(created.outcome, created.status)
+    kind, rid = created.location.split("/")[:2]
+    prefer = _prefer_return()
+    if prefer == "minimal":
+        response = fhir_response(None, created.status)
+    elif prefer == "OperationOutcome":
+        note = f"{kind}/{rid} {'created' if created.status == 201 else 'exists'}."
+        response = fhir_response(created.outcome or information(note), created.status)
+    elif kind == "Device":
+        response = fhir_response(device_reading.created_device(user, int(rid)), created.status)
     else:
-        representation = reading.read_observation(user, rid)
-    response = fhir_response(representation, created.status)
+        response = fhir_response(reading.read_observation(user, rid), created.status)
     response.headers["Location"] = f"{links.base_url()}/fhir/{created.location}"
+    response.headers["ETag"] = 'W/"1"'
     return response
+
+
+def _prefer_return() -> str:
+    for part in request.headers.get("Prefer", "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name.strip() == "return":
+            return value.strip().strip('"')
+    return "representation"
 
 
 @bp.route("/Device/<rid>", methods=["GET"])
@@ -191,6 +229,31 @@ def read_communication(rid: str) -> Response:
 @bp.route("/Media/<rid>", methods=["GET"])
 def read_media(rid: str) -> Response:
     return fhir_response(reading.read_media(api_user(), rid))
+
+
+READS = {
+    "Patient": reading.read_patient,
+    "Observation": reading.read_observation,
+    "Device": device_reading.read_device,
+    "DeviceMetric": device_reading.read_device_metric,
+    "Flag": reading.read_flag,
+    "Task": reading.read_task,
+    "Communication": reading.read_communication,
+    "Media": reading.read_media,
+}
+
+
+@bp.route("/<resource_type>/<rid>/_history/<vid>", methods=["GET"])
+def vread(resource_type: str, rid: str, vid: str) -> Response:
+    """A version of a resource: telemon keeps no history, so the version that exists is the
+    current one; any other is 404."""
+    read = READS.get(resource_type)
+    if read is None:
+        raise FhirError(404, [Issue(f"{resource_type} is not served here.")])
+    resource = read(api_user(), rid)
+    if (resource.get("meta") or {}).get("versionId") != vid:
+        raise FhirError(404, [Issue(f"{resource_type}/{rid} has no version {vid} here.")])
+    return fhir_response(resource)
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

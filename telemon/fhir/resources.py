@@ -56,16 +56,30 @@ def instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def version_of(moment: datetime) -> str:
+    """The version id of a record that changes in place (telemon keeps no history): its last
+    change, in milliseconds. A record that never changes is version "1"."""
+    return str(int(moment.timestamp() * 1000))
+
+
+def versioned(resource: dict[str, Any], at: datetime, version: str = "1") -> dict[str, Any]:
+    """The resource with meta.versionId and meta.lastUpdated (FHIR R4 2.1.0.4.1)."""
+    resource["meta"] = {
+        **resource.get("meta", {}),
+        "versionId": version,
+        "lastUpdated": instant(at),
+    }
+    return resource
+
+
 def patient(p: Patient) -> dict[str, Any]:
-    return build(
-        "Patient",
-        {
-            "id": str(p.id),
-            "identifier": [{"system": CPR_SYSTEM, "value": p.cpr}],
-            "name": [{"text": p.name}],
-            "birthDate": p.birth_date.isoformat(),
-        },
-    )
+    data = {
+        "id": str(p.id),
+        "identifier": [{"system": CPR_SYSTEM, "value": p.cpr}],
+        "name": [{"text": p.name}],
+        "birthDate": p.birth_date.isoformat(),
+    }
+    return versioned(build("Patient", data), p.created_at)
 
 
 def observation(
@@ -102,7 +116,7 @@ def observation(
         data["device"] = {"reference": f"Device/{o.device_id}", **_display(o.device)}
     elif o.device:
         data["device"] = {"display": o.device}
-    return build("Observation", data)
+    return versioned(build("Observation", data), o.received_at)
 
 
 def kept_observation(k: KeptObservation) -> dict[str, Any]:
@@ -114,7 +128,7 @@ def kept_observation(k: KeptObservation) -> dict[str, Any]:
     data.setdefault("issued", instant(k.received_at))
     if k.device_id is not None:
         data["device"] = {"reference": f"Device/{k.device_id}"}
-    return build("Observation", data)
+    return versioned(build("Observation", data), k.received_at)
 
 
 def _as_sent_by_sender(data: dict[str, Any], sent: dict[str, Any]) -> None:
@@ -169,7 +183,7 @@ def device(d: Device) -> dict[str, Any]:
     ):
         if value:
             data[key] = value
-    return build("Device", data)
+    return versioned(build("Device", data), d.created_at)
 
 
 def device_metric(m: DeviceMetric) -> dict[str, Any]:
@@ -177,7 +191,7 @@ def device_metric(m: DeviceMetric) -> dict[str, Any]:
     data = {k: v for k, v in m.resource.items() if k != "resourceType"}
     data["id"] = str(m.id)
     data["source"] = {"reference": f"Device/{m.device_id}"}
-    return build("DeviceMetric", data)
+    return versioned(build("DeviceMetric", data), m.updated_at, version_of(m.updated_at))
 
 
 def flag(a: Alert) -> dict[str, Any]:
@@ -191,7 +205,7 @@ def flag(a: Alert) -> dict[str, Any]:
     period = {"start": instant(a.raised_at)}
     if a.resolved_at is not None:
         period["end"] = instant(a.resolved_at)
-    return build(
+    flag_resource = build(
         "Flag",
         {
             "id": str(a.id),
@@ -213,6 +227,7 @@ def flag(a: Alert) -> dict[str, Any]:
             "period": period,
         },
     )
+    return versioned(flag_resource, a.updated_at, version_of(a.updated_at))
 
 
 def task(r: ReviewRequest) -> dict[str, Any]:
@@ -236,7 +251,13 @@ def task(r: ReviewRequest) -> dict[str, Any]:
         data["output"] = [
             {"type": {"text": "reply"}, "valueReference": {"reference": f"Communication/{r.id}"}}
         ]
-    return build("Task", data)
+    return versioned(build("Task", data), _changed(r), version_of(_changed(r)))
+
+
+def _changed(r: ReviewRequest) -> datetime:
+    """When the review request last changed (requested, seen, answered, acknowledged)."""
+    moments = (r.requested_at, r.first_seen_at, r.answered_at, r.acknowledged_at, r.escalated_at)
+    return max(m for m in moments if m is not None)
 
 
 def communication(r: ReviewRequest) -> dict[str, Any]:
@@ -252,14 +273,14 @@ def communication(r: ReviewRequest) -> dict[str, Any]:
         data["sent"] = instant(r.answered_at)
     if r.acknowledged_at is not None:
         data["received"] = instant(r.acknowledged_at)
-    return build("Communication", data)
+    return versioned(build("Communication", data), r.answered_at or r.requested_at)
 
 
 def media(p: Photo, base_url: str) -> dict[str, Any]:
     """A wound photo's description; the image itself is served by /api/v1/photos/{id}, after
     the same access check."""
     assessment = p.assessment
-    return build(
+    media_resource = build(
         "Media",
         {
             "id": str(p.id),
@@ -278,6 +299,7 @@ def media(p: Photo, base_url: str) -> dict[str, Any]:
             },
         },
     )
+    return versioned(media_resource, p.uploaded_at)
 
 
 def wound_observation(a: WoundAssessment) -> dict[str, Any]:
@@ -307,7 +329,7 @@ def wound_observation(a: WoundAssessment) -> dict[str, Any]:
         data["derivedFrom"] = [{"reference": f"Media/{p.id}"} for p in a.photos]
     if a.note:
         data["note"] = [{"text": a.note}]
-    return build("Observation", data)
+    return versioned(build("Observation", data), a.recorded_at)
 
 
 def searchset(

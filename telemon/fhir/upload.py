@@ -18,14 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from telemon import audit
+from telemon import audit, clock
 from telemon.errors import TelemonError
 from telemon.fhir import devices, entries, kept
 from telemon.fhir.intake import DEVICE_ENTRY, FIELD_PATHS, Answer, Upload, read_entries
 from telemon.fhir.mapping import DeviceSpec
 from telemon.fhir.model import build, information, outcome_json, parse, without_extensions
 from telemon.fhir.outcome import FhirError, Issue
-from telemon.fhir.resources import KEPT_PREFIX
+from telemon.fhir.resources import KEPT_PREFIX, instant
 from telemon.ingest import service
 from telemon.models import User
 
@@ -220,8 +220,13 @@ def _answer(
         state.answers[index] = Answer("201 Created" if created else "200 OK", locations[0], note)
 
 
+# Resources that are never changed once stored: version 1, for good (telemon.fhir.resources).
+FIRST_VERSION_ONLY = ("Patient", "Device", "Observation")
+
+
 def _response(state: Upload, bundle_type: str) -> dict[str, Any]:
     entries = []
+    now = instant(clock.now())
     for entry in state.entries:
         if entry.index in state.failures:
             failure = state.failures[entry.index]
@@ -234,6 +239,11 @@ def _response(state: Upload, bundle_type: str) -> dict[str, Any]:
             response = {"status": answer.status}
             if answer.location:
                 response["location"] = answer.location
+                if answer.location.split("/")[0] in FIRST_VERSION_ONLY:
+                    response["location"] += "/_history/1"
+                    response["etag"] = 'W/"1"'
+                    if answer.status.startswith("201"):
+                        response["lastModified"] = now
             if answer.outcome:
                 response["outcome"] = answer.outcome
         entries.append({"response": response})
@@ -295,7 +305,8 @@ def create(user: User, resource_type: str, body: Any, if_none_exist: str | None 
         raise FhirError(
             error.status, [_as_single(i, resource_type) for i in error.issues]
         ) from None
-    return Created(int(answer["status"].split()[0]), answer.get("location"), answer.get("outcome"))
+    location = answer.get("location")
+    return Created(int(answer["status"].split()[0]), location, answer.get("outcome"))
 
 
 def _as_single(issue: Issue, resource_type: str) -> Issue:

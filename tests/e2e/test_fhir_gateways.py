@@ -229,7 +229,7 @@ def test_a_device_metric_is_kept_linked_to_its_device_and_read_back(client, worl
     read = client.get(f"/fhir/{answer['location']}", headers=token_for(client, "clinician"))
     assert read.status_code == 200
     metric = read.get_json()
-    assert metric["source"]["reference"] == device
+    assert metric["source"]["reference"] == device.removesuffix("/_history/1")
     assert metric["calibration"][0]["state"] == "calibrated"
     again = _bundle(_post(client, body))
     assert again["entry"][3]["response"] == {"status": "200 OK", "location": answer["location"]}
@@ -253,7 +253,7 @@ def test_a_single_observation_and_device_are_created_as_in_a_bundle(client, worl
     )
     assert first.status_code == 201, first.get_json()
     location = first.headers["Location"]
-    device_id = location.rsplit("/", 1)[-1]
+    device_id = location.split("/fhir/Device/")[1].split("/")[0]
     again = client.post(
         "/fhir/Device", json=device["resource"], headers={**headers, "If-None-Exist": condition}
     )
@@ -269,7 +269,8 @@ def test_a_single_observation_and_device_are_created_as_in_a_bundle(client, worl
     FhirObservation(created.get_json())
     stored = db.session.scalar(select(Observation))
     assert (stored.code, stored.value, str(stored.device_id)) == ("spo2", 95, device_id)
-    assert created.headers["Location"].endswith(f"/fhir/Observation/{stored.id}")
+    assert created.headers["Location"].endswith(f"/fhir/Observation/{stored.id}/_history/1")
+    assert created.headers["ETag"] == 'W/"1"' and created.get_json()["meta"]["versionId"] == "1"
     # The same reading carried by another account of the patient (a nurse's tablet): the
     # same reading, not other content.
     nurse = {**token_for(client, "nurse"), "Content-Type": FHIR}

@@ -63,6 +63,7 @@ def test_metadata_lists_what_is_supported(client) -> None:
         "Patient",
         "Observation",
         "Device",
+        "DeviceMetric",
         "Flag",
         "Task",
         "Communication",
@@ -70,7 +71,8 @@ def test_metadata_lists_what_is_supported(client) -> None:
     }
     assert {i["code"] for i in rest["interaction"]} == {"transaction", "batch"}
     observation_params = {p["name"] for p in types["Observation"]["searchParam"]}
-    assert {"patient", "code", "date", "_count"} <= observation_params
+    assert {"patient", "code", "date", "identifier"} <= observation_params
+    assert "_count" in types["Observation"]["documentation"]  # a result parameter
 
 
 def test_patient_read_and_search_by_cpr_for_those_who_may_see_them(client, world) -> None:
