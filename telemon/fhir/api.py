@@ -147,7 +147,8 @@ def read_observation(rid: str) -> Response:
 @bp.route("/Observation", methods=["GET"])
 @bp.route("/Observation/_search", methods=["POST"])
 def search_observations() -> Response:
-    return fhir_response(reading.search_observations(api_user(), _params(), _search_url()))
+    user = api_user()
+    return fhir_response(reading.search_observations(user, _params(), _search_url(), _strict()))
 
 
 @bp.route("/Observation", methods=["POST"])
@@ -262,6 +263,14 @@ def unsupported(rest: str) -> Response:
     api_user()
     status = 404 if request.method == "GET" else 405
     raise FhirError(status, [Issue(f"{request.method} /fhir/{rest} is not supported here.")])
+
+
+def _strict() -> bool:
+    """Prefer: handling=strict (refuse search parameters telemon would ignore)."""
+    return any(
+        part.strip().replace(" ", "") == "handling=strict"
+        for part in request.headers.get("Prefer", "").split(",")
+    )
 
 
 def _params() -> list[tuple[str, str]]:

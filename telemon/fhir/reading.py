@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from telemon import access, audit
@@ -30,6 +30,7 @@ from telemon.http.ids import id_from_text
 from telemon.ingest.codes import CODES
 from telemon.models import (
     Alert,
+    Device,
     Enrollment,
     KeptObservation,
     Observation,
@@ -131,16 +132,20 @@ def _read_wound_observation(user: User, rid: str) -> dict[str, Any]:
 
 
 @use_case
-def search_observations(user: User, params: list[tuple[str, str]], url: str) -> dict[str, Any]:
-    """Observation?patient=&code=system|code&date=ge…&date=lt…&_count=: newest first, a page at
-    a time; the next link carries a keyset cursor (telemon.http.paging), never patient data."""
-    patient_text = search.one(params, "patient") or (
-        search.one(params, "subject") or ""
-    ).removeprefix("Patient/")
+def search_observations(
+    user: User, params: list[tuple[str, str]], url: str, strict: bool = False
+) -> dict[str, Any]:
+    """Observation?patient=&code=system|code&date=ge…&date=lt…&identifier=&_count=&_sort=
+    &_include=&_summary=count: newest first (_sort=date: oldest first), a page at a time; the
+    next link carries a keyset cursor (telemon.http.paging), never patient data. Parameters
+    telemon ignores are left out of the self link, or refused when `strict`."""
+    params = search.honest(params, search.OBSERVATION_PARAMS, strict)
+    patient_text = search.one(params, "patient") or search.one(params, "subject") or ""
+    patient_text = search.local_reference(patient_text, _base(), "Patient")
     if not patient_text:
         raise FhirError(400, [Issue("Search observations of one patient: patient={id}.")])
-    patient_id = _int_id(patient_text.removeprefix("Patient/"))
-    access.patient_for(user, patient_id, "observation.read", "observation")
+    patient_id = _int_id(patient_text)
+    found_patient = access.patient_for(user, patient_id, "observation.read", "observation")
     count = search.count(params)
     cursor = search.one(params, "_cursor")
     after = None
@@ -151,13 +156,21 @@ def search_observations(user: User, params: list[tuple[str, str]], url: str) -> 
             raise FhirError(400, [Issue("_cursor is not one of this search's.")]) from None
     codes, wound_panel = search.codes(params)
     since, until = search.dates(params)
+    self_url = f"{url}?{urlencode(params)}" if params else url
+    wanted = _by_identifier(patient_id, params)
+    if search.wants_count_only(params):
+        query = _observation_query(patient_id, codes, since, until, wanted)
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        return resources.searchset([], _base(), self_url, None, total=total or 0)
+    included: list[tuple[str, dict[str, Any]]] = []
     if wound_panel and not codes:
         wounds = _wound_page(patient_id, since, until, count, after)
         entries = [("Observation", resources.wound_observation(a)) for a in wounds.items]
         next_cursor = wounds.next
     else:
-        wanted = _by_identifier(patient_id, params)
-        readings = _observation_page(patient_id, codes, since, until, count, after, wanted)
+        readings = _observation_page(
+            patient_id, codes, since, until, count, after, wanted, search.ascending(params)
+        )
         limits = _limits(patient_id)
         sent = _sources([o.client_id for o in readings.items])
         entries = [
@@ -170,12 +183,18 @@ def search_observations(user: User, params: list[tuple[str, str]], url: str) -> 
             for o in readings.items
         ]
         next_cursor = readings.next
+        wanted_includes = search.includes(params)
+        if "device" in wanted_includes:
+            ids = sorted({o.device_id for o in readings.items if o.device_id is not None})
+            devices = db.session.scalars(select(Device).where(Device.id.in_(ids))) if ids else []
+            included += [("Device", resources.device(d)) for d in devices]
+        if "subject" in wanted_includes and readings.items:
+            included.append(("Patient", resources.patient(found_patient)))
     next_url = None
     if next_cursor:
         kept = [(k, v) for k, v in params if k != "_cursor"]
         next_url = f"{url}?{urlencode([*kept, ('_cursor', next_cursor)])}"
-    self_url = f"{url}?{urlencode(params)}" if params else url
-    return resources.searchset(entries, _base(), self_url, next_url)
+    return resources.searchset(entries, _base(), self_url, next_url, included=included)
 
 
 def _by_identifier(patient_id: int, params: list[tuple[str, str]]) -> set[uuid.UUID] | None:
@@ -205,16 +224,13 @@ def _sources(client_ids: list[Any]) -> dict[Any, dict[str, Any]]:
     return {row.client_id: row.sent for row in rows}
 
 
-def _observation_page(
+def _observation_query(
     patient_id: int,
     codes: set[str] | None,
     since: datetime | None,
     until: datetime | None,
-    count: int,
-    after: paging.Key | None,
-    client_ids: set[uuid.UUID] | None = None,
-) -> paging.Page[Observation]:
-    columns = (Observation.effective_at, Observation.id)
+    client_ids: set[uuid.UUID] | None,
+) -> Select[tuple[Observation]]:
     query = select(Observation).where(Observation.patient_id == patient_id)
     if client_ids is not None:
         query = query.where(Observation.client_id.in_(sorted(client_ids, key=str)))
@@ -224,9 +240,30 @@ def _observation_page(
         query = query.where(Observation.effective_at >= since)
     if until is not None:
         query = query.where(Observation.effective_at < until)
-    if after is not None:
-        query = query.where(paging.after(after, *columns))
-    rows = list(db.session.scalars(query.order_by(*paging.order(*columns)).limit(count + 1)))
+    return query
+
+
+def _observation_page(
+    patient_id: int,
+    codes: set[str] | None,
+    since: datetime | None,
+    until: datetime | None,
+    count: int,
+    after: paging.Key | None,
+    client_ids: set[uuid.UUID] | None = None,
+    oldest_first: bool = False,
+) -> paging.Page[Observation]:
+    columns = (Observation.effective_at, Observation.id)
+    query = _observation_query(patient_id, codes, since, until, client_ids)
+    if oldest_first:
+        if after is not None:
+            query = query.where(paging.after_ascending(after, *columns))
+        ordered = query.order_by(*(c.asc() for c in columns))
+    else:
+        if after is not None:
+            query = query.where(paging.after(after, *columns))
+        ordered = query.order_by(*paging.order(*columns))
+    rows = list(db.session.scalars(ordered.limit(count + 1)))
     return paging.page(rows, count, lambda o: (o.effective_at, o.id))
 
 

@@ -333,24 +333,34 @@ def wound_observation(a: WoundAssessment) -> dict[str, Any]:
 
 
 def searchset(
-    entries: list[tuple[str, dict[str, Any]]], base_url: str, self_url: str, next_url: str | None
+    entries: list[tuple[str, dict[str, Any]]],
+    base_url: str,
+    self_url: str,
+    next_url: str | None,
+    total: int | None = None,
+    included: list[tuple[str, dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """A searchset Bundle of (type, resource) pairs with self and next links."""
+    """A searchset Bundle of (type, resource) pairs with self and next links; the total when
+    counted, resources an _include asked for (search mode "include")."""
     links = [{"relation": "self", "url": self_url}]
     if next_url:
         links.append({"relation": "next", "url": next_url})
-    return build(
-        "Bundle",
-        {
-            "type": "searchset",
-            "link": links,
-            "entry": [
-                {
-                    "fullUrl": f"{base_url}/fhir/{kind}/{resource['id']}",
-                    "resource": resource,
-                    "search": {"mode": "match"},
-                }
-                for kind, resource in entries
-            ],
-        },
-    )
+    found = [(kind, resource, "match") for kind, resource in entries]
+    found += [(kind, resource, "include") for kind, resource in included or []]
+    data: dict[str, Any] = {
+        "type": "searchset",
+        "link": links,
+        "entry": [
+            {
+                "fullUrl": f"{base_url}/fhir/{kind}/{resource['id']}",
+                "resource": resource,
+                "search": {"mode": mode},
+            }
+            for kind, resource, mode in found
+        ],
+    }
+    if total is not None:
+        data["total"] = total
+    if not data["entry"]:
+        data.pop("entry")
+    return build("Bundle", data)

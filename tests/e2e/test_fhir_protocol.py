@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from fhirclient.models.bundle import Bundle
 from fhirclient.models.capabilitystatement import CapabilityStatement
 from fhirclient.models.observation import Observation as FhirObservation
 from fhirclient.models.operationoutcome import OperationOutcome
@@ -97,3 +98,55 @@ def test_the_capability_statement_declares_what_is_supported(client) -> None:
     assert "DeviceMetric" in resources
     security = statement["rest"][0]["security"]["description"]
     assert "token" in security.lower()
+
+
+def _search(client, headers: dict[str, str], **params: Any):
+    return client.get("/fhir/Observation", query_string=params, headers=headers)
+
+
+def test_search_is_honest_about_what_it_did(client, world) -> None:
+    headers = token_for(client, "nurse")
+    upload = {**headers, "Content-Type": FHIR}
+    assert (
+        client.post("/fhir", json=fb.pulse_oximeter_bundle(CPR), headers=upload).status_code == 200
+    )
+    assert client.post("/fhir", json=fb.scale_bundle(CPR), headers=upload).status_code == 200
+    pid = world.patient.id
+    # Lenient: an unknown parameter is left out of the self link; strict: 400.
+    lenient = _search(client, headers, patient=pid, color="blue").get_json()
+    Bundle(lenient)
+    assert "color" not in lenient["link"][0]["url"] and len(lenient["entry"]) == 3
+    strict = _search(client, {**headers, "Prefer": "handling=strict"}, patient=pid, color="blue")
+    assert strict.status_code == 400 and "color" in strict.get_json()["issue"][0]["diagnostics"]
+    # _summary=count and _count=0: the total, no entries.
+    for params in ({"_summary": "count"}, {"_count": "0"}):
+        counted = _search(client, headers, patient=pid, **params).get_json()
+        Bundle(counted)
+        assert counted["total"] == 3 and "entry" not in counted
+    # _sort=date oldest first, -date newest first.
+    oldest = _search(client, headers, patient=pid, _sort="date").get_json()
+    times = [e["resource"]["effectiveDateTime"] for e in oldest["entry"]]
+    newest = _search(client, headers, patient=pid, _sort="-date").get_json()
+    assert [e["resource"]["effectiveDateTime"] for e in newest["entry"]] == times[::-1]
+    # _include of the device and the subject; subject= as an absolute URL of this server.
+    subject = f"http://telemon.test/fhir/Patient/{pid}"
+    both = client.get(
+        "/fhir/Observation",
+        query_string=[
+            ("subject", subject),
+            ("_include", "Observation:device"),
+            ("_include", "Observation:subject"),
+        ],
+        headers=headers,
+    ).get_json()
+    Bundle(both)
+    modes = [(e["resource"]["resourceType"], e["search"]["mode"]) for e in both["entry"]]
+    assert modes.count(("Observation", "match")) == 3
+    assert ("Patient", "include") in modes and ("Device", "include") in modes
+    # Dates by year and month, ap; ne is a 400 that says why.
+    year = oldest["entry"][0]["resource"]["effectiveDateTime"][:4]
+    assert len(_search(client, headers, patient=pid, date=year).get_json()["entry"]) == 3
+    assert "entry" not in _search(client, headers, patient=pid, date="1999-02").get_json()
+    assert len(_search(client, headers, patient=pid, date=f"ap{year}").get_json()["entry"]) == 3
+    refused = _search(client, headers, patient=pid, date=f"ne{year}")
+    assert refused.status_code == 400 and "ne" in refused.get_json()["issue"][0]["diagnostics"]

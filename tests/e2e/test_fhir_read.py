@@ -230,7 +230,7 @@ def test_wound_assessments_photos_review_tasks_and_replies(app, client, wounds) 
 
 def test_unknown_paths_and_bad_parameters_answer_operation_outcomes(client, world) -> None:
     _get(client, "/fhir/Encounter/1", status=404)
-    _get(client, f"/fhir/Observation?patient={world.patient.id}&_count=0", status=400)
+    _get(client, f"/fhir/Observation?patient={world.patient.id}&_count=-1", status=400)
     _get(client, f"/fhir/Observation?patient={world.patient.id}&_cursor=xyz", status=400)
     _get(client, "/fhir/Observation", status=400)
     anonymous = client.get(f"/fhir/Patient/{world.patient.id}")
