@@ -69,6 +69,8 @@ class Upload:
     metrics: dict[int, MetricSpec] = field(default_factory=dict)  # DeviceMetric entry -> spec
     # DeviceMetric entry -> its device: a Device entry's spec, or a kept device's id
     metric_sources: dict[int, DeviceSpec | int] = field(default_factory=dict)
+    # The patients the uploader may record for, asked once (service.recordable_patients).
+    recordable: set[int] = field(default_factory=set)
 
     def fail(self, index: int, error: FhirError) -> None:
         self.failures.setdefault(index, error)
@@ -153,6 +155,7 @@ def read_entries(user: User, state: Upload) -> None:
     subjects = {i: _subject(state, references, plan, i) for i, plan in plans.items()}
     found = _find_patients({*matches.values(), *(s for s in subjects.values() if s)})
     allowed = service.recordable_patients(user, {p for p in found.values() if p is not None})
+    state.recordable = allowed
     for index, match in matches.items():
         patient_id = found.get(match)
         if patient_id is None or patient_id not in allowed:

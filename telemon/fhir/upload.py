@@ -79,7 +79,7 @@ def _store(user: User, state: Upload, transaction: bool) -> None:
         items = _unique(item for item in state.items if item["_entry"] not in state.failures)
         within = _keeping(user, state, kept_devices, kept_metrics, kept_observations)
         try:
-            result = service.ingest_batch(user, items, within)
+            result = service.ingest_batch(user, items, within, recordable=state.recordable)
             break
         except TelemonError as error:
             refused = _refused_entries(error, items)
