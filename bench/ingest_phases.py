@@ -184,6 +184,35 @@ def fhir(stack: Stack, batch_rate: float | None) -> dict[str, Any]:
     return {"rate": rate}
 
 
+def fhir_single(stack: Stack, single_rate: float | None) -> dict[str, Any]:
+    """Single SpO2 Observations to POST /fhir/Observation, closed loop: readings/s, and the
+    ratio to the JSON API's single readings, when that phase ran (`single_rate`)."""
+    db = stack.db
+    duration = stack.bounded(stack.scale.phase_seconds)
+    before = db.max_batch()
+    specs = stack.load_specs(1, duration, int(duration * 2000), None, "fhir_single")
+    for spec in specs:
+        spec["fhir_single"] = True
+    groups = stack.services.groups("gunicorn", "worker")
+    started = datetime.now(UTC)
+    cpu_before = cpu_snapshot(groups)
+    result = merged(run_in_processes(loadgen.post_load, specs))
+    ended = datetime.now(UTC)
+    cpu_after = cpu_snapshot(groups)
+    ok = require_answers("fhir_single: POST /fhir/Observation", result, 201)
+    stored = int(db.one("SELECT count(*) FROM observation WHERE batch_id > %s", (before,)))
+    if stored != ok:
+        raise BenchFailure(f"fhir_single: {ok} Observations answered 201, {stored} stored")
+    stack.drain(before, "fhir_single")
+    rate = ok / result["elapsed"]
+    emit("fhir_single_readings_per_s", rate, "readings/s")
+    emit_latency("fhir_single_http", result["latencies"])
+    if single_rate is not None:
+        emit("ratio_fhir_single_to_single_api", rate / single_rate, "")
+    emit_cpu("fhir_single", cpu_before, cpu_after, (ended - started).total_seconds())
+    return {"rate": rate}
+
+
 def worker_scaling(stack: Stack) -> dict[str, float]:
     """With the worker stopped, post a fixed number of batches; then let P worker processes of
     concurrency C drain them, for each configuration: does a second process add throughput?"""

@@ -232,6 +232,25 @@ def fhir_bundle_body(rng: random.Random, patient_id: int, cpr: str) -> bytes:
     return json.dumps({"resourceType": "Bundle", "type": "transaction", "entry": entries}).encode()
 
 
+def fhir_single_body(rng: random.Random, patient_id: int) -> bytes:
+    """One SpO2 Observation for POST /fhir/Observation (the PHD IG's "mix and match"): the
+    patient by id, no device, a gateway identifier of its own."""
+    observation = {
+        "resourceType": "Observation",
+        "status": "final",
+        "identifier": [
+            {"system": "urn:bench:gateway", "value": str(uuid.UUID(int=rng.getrandbits(128)))}
+        ],
+        "code": {
+            "coding": [{"system": _MDC, "code": "150456"}, {"system": _LOINC, "code": "2708-6"}]
+        },
+        "subject": {"reference": f"Patient/{patient_id}"},
+        "effectiveDateTime": _now_text(rng.uniform(5, 60)),
+        "valueQuantity": {"value": _value(rng, "spo2"), "system": _UCUM, "code": "%"},
+    }
+    return json.dumps(observation).encode()
+
+
 # --- the load ---------------------------------------------------------------------------------
 
 
@@ -253,14 +272,19 @@ def post_load(spec: dict[str, Any]) -> dict[str, Any]:
     size = int(spec["size"])
     patients = list(spec["patients"])
     rate = spec.get("rate")
-    # spec["fhir_patients"] ([(id, cpr), …]): post PHD-style Bundles to /fhir instead.
+    # spec["fhir_patients"] ([(id, cpr), …]): post PHD-style Bundles to /fhir instead;
+    # spec["fhir_single"]: one Observation each to /fhir/Observation.
     fhir_patients = spec.get("fhir_patients")
+    fhir_single = bool(spec.get("fhir_single"))
     path = "/fhir" if fhir_patients else "/api/v1/observations"
-    media = "application/fhir+json" if fhir_patients else "application/json"
+    path = "/fhir/Observation" if fhir_single else path
+    media = "application/fhir+json" if fhir_patients or fhir_single else "application/json"
     headers = {"Authorization": f"Bearer {spec['token']}", "Content-Type": media}
     results: list[dict[str, Any]] = [{} for _ in range(threads)]
 
     def body_for(rng: random.Random) -> bytes:
+        if fhir_single:
+            return fhir_single_body(rng, rng.choice(patients))
         if fhir_patients:
             return fhir_bundle_body(rng, *rng.choice(fhir_patients))
         return batch_body(rng, patients, size) if size > 1 else single_body(rng, patients)

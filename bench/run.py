@@ -35,7 +35,7 @@ import seed as seeding  # noqa: E402
 from report import FIGURES, emit, figure, load_average, machine_info, note, percentile  # noqa: E402
 from stack import FULL, QUICK, ROOT, SMOKE, VENV_BIN, BenchFailure, Scale, Stack  # noqa: E402
 
-PHASES = ("raw", "reads", "batch", "single", "fhir", "e2e", "scaling", "profile")
+PHASES = ("raw", "reads", "batch", "single", "fhir", "fhir_single", "e2e", "scaling", "profile")
 
 
 def run_phases(stack: Stack, skip: set[str]) -> dict[str, Any]:
@@ -61,6 +61,9 @@ def run_phases(stack: Stack, skip: set[str]) -> dict[str, Any]:
         results["single"] = phase("single", ingest_phases.throughput, 1, "single")
     if "fhir" not in skip:
         results["fhir"] = phase("fhir", ingest_phases.fhir, batch_rate)
+    if "fhir_single" not in skip:
+        single_rate = results["single"]["rate"] if "single" in results else None
+        results["fhir_single"] = phase("fhir_single", ingest_phases.fhir_single, single_rate)
     if not skip & {"raw", "batch", "single"}:
         emit("ratio_batch50_api_to_raw_insert50", ratio("batch50", "raw_pg_insert50_rows"), "")
         emit("ratio_batch50_api_to_raw_copy", ratio("batch50", "raw_pg_copy_rows"), "")

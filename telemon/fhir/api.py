@@ -5,25 +5,30 @@ OperationOutcome with the status the JSON API gives for the same refusal."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import http_date
 
 from telemon.errors import TelemonError
-from telemon.fhir import capability, messaging, reading, upload
-from telemon.fhir.model import FHIR_JSON, outcome_json
+from telemon.fhir import capability, device_reading, messaging, reading, upload
+from telemon.fhir.model import FHIR_JSON, information, outcome_json
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.redaction import RedactIdentifiers
 from telemon.http import links
 from telemon.http.auth import api_user
 from telemon.http.problems import DATABASE_UNAVAILABLE, answered_detail
+from telemon.models import User
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 
-ACCEPTED_MEDIA = (FHIR_JSON, "application/json")
+# What a body may be sent as: FHIR's JSON, plain JSON, and DSTU2's name for FHIR's JSON.
+ACCEPTED_MEDIA = (FHIR_JSON, "application/json", "application/json+fhir")
+XML_FORMATS = ("xml", "text/xml", "application/xml", "application/fhir+xml", "application/xml+fhir")
 
 
 @bp.record_once
@@ -33,10 +38,29 @@ def _redact_access_log(_: Any) -> None:
         access_log.addFilter(RedactIdentifiers())
 
 
-def fhir_response(data: dict[str, Any], status: int = 200) -> Response:
-    response = Response(json.dumps(data), status=status, mimetype=FHIR_JSON)
+def fhir_response(data: dict[str, Any] | None, status: int = 200) -> Response:
+    """The answer in FHIR's JSON; a resource's version as ETag and Last-Modified."""
+    body = json.dumps(data) if data is not None else ""
+    response = Response(body, status=status, mimetype=FHIR_JSON)
     response.headers["Cache-Control"] = "private, no-store"
+    meta = (data or {}).get("meta") or {}
+    if meta.get("versionId"):
+        response.headers["ETag"] = f'W/"{meta["versionId"]}"'
+    if meta.get("lastUpdated"):
+        moment = datetime.fromisoformat(meta["lastUpdated"])
+        response.headers["Last-Modified"] = http_date(moment)
     return response
+
+
+@bp.before_request
+def _negotiate() -> None:
+    """JSON only: _format or Accept asking for XML (or anything but JSON) is a 406."""
+    wanted = (request.args.get("_format") or "").strip().lower()
+    if wanted and (wanted in XML_FORMATS or "xml" in wanted):
+        raise FhirError(406, [Issue(f"Only JSON is served here ({FHIR_JSON}); not {wanted}.")])
+    accept = request.headers.get("Accept")
+    if accept and request.accept_mimetypes.best_match(ACCEPTED_MEDIA) is None:
+        raise FhirError(406, [Issue(f"Only JSON is served here ({FHIR_JSON}).")])
 
 
 @bp.errorhandler(FhirError)
@@ -84,7 +108,7 @@ def _unexpected(error: Exception) -> Response:
 def _body() -> Any:
     if request.mimetype not in ACCEPTED_MEDIA:
         raise FhirError(415, [Issue(f"Send {FHIR_JSON} (or application/json).")])
-    body = request.get_json(silent=True)
+    body = request.get_json(force=True, silent=True)  # application/json+fhir is JSON too
     if body is None:
         raise FhirError(400, [Issue("The body is not JSON.")])
     return body
@@ -124,12 +148,59 @@ def read_observation(rid: str) -> Response:
 @bp.route("/Observation", methods=["GET"])
 @bp.route("/Observation/_search", methods=["POST"])
 def search_observations() -> Response:
-    return fhir_response(reading.search_observations(api_user(), _params(), _search_url()))
+    user = api_user()
+    return fhir_response(reading.search_observations(user, _params(), _search_url(), _strict()))
+
+
+@bp.route("/Observation", methods=["POST"])
+@bp.route("/Device", methods=["POST"])
+def create() -> Response:
+    """A single Observation or Device (the PHD IG's "mix and match"), If-None-Exist honoured:
+    stored as the one entry of a transaction Bundle would be. Prefer: return=minimal (no
+    body), return=OperationOutcome, return=representation (the default)."""
+    user = api_user()
+    resource_type = request.path.rstrip("/").rsplit("/", 1)[-1]
+    created = upload.create(user, resource_type, _body(), request.headers.get("If-None-Exist"))
+    if created.location is None:  # device housekeeping: accepted, not kept
+        return fhir_response(created.outcome, created.status)
+    kind, rid = created.location.split("/")[:2]
+    prefer = _prefer_return()
+    if prefer == "minimal":
+        response = fhir_response(None, created.status)
+    elif prefer == "OperationOutcome":
+        note = f"{kind}/{rid} {'created' if created.status == 201 else 'exists'}."
+        response = fhir_response(created.outcome or information(note), created.status)
+    elif kind == "Device":
+        response = fhir_response(device_reading.created_device(user, int(rid)), created.status)
+    else:
+        response = fhir_response(reading.read_observation(user, rid), created.status)
+    response.headers["Location"] = f"{links.base_url()}/fhir/{created.location}"
+    response.headers["ETag"] = 'W/"1"'
+    return response
+
+
+def _prefer_return() -> str:
+    for part in request.headers.get("Prefer", "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name.strip() == "return":
+            return value.strip().strip('"')
+    return "representation"
 
 
 @bp.route("/Device/<rid>", methods=["GET"])
 def read_device(rid: str) -> Response:
-    return fhir_response(reading.read_device(api_user(), rid))
+    return fhir_response(device_reading.read_device(api_user(), rid))
+
+
+@bp.route("/Device", methods=["GET"])
+@bp.route("/Device/_search", methods=["POST"])
+def search_devices() -> Response:
+    return fhir_response(device_reading.search_devices(api_user(), _params(), _search_url()))
+
+
+@bp.route("/DeviceMetric/<rid>", methods=["GET"])
+def read_device_metric(rid: str) -> Response:
+    return fhir_response(device_reading.read_device_metric(api_user(), rid))
 
 
 @bp.route("/Flag/<rid>", methods=["GET"])
@@ -156,9 +227,13 @@ def search_tasks() -> Response:
 def read_communication(rid: str) -> Response:
     """Communication/msg-{n}: a message of a patient's thread; Communication/{n}: the wound
     clinic's reply to review request n."""
+    return fhir_response(_communication(api_user(), rid))
+
+
+def _communication(user: User, rid: str) -> dict[str, Any]:
     if messaging.is_message(rid):
-        return fhir_response(messaging.read(api_user(), rid))
-    return fhir_response(reading.read_communication(api_user(), rid))
+        return messaging.read(user, rid)
+    return reading.read_communication(user, rid)
 
 
 @bp.route("/Communication", methods=["GET"])
@@ -187,12 +262,45 @@ def read_media(rid: str) -> Response:
     return fhir_response(reading.read_media(api_user(), rid))
 
 
+READS = {
+    "Patient": reading.read_patient,
+    "Observation": reading.read_observation,
+    "Device": device_reading.read_device,
+    "DeviceMetric": device_reading.read_device_metric,
+    "Flag": reading.read_flag,
+    "Task": reading.read_task,
+    "Communication": _communication,
+    "Media": reading.read_media,
+}
+
+
+@bp.route("/<resource_type>/<rid>/_history/<vid>", methods=["GET"])
+def vread(resource_type: str, rid: str, vid: str) -> Response:
+    """A version of a resource: telemon keeps no history, so the version that exists is the
+    current one; any other is 404."""
+    read = READS.get(resource_type)
+    if read is None:
+        raise FhirError(404, [Issue(f"{resource_type} is not served here.")])
+    resource = read(api_user(), rid)
+    if (resource.get("meta") or {}).get("versionId") != vid:
+        raise FhirError(404, [Issue(f"{resource_type}/{rid} has no version {vid} here.")])
+    return fhir_response(resource)
+
+
 @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unsupported(rest: str) -> Response:
     """Anything else under /fhir: an OperationOutcome, not a web page."""
     api_user()
     status = 404 if request.method == "GET" else 405
     raise FhirError(status, [Issue(f"{request.method} /fhir/{rest} is not supported here.")])
+
+
+def _strict() -> bool:
+    """Prefer: handling=strict (refuse search parameters telemon would ignore)."""
+    return any(
+        part.strip().replace(" ", "") == "handling=strict"
+        for part in request.headers.get("Prefer", "").split(",")
+    )
 
 
 def _params() -> list[tuple[str, str]]:

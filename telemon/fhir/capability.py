@@ -2,37 +2,77 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from telemon import clock
 from telemon.fhir.model import FHIR_JSON, FHIR_VERSION, build
 
-# What each resource type supports: interactions and search parameters (name, type).
-SUPPORTED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
-    "Patient": (("read", "search-type"), (("identifier", "token"),)),
-    "Observation": (
-        ("read", "search-type"),
+PHD = "http://hl7.org/fhir/uv/phd/StructureDefinition/"
+DK_CORE = "http://hl7.dk/fhir/core/StructureDefinition/"
+
+
+@dataclass(frozen=True)
+class Supported:
+    """What one resource type supports: interactions, search parameters (name, type), the
+    result parameters its searches take, conditional create, and the profiles it takes."""
+
+    interactions: tuple[str, ...]
+    params: tuple[tuple[str, str], ...] = ()
+    results: tuple[str, ...] = ()
+    conditional_create: bool = False
+    profiles: tuple[str, ...] = ()
+
+
+SUPPORTED: dict[str, Supported] = {
+    "Patient": Supported(
+        ("read", "vread", "search-type"),
+        (("identifier", "token"),),
+        profiles=(PHD + "PhdPatient", DK_CORE + "dk-core-patient"),
+    ),
+    "Observation": Supported(
+        ("read", "vread", "search-type", "create"),
         (
             ("patient", "reference"),
             ("subject", "reference"),
             ("code", "token"),
             ("date", "date"),
-            ("_count", "number"),
+            ("identifier", "token"),
+        ),
+        results=("_count",),
+        conditional_create=True,
+        profiles=(
+            PHD + "PhdNumericObservation",
+            PHD + "PhdCompoundNumericObservation",
+            PHD + "PhdCoincidentTimeStampObservation",
+            PHD + "PhdBitsEnumerationObservation",
+            PHD + "PhdCodedEnumerationObservation",
+            DK_CORE + "dk-core-observation",
         ),
     ),
-    "Device": (("read",), ()),
-    "Flag": (
-        ("read", "search-type"),
-        (("patient", "reference"), ("status", "token"), ("_count", "number")),
+    "Device": Supported(
+        ("read", "vread", "search-type", "create"),
+        (("identifier", "token"),),
+        conditional_create=True,
+        profiles=(PHD + "PhdDevice", PHD + "PhgDevice"),
     ),
-    "Task": (
-        ("read", "search-type"),
-        (("patient", "reference"), ("status", "token"), ("_count", "number")),
+    "DeviceMetric": Supported(("read", "vread"), profiles=(PHD + "PhdDeviceMetric",)),
+    "Flag": Supported(
+        ("read", "vread", "search-type"),
+        (("patient", "reference"), ("status", "token")),
+        results=("_count",),
     ),
-    "Communication": (
-        ("read", "search-type", "create"),
-        (("patient", "reference"), ("_count", "number")),
+    "Task": Supported(
+        ("read", "vread", "search-type"),
+        (("patient", "reference"), ("status", "token")),
+        results=("_count",),
     ),
-    "Media": (("read",), ()),
+    "Communication": Supported(
+        ("read", "vread", "search-type", "create"),
+        (("patient", "reference"),),
+        results=("_count",),
+    ),
+    "Media": Supported(("read", "vread")),
 }
 
 _DOCUMENTATION = {
@@ -40,11 +80,18 @@ _DOCUMENTATION = {
     "(identifier system urn:oid:1.2.208.176.1.2). POST Patient/_search keeps the number out "
     "of the URL.",
     "Observation": "Home readings (LOINC, IEEE 11073 MDC, NPU and MedCom MCS codings read; "
-    "LOINC, NPU and MCS written) and wound assessments (id wound-{n}, LOINC 72287-6). Created "
-    "only through a transaction or batch Bundle (POST /fhir); idempotent on "
-    "Observation.identifier, the entry's ifNoneExist, or the reading's content.",
-    "Device": "Kept from uploads by identifier (system and value); read by those who may see a "
-    "patient whose readings it took.",
+    "read back with the codings, identifiers and categories they were sent with, plus "
+    "LOINC, NPU and MCS), Observations kept as sent but not evaluated (id kept-{n}: a "
+    "measurement telemon does not monitor, a value absent, a preliminary result) and wound "
+    "assessments (id wound-{n}, LOINC 72287-6). Created through a transaction or batch Bundle "
+    "(POST /fhir) or POST /fhir/Observation; idempotent on Observation.identifier, "
+    "ifNoneExist / If-None-Exist, or the reading's content. Device housekeeping (battery, "
+    "time stamps, status bits) is accepted and not kept.",
+    "Device": "Kept from uploads by identifier (system and value), POST /fhir/Device with "
+    "If-None-Exist; read by those who may see a patient whose readings it took (a device "
+    "that took none yet, by anyone with a token).",
+    "DeviceMetric": "Kept from uploads, one per device and type (an MDC code); a later upload's "
+    "description replaces the earlier, so only the current version exists.",
     "Flag": "Alerts: active while not resolved; priority from severity.",
     "Task": "Wound review requests to the wound clinic; the reply is Communication/{same id}.",
     "Communication": "Communication/{n}: the wound clinic's reply to review request n. "
@@ -55,13 +102,40 @@ _DOCUMENTATION = {
     "Media": "Wound photos' descriptions; the image is at content.url (/api/v1/photos/{id}).",
 }
 
+SECURITY = (
+    "Bearer tokens: POST /api/v1/auth/token with a username and password (JSON) answers "
+    "{access_token, token_type: Bearer, expires_in}; send it as 'Authorization: Bearer ...'. "
+    "DELETE /api/v1/auth/token revokes it. Not OAuth or SMART on FHIR. Access on a "
+    "need-to-treat basis; every patient read and write audited."
+)
+
+
+def _resource(resource_type: str, s: Supported) -> dict[str, Any]:
+    documentation = _DOCUMENTATION[resource_type]
+    if s.results:
+        documentation += f" Result parameters: {', '.join(s.results)}."
+    data: dict[str, Any] = {
+        "type": resource_type,
+        "documentation": documentation,
+        "interaction": [{"code": code} for code in s.interactions],
+        "versioning": "versioned",
+        "readHistory": False,
+    }
+    if s.params:
+        data["searchParam"] = [{"name": name, "type": kind} for name, kind in s.params]
+    if s.conditional_create:
+        data["conditionalCreate"] = True
+    if s.profiles:
+        data["supportedProfile"] = list(s.profiles)
+    return data
+
 
 def statement(base_url: str) -> dict[str, Any]:
     return build(
         "CapabilityStatement",
         {
             "status": "active",
-            "date": "2026-11-24",
+            "date": clock.now().isoformat(timespec="seconds"),
             "kind": "instance",
             "software": {"name": "telemon"},
             "implementation": {"description": "telemon FHIR R4", "url": f"{base_url}/fhir"},
@@ -70,45 +144,18 @@ def statement(base_url: str) -> dict[str, Any]:
             "rest": [
                 {
                     "mode": "server",
-                    "documentation": "Bearer tokens from POST /api/v1/auth/token; access on a "
-                    "need-to-treat basis; every patient read and write audited.",
-                    "security": {
-                        "service": [
-                            {
-                                "coding": [
-                                    {
-                                        "system": "http://terminology.hl7.org/CodeSystem/"
-                                        "restful-security-service",
-                                        "code": "OAuth",
-                                    }
-                                ],
-                                "text": "Bearer token",
-                            }
-                        ]
-                    },
-                    "resource": [
-                        {
-                            "type": resource_type,
-                            "documentation": _DOCUMENTATION[resource_type],
-                            "interaction": [{"code": code} for code in interactions],
-                            **(
-                                {
-                                    "searchParam": [
-                                        {"name": name, "type": kind} for name, kind in params
-                                    ]
-                                }
-                                if params
-                                else {}
-                            ),
-                        }
-                        for resource_type, (interactions, params) in SUPPORTED.items()
-                    ],
+                    "documentation": "JSON only (application/fhir+json; application/json and "
+                    "application/json+fhir accepted); XML is a 406. Prefer: return=minimal | "
+                    "representation | OperationOutcome on creates.",
+                    "security": {"description": SECURITY},
+                    "resource": [_resource(t, s) for t, s in SUPPORTED.items()],
                     "interaction": [
                         {
                             "code": "transaction",
                             "documentation": "POST /fhir: all or nothing. Patient entries are "
-                            "matched (never created), Device entries kept, Observation entries "
-                            "stored as readings; nothing else is created.",
+                            "matched (never created), Device and DeviceMetric entries kept, "
+                            "Observation entries stored as readings or kept as sent; GET, "
+                            "DELETE and PATCH entries are 405.",
                         },
                         {"code": "batch", "documentation": "POST /fhir: each entry on its own."},
                     ],

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from telemon.fhir.outcome import FhirError, Issue
 
-SUPPORTED_TYPES = ("Patient", "Device", "Observation")
+SUPPORTED_TYPES = ("Patient", "Device", "DeviceMetric", "Observation")
 TYPE_ID = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$")
 
 
@@ -66,17 +66,18 @@ def entries_of(bundle: dict[str, Any]) -> list[Entry]:
 
 
 def check_request(entry: Entry) -> None:
-    """An entry telemon takes: a POST (or PUT) of a Patient, Device or Observation."""
+    """An entry telemon takes: a POST (or PUT) of one of SUPPORTED_TYPES. A GET, DELETE or
+    PATCH entry (which holds no resource) is a 405 of its own."""
+    if entry.method is not None and entry.method not in ("POST", "PUT"):
+        raise FhirError(
+            405,
+            [Issue(f"{entry.method} is not supported in a Bundle here.", entry.path + ".request")],
+        )
     if not entry.resource:
         raise FhirError(422, [Issue("The entry holds no resource.", entry.path)])
     if entry.method is None:
         raise FhirError(
             422, [Issue("A transaction or batch entry needs a request.", entry.path + ".request")]
-        )
-    if entry.method not in ("POST", "PUT"):
-        raise FhirError(
-            405,
-            [Issue(f"{entry.method} is not supported in a Bundle here.", entry.path + ".request")],
         )
     if entry.resource_type not in SUPPORTED_TYPES:
         raise FhirError(
@@ -84,7 +85,7 @@ def check_request(entry: Entry) -> None:
             [
                 Issue(
                     f"{entry.resource_type} is not taken here; an upload holds "
-                    "Patient, Device and Observation resources.",
+                    f"{', '.join(SUPPORTED_TYPES)} resources.",
                     entry.path + ".resource",
                     code="not-supported",
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from telemon import audit
 from telemon.extensions import db
 from telemon.fhir import entries, mapping
 from telemon.fhir.entries import Entry, References
-from telemon.fhir.mapping import DeviceSpec, ObservationPlan, PatientMatch
+from telemon.fhir.mapping import DeviceSpec, MetricSpec, ObservationPlan, PatientMatch
 from telemon.fhir.model import information
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.http.ids import id_from_text
@@ -62,36 +63,99 @@ class Upload:
     patients: dict[int, int] = field(default_factory=dict)  # Patient entry -> patient id
     devices: dict[int, DeviceSpec] = field(default_factory=dict)  # Device entry -> spec
     items: list[dict[str, Any]] = field(default_factory=list)  # readings, "_entry" = entry
+    kept: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # kept Observations (telemon.fhir.kept)
+    metrics: dict[int, MetricSpec] = field(default_factory=dict)  # DeviceMetric entry -> spec
+    # DeviceMetric entry -> its device: a Device entry's spec, or a kept device's id
+    metric_sources: dict[int, DeviceSpec | int] = field(default_factory=dict)
+    # The patients the uploader may record for, asked once (service.recordable_patients).
+    recordable: set[int] = field(default_factory=set)
 
     def fail(self, index: int, error: FhirError) -> None:
         self.failures.setdefault(index, error)
 
 
+@dataclass
+class _Read:
+    """What the first pass over the entries found that needs the database to resolve."""
+
+    plans: dict[int, ObservationPlan] = field(default_factory=dict)
+    matches: dict[int, PatientMatch] = field(default_factory=dict)
+
+
+def _read_patient(entry: Entry, state: Upload, read: _Read) -> None:
+    read.matches[entry.index] = mapping.patient_match(entry)
+
+
+def _read_device(entry: Entry, state: Upload, read: _Read) -> None:
+    state.devices[entry.index] = mapping.device_spec(entry)
+
+
+def _read_metric(entry: Entry, state: Upload, read: _Read) -> None:
+    state.metrics[entry.index] = mapping.metric_spec(entry)
+
+
+def _read_observation(entry: Entry, state: Upload, read: _Read) -> None:
+    plan = mapping.observation_plan(entry)
+    if plan.readings or plan.kept is not None:
+        read.plans[entry.index] = plan
+    else:
+        state.answers[entry.index] = Answer("200 OK", outcome=information(plan.note or ""))
+
+
+# How each resource type of an upload is read (entries.SUPPORTED_TYPES): a new type is one
+# reader here, and its storing in telemon.fhir.upload.
+READERS: dict[str, Callable[[Entry, Upload, _Read], None]] = {
+    "Patient": _read_patient,
+    "Device": _read_device,
+    "DeviceMetric": _read_metric,
+    "Observation": _read_observation,
+}
+
+
+def _resolve_metrics(state: Upload, references: References) -> None:
+    """Each DeviceMetric's source: a Device entry of this Bundle, or a device kept here."""
+    for index, spec in state.metrics.items():
+        entry = state.entries[index]
+        target = references.resolve(spec.source, entry)
+        at = entry.path + ".resource.source"
+        try:
+            if target.entry is not None:
+                if target.entry not in state.devices:
+                    raise FhirError(422, [Issue("The source is not a Device.", at)])
+                if target.entry in state.failures:
+                    refused = f"Its device, Bundle.entry[{target.entry}], was refused."
+                    raise FhirError(422, [Issue(refused, at)])
+                state.metric_sources[index] = state.devices[target.entry]
+                continue
+            device_id = id_from_text(target.id or "") if target.resource_type == "Device" else None
+            if device_id is None or db.session.get(Device, device_id) is None:
+                raise FhirError(
+                    422, [Issue("The source is neither in this Bundle nor known here.", at)]
+                )
+            state.metric_sources[index] = device_id
+        except FhirError as error:
+            state.fail(index, error)
+
+
 def read_entries(user: User, state: Upload) -> None:
     """Read every entry; match the patients (one query for all) and check that the user may
     record for them; turn the Observations into the JSON API's items."""
-    plans: dict[int, ObservationPlan] = {}
-    matches: dict[int, PatientMatch] = {}
+    read = _Read()
     for entry in state.entries:
         try:
             entries.check_request(entry)
-            if entry.resource_type == "Patient":
-                matches[entry.index] = mapping.patient_match(entry)
-            elif entry.resource_type == "Device":
-                state.devices[entry.index] = mapping.device_spec(entry)
-            else:
-                plan = mapping.observation_plan(entry)
-                if plan.readings:
-                    plans[entry.index] = plan
-                else:
-                    note = information(plan.note or "")
-                    state.answers[entry.index] = Answer("200 OK", outcome=note)
+            READERS[str(entry.resource_type)](entry, state, read)
         except FhirError as error:
             state.fail(entry.index, error)
     references = References(state.entries)
+    _resolve_metrics(state, references)
+    plans, matches = read.plans, read.matches
     subjects = {i: _subject(state, references, plan, i) for i, plan in plans.items()}
     found = _find_patients({*matches.values(), *(s for s in subjects.values() if s)})
     allowed = service.recordable_patients(user, {p for p in found.values() if p is not None})
+    state.recordable = allowed
     for index, match in matches.items():
         patient_id = found.get(match)
         if patient_id is None or patient_id not in allowed:
@@ -107,6 +171,9 @@ def read_entries(user: User, state: Upload) -> None:
             if patient_id not in allowed:
                 audit.record_refusal(user, patient_id, "observation.create", "fhir_bundle")
                 raise _refused(entry, ".resource.subject")
+            if plan.kept is not None:
+                state.kept.append(_kept_item(state, references, entry, plan, patient_id))
+                continue
             items = _items(user, state, references, entry, plan, patient_id)
             _check_repeats(entry, items, seen)
             state.items.extend(items)
@@ -247,12 +314,95 @@ def _items(
             raise FhirError(422, _schema_issues(error.messages, entry, reading)) from None
         loaded.update(
             _entry=entry.index,
+            _performer_implied=performer is None,
+            _sent=_sent(entry, reading, performer_given=bool(plan.performers)),
             _device_spec=device_spec,
             device_id=device_id,
             loinc=reading.loinc,
         )
         items.append(loaded)
     return items
+
+
+def _kept_item(
+    state: Upload, references: References, entry: Entry, plan: ObservationPlan, patient_id: int
+) -> dict[str, Any]:
+    """What telemon.fhir.kept stores for an Observation kept as sent. Its identity, like a
+    reading's, is the upload's own or its content; never who carried it."""
+    assert plan.kept is not None and plan.effective_at is not None
+    device_spec, device_id, _, device_key = _device_of(state, references, entry, plan)
+    codings = sorted(
+        f"{c.get('system')}|{c.get('code')}"
+        for c in (entry.resource.get("code") or {}).get("coding") or []
+    )
+    key = plan.key or (
+        f"content|{plan.effective_at.timestamp()!r}|{plan.kept.value_text}|"
+        f"{plan.kept.status}|{device_key}"
+    )
+    identity = f"{patient_id}|{key}|kept|{','.join(codings) or plan.kept.label}"
+    return {
+        "_entry": entry.index,
+        "_device_spec": device_spec,
+        "device_id": device_id,
+        "client_id": uuid.uuid5(READING_NAMESPACE, identity),
+        "patient_id": patient_id,
+        "effective_at": plan.effective_at,
+        "kept": plan.kept,
+        "_resource": _as_kept(state, references, entry, patient_id),
+    }
+
+
+DEVICE_ENTRY = "urn:telemon:device-entry:"  # a Device entry's reference, until it is kept
+
+
+def _as_kept(
+    state: Upload, references: References, entry: Entry, patient_id: int
+) -> dict[str, Any]:
+    """The Observation as it is kept: references to this Bundle's Patient entries made
+    Patient/{id}, to its Device entries marked for their device's id (telemon.fhir.upload
+    fills them in), to other entries dropped (they are not kept); the rest as sent."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, list):
+            return [v for v in (walk(v) for v in value) if v != {}]
+        if not isinstance(value, dict):
+            return value
+        out = {k: walk(v) for k, v in value.items()}
+        reference = value.get("reference")
+        if isinstance(reference, str):
+            target = references.resolve(reference, entry)
+            if target.entry is not None:
+                kind = state.entries[target.entry].resource_type
+                out.pop("reference")
+                if kind == "Patient":
+                    out["reference"] = f"Patient/{patient_id}"
+                elif kind == "Device" and target.entry not in state.failures:
+                    out["reference"] = f"{DEVICE_ENTRY}{target.entry}"
+        return {k: v for k, v in out.items() if v not in ({}, [])}
+
+    resource: dict[str, Any] = walk(entry.resource)
+    resource.pop("id", None)
+    resource["subject"] = {"reference": f"Patient/{patient_id}"}
+    meta = {k: v for k, v in (resource.pop("meta", None) or {}).items() if k == "profile"}
+    if meta:
+        resource["meta"] = meta
+    return resource
+
+
+def _sent(entry: Entry, reading: mapping.Reading, performer_given: bool) -> dict[str, Any]:
+    """How the reading was sent, to read it back so (telemon.models.ReadingSource): the
+    Observation's identifiers and categories, the coding of its code (a panel component's
+    for a panel's reading), whether it named a performer."""
+    resource = entry.resource
+    code = resource.get("code") or {}
+    if reading.component is not None:
+        code = (resource.get("component") or [])[reading.component].get("code") or {}
+    return {
+        "identifier": list(resource.get("identifier") or []),
+        "code": code,
+        "category": list(resource.get("category") or []),
+        "performer_given": performer_given,
+    }
 
 
 def _schema_issues(messages: Any, entry: Entry, reading: mapping.Reading) -> list[Issue]:
@@ -278,6 +428,16 @@ def _device_of(
         return None, None, None, ""
     at = entry.path + ".resource.device"
     target = references.resolve(plan.device, entry)
+    if target.entry is not None and target.entry in state.metric_sources:
+        source = state.metric_sources[target.entry]  # a DeviceMetric: its device
+        if isinstance(source, DeviceSpec):
+            return (
+                source,
+                None,
+                source.label,
+                f"{source.identifier_system}|{source.identifier_value}",
+            )
+        target = entries.Target(resource_type="Device", id=str(source))
     if target.entry is not None:
         if target.entry in state.failures:
             refused = f"Its device, Bundle.entry[{target.entry}], was refused."

@@ -8,7 +8,7 @@ monitor (battery level, coincident time stamps, device status) is a reading list
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,8 @@ from telemon.ingest.codes import (
     code_for_coding,
     convertible_units,
     is_bp_panel,
+    is_housekeeping,
+    other_label,
     to_telemon_unit,
 )
 
@@ -145,6 +147,46 @@ def device_spec(entry: Entry) -> DeviceSpec:
     )
 
 
+@dataclass(frozen=True)
+class MetricSpec:
+    """A DeviceMetric as an upload describes it: of which device (the reference to resolve),
+    of which type (the MDC code, PHD's DeviceMetric needs one), and the rest as sent."""
+
+    source: str
+    type_system: str
+    type_code: str
+    category: str
+    operational_status: str | None
+    resource: dict[str, Any] = field(hash=False, compare=False)
+
+
+def metric_spec(entry: Entry) -> MetricSpec:
+    """The DeviceMetric entry read: its source device and its type are required."""
+    resource = entry.resource
+    source = reference_string(resource.get("source")) or reference_string(resource.get("parent"))
+    if source is None:
+        raise FhirError(
+            422,
+            [Issue("A DeviceMetric needs its source device.", entry.path + ".resource.source")],
+        )
+    codings = (resource.get("type") or {}).get("coding") or []
+    coding = next((c for c in codings if c.get("system") and c.get("code")), None)
+    if coding is None:
+        raise FhirError(
+            422,
+            [Issue("A DeviceMetric needs a type with a code.", entry.path + ".resource.type")],
+        )
+    kept = {k: v for k, v in resource.items() if k not in ("id", "meta", "source", "parent")}
+    return MetricSpec(
+        source=source,
+        type_system=str(coding["system"])[:200],
+        type_code=str(coding["code"])[:64],
+        category=str(resource.get("category") or "unspecified")[:20],
+        operational_status=_short(resource.get("operationalStatus"), 20),
+        resource=kept,
+    )
+
+
 def _short(value: Any, length: int) -> str | None:
     return str(value).strip()[:length] or None if value else None
 
@@ -161,12 +203,31 @@ class Reading:
     qualifier: str | None
     loinc: str | None  # only where the upload's LOINC says more than the code (19935-6)
     value_path: str  # where the value sits, for error messages
+    component: int | None = None  # the panel component it was read from
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An Observation kept as it was sent but not evaluated: a measurement telemon does not
+    monitor (FVC, steps, glucose, ...), or a monitored one that is no result to act on (its
+    value absent, as a PHD gateway sends a not-a-number reading, or its status preliminary)."""
+
+    label: str  # what the overview calls it
+    status: str
+    code: str | None = None  # the telemon code, where it is a monitored measurement
+    # Why a monitored measurement is not evaluated: "status:preliminary", or "absent:" and the
+    # dataAbsentReason ("absent:not-a-number").
+    reason: str | None = None
+    value: float | None = None  # a valueQuantity's value, as sent
+    unit: str | None = None
+    value_text: str | None = None  # the value as the overview shows it
 
 
 @dataclass(frozen=True)
 class ObservationPlan:
-    """What an Observation entry becomes: readings (none when telemon does not monitor it), the
-    references to resolve, and the upload's own identity for the reading, when it gives one."""
+    """What an Observation entry becomes: readings, or a Kept observation, or nothing (device
+    housekeeping); the references to resolve, and the upload's own identity for the reading,
+    when it gives one."""
 
     readings: list[Reading]
     effective_at: datetime | None = None
@@ -175,12 +236,20 @@ class ObservationPlan:
     performers: list[Any] = field(default_factory=list)
     key: str | None = None
     note: str | None = None  # why nothing is kept, for the answer
+    kept: Kept | None = None
+
+
+HOUSEKEEPING_NOTE = (
+    "Device housekeeping (battery, time stamps, status bits): accepted, not kept, "
+    "since it says nothing about the patient."
+)
 
 
 def observation_plan(entry: Entry) -> ObservationPlan:
-    """Read an Observation entry. Raises FhirError (422) for a monitored measurement that cannot
-    be a reading: no value, a unit that does not convert, no time with an offset, a status that
-    is not a result."""
+    """Read an Observation entry. Device housekeeping is accepted and not kept; a monitored
+    measurement with a final value becomes readings; every other clinical Observation is kept
+    as sent (Kept). Raises FhirError (422) for a monitored final measurement that cannot be a
+    reading (a unit that does not convert, say) and for any kept one without a time."""
     resource = entry.resource
     at = entry.path + ".resource"
     if resource.get("modifierExtension"):
@@ -189,38 +258,96 @@ def observation_plan(entry: Entry) -> ObservationPlan:
             [Issue("Modifier extensions are not understood here.", at + ".modifierExtension")],
         )
     codings = (resource.get("code") or {}).get("coding") or []
-    readings: list[Reading] = []
-    if any(is_bp_panel(c.get("system"), c.get("code")) for c in codings):
-        for index, component in enumerate(resource.get("component") or []):
-            code = _telemon_code((component.get("code") or {}).get("coding") or [])
-            if code is not None:
-                path = f"{at}.component[{index}]"
-                readings.append(_reading(code, component, path, []))
-    else:
-        code = _telemon_code(codings)
-        if code is not None:
+    if codings and all(is_housekeeping(c.get("system"), c.get("code")) for c in codings):
+        return ObservationPlan([], note=HOUSEKEEPING_NOTE)
+    common: dict[str, Any] = {
+        "effective_at": effective_of(resource, at),
+        "subject": resource.get("subject"),
+        "device": reference_string(resource.get("device")),
+        "performers": list(resource.get("performer") or []),
+        "key": identity_key(entry),
+    }
+    panel = any(is_bp_panel(c.get("system"), c.get("code")) for c in codings)
+    code = None if panel else _telemon_code(codings)
+    reason = _not_a_result(resource, panel)
+    if (panel or code is not None) and reason is None:
+        readings: list[Reading] = []
+        if panel:
+            for index, component in enumerate(resource.get("component") or []):
+                part = _telemon_code((component.get("code") or {}).get("coding") or [])
+                if part is not None:
+                    found = _reading(part, component, f"{at}.component[{index}]", [])
+                    readings.append(replace(found, component=index))
+        else:
+            assert code is not None
             readings.append(_reading(code, resource, at, codings))
-    if not readings:
-        return ObservationPlan([], note="telemon does not monitor this code: accepted, not kept.")
-    if resource.get("status") not in READING_STATUSES:
-        raise FhirError(
-            422,
-            [
-                Issue(
-                    f"Status {resource.get('status')!r} is not a result; telemon keeps "
-                    f"{', '.join(READING_STATUSES)} readings.",
-                    at + ".status",
-                )
-            ],
-        )
-    return ObservationPlan(
-        readings,
-        effective_at=effective_of(resource, at),
-        subject=resource.get("subject"),
-        device=reference_string(resource.get("device")),
-        performers=list(resource.get("performer") or []),
-        key=identity_key(entry),
+        if readings:
+            return ObservationPlan(readings, **common)
+    return ObservationPlan([], kept=_kept(resource, codings, code, reason), **common)
+
+
+def _not_a_result(resource: dict[str, Any], panel: bool) -> str | None:
+    """Why a monitored measurement is no result to evaluate: not final, or its value absent
+    (dataAbsentReason on the Observation or on a component of a panel); None when it is one."""
+    status = resource.get("status")
+    if status not in READING_STATUSES:
+        return f"status:{status}"
+    absent = [resource.get("dataAbsentReason")]
+    if panel:
+        absent += [c.get("dataAbsentReason") for c in resource.get("component") or []]
+    for element in absent:
+        if isinstance(element, dict):
+            return "absent:" + _concept_text(element)
+    return None
+
+
+def _concept_text(concept: dict[str, Any]) -> str:
+    """A CodeableConcept as text: its text, else its first coding's display or code."""
+    if concept.get("text"):
+        return str(concept["text"])
+    for coding in concept.get("coding") or []:
+        if coding.get("display") or coding.get("code"):
+            return str(coding.get("display") or coding.get("code"))
+    return "unknown"
+
+
+def _kept(
+    resource: dict[str, Any], codings: list[dict[str, Any]], code: str | None, reason: str | None
+) -> Kept:
+    concept = resource.get("code") or {}
+    label = CODES[code].label if code else None
+    for coding in codings:
+        label = label or other_label(coding.get("system"), coding.get("code"))
+    label = label or (_concept_text(concept) if concept else "unknown")
+    quantity = resource.get("valueQuantity")
+    value, unit = None, None
+    if isinstance(quantity, dict) and isinstance(quantity.get("value"), (int, float)):
+        value = float(quantity["value"])
+        unit = _short(quantity.get("code") or quantity.get("unit"), 40)
+    return Kept(
+        label=label[:200],
+        status=str(resource.get("status") or "unknown"),
+        code=code,
+        reason=reason[:200] if reason else None,
+        value=value,
+        unit=unit,
+        value_text=_value_text(resource),
     )
+
+
+def _value_text(element: dict[str, Any]) -> str | None:
+    """The value of an Observation (or its components) as short text for the overview."""
+    quantity = element.get("valueQuantity")
+    if isinstance(quantity, dict) and quantity.get("value") is not None:
+        unit = quantity.get("unit") or quantity.get("code") or ""
+        return f"{quantity.get('comparator') or ''}{quantity['value']:g} {unit}".strip()[:200]
+    if isinstance(element.get("valueCodeableConcept"), dict):
+        return _concept_text(element["valueCodeableConcept"])[:200]
+    for name in ("valueString", "valueInteger", "valueBoolean", "valueDateTime"):
+        if element.get(name) is not None:
+            return str(element[name])[:200]
+    parts = [_value_text(c) for c in element.get("component") or [] if isinstance(c, dict)]
+    return " / ".join(p for p in parts if p)[:200] or None
 
 
 def _telemon_code(codings: list[dict[str, Any]]) -> str | None:

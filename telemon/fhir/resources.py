@@ -24,6 +24,8 @@ from telemon.ingest.codes import (
 from telemon.models import (
     Alert,
     Device,
+    DeviceMetric,
+    KeptObservation,
     Message,
     Observation,
     Patient,
@@ -50,27 +52,46 @@ VITAL_SIGNS = frozenset(
 _PRIORITY = {"red": "PH", "yellow": "PM", "blue": "PL"}
 _TASK_STATUS = {"open": "requested", "answered": "completed", "closed": "completed"}
 WOUND_PREFIX = "wound-"
+KEPT_PREFIX = "kept-"
 
 
 def instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def version_of(moment: datetime) -> str:
+    """The version id of a record that changes in place (telemon keeps no history): its last
+    change, in milliseconds. A record that never changes is version "1"."""
+    return str(int(moment.timestamp() * 1000))
+
+
+def versioned(resource: dict[str, Any], at: datetime, version: str = "1") -> dict[str, Any]:
+    """The resource with meta.versionId and meta.lastUpdated (FHIR R4 2.1.0.4.1)."""
+    resource["meta"] = {
+        **resource.get("meta", {}),
+        "versionId": version,
+        "lastUpdated": instant(at),
+    }
+    return resource
+
+
 def patient(p: Patient) -> dict[str, Any]:
-    return build(
-        "Patient",
-        {
-            "id": str(p.id),
-            "identifier": [{"system": CPR_SYSTEM, "value": p.cpr}],
-            "name": [{"text": p.name}],
-            "birthDate": p.birth_date.isoformat(),
-        },
-    )
+    data = {
+        "id": str(p.id),
+        "identifier": [{"system": CPR_SYSTEM, "value": p.cpr}],
+        "name": [{"text": p.name}],
+        "birthDate": p.birth_date.isoformat(),
+    }
+    return versioned(build("Patient", data), p.created_at)
 
 
-def observation(o: Observation, interpretation: str | None) -> dict[str, Any]:
+def observation(
+    o: Observation, interpretation: str | None, sent: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A stored reading: LOINC (and NPU/MCS) codings, UCUM value, interpretation, performer,
-    device; its identifier is telemon's idempotency key (client_id) as a URN."""
+    device; its identifier is telemon's idempotency key (client_id) as a URN. A reading that
+    came over FHIR (`sent`: telemon.models.ReadingSource) reads back as it was sent: the
+    sender's identifiers first, its codings and categories kept, no performer it did not give."""
     unit = CODES[o.code].unit
     quantity: dict[str, Any] = {"value": o.value, "unit": unit, "system": UCUM, "code": unit}
     if o.value_qualifier:
@@ -88,6 +109,8 @@ def observation(o: Observation, interpretation: str | None) -> dict[str, Any]:
     }
     if o.code in VITAL_SIGNS:
         data["category"] = [{"coding": [{"system": CATEGORY_SYSTEM, "code": "vital-signs"}]}]
+    if sent is not None:
+        _as_sent_by_sender(data, sent)
     if interpretation:
         data["interpretation"] = [
             {"coding": [{"system": INTERPRETATION_SYSTEM, "code": interpretation}]}
@@ -96,7 +119,37 @@ def observation(o: Observation, interpretation: str | None) -> dict[str, Any]:
         data["device"] = {"reference": f"Device/{o.device_id}", **_display(o.device)}
     elif o.device:
         data["device"] = {"display": o.device}
-    return build("Observation", data)
+    return versioned(build("Observation", data), o.received_at)
+
+
+def kept_observation(k: KeptObservation) -> dict[str, Any]:
+    """An Observation kept as sent (telemon.fhir.kept): its own codings, value, identifier and
+    performer, as the sender gave them; telemon's id, subject and device."""
+    data = {k2: v for k2, v in k.resource.items() if k2 != "resourceType"}
+    data["id"] = f"{KEPT_PREFIX}{k.id}"
+    data["subject"] = {"reference": f"Patient/{k.patient_id}"}
+    data.setdefault("issued", instant(k.received_at))
+    if k.device_id is not None:
+        data["device"] = {"reference": f"Device/{k.device_id}"}
+    return versioned(build("Observation", data), k.received_at)
+
+
+def _as_sent_by_sender(data: dict[str, Any], sent: dict[str, Any]) -> None:
+    data["identifier"] = [*sent.get("identifier", []), *data["identifier"]]
+    code = dict(sent.get("code") or {})
+    ours = data["code"]["coding"]
+    theirs = list(code.get("coding") or [])
+    pairs = {(c.get("system"), c.get("code")) for c in theirs}
+    code["coding"] = theirs + [c for c in ours if (c["system"], c["code"]) not in pairs]
+    data["code"] = code
+    categories = list(sent.get("category") or [])
+    for category in data.get("category", []):
+        if category not in categories:
+            categories.append(category)
+    if categories:
+        data["category"] = categories
+    if not sent.get("performer_given"):
+        data.pop("performer", None)
 
 
 def _display(text: str | None) -> dict[str, str]:
@@ -133,7 +186,15 @@ def device(d: Device) -> dict[str, Any]:
     ):
         if value:
             data[key] = value
-    return build("Device", data)
+    return versioned(build("Device", data), d.created_at)
+
+
+def device_metric(m: DeviceMetric) -> dict[str, Any]:
+    """A device's metric as the gateway described it, its source telemon's Device."""
+    data = {k: v for k, v in m.resource.items() if k != "resourceType"}
+    data["id"] = str(m.id)
+    data["source"] = {"reference": f"Device/{m.device_id}"}
+    return versioned(build("DeviceMetric", data), m.updated_at, version_of(m.updated_at))
 
 
 def flag(a: Alert) -> dict[str, Any]:
@@ -147,7 +208,7 @@ def flag(a: Alert) -> dict[str, Any]:
     period = {"start": instant(a.raised_at)}
     if a.resolved_at is not None:
         period["end"] = instant(a.resolved_at)
-    return build(
+    flag_resource = build(
         "Flag",
         {
             "id": str(a.id),
@@ -169,6 +230,7 @@ def flag(a: Alert) -> dict[str, Any]:
             "period": period,
         },
     )
+    return versioned(flag_resource, a.updated_at, version_of(a.updated_at))
 
 
 def task(r: ReviewRequest) -> dict[str, Any]:
@@ -192,7 +254,13 @@ def task(r: ReviewRequest) -> dict[str, Any]:
         data["output"] = [
             {"type": {"text": "reply"}, "valueReference": {"reference": f"Communication/{r.id}"}}
         ]
-    return build("Task", data)
+    return versioned(build("Task", data), _changed(r), version_of(_changed(r)))
+
+
+def _changed(r: ReviewRequest) -> datetime:
+    """When the review request last changed (requested, seen, answered, acknowledged)."""
+    moments = (r.requested_at, r.first_seen_at, r.answered_at, r.acknowledged_at, r.escalated_at)
+    return max(m for m in moments if m is not None)
 
 
 def communication(r: ReviewRequest) -> dict[str, Any]:
@@ -208,7 +276,7 @@ def communication(r: ReviewRequest) -> dict[str, Any]:
         data["sent"] = instant(r.answered_at)
     if r.acknowledged_at is not None:
         data["received"] = instant(r.acknowledged_at)
-    return build("Communication", data)
+    return versioned(build("Communication", data), r.answered_at or r.requested_at)
 
 
 def message_communication(m: Message) -> dict[str, Any]:
@@ -234,14 +302,17 @@ def message_communication(m: Message) -> dict[str, Any]:
         data["received"] = instant(read_at)
     if m.reply_to_id is not None:
         data["inResponseTo"] = [{"reference": f"Communication/msg-{m.reply_to_id}"}]
-    return build("Communication", data)
+    # Read and handled change a message in place: its version is its last change.
+    changes = (m.read_by_team_at, m.read_by_patient_at, m.read_by_organisation_at, m.handled_at)
+    changed = max([m.sent_at, *(t for t in changes if t is not None)])
+    return versioned(build("Communication", data), changed, version_of(changed))
 
 
 def media(p: Photo, base_url: str) -> dict[str, Any]:
     """A wound photo's description; the image itself is served by /api/v1/photos/{id}, after
     the same access check."""
     assessment = p.assessment
-    return build(
+    media_resource = build(
         "Media",
         {
             "id": str(p.id),
@@ -260,6 +331,7 @@ def media(p: Photo, base_url: str) -> dict[str, Any]:
             },
         },
     )
+    return versioned(media_resource, p.uploaded_at)
 
 
 def wound_observation(a: WoundAssessment) -> dict[str, Any]:
@@ -289,28 +361,38 @@ def wound_observation(a: WoundAssessment) -> dict[str, Any]:
         data["derivedFrom"] = [{"reference": f"Media/{p.id}"} for p in a.photos]
     if a.note:
         data["note"] = [{"text": a.note}]
-    return build("Observation", data)
+    return versioned(build("Observation", data), a.recorded_at)
 
 
 def searchset(
-    entries: list[tuple[str, dict[str, Any]]], base_url: str, self_url: str, next_url: str | None
+    entries: list[tuple[str, dict[str, Any]]],
+    base_url: str,
+    self_url: str,
+    next_url: str | None,
+    total: int | None = None,
+    included: list[tuple[str, dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """A searchset Bundle of (type, resource) pairs with self and next links."""
+    """A searchset Bundle of (type, resource) pairs with self and next links; the total when
+    counted, resources an _include asked for (search mode "include")."""
     links = [{"relation": "self", "url": self_url}]
     if next_url:
         links.append({"relation": "next", "url": next_url})
-    return build(
-        "Bundle",
-        {
-            "type": "searchset",
-            "link": links,
-            "entry": [
-                {
-                    "fullUrl": f"{base_url}/fhir/{kind}/{resource['id']}",
-                    "resource": resource,
-                    "search": {"mode": "match"},
-                }
-                for kind, resource in entries
-            ],
-        },
-    )
+    found = [(kind, resource, "match") for kind, resource in entries]
+    found += [(kind, resource, "include") for kind, resource in included or []]
+    data: dict[str, Any] = {
+        "type": "searchset",
+        "link": links,
+        "entry": [
+            {
+                "fullUrl": f"{base_url}/fhir/{kind}/{resource['id']}",
+                "resource": resource,
+                "search": {"mode": mode},
+            }
+            for kind, resource, mode in found
+        ],
+    }
+    if total is not None:
+        data["total"] = total
+    if not data["entry"]:
+        data.pop("entry")
+    return build("Bundle", data)

@@ -178,9 +178,24 @@ INTEROP: dict[str, Interop] = {
         Interop(
             "weight", (), ("188736",), npu="NPU03804", units=(("g", 0.001), ("[lb_av]", 0.45359237))
         ),
-        Interop("systolic_bp", (), ("150021",), mcs="MCS88019", units=(("kPa", 7.500615758),)),
-        Interop("diastolic_bp", (), ("150022",), mcs="MCS88020", units=(("kPa", 7.500615758),)),
-        Interop("temperature", (), ("150364",)),
+        # FUT writes blood pressure on the arm as DNK05472/DNK05473 (NPU's Danish codes).
+        Interop(
+            "systolic_bp",
+            (),
+            ("150021",),
+            npu="DNK05472",
+            mcs="MCS88019",
+            units=(("kPa", 7.500615758),),
+        ),
+        Interop(
+            "diastolic_bp",
+            (),
+            ("150022",),
+            npu="DNK05473",
+            mcs="MCS88020",
+            units=(("kPa", 7.500615758),),
+        ),
+        Interop("temperature", (), ("150364",), npu="NPU08676"),
         Interop("respiratory_rate", (), ("151562",), units=(("/s", 60.0),)),
         Interop("cat_score", mcs="MCS88137"),
         Interop("inr", npu="NPU01685"),
@@ -190,6 +205,42 @@ INTEROP: dict[str, Interop] = {
 # The blood-pressure panel: its components are read as systolic_bp and diastolic_bp; the mean
 # (MDC 150023) is not monitored.
 BP_PANEL: frozenset[tuple[str, str]] = frozenset({(LOINC, "85354-9"), (MDC, "150020")})
+
+# Device housekeeping a PHD gateway sends beside the readings: the coincident time stamp
+# (MDC_ATTR_TIME_ABS), the battery level (MDC_ATTR_VAL_BATT_CHARGE) and a measurement's status
+# bits (DK Core's BP status). Answered with an informational issue, never kept: they say
+# nothing about the patient. Any other code of MDC partition 1 (object attributes, 65536 to
+# 131071) is an attribute of the device too.
+HOUSEKEEPING_MDC: frozenset[str] = frozenset({"67975", "67996", "8410608"})
+_MDC_OBJECT_ATTRIBUTES = range(65536, 131072)
+
+# What FUT's measurement codes that telemon does not monitor mean (FUT IG, MedCom MCS): kept
+# as sent, shown with this name, evaluated by no rule.
+OTHER_LABELS: dict[tuple[str, str], str] = {
+    (MCS, "MCS88016"): "FVC",
+    (MCS, "MCS88017"): "FEV1/FVC",
+    (MCS, "MCS88021"): "MRC dyspnoea scale",
+    (MCS, "MCS88023"): "FEV1 % of predicted",
+    (MCS, "MCS88050"): "Sit-to-stand test",
+    (MCS, "MCS88192"): "Steps per day",
+    (MCS, "MCS88193"): "Steps per week",
+    (MCS, "MCS88194"): "Steps",
+}
+
+
+def is_housekeeping(system: str | None, code: str | None) -> bool:
+    """True for a coding of device housekeeping (battery, time stamps, status bits)."""
+    if canonical_system(system) != MDC or code is None:
+        return False
+    if code in HOUSEKEEPING_MDC:
+        return True
+    return code.isdigit() and int(code) in _MDC_OBJECT_ATTRIBUTES
+
+
+def other_label(system: str | None, code: str | None) -> str | None:
+    """The name of a measurement telemon keeps but does not monitor, where the table has one."""
+    return OTHER_LABELS.get((canonical_system(system) or "", code or ""))
+
 
 # The wound-size panel and its components (cm, cm2), written for wound assessments.
 WOUND_PANEL_LOINC = "72287-6"

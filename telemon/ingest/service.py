@@ -56,7 +56,10 @@ class BatchResult:
 
 
 def content_hash(item: dict[str, Any]) -> str:
-    """A fingerprint of what the item says, to tell a retry from a conflicting re-use."""
+    """A fingerprint of what the item says, to tell a retry from a conflicting re-use. A
+    performer the sender did not give (item["_performer_implied"], set by telemon.fhir: the
+    uploader's role filled it in) is not part of it: the same reading carried by another
+    account of the patient is the same reading."""
     effective_at: datetime = item["effective_at"]
     canonical = {
         "patient_id": item["patient_id"],
@@ -64,7 +67,7 @@ def content_hash(item: dict[str, Any]) -> str:
         "value": repr(float(item["value"])),
         "value_qualifier": item.get("value_qualifier"),
         "effective_at": effective_at.isoformat(),
-        "performer": item["performer"],
+        "performer": None if item.get("_performer_implied") else item["performer"],
         "device": item.get("device"),
         "location": item.get("location"),
     }
@@ -89,9 +92,12 @@ def recordable_patients(user: User, patient_ids: Iterable[int]) -> set[int]:
     return access.visible_among(user, wanted)
 
 
-def _check_access(user: User, items: list[dict[str, Any]]) -> None:
+def _check_access(
+    user: User, items: list[dict[str, Any]], recordable: set[int] | None = None
+) -> None:
     access.require_role(user, *INGEST_ROLES)
-    allowed = recordable_patients(user, {item["patient_id"] for item in items})
+    wanted = {item["patient_id"] for item in items}
+    allowed = recordable if recordable is not None else recordable_patients(user, wanted)
     refused = {
         str(index): {"patient_id": ["Not a patient you may record for."]}
         for index, item in enumerate(items)
@@ -110,6 +116,8 @@ def ingest_batch(
     user: User,
     items: list[dict[str, Any]],
     within: Callable[[list[dict[str, Any]]], None] | None = None,
+    *,
+    recordable: set[int] | None = None,
 ) -> BatchResult:
     """Store a validated batch; nothing is stored if any item is refused or conflicts.
 
@@ -124,10 +132,13 @@ def ingest_batch(
     Each attempt is one use case: a race lost to a concurrent retry (IntegrityError) rolls it
     back, and the next attempt finds that retry's rows. Inside a caller's use case the failed
     insert has spoilt the caller's transaction: the error goes to the caller.
+
+    `recordable`, when given, is what recordable_patients answered for these items' patients
+    in the same request (telemon.fhir asks it once per upload); it is not asked again.
     """
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            return _ingest(user, items, within)
+            return _ingest(user, items, within, recordable)
         except IntegrityError:
             if in_use_case():
                 raise
@@ -140,9 +151,10 @@ def _ingest(
     user: User,
     items: list[dict[str, Any]],
     within: Callable[[list[dict[str, Any]]], None] | None,
+    recordable: set[int] | None = None,
 ) -> BatchResult:
     """One attempt at storing the batch: check, validate, store."""
-    _check_access(user, items)
+    _check_access(user, items, recordable)
     missing_performer = {
         str(i): {"performer": ["Required when a clinician records."]}
         for i, item in enumerate(items)

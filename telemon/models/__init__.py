@@ -5,6 +5,7 @@ from telemon.models.anticoagulation import AnticoagulationPlan, DoseSuggestion, 
 from telemon.models.audit import AuditEvent
 from telemon.models.calendar import PublicHoliday
 from telemon.models.devices import Device
+from telemon.models.fhir_records import DeviceMetric, KeptObservation, ReadingSource
 from telemon.models.identity import (
     ORGANISATION_KINDS,
     ROLES,
@@ -59,11 +60,14 @@ __all__ = [
     "HospitalStay",
     "ReceivedMessage",
     "Device",
+    "DeviceMetric",
     "Enrollment",
     "IngestBatch",
+    "KeptObservation",
     "MESSAGE_MAX_LENGTH",
     "Message",
     "Observation",
+    "ReadingSource",
     "OutgoingMail",
     "Organisation",
     "Patient",

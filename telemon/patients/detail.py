@@ -9,6 +9,8 @@ for an alert's):
 - the notes and decisions about her, newest first: acknowledgements, resolutions and
   escalations of her alerts, and dose decisions, with the names of the people who made them;
 - her wounds, newest first;
+- the other measurements her devices sent, kept as sent and not evaluated (telemon.fhir.kept:
+  FVC, steps, a value the device could not give, a preliminary result), newest first;
 - which of her enrolments the user may act on (telemon.access): the page shows no button the
   user may not use.
 
@@ -36,6 +38,7 @@ from telemon.models import (
     AlertEvent,
     DoseSuggestion,
     Enrollment,
+    KeptObservation,
     Observation,
     Patient,
     User,
@@ -46,6 +49,7 @@ from telemon.patients.series import Series, patient_series
 from telemon.transactions import use_case
 
 TIMELINE = 50  # notes and decisions of each kind on the page
+OTHER_MEASUREMENTS = 20  # kept, not evaluated measurements on the page
 # The events of an alert that say what someone (or telemon) did about it.
 NOTED_EVENTS = ("acknowledged", "resolved", "escalated")
 
@@ -64,6 +68,7 @@ class PatientDetail:
     may_edit: set[int] = field(default_factory=set)  # enrolments whose plan the user may change
     may_decide_dose: set[int] = field(default_factory=set)
     may_edit_contact: bool = False  # she may change the phone and next of kin
+    other_measurements: list[KeptObservation] = field(default_factory=list)  # newest first
 
 
 @use_case
@@ -95,6 +100,14 @@ def patient_detail(user: User, patient_id: int, now: datetime) -> PatientDetail:
         may_edit=access.acting_on(user, ids, access.CHANGE_PLAN),
         may_decide_dose=access.acting_on(user, ids, access.DECIDE_DOSE),
         may_edit_contact=access.may_enrol(user, patient),
+        other_measurements=list(
+            db.session.scalars(
+                select(KeptObservation)
+                .where(KeptObservation.patient_id == patient_id)
+                .order_by(KeptObservation.effective_at.desc(), KeptObservation.id.desc())
+                .limit(OTHER_MEASUREMENTS)
+            )
+        ),
     )
 
 

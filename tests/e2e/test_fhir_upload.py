@@ -65,7 +65,9 @@ def test_a_pulse_oximeter_upload_is_stored_linked_and_answered_per_entry(client,
         "201 Created",
         "201 Created",
     ]
-    assert data["entry"][0]["response"]["location"] == f"Patient/{world.patient.id}"
+    assert data["entry"][0]["response"]["location"] == f"Patient/{world.patient.id}/_history/1"
+    assert data["entry"][4]["response"]["etag"] == 'W/"1"'
+    assert "lastModified" in data["entry"][4]["response"]
     assert "location" not in data["entry"][3]["response"]
     pulse, spo2 = _readings()
     assert (spo2.code, spo2.value, spo2.unit, spo2.loinc) == ("spo2", 96, "%", "59408-5")
@@ -75,8 +77,8 @@ def test_a_pulse_oximeter_upload_is_stored_linked_and_answered_per_entry(client,
     assert oximeter.identifier_value == "00-1C-05-FF-FE-00-00-01"
     assert oximeter.manufacturer == "Synthetic Oximetry" and oximeter.model == "Model 3150"
     assert spo2.device == "Synthetic Oximetry Model 3150"
-    assert data["entry"][4]["response"]["location"] == f"Observation/{spo2.id}"
-    assert data["entry"][2]["response"]["location"] == f"Device/{oximeter.id}"
+    assert data["entry"][4]["response"]["location"] == f"Observation/{spo2.id}/_history/1"
+    assert data["entry"][2]["response"]["location"] == f"Device/{oximeter.id}/_history/1"
     assert spo2.effective_offset_minutes == -240  # the sender's offset is kept
     assert _count(Device) == 2 and _count(IngestBatch) == 1
 
@@ -116,7 +118,7 @@ def test_a_blood_pressure_panel_becomes_systolic_and_diastolic(client, world) ->
     assert by_code["pulse"].value == 93 and by_code["pulse"].performer == "patient"
     assert by_code["systolic_bp"].device_id == by_code["pulse"].device_id is not None
     panel = data["entry"][4]["response"]
-    assert panel["location"] == f"Observation/{by_code['systolic_bp'].id}"
+    assert panel["location"] == f"Observation/{by_code['systolic_bp'].id}/_history/1"
     assert (
         f"Observation/{by_code['diastolic_bp'].id}" in panel["outcome"]["issue"][0]["diagnostics"]
     )
@@ -269,6 +271,7 @@ def test_readings_may_name_a_registered_patient_and_device_by_id(client, world) 
     assert again["entry"][0]["response"] == {
         "status": "200 OK",
         "location": first["entry"][2]["response"]["location"],
+        "etag": 'W/"1"',
     }
     assert _count(Observation) == 2
 

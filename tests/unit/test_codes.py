@@ -75,6 +75,10 @@ def test_device_above_range_is_representable_for_inr_only() -> None:
         (MDC, "150022", "diastolic_bp"),
         (MCS, "MCS88137", "cat_score"),
         (NPU, "NPU01685", "inr"),
+        (NPU, "DNK05472", "systolic_bp"),  # FUT: blood pressure on the arm
+        (NPU, "DNK05473", "diastolic_bp"),
+        ("http://npu-terminology.org", "NPU08676", "temperature"),
+        (MCS, "MCS88016", None),  # FVC: kept, not monitored
         (MDC, "67996", None),  # battery level: not monitored
         (MDC, "67975", None),  # coincident time stamp
         (MDC, "150023", None),  # mean blood pressure
@@ -127,3 +131,13 @@ def test_every_code_has_a_row_and_writes_loinc_npu_and_mcs_where_they_exist() ->
     for code, spec in CODES.items():
         for system, value in codings_for(code, spec.loinc):
             assert code_for_coding(system, value) == code
+
+
+def test_device_housekeeping_is_told_from_measurements() -> None:
+    from telemon.ingest.codes import is_housekeeping, other_label
+
+    assert is_housekeeping(MDC, "67996") and is_housekeeping(MDC, "67975")
+    assert is_housekeeping(MDC, "8410608") and is_housekeeping(MDC, "68220")
+    assert not is_housekeeping(MDC, "150456") and not is_housekeeping(LOINC, "67996")
+    assert other_label("https://www.medcom.dk", "MCS88194") == "Steps"
+    assert other_label(MCS, "MCS88015") is None  # FEV1 is a telemon measurement

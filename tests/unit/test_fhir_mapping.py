@@ -82,10 +82,42 @@ def test_a_bp_panel_gives_systolic_and_diastolic_and_not_the_mean() -> None:
     assert plan.key and plan.key.startswith("identifier||C4F312FFFE000002")
 
 
-def test_device_observations_are_accepted_but_not_readings() -> None:
+def test_device_observations_are_accepted_but_neither_readings_nor_kept() -> None:
     entries = _entries(fb.blood_pressure_bundle("0101701234"))
-    assert observation_plan(entries[3]).readings == []  # battery level
-    assert observation_plan(entries[6]).readings == []  # measurement status bits
+    for index in (3, 6):  # battery level, measurement status bits
+        plan = observation_plan(entries[index])
+        assert plan.readings == [] and plan.kept is None
+        assert plan.note and "housekeeping" in plan.note
+
+
+def test_a_not_a_number_or_preliminary_reading_is_kept_with_its_reason() -> None:
+    body = fb.pulse_oximeter_bundle("0101701234")
+    spo2 = body["entry"][4]["resource"]
+    spo2.pop("valueQuantity")
+    spo2["dataAbsentReason"] = {"coding": [{"code": "not-a-number", "display": "NaN"}]}
+    body["entry"][5]["resource"]["status"] = "preliminary"
+    entries = _entries(body)
+    absent = observation_plan(entries[4])
+    assert absent.readings == [] and absent.kept is not None
+    assert (absent.kept.code, absent.kept.reason, absent.kept.value) == ("spo2", "absent:NaN", None)
+    preliminary = observation_plan(entries[5])
+    assert preliminary.kept is not None and preliminary.kept.reason == "status:preliminary"
+    assert preliminary.kept.value_text == "72 {beat}/min"
+
+
+def test_a_measurement_telemon_does_not_monitor_is_kept_with_its_name() -> None:
+    body = fb.scale_bundle("0101701234")
+    weight = body["entry"][2]["resource"]
+    weight["code"] = {"coding": [{"system": "urn:oid:1.2.208.184.100.8", "code": "MCS88016"}]}
+    weight["valueQuantity"] = {"value": 3.1, "unit": "L", "system": fb.UCUM, "code": "L"}
+    plan = observation_plan(_entries(body)[2])
+    assert plan.kept is not None and plan.readings == []
+    assert (plan.kept.label, plan.kept.value, plan.kept.unit, plan.kept.reason) == (
+        "FVC",
+        3.1,
+        "L",
+        None,
+    )
 
 
 def test_a_reading_without_offset_or_with_an_odd_unit_is_refused_naming_the_place() -> None:

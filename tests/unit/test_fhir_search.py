@@ -45,7 +45,7 @@ def test_a_date_alone_is_a_copenhagen_day_and_prefixes_narrow_the_range() -> Non
         [("date", "ne2026-11-20")],
         [("date", "2026-11-20T08:00:00")],  # a time without an offset
         [("date", "yesterday")],
-        [("_count", "0")],
+        [("_count", "-1")],
         [("_count", "501")],
         [("_count", "ten")],
     ],

@@ -46,6 +46,7 @@ def patient(patient_id: int) -> Any:
             reason_of=lambda alert: reasons(alert.reasons),
         ),
         wounds=page.wounds,
+        other_measurements=page.other_measurements,
         # What the user may do here, asked of telemon.access: buttons they may not use are
         # not shown (and the services refuse them anyway).
         may_edit=page.may_edit,
