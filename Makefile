@@ -39,7 +39,9 @@ PURE_MODULES := $(wildcard \
 	telemon/clinical_text/*.py \
 	telemon/fhir/entries.py telemon/fhir/mapping.py telemon/fhir/interpretation.py telemon/fhir/redaction.py \
 	telemon/fhir/search.py telemon/web/safe_redirect.py \
-	telemon/monitoring.py telemon/identity/passwords.py)
+	telemon/monitoring.py telemon/identity/passwords.py \
+	telemon/questionnaires/definition.py telemon/questionnaires/branching.py \
+	telemon/questionnaires/triage.py telemon/questionnaires/opentele.py telemon/questionnaires/fhir_form.py)
 
 # Fails with a clear message unless $(PYTHON) is 3.11 or newer.
 CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \

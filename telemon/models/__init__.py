@@ -26,6 +26,11 @@ from telemon.models.patients import (
     Threshold,
     enrollment_share,
 )
+from telemon.models.questionnaires import (
+    QUESTIONNAIRE_STATUSES,
+    Questionnaire,
+    QuestionnaireResponse,
+)
 from telemon.models.wounds import (
     REVIEW_STATUSES,
     REVIEW_URGENCIES,
@@ -60,6 +65,9 @@ __all__ = [
     "OutgoingMail",
     "Organisation",
     "Patient",
+    "QUESTIONNAIRE_STATUSES",
+    "Questionnaire",
+    "QuestionnaireResponse",
     "PublicHoliday",
     "Threshold",
     "User",
