@@ -48,6 +48,7 @@ from telemon.identity.api import bp as identity_bp
 from telemon.ingest.api import bp as ingest_bp
 from telemon.notify import outbox
 from telemon.patients.api import bp as patients_bp
+from telemon.questionnaires.api import bp as questionnaires_bp
 from telemon.web.admin import bp as admin_bp
 from telemon.web.clinic import bp as clinic_bp
 from telemon.web.components import bp as components_bp
@@ -68,6 +69,7 @@ API_BLUEPRINTS = (
     anticoagulation_bp,
     wounds_bp,
     administration_bp,
+    questionnaires_bp,
 )
 WEB_BLUEPRINTS = (components_bp, entry_bp, clinic_bp, home_bp, patient_bp, admin_bp)
 
