@@ -30,6 +30,14 @@ SUPPORTED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
     ),
     "Communication": (("read",), ()),
     "Media": (("read",), ()),
+    "Questionnaire": (
+        ("read", "search-type"),
+        (("url", "uri"), ("name", "string"), ("status", "token")),
+    ),
+    "QuestionnaireResponse": (
+        ("read", "search-type", "create"),
+        (("patient", "reference"), ("subject", "reference")),
+    ),
 }
 
 _DOCUMENTATION = {
@@ -46,6 +54,13 @@ _DOCUMENTATION = {
     "Task": "Wound review requests to the wound clinic; the reply is Communication/{same id}.",
     "Communication": "The wound clinic's reply to a review request.",
     "Media": "Wound photos' descriptions; the image is at content.url (/api/v1/photos/{id}).",
+    "Questionnaire": "Published questionnaire versions (never changed once published); triage "
+    "and measurement items in telemon's extensions (docs/interoperability.md). Published "
+    "through POST /api/v1/questionnaires.",
+    "QuestionnaireResponse": "A patient's answers to one questionnaire version: created by POST "
+    "or as entries of a transaction or batch Bundle (subject a Patient entry, Patient/{id}, or "
+    "the calling patient); idempotent on identifier; 422 naming the item that does not fit. "
+    "Measurement answers are stored as Observations, which each answer references.",
 }
 
 
@@ -101,7 +116,8 @@ def statement(base_url: str) -> dict[str, Any]:
                             "code": "transaction",
                             "documentation": "POST /fhir: all or nothing. Patient entries are "
                             "matched (never created), Device entries kept, Observation entries "
-                            "stored as readings; nothing else is created.",
+                            "stored as readings, QuestionnaireResponse entries recorded; nothing "
+                            "else is created.",
                         },
                         {"code": "batch", "documentation": "POST /fhir: each entry on its own."},
                     ],

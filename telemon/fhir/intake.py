@@ -73,6 +73,8 @@ def read_entries(user: User, state: Upload) -> None:
     plans: dict[int, ObservationPlan] = {}
     matches: dict[int, PatientMatch] = {}
     for entry in state.entries:
+        if entry.resource_type == "QuestionnaireResponse":
+            continue  # telemon.fhir.questionnaire_responses records these
         try:
             entries.check_request(entry)
             if entry.resource_type == "Patient":

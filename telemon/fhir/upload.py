@@ -19,12 +19,13 @@ from typing import Any
 
 from telemon import audit
 from telemon.errors import TelemonError
-from telemon.fhir import devices, entries
+from telemon.fhir import devices, entries, questionnaire_responses
 from telemon.fhir.intake import FIELD_PATHS, Answer, Upload, read_entries
 from telemon.fhir.model import build, information, outcome_json, parse, without_extensions
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.ingest import service
 from telemon.models import User
+from telemon.transactions import transaction
 
 MAX_ENTRIES = 1000
 
@@ -51,9 +52,13 @@ def upload(user: User, body: Any) -> dict[str, Any]:
     if bundle_type == "transaction":
         if state.failures:
             raise _whole(state.failures)
-        _store(user, state, transaction=True)
+        # The readings and the questionnaire responses: all or nothing.
+        with transaction():
+            _store(user, state, transaction=True)
+            questionnaire_responses.record_entries(user, body, state, transaction=True)
     else:
         _store(user, state, transaction=False)
+        questionnaire_responses.record_entries(user, body, state, transaction=False)
     return _response(state, f"{bundle_type}-response")
 
 

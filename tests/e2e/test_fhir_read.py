@@ -67,6 +67,8 @@ def test_metadata_lists_what_is_supported(client) -> None:
         "Task",
         "Communication",
         "Media",
+        "Questionnaire",
+        "QuestionnaireResponse",
     }
     assert {i["code"] for i in rest["interaction"]} == {"transaction", "batch"}
     observation_params = {p["name"] for p in types["Observation"]["searchParam"]}

@@ -288,3 +288,151 @@ def test_fhir_questionnaire_response_create_read_and_search(client, world) -> No
         f"/fhir/QuestionnaireResponse/{created['id']}", headers=token_for(client, "other-nurse")
     )
     assert stranger.status_code == 404
+
+
+def _quantity(value: float, unit: str, component: str | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "valueQuantity": {
+            "value": value,
+            "unit": unit,
+            "system": "http://unitsofmeasure.org",
+            "code": unit,
+        }
+    }
+    if component:
+        answer["extension"] = [
+            {"url": "urn:telemon:extension:measurement-component", "valueCode": component}
+        ]
+    return answer
+
+
+def qr_resource(
+    canonical: str, colour: str = "groen", subject: str | None = None
+) -> dict[str, Any]:
+    """A QuestionnaireResponse as a FUT app sends it (synthetic answers)."""
+    authored = (clock.now() - timedelta(minutes=5)).astimezone(CPH_WINTER).isoformat()
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{uuid.uuid4()}"},
+        "questionnaire": canonical,
+        "status": "completed",
+        "authored": authored,
+        "item": [
+            {
+                "linkId": "sat",
+                "answer": [_quantity(94, "%", "spo2"), _quantity(80, "/min", "pulse")],
+            },
+            {"linkId": "breath", "answer": [{"valueBoolean": True}]},
+            {"linkId": "phlegm", "answer": [{"valueBoolean": True}]},
+            {"linkId": "colour", "answer": [{"valueCoding": {"code": colour}}]},
+            {
+                "linkId": "bp",
+                "answer": [
+                    _quantity(130, "mm[Hg]", "systolic_bp"),
+                    _quantity(80, "mm[Hg]", "diastolic_bp"),
+                    _quantity(78, "/min", "pulse"),
+                ],
+            },
+            {
+                "linkId": "sat_again",
+                "answer": [_quantity(95, "%", "spo2"), _quantity(76, "/min", "pulse")],
+            },
+        ],
+    }
+    if subject:
+        resource["subject"] = {"reference": subject}
+    return resource
+
+
+def _post_bundle(client: Any, bundle: dict[str, Any], who: str = "nurse") -> Any:
+    return client.post(
+        "/fhir",
+        data=json.dumps(bundle),
+        headers={**token_for(client, who), "Content-Type": "application/fhir+json"},
+    )
+
+
+def test_a_transaction_bundle_holds_the_response_with_its_patient(client, world) -> None:
+    q = publish_tree(client)
+    canonical = f"urn:telemon:questionnaire:opentele:kol-daglig|{q['version']}"
+    patient_url = f"urn:uuid:{uuid.uuid4()}"
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": patient_url,
+                "resource": {
+                    "resourceType": "Patient",
+                    "identifier": [{"system": "urn:oid:1.2.208.176.1.2", "value": "0101701234"}],
+                },
+                "request": {
+                    "method": "POST",
+                    "url": "Patient",
+                    "ifNoneExist": "identifier=urn:oid:1.2.208.176.1.2|0101701234",
+                },
+            },
+            {
+                "fullUrl": f"urn:uuid:{uuid.uuid4()}",
+                "resource": qr_resource(canonical, subject=patient_url),
+                "request": {"method": "POST", "url": "QuestionnaireResponse"},
+            },
+        ],
+    }
+    response = _post_bundle(client, bundle)
+    assert response.status_code == 200, response.get_json()
+    entries = response.get_json()["entry"]
+    assert entries[1]["response"]["status"] == "201 Created"
+    response_id = int(entries[1]["response"]["location"].split("/")[1])
+    row = db.session.get(QuestionnaireResponse, response_id)
+    assert row.patient_id == world.patient.id and row.triage == "red" and row.performer == "nurse"
+    assert len([i for ids in row.observation_ids.values() for i in ids]) == 7
+    # Sent again: nothing new.
+    again = _post_bundle(client, bundle)
+    assert again.get_json()["entry"][1]["response"]["status"] == "200 OK"
+    assert _count(QuestionnaireResponse) == 1 and _count(Observation) == 7
+
+
+def test_a_transaction_with_a_wrong_answer_stores_nothing_and_a_batch_the_rest(
+    client, world
+) -> None:
+    q = publish_tree(client)
+    canonical = f"urn:telemon:questionnaire:opentele:kol-daglig|{q['version']}"
+    subject = f"Patient/{world.patient.id}"
+    good = {
+        "resource": qr_resource(canonical, subject=subject),
+        "request": {"method": "POST", "url": "QuestionnaireResponse"},
+    }
+    bad = {
+        "resource": qr_resource(canonical, colour="blå", subject=subject),
+        "request": {"method": "POST", "url": "QuestionnaireResponse"},
+    }
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [good, bad]}
+    refused = _post_bundle(client, bundle)
+    assert refused.status_code == 422, refused.get_json()
+    assert "colour" in refused.get_json()["issue"][0]["diagnostics"]
+    assert _count(QuestionnaireResponse) == 0 and _count(Observation) == 0
+    batch = _post_bundle(client, {**bundle, "type": "batch"})
+    assert batch.status_code == 200
+    statuses = [e["response"]["status"] for e in batch.get_json()["entry"]]
+    assert statuses[0] == "201 Created" and statuses[1].startswith("422")
+    assert _count(QuestionnaireResponse) == 1
+
+
+def test_a_patient_sends_her_response_without_naming_herself(client, world) -> None:
+    q = publish_tree(client)
+    canonical = f"urn:telemon:questionnaire:opentele:kol-daglig|{q['version']}"
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "resource": qr_resource(canonical),
+                "request": {"method": "POST", "url": "QuestionnaireResponse"},
+            }
+        ],
+    }
+    response = _post_bundle(client, bundle, who="patient")
+    assert response.status_code == 200, response.get_json()
+    (row,) = db.session.scalars(select(QuestionnaireResponse)).all()
+    assert row.patient_id == world.patient.id and row.performer == "patient"
