@@ -20,10 +20,12 @@ ESCALATE = "telemon.escalate_overdue"
 DIGEST = "telemon.send_digests"
 CHECK_MISSED_INR = "telemon.check_missed_inr_tests"
 ESCALATE_REVIEWS = "telemon.escalate_overdue_reviews"
+EVALUATE_RESPONSE = "telemon.evaluate_questionnaire_response"
 
 # Evaluation has its own queue so that it never waits behind mail or periodic work.
 QUEUES: dict[str, str] = {
     EVALUATE_BATCH: "evaluation",
+    EVALUATE_RESPONSE: "evaluation",
     SEND_MAIL: "mail",
     SWEEP: "periodic",
     CHECK_MISSING: "periodic",

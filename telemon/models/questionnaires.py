@@ -61,6 +61,8 @@ class QuestionnaireResponse(db.Model):
     triage: Mapped[str] = mapped_column(String(10))
     observation_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_batch.id"), index=True)
+    # Set once the worker has turned the response into its finding (questionnaires.evaluation).
+    evaluated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     questionnaire: Mapped[Questionnaire] = relationship()
 

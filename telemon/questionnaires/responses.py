@@ -6,7 +6,8 @@ answers checked against the version answered (branching.validate_response: 422 n
 item, nothing stored); the measurement answers (and totals, such as the CAT score) stored as
 Observations through ingest's own store path (telemon.ingest.service.ingest_batch, in this
 transaction: the same idempotency, audit and evaluation of the readings), their client ids
-derived from the response's; the triage of the answers returned at once.
+derived from the response's; the triage of the answers returned at once. After the commit
+the worker judges the response as one finding (telemon.questionnaires.evaluation).
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
+from telemon.background import jobs, work
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.ingest import service as ingest
 from telemon.ingest.schemas import EARLIEST_READING, FUTURE_TOLERANCE
-from telemon.models import Observation, Questionnaire, QuestionnaireResponse, User
+from telemon.models import IngestBatch, Observation, Questionnaire, QuestionnaireResponse, User
 from telemon.questionnaires import service
 from telemon.questionnaires.branching import ResponseInvalid, validate_response
 from telemon.questionnaires.definition import Answer, Definition
@@ -166,6 +168,13 @@ def _record(user: User, data: dict[str, Any]) -> Recorded:
     )
     db.session.add(response)
     db.session.flush()  # a concurrent retry's row makes this raise IntegrityError
+    if batch_id is not None:
+        # The response's readings are judged with its answers, as one finding
+        # (telemon.questionnaires.evaluation), not again on their own by the batch evaluation.
+        db.session.execute(
+            update(IngestBatch).where(IngestBatch.id == batch_id).values(evaluated_at=clock.now())
+        )
+    work.enqueue(jobs.EVALUATE_RESPONSE, response.id)
     audit.record(
         user, patient_id, "questionnaire_response.create", "questionnaire_response", response.id
     )

@@ -436,3 +436,60 @@ def test_a_patient_sends_her_response_without_naming_herself(client, world) -> N
     assert response.status_code == 200, response.get_json()
     (row,) = db.session.scalars(select(QuestionnaireResponse)).all()
     assert row.patient_id == world.patient.id and row.performer == "patient"
+
+
+def test_one_response_is_one_finding_with_every_reason(client, world) -> None:
+    from telemon.clinical_text import reasons_text
+    from telemon.models import Alert, OutgoingMail
+
+    q = publish_tree(client)
+    answers = [
+        {"link_id": "sat", "value": {"spo2": 86, "pulse": 80}},
+        {"link_id": "breath", "value": True},
+        {"link_id": "phlegm", "value": False},
+        {"link_id": "bp", "value": {"systolic_bp": 130, "diastolic_bp": 80, "pulse": 78}},
+        {"link_id": "sat_again", "value": {"spo2": 95, "pulse": 76}},
+    ]
+    response = answer(client, "patient", world.patient.id, q["id"], answers)
+    assert response.status_code == 201, response.get_json()
+    # The answers' part at once: breathlessness is yellow.
+    assert response.get_json()["triage"] == "yellow"
+    (alert,) = db.session.scalars(select(Alert)).all()  # one alert, not one for SpO2 as well
+    assert alert.measurement == "questionnaire" and alert.severity == "red"
+    assert [r["code"] for r in alert.reasons] == [
+        "threshold.below_alert_limit",
+        "questionnaire.answer",
+    ]
+    danish = reasons_text(alert.reasons, "da")
+    assert danish[1] == "Er du mere forpustet end vanligt? – ja"
+    assert "86" in danish[0]
+    assert set(response.get_json()["observation_ids"]) >= {o.id for o in alert.observations}
+    assert _count(OutgoingMail) == 1
+    row = db.session.get(QuestionnaireResponse, response.get_json()["id"])
+    assert row.evaluated_at is not None
+    # A second response joins the same alert.
+    again = answer(client, "patient", world.patient.id, q["id"], GOOD)
+    assert again.get_json()["triage"] == "red"
+    (joined,) = db.session.scalars(select(Alert)).all()
+    assert joined.id == alert.id
+    assert {r["rule"] for r in joined.reasons} >= {
+        "questionnaire.breath",
+        "questionnaire.colour",
+        "questionnaire.threshold.spo2",
+    }
+
+
+def test_a_green_response_raises_nothing(client, world) -> None:
+    from telemon.models import Alert
+
+    q = publish_tree(client)
+    calm = [
+        {"link_id": "sat", "value": {"spo2": 96, "pulse": 70}},
+        {"link_id": "breath", "value": False},
+        {"link_id": "phlegm", "value": False},
+        {"link_id": "bp", "value": {"systolic_bp": 125, "diastolic_bp": 80, "pulse": 70}},
+        {"link_id": "sat_again", "value": {"spo2": 96, "pulse": 70}},
+    ]
+    response = answer(client, "patient", world.patient.id, q["id"], calm)
+    assert response.get_json()["triage"] == "green"
+    assert _count(Alert) == 0

@@ -154,6 +154,17 @@ REASONS = [
         "Tegn på infektion meldt (left heel): rødme og feber",
         "Signs of infection reported (left heel): erythema and fever",
     ),
+    (
+        "questionnaire.answer",
+        {
+            "question": "Mere åndenød end vanligt?",
+            "question_translations": {"en": "More breathless than usual?"},
+            "answer": True,
+            "skipped": False,
+        },
+        "Mere åndenød end vanligt? – ja",
+        "More breathless than usual? – yes",
+    ),
 ]
 
 

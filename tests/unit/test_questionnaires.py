@@ -419,3 +419,40 @@ def test_answers_go_to_fhir_and_back() -> None:
     assert sat["answer"][0]["extension"][1]["valueReference"] == {"reference": "Observation/11"}
     back = validate_response(definition, fhir_form.answers_from_fhir(definition, items))
     assert back == answers
+
+
+# ---- the response's finding: its key and its reasons --------------------------------------
+
+
+def test_a_responses_reasons_join_one_alert_and_read_in_both_languages() -> None:
+    from telemon.alerts.joining import measurement_of
+    from telemon.clinical_text.reasons import reason_text
+
+    assert measurement_of("questionnaire.breath") == "questionnaire"
+    assert measurement_of("questionnaire.threshold.spo2") == "questionnaire"
+    assert measurement_of("threshold.spo2") == "spo2"  # a reading on its own stays apart
+    answered = {
+        "question": "Er du mere forpustet end vanligt?",
+        "question_translations": {"en": "Are you more breathless than usual?"},
+        "answer": True,
+        "skipped": False,
+    }
+    assert reason_text("questionnaire.answer", answered, "da") == (
+        "Er du mere forpustet end vanligt? – ja"
+    )
+    assert reason_text("questionnaire.answer", answered, "en") == (
+        "Are you more breathless than usual? – yes"
+    )
+    colour = {
+        "question": "Hvilken farve har slimen?",
+        "answer": "groen",
+        "answer_display": "Grøn",
+        "answer_translations": {"en": "Green"},
+        "skipped": False,
+    }
+    # No English for the question: as its author wrote it; the option's own English.
+    assert reason_text("questionnaire.answer", colour, "en") == "Hvilken farve har slimen? – Green"
+    skipped = {"question": "Mål din iltmætning og puls", "skipped": True}
+    assert reason_text("questionnaire.answer", skipped, "da") == (
+        "Mål din iltmætning og puls – ikke målt"
+    )

@@ -61,6 +61,7 @@ def upgrade():
         sa.Column("triage", sa.String(length=10), nullable=False),
         sa.Column("observation_ids", sa.JSON(), nullable=False),
         sa.Column("batch_id", BIG_ID, nullable=True),
+        sa.Column("evaluated_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["batch_id"],
             ["ingest_batch.id"],
