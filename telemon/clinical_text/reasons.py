@@ -239,7 +239,8 @@ def _answer(p: Params, lang: str) -> str:
     if isinstance(answer, bool):
         shown = gettext(N_("yes"), lang) if answer else gettext(N_("no"), lang)
     else:
-        shown = (p.get("answer_translations") or {}).get(lang) or p.get("answer_display") or answer
+        translated = (p.get("answer_translations") or {}).get(lang)
+        shown = str(translated or p.get("answer_display") or answer)
     return gettext(N_("%(question)s – %(answer)s"), lang, {"question": question, "answer": shown})
 
 
