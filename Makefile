@@ -41,7 +41,8 @@ PURE_MODULES := $(wildcard \
 	telemon/fhir/search.py telemon/web/safe_redirect.py \
 	telemon/monitoring.py telemon/identity/passwords.py \
 	telemon/questionnaires/definition.py telemon/questionnaires/branching.py \
-	telemon/questionnaires/triage.py telemon/questionnaires/opentele.py telemon/questionnaires/fhir_form.py)
+	telemon/questionnaires/triage.py telemon/questionnaires/opentele.py telemon/questionnaires/fhir_form.py \
+	telemon/questionnaires/copd_standard.py)
 
 # Fails with a clear message unless $(PYTHON) is 3.11 or newer.
 CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \

@@ -27,6 +27,7 @@ from telemon.errors import TelemonError
 from telemon.http.links import served_url
 from telemon.identity.service import create_user_by_operator
 from telemon.patients.service import ensure_default_thresholds
+from telemon.questionnaires.service import ensure_shipped as ensure_shipped_questionnaires
 
 
 def register_commands(app: Flask) -> None:
@@ -35,12 +36,14 @@ def register_commands(app: Flask) -> None:
 
 
 def prepare_database() -> None:
-    """Create or migrate the schema; store the standard threshold sets, the shipped nomogram
-    and the environment's public holidays where they are not stored yet."""
+    """Create or migrate the schema; store the standard threshold sets, the shipped nomogram,
+    the environment's public holidays and telemon's own COPD questionnaire where they are not
+    stored yet."""
     upgrade()
     ensure_default_thresholds()
     ensure_default_nomogram()
     ensure_from_environment()
+    ensure_shipped_questionnaires()
 
 
 @click.command("init-db")

@@ -117,16 +117,16 @@ def _value_problem(item: Item, value: Any) -> str | None:
         if not isinstance(value, str) or not value.strip():
             return "Must be a text."
         return None if len(value) <= MAX_TEXT else f"At most {MAX_TEXT} characters."
-    if item.type == "integer":
-        return (
-            None
-            if isinstance(value, int) and not isinstance(value, bool)
-            else "Must be a whole number."
-        )
-    if item.type == "decimal":
-        if _number(value) and math.isfinite(value):
-            return None
+    if item.type == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
+        return "Must be a whole number."
+    if item.type == "decimal" and not (_number(value) and math.isfinite(value)):
         return "Must be a number."
+    if item.type in ("integer", "decimal"):
+        if item.min_value is not None and value < item.min_value:
+            return f"Must be at least {item.min_value:g}."
+        if item.max_value is not None and value > item.max_value:
+            return f"Must be at most {item.max_value:g}."
+        return None
     return _measurement_problem(item, value)
 
 
@@ -232,6 +232,11 @@ def _check_item(item: Item, earlier: Mapping[str, Item]) -> None:
             raise DefinitionError(where, f"Unknown measurement {item.measurement!r}.")
     elif item.measurement is not None or item.skipped_triage is not None:
         raise DefinitionError(where, "Only a measurement item names a measurement.")
+    if (item.min_value is not None or item.max_value is not None) and item.type not in (
+        "integer",
+        "decimal",
+    ):
+        raise DefinitionError(where, "Only a number item has a range.")
     if item.type == "display" and item.required:
         raise DefinitionError(where, "A display item cannot be required.")
     answerable = {

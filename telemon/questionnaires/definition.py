@@ -88,6 +88,9 @@ class Item:
     triage: dict[str, str] = field(default_factory=dict)  # answer code → green/yellow/red
     skipped_triage: str | None = None
     wait_seconds: int | None = None  # a display item that asks the patient to wait
+    # The range of an integer or decimal answer, both inclusive (a CAT item: 0-5).
+    min_value: int | float | None = None
+    max_value: int | float | None = None
 
     def text_in(self, language: str) -> str:
         """The text in `language`, else as written."""

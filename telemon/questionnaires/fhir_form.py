@@ -14,7 +14,8 @@ in telemon's extensions (docs/interoperability.md, docs/questionnaires.md):
                               codes: which one this valueQuantity is (valueCode)
     OBSERVATION_EXTENSION     on a QuestionnaireResponse answer: the Observation stored from it
 
-Texts in another language use FHIR's own translation extension on `_text`/`_title`.
+Texts in another language use FHIR's own translation extension on `_text`/`_title`; a number
+item's range FHIR's minValue/maxValue extensions.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ TOTAL_EXTENSION = "urn:telemon:extension:total"
 COMPONENT_EXTENSION = "urn:telemon:extension:measurement-component"
 OBSERVATION_EXTENSION = "urn:telemon:extension:observation"
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UCUM = "http://unitsofmeasure.org"
 
 # Our item types as FHIR's; FHIR's "text" (a long string) reads as our string.
@@ -158,6 +161,10 @@ def _item_to_fhir(item: Item) -> dict[str, Any]:
                 )
     if item.wait_seconds is not None:
         extensions.append({"url": WAIT_EXTENSION, "valueInteger": item.wait_seconds})
+    key = "valueInteger" if item.type == "integer" else "valueDecimal"
+    for url, limit in ((MIN_VALUE, item.min_value), (MAX_VALUE, item.max_value)):
+        if limit is not None:
+            extensions.append({"url": url, key: limit})
     if extensions:
         data["extension"] = extensions
     if item.options:
@@ -279,6 +286,8 @@ def _item_from_fhir(data: Any, index: int) -> Item:
         triage["true" if answer else "false"] = str(parts.get("triage", {}).get("valueCode"))
     skipped = next((e.get("valueCode") for e in _extension(data, SKIPPED_TRIAGE_EXTENSION)), None)
     wait = next((e.get("valueInteger") for e in _extension(data, WAIT_EXTENSION)), None)
+    low = next((_limit(e) for e in _extension(data, MIN_VALUE)), None)
+    high = next((_limit(e) for e in _extension(data, MAX_VALUE)), None)
     behavior = data.get("enableBehavior") or "all"
     return Item(
         link_id=link_id,
@@ -293,7 +302,14 @@ def _item_from_fhir(data: Any, index: int) -> Item:
         triage=triage,
         skipped_triage=str(skipped) if skipped is not None else None,
         wait_seconds=wait if isinstance(wait, int) and not isinstance(wait, bool) else None,
+        min_value=low,
+        max_value=high,
     )
+
+
+def _limit(extension: Mapping[str, Any]) -> int | float | None:
+    value = extension.get("valueInteger", extension.get("valueDecimal"))
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _condition_from_fhir(data: Any, link_id: str) -> EnableWhen:

@@ -20,7 +20,7 @@ from telemon import access, audit, clock
 from telemon.errors import Conflict, Forbidden, Invalid, NotFound
 from telemon.extensions import db
 from telemon.models import PROGRAMMES, Questionnaire, User
-from telemon.questionnaires import fhir_form, opentele
+from telemon.questionnaires import copd_standard, fhir_form, opentele
 from telemon.questionnaires.branching import validate_definition
 from telemon.questionnaires.definition import Definition, DefinitionError
 from telemon.transactions import use_case
@@ -159,3 +159,33 @@ def as_fhir(questionnaire: Questionnaire) -> dict[str, Any]:
     """The stored version as a FHIR Questionnaire resource, with its id and status."""
     resource: Mapping[str, Any] = questionnaire.resource
     return {**resource, "id": str(questionnaire.id), "status": questionnaire.status}
+
+
+@use_case
+def ensure_shipped() -> int:
+    """Store telemon's own COPD questionnaire (telemon.questionnaires.copd_standard) for the
+    COPD programme where this version is not stored yet; never overwrite one. Returns rows
+    added."""
+    definition = copd_standard.definition()
+    validate_definition(definition)
+    stored = db.session.scalar(
+        select(Questionnaire.id).where(
+            Questionnaire.url == definition.url, Questionnaire.version == definition.version
+        )
+    )
+    if stored is not None:
+        return 0
+    db.session.add(
+        Questionnaire(
+            url=definition.url,
+            version=definition.version,
+            name=definition.name,
+            title=definition.title,
+            programme="copd",
+            status="active",
+            resource=fhir_form.to_fhir(definition),
+            source="telemon",
+            published_at=clock.now(),
+        )
+    )
+    return 1

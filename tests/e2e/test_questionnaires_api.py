@@ -66,7 +66,9 @@ def test_an_opentele_export_is_published_and_served_as_fhir(client, world) -> No
     assert published["status"] == "active" and published["source"] == "opentele"
     headers = token_for(client, "clinician")
     listed = client.get("/api/v1/questionnaires", headers=headers).get_json()["items"]
-    assert [q["id"] for q in listed] == [published["id"]]
+    # Beside telemon's own COPD questionnaire, stored by init-db.
+    assert sorted(q["source"] for q in listed) == ["opentele", "telemon"]
+    assert published["id"] in [q["id"] for q in listed]
     fhir = client.get(f"/fhir/Questionnaire/{published['id']}", headers=headers)
     assert fhir.status_code == 200
     resource = fhir.get_json()
@@ -100,7 +102,7 @@ def test_a_node_telemon_cannot_represent_is_named_and_nothing_is_stored(client, 
     assert response.get_json()["errors"] == {
         "nodes": {"bp": [response.get_json()["errors"]["nodes"]["bp"][0]]}
     }
-    assert _count(Questionnaire) == 0
+    assert _count(Questionnaire) == 1  # telemon's own only
 
 
 def test_a_fhir_questionnaire_is_published_as_fhir(client, world) -> None:
@@ -493,3 +495,29 @@ def test_a_green_response_raises_nothing(client, world) -> None:
     response = answer(client, "patient", world.patient.id, q["id"], calm)
     assert response.get_json()["triage"] == "green"
     assert _count(Alert) == 0
+
+
+def test_telemons_own_questionnaire_stores_the_cat_score(client, world) -> None:
+    (own,) = client.get(
+        "/api/v1/questionnaires?url=urn:telemon:questionnaire:copd-daily",
+        headers=token_for(client, "patient"),
+    ).get_json()["items"]
+    cat = ["cough", "phlegm", "tightness", "stairs", "home", "confidence", "sleep", "energy"]
+    answers = [
+        {"link_id": "spo2", "value": {"spo2": 95, "pulse": 72}},
+        {"link_id": "weight", "value": 71.5},
+        {"link_id": "breathless", "value": False},
+        {"link_id": "cough", "value": True},
+        {"link_id": "sputum", "value": False},
+        {"link_id": "fever", "value": False},
+        {"link_id": "new_treatment", "value": "none"},
+    ] + [{"link_id": f"cat_{name}", "value": n % 4} for n, name in enumerate(cat)]
+    response = answer(client, "patient", world.patient.id, own["id"], answers)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["triage"] == "yellow"  # more cough
+    stored = db.session.scalars(
+        select(Observation).where(Observation.id.in_(response.get_json()["observation_ids"]))
+    ).all()
+    by_code = {o.code: o.value for o in stored}
+    # 0+1+2+3+0+1+2+3 = 12
+    assert by_code == {"spo2": 95, "pulse": 72, "weight": 71.5, "cat_score": 12}

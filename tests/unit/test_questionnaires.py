@@ -456,3 +456,71 @@ def test_a_responses_reasons_join_one_alert_and_read_in_both_languages() -> None
     assert reason_text("questionnaire.answer", skipped, "da") == (
         "Mål din iltmætning og puls – ikke målt"
     )
+
+
+# ---- telemon's own COPD questionnaire ------------------------------------------------------
+
+
+def shipped_answers(**changes: Any) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        "spo2": {"spo2": 95, "pulse": 72},
+        "breathless": False,
+        "cough": False,
+        "sputum": False,
+        "fever": False,
+        "new_treatment": "none",
+        **{
+            f"cat_{n}": 2
+            for n in (
+                "cough",
+                "phlegm",
+                "tightness",
+                "stairs",
+                "home",
+                "confidence",
+                "sleep",
+                "energy",
+            )
+        },
+    }
+    answers.update(changes)
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+def test_the_shipped_questionnaire_holds_together_in_both_languages() -> None:
+    from telemon.questionnaires import copd_standard
+
+    definition = copd_standard.definition()
+    validate_definition(definition)
+    for item in definition.items:
+        assert item.translations.get("en") and item.translations["en"] != item.text, item
+        for option in item.options:
+            assert option.translations.get("en"), option
+    resource = fhir_form.to_fhir(definition)
+    FhirQuestionnaire(copy.deepcopy(resource), strict=True)
+    assert fhir_form.from_fhir(resource) == definition
+    (total,) = definition.totals
+    assert total.code == "cat_score" and len(total.link_ids) == 8
+    assert all(by_id(definition)[i].max_value == 5 for i in total.link_ids)
+
+
+def test_the_shipped_questionnaires_triage() -> None:
+    from telemon.questionnaires import copd_standard
+
+    definition = copd_standard.definition()
+    calm = validate_response(definition, list(shipped_answers().items()))
+    assert triage(definition, calm) == "green"
+    breathless = shipped_answers(breathless=True, breathless_at_rest=False)
+    assert triage(definition, validate_response(definition, list(breathless.items()))) == "yellow"
+    at_rest = shipped_answers(breathless=True, breathless_at_rest=True)
+    assert triage(definition, validate_response(definition, list(at_rest.items()))) == "red"
+    green = shipped_answers(sputum=True, sputum_colour="green")
+    assert triage(definition, validate_response(definition, list(green.items()))) == "red"
+    asked = [i.link_id for i in enabled_items(definition, green)]
+    assert "sputum_advice" in asked and "breathless_advice" not in asked
+    no_spo2 = shipped_answers(spo2=None)
+    assert triage(definition, validate_response(definition, list(no_spo2.items()))) == "yellow"
+    # A CAT item answered 6 is refused by its range.
+    with pytest.raises(ResponseInvalid) as refused:
+        validate_response(definition, list(shipped_answers(cat_sleep=6).items()))
+    assert list(refused.value.errors) == ["cat_sleep"]
