@@ -48,6 +48,7 @@ from telemon.identity.api import bp as identity_bp
 from telemon.ingest.api import bp as ingest_bp
 from telemon.notify import outbox
 from telemon.patients.api import bp as patients_bp
+from telemon.questionnaires import assignments
 from telemon.questionnaires import evaluation as questionnaire_evaluation
 from telemon.questionnaires.api import bp as questionnaires_bp
 from telemon.web.admin import bp as admin_bp
@@ -127,6 +128,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             jobs.CHECK_MISSED_INR: ANTICOAGULATION.check_missing,
             jobs.ESCALATE_REVIEWS: reviews.escalate_overdue_reviews,
             jobs.EVALUATE_RESPONSE: questionnaire_evaluation.evaluate_response,
+            jobs.CHECK_MISSING_QUESTIONNAIRES: assignments.check_missing_questionnaires,
         },
     )
 

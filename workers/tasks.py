@@ -98,3 +98,8 @@ def check_missed_inr_tests() -> Any:
 @shared_task(name=jobs.ESCALATE_REVIEWS)
 def escalate_overdue_reviews() -> Any:
     return jobs.run(jobs.ESCALATE_REVIEWS)
+
+
+@shared_task(name=jobs.CHECK_MISSING_QUESTIONNAIRES)
+def check_missing_questionnaires() -> Any:
+    return jobs.run(jobs.CHECK_MISSING_QUESTIONNAIRES)

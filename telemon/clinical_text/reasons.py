@@ -22,6 +22,7 @@ and their parameters (values in the measurement's unit):
                                     code), answer_display, answer_translations, skipped
                                     (a measurement left out); a response's readings give
                                     their own reasons (threshold.…)
+    missing_questionnaire           title (the questionnaire's), day (ISO date)
     text                            text: a sentence kept as it was written (alerts from
                                     before reasons were data, where it could not be read back)
 """
@@ -261,6 +262,11 @@ _RENDERERS: dict[str, Callable[[Params, str], str]] = {
     "wound.infection": _infection,
     "wound.not_healing": _not_healing,
     "questionnaire.answer": _answer,
+    "missing_questionnaire": lambda p, lang: gettext(
+        N_("%(title)s not answered since %(day)s"),
+        lang,
+        {"title": p["title"], "day": date_text(date.fromisoformat(p["day"]), lang)},
+    ),
     "text": lambda p, lang: str(p["text"]),
 }
 REASON_CODES = tuple(_RENDERERS)

@@ -28,6 +28,7 @@ from telemon.models.patients import (
 )
 from telemon.models.questionnaires import (
     QUESTIONNAIRE_STATUSES,
+    EnrollmentQuestionnaire,
     Questionnaire,
     QuestionnaireResponse,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "DefaultThreshold",
     "Device",
     "Enrollment",
+    "EnrollmentQuestionnaire",
     "IngestBatch",
     "Observation",
     "OutgoingMail",

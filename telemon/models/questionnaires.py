@@ -67,3 +67,18 @@ class QuestionnaireResponse(db.Model):
     questionnaire: Mapped[Questionnaire] = relationship()
 
     __table_args__ = (Index("ix_questionnaire_response_patient_time", "patient_id", "authored_at"),)
+
+
+class EnrollmentQuestionnaire(db.Model):
+    """A questionnaire assigned to an enrolment, with its schedule (the measurement schedule's
+    forms: telemon.copd.schedule, interval_days and grace_hours). Answering any version of the
+    questionnaire (the same url) counts."""
+
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollment.id", ondelete="CASCADE"), primary_key=True
+    )
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id"), primary_key=True)
+    schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    questionnaire: Mapped[Questionnaire] = relationship()

@@ -30,7 +30,7 @@ from telemon.extensions import db
 from telemon.ingest import service as ingest
 from telemon.ingest.schemas import EARLIEST_READING, FUTURE_TOLERANCE
 from telemon.models import IngestBatch, Observation, Questionnaire, QuestionnaireResponse, User
-from telemon.questionnaires import service
+from telemon.questionnaires import assignments, service
 from telemon.questionnaires.branching import ResponseInvalid, validate_response
 from telemon.questionnaires.definition import Answer, Definition
 from telemon.questionnaires.triage import Marked, marked_answers, triage
@@ -174,6 +174,7 @@ def _record(user: User, data: dict[str, Any]) -> Recorded:
         db.session.execute(
             update(IngestBatch).where(IngestBatch.id == batch_id).values(evaluated_at=clock.now())
         )
+    assignments.resolve_missing(patient_id, questionnaire.programme)
     work.enqueue(jobs.EVALUATE_RESPONSE, response.id)
     audit.record(
         user, patient_id, "questionnaire_response.create", "questionnaire_response", response.id

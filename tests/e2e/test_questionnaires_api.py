@@ -12,7 +12,12 @@ from sqlalchemy import func, select
 
 from telemon import clock
 from telemon.extensions import db
-from telemon.models import Observation, Questionnaire, QuestionnaireResponse
+from telemon.models import (
+    EnrollmentQuestionnaire,
+    Observation,
+    Questionnaire,
+    QuestionnaireResponse,
+)
 from tests.helpers import CPH_WINTER, token_for
 from tests.questionnaire_trees import copd_tree
 
@@ -521,3 +526,37 @@ def test_telemons_own_questionnaire_stores_the_cat_score(client, world) -> None:
     by_code = {o.code: o.value for o in stored}
     # 0+1+2+3+0+1+2+3 = 12
     assert by_code == {"spo2": 95, "pulse": 72, "weight": 71.5, "cat_score": 12}
+
+
+def test_an_assigned_questionnaire_not_answered_raises_blue_and_an_answer_resolves_it(
+    app, client, world
+) -> None:
+    from telemon.background import jobs
+    from telemon.models import Alert
+
+    q = publish_tree(client)
+    headers = token_for(client, "clinician")
+    patch = client.patch(
+        f"/api/v1/enrollments/{world.enrollment.id}",
+        json={"questionnaires": [{"questionnaire_id": q["id"], "schedule": {"interval_days": 2}}]},
+        headers=headers,
+    )
+    assert patch.status_code == 200, patch.get_json()
+    bad = client.patch(
+        f"/api/v1/enrollments/{world.enrollment.id}",
+        json={"questionnaires": [{"questionnaire_id": q["id"], "schedule": {"every": 2}}]},
+        headers=headers,
+    )
+    assert bad.status_code == 422 and "0" in bad.get_json()["errors"]["questionnaires"]
+    assert _count(EnrollmentQuestionnaire) == 1
+    start = clock.now()
+    app.config["TELEMON_NOW"] = start + timedelta(days=2)
+    assert jobs.run(jobs.CHECK_MISSING_QUESTIONNAIRES) == 0  # due today: not missing yet
+    app.config["TELEMON_NOW"] = start + timedelta(days=4)
+    assert jobs.run(jobs.CHECK_MISSING_QUESTIONNAIRES) == 1
+    assert jobs.run(jobs.CHECK_MISSING_QUESTIONNAIRES) == 0  # one blue alert at a time
+    (alert,) = db.session.scalars(select(Alert).where(Alert.severity == "blue")).all()
+    assert alert.rule == "missing_questionnaire"
+    answer(client, "patient", world.patient.id, q["id"], GOOD)
+    db.session.refresh(alert)
+    assert alert.status == "resolved"

@@ -165,6 +165,12 @@ REASONS = [
         "Mere åndenød end vanligt? – ja",
         "More breathless than usual? – yes",
     ),
+    (
+        "missing_questionnaire",
+        {"title": "KOL daglig", "day": "2025-01-07"},
+        "KOL daglig ikke besvaret siden 07.01.2025",
+        "KOL daglig not answered since 07/01/2025",
+    ),
 ]
 
 

@@ -104,7 +104,30 @@ def upgrade():
         unique=False,
     )
 
+    op.create_table(
+        "enrollment_questionnaire",
+        sa.Column("enrollment_id", sa.Integer(), nullable=False),
+        sa.Column("questionnaire_id", sa.Integer(), nullable=False),
+        sa.Column("schedule", sa.JSON(), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enrollment_id"],
+            ["enrollment.id"],
+            name=op.f("fk_enrollment_questionnaire_enrollment_id_enrollment"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["questionnaire_id"],
+            ["questionnaire.id"],
+            name=op.f("fk_enrollment_questionnaire_questionnaire_id_questionnaire"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "enrollment_id", "questionnaire_id", name=op.f("pk_enrollment_questionnaire")
+        ),
+    )
+
 
 def downgrade():
+    op.drop_table("enrollment_questionnaire")
     op.drop_table("questionnaire_response")
     op.drop_table("questionnaire")
