@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from telemon import alerts, audit, clock, monitoring
+from telemon import access, alerts, audit, clock, monitoring
 from telemon.copd import schedule
 from telemon.errors import Invalid
 from telemon.extensions import db
@@ -27,7 +27,7 @@ from telemon.models import (
     User,
 )
 from telemon.monitoring_sql import is_monitored
-from telemon.transactions import transaction
+from telemon.transactions import transaction, use_case
 from telemon.vocabulary import AlertStatus, Severity
 
 log = logging.getLogger(__name__)
@@ -198,3 +198,42 @@ def _raise_if_missing(
     )
     outcome = alerts.raise_or_update(enrollment, MISSING_RULE, Severity.BLUE, [reason], now=now)
     return outcome.created
+
+
+@use_case
+def to_answer(user: User, patient_id: int) -> list[Questionnaire]:
+    """The questionnaires this patient answers (read for her own pages or the home nurse's,
+    audited): those assigned to her active enrolments, else her programmes' own (published
+    for the programme, active), one version per questionnaire (the newest)."""
+    access.patient_for(user, patient_id, "questionnaire.list", "patient")
+    enrollments = list(
+        db.session.scalars(
+            select(Enrollment).where(
+                Enrollment.patient_id == patient_id, Enrollment.status == "active"
+            )
+        )
+    )
+    chosen = list(
+        db.session.scalars(
+            select(Questionnaire)
+            .join(EnrollmentQuestionnaire)
+            .where(
+                EnrollmentQuestionnaire.enrollment_id.in_([e.id for e in enrollments]),
+                Questionnaire.status == "active",
+            )
+        )
+    )
+    assigned_programmes = {q.programme for q in chosen}
+    unassigned = [e.programme for e in enrollments if e.programme not in assigned_programmes]
+    if unassigned:
+        chosen += db.session.scalars(
+            select(Questionnaire).where(
+                Questionnaire.programme.in_(unassigned),
+                Questionnaire.care_team_id.is_(None),
+                Questionnaire.status == "active",
+            )
+        )
+    newest: dict[str, Questionnaire] = {}
+    for q in sorted(chosen, key=lambda q: q.id):
+        newest[q.url] = q
+    return sorted(newest.values(), key=lambda q: q.title)

@@ -104,7 +104,7 @@ def next_item(
     return items[position] if position < len(items) else None
 
 
-def _value_problem(item: Item, value: Any) -> str | None:
+def value_problem(item: Item, value: Any) -> str | None:
     """Why `value` cannot answer `item` (its type, its options, a plausible reading)."""
     if item.type == "display":
         return "Shows text only and takes no answer."
@@ -177,7 +177,7 @@ def validate_response(
                 "Not asked: the earlier answers do not lead to this item."
             )
             continue
-        problem = _value_problem(item, given[item.link_id])
+        problem = value_problem(item, given[item.link_id])
         if problem:
             errors.setdefault(item.link_id, []).append(problem)
             continue

@@ -17,4 +17,10 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from telemon.web.home import patients, recording, start, wounds  # noqa: E402,F401  (routes on bp)
+from telemon.web.home import (  # noqa: E402,F401  (routes on bp)
+    patients,
+    questionnaires,
+    recording,
+    start,
+    wounds,
+)

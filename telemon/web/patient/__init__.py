@@ -12,4 +12,4 @@ ROLES = ("patient",)
 
 bp = Blueprint("patient", __name__, url_prefix="/me", template_folder="templates")
 
-from telemon.web.patient import anticoagulation, readings  # noqa: E402,F401  (routes on bp)
+from telemon.web.patient import anticoagulation, questionnaires, readings  # noqa: E402,F401
