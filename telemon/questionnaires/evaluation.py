@@ -5,11 +5,11 @@ telemon.questionnaires.triage), the triage of measurements left out, and the sev
 response's readings against the patient's own limits and baseline (the COPD rules, as for any
 reading: telemon.copd.evaluation.judge). Yellow and red raise one alert, or join the patient's
 unresolved questionnaire alert (measurement key "questionnaire": telemon.alerts.joining), with
-every reason: one per marked answer ("questionnaire.answer", naming the question as its author
-wrote it) and one per rule the readings set off; red is mailed at once, as for readings
-(telemon.alerts.route). The response's readings are judged here and not again by the batch
-evaluation (telemon.questionnaires.responses marks their batch evaluated), so a low SpO2 in a
-response is one alert, not two.
+every reason (each naming its response: params response_id): one per marked answer
+("questionnaire.answer", naming the question as its author wrote it) and one per rule the
+readings set off; red is mailed at once, as for readings (telemon.alerts.route). The response's
+readings are judged here and not again by the batch evaluation (telemon.questionnaires.responses
+marks their batch evaluated), so a low SpO2 in a response is one alert, not two.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def _judge(response: QuestionnaireResponse) -> int:
     for mark in marked_answers(definition, response.answers):
         ids = tuple(response.observation_ids.get(mark.link_id, ()))
         reason = answer_reason(definition, mark, response.answers)
+        reason["params"]["response_id"] = response.id
         findings.append((f"questionnaire.{mark.link_id}", mark.triage, reason, ids))
     reading_ids = [i for ids in response.observation_ids.values() for i in ids]
     if reading_ids and enrollment.programme == "copd":
@@ -99,7 +100,8 @@ def _judge(response: QuestionnaireResponse) -> int:
         ).all()
         for _, found in copd_evaluation.judge([(enrollment, readings)]):
             for f in found:
-                reason = alerts.reason(f.reason_code, f.reason_params, f.severity)
+                params = {**f.reason_params, "response_id": response.id}
+                reason = alerts.reason(f.reason_code, params, f.severity)
                 findings.append((f"questionnaire.{f.rule}", f.severity, reason, f.observation_ids))
     # Worst first, so that the alert is raised with its headline and mailed once when red.
     rank = {Severity.RED: 0, Severity.YELLOW: 1}

@@ -121,3 +121,31 @@ def test_a_stranger_cannot_answer_for_the_patient(client, world) -> None:
     sign_in(client, "other-nurse")
     page = client.get(f"/home/patients/{world.patient.id}/questionnaires")
     assert page.status_code == 404
+
+
+def test_the_alert_page_shows_the_response_with_its_marked_answers(client, world) -> None:
+    sign_in(client, "patient")
+    url = f"/me/questionnaires/{_shipped_id(client)}"
+    walk = Walker(client, url)
+    walk.send("next")
+    walk.send("next", **{"m-spo2": "86", "m-pulse": "88"})
+    walk.send("skip")
+    walk.send("skip")
+    walk.send("next", value="true")  # more breathless
+    walk.send("next", value="false")  # not at rest
+    walk.send("next")  # the advice
+    for value in ("false", "false", "false", "none"):
+        walk.send("next", value=value)
+    walk.send("next")
+    for _ in range(8):
+        walk.send("next", value="2")
+    walk.send("next")
+    assert walk.send("send").status_code == 302
+    (alert,) = db.session.scalars(select(Alert)).all()
+    assert alert.severity == "red"
+    sign_in(client, "clinician")
+    page = client.get(f"/alerts/{alert.id}").get_data(as_text=True)
+    assert "Er du mere forpustet end du plejer?" in page
+    assert 'class="severity-yellow"' in page  # the marked answer
+    assert "Hoster du mere end du plejer?" in page  # unmarked answers are shown too
+    assert "86" in page

@@ -14,6 +14,7 @@ from telemon.alerts import detail, handling
 from telemon.errors import Invalid
 from telemon.web.clinic import ROLES, alert_page, bp
 from telemon.web.clinic.timeline import alert_timeline
+from telemon.web.components import questionnaire_form
 from telemon.web.components.clinical import language
 from telemon.web.components.forms import new_form_key
 from telemon.web.guard import signed_in
@@ -36,6 +37,8 @@ def alert(alert_id: int) -> Any:
         now=now,
         may=page.may,
         decide_key=new_form_key(),
+        answer_text=lambda item, value: questionnaire_form.shown(item, value, lang),
+        lang=lang,
     )
 
 
