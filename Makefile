@@ -42,7 +42,7 @@ PURE_MODULES := $(wildcard \
 	telemon/monitoring.py telemon/identity/passwords.py \
 	telemon/questionnaires/definition.py telemon/questionnaires/branching.py \
 	telemon/questionnaires/triage.py telemon/questionnaires/opentele.py telemon/questionnaires/fhir_form.py \
-	telemon/questionnaires/copd_standard.py)
+	telemon/questionnaires/copd_standard.py telemon/questionnaires/overview.py)
 
 # Fails with a clear message unless $(PYTHON) is 3.11 or newer.
 CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \

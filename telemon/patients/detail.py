@@ -27,6 +27,7 @@ from sqlalchemy import select
 from telemon import access
 from telemon.alerts import queries
 from telemon.anticoagulation import patient_view
+from telemon.copd.evaluation import limits_of
 from telemon.extensions import db
 from telemon.http import paging
 from telemon.identity.names import user_names
@@ -43,6 +44,7 @@ from telemon.models import (
 )
 from telemon.monitoring import ACTIVE
 from telemon.patients.series import Series, patient_series
+from telemon.questionnaires import view as questionnaire_view
 from telemon.transactions import use_case
 
 TIMELINE = 50  # notes and decisions of each kind on the page
@@ -63,6 +65,7 @@ class PatientDetail:
     wounds: list[Wound]
     may_edit: set[int] = field(default_factory=set)  # enrolments whose plan the user may change
     may_decide_dose: set[int] = field(default_factory=set)
+    overview: Any = None  # questionnaires.view.Overview: measurements and questionnaires by day
 
 
 @use_case
@@ -93,6 +96,13 @@ def patient_detail(user: User, patient_id: int, now: datetime) -> PatientDetail:
         ),
         may_edit=access.acting_on(user, ids, access.CHANGE_PLAN),
         may_decide_dose=access.acting_on(user, ids, access.DECIDE_DOSE),
+        overview=questionnaire_view.patient_overview(
+            patient_id,
+            {t.code: limits_of(t) for t in by_programme["copd"].thresholds}
+            if "copd" in by_programme
+            else {},
+            now,
+        ),
     )
 
 

@@ -149,3 +149,35 @@ def test_the_alert_page_shows_the_response_with_its_marked_answers(client, world
     assert 'class="severity-yellow"' in page  # the marked answer
     assert "Hoster du mere end du plejer?" in page  # unmarked answers are shown too
     assert "86" in page
+
+
+def test_the_patient_page_overview_table_opens_a_response(client, world) -> None:
+    sign_in(client, "patient")
+    url = f"/me/questionnaires/{_shipped_id(client)}"
+    walk = Walker(client, url)
+    walk.send("next")
+    walk.send("next", **{"m-spo2": "91", "m-pulse": "88"})
+    walk.send("skip")
+    walk.send("skip")
+    for value in ("false", "false", "true", "yellow", "false", "none"):
+        walk.send("next", value=value)
+    walk.send("next")
+    for _ in range(8):
+        walk.send("next", value="2")
+    walk.send("next")
+    assert walk.send("send").status_code == 302
+    (response,) = db.session.scalars(select(QuestionnaireResponse)).all()
+    sign_in(client, "clinician")
+    page = client.get(f"/patients/{world.patient.id}").get_data(as_text=True)
+    table = page[
+        page.index('<table class="overview">') : page.index(
+            "</table>", page.index('<table class="overview">')
+        )
+    ]
+    assert 'class="severity-yellow">91' in table  # SpO2 91: below the warning limit 92
+    assert "KOL: daglig måling og spørgsmål" in table
+    assert f'href="/questionnaire-responses/{response.id}"' in table
+    answers = client.get(f"/questionnaire-responses/{response.id}").get_data(as_text=True)
+    assert "Hvilken farve har slimen?" in answers and "Gul" in answers
+    sign_in(client, "other-nurse")
+    assert client.get(f"/questionnaire-responses/{response.id}").status_code == 404

@@ -51,6 +51,7 @@ def patient(patient_id: int) -> Any:
         may_decide_dose=page.may_decide_dose,
         decide_key=new_form_key(),
         chart_days=CHART_DAYS,
+        overview=page.overview,
     )
 
 
