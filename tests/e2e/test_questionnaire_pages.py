@@ -181,3 +181,48 @@ def test_the_patient_page_overview_table_opens_a_response(client, world) -> None
     assert "Hvilken farve har slimen?" in answers and "Gul" in answers
     sign_in(client, "other-nurse")
     assert client.get(f"/questionnaire-responses/{response.id}").status_code == 404
+
+
+def test_the_console_publishes_previews_and_retires(client, world) -> None:
+    import io
+    import json
+
+    from telemon.models import Questionnaire
+    from tests.questionnaire_trees import copd_tree
+
+    sign_in(client, "root")
+    tree = json.dumps(copd_tree()).encode()
+    published = client.post(
+        "/admin/questionnaires",
+        data={"programme": "copd", "document": (io.BytesIO(tree), "kol.json")},
+        content_type="multipart/form-data",
+    )
+    assert published.status_code == 302, published.get_data(as_text=True)
+    q = db.session.scalar(select(Questionnaire).where(Questionnaire.source == "opentele"))
+    listed = client.get("/admin/questionnaires").get_data(as_text=True)
+    assert "KOL daglig" in listed and f"/admin/questionnaires/{q.id}/preview" in listed
+    broken = copd_tree()
+    broken["nodes"][8]["measurementType"] = "CTG"
+    refused = client.post(
+        "/admin/questionnaires",
+        data={"document": (io.BytesIO(json.dumps(broken).encode()), "x.json")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422 and "bp" in refused.get_data(as_text=True)
+    # The preview walks the branches as the patient would, and sends nothing.
+    walk = Walker(client, f"/admin/questionnaires/{q.id}/preview")
+    assert walk.item == "sat"
+    walk.send("skip")
+    assert walk.item == "sat_skip_note"
+    walk.send("next")
+    walk.send("next", value="false")
+    walk.send("next", value="false")
+    walk.send("next", **{"m-systolic_bp": "130", "m-diastolic_bp": "80", "m-pulse": "70"})
+    walk.send("next", **{"m-spo2": "95", "m-pulse": "70"})
+    assert walk.item is None
+    walk.send("send")
+    assert db.session.scalar(select(func.count()).select_from(QuestionnaireResponse)) == 0
+    retired = client.post(f"/admin/questionnaires/{q.id}/retire")
+    assert retired.status_code == 302
+    db.session.refresh(q)
+    assert q.status == "retired"

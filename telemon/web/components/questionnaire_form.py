@@ -128,14 +128,17 @@ def _enabled_answers(definition: Definition, walk: Walk) -> dict[str, Any]:
 
 def step(
     user: User,
-    patient_id: int,
+    patient_id: int | None,
     questionnaire_id: int,
     form: Mapping[str, str] | None,
     done_url: str,
     back_url: str,
     performer: str | None = None,
+    preview: bool = False,
 ) -> Any:
-    """One screen of the walk (GET: the first; POST: after `action` next, skip, back or send)."""
+    """One screen of the walk (GET: the first; POST: after `action` next, skip, back or send).
+    A preview (the administration console's; no patient) walks the same screens and sends
+    nothing."""
     questionnaire: Questionnaire = service.get(questionnaire_id)
     definition = service.definition_of(questionnaire)
     language = _language()
@@ -158,6 +161,9 @@ def step(
             walk.path.append(current.link_id)
             walk.answers = _enabled_answers(definition, walk)
             shown_item = next_item(definition, walk.answers, current.link_id)
+    elif action == "send" and (preview or patient_id is None):
+        error = _("A preview: nothing was sent.")
+        shown_item = None
     elif action == "send":
         answers = _enabled_answers(definition, walk)
         data = {
@@ -208,4 +214,5 @@ def step(
         names={c: measurement_name(c, language) for c in CODES},
         back_url=back_url,
         position=len(walk.path) + 1,
-    ), (422 if error else 200)
+        preview=preview,
+    ), (422 if error and not preview else 200)
