@@ -44,7 +44,10 @@ PURE_MODULES := $(wildcard \
 	telemon/identity/guessable_words.py \
 	telemon/medcom/messaging.py telemon/medcom/hospitalnotification.py telemon/medcom/stay.py \
 	telemon/medcom/acknowledgement.py \
-	telemon/messages/thread.py telemon/medcom/carecommunication.py)
+	telemon/messages/thread.py telemon/medcom/carecommunication.py \
+	telemon/questionnaires/definition.py telemon/questionnaires/branching.py \
+	telemon/questionnaires/triage.py telemon/questionnaires/opentele.py telemon/questionnaires/fhir_form.py \
+	telemon/questionnaires/copd_standard.py telemon/questionnaires/overview.py)
 
 # Fails with a clear message unless $(PYTHON) is 3.11 or newer.
 CHECK_PYTHON = @command -v $(PYTHON) >/dev/null \

@@ -276,8 +276,12 @@ def post_load(spec: dict[str, Any]) -> dict[str, Any]:
     # spec["fhir_single"]: one Observation each to /fhir/Observation.
     fhir_patients = spec.get("fhir_patients")
     fhir_single = bool(spec.get("fhir_single"))
+    # spec["questionnaire_id"]: post questionnaire responses instead (bench/questionnaire_phase).
+    questionnaire_id = spec.get("questionnaire_id")
     path = "/fhir" if fhir_patients else "/api/v1/observations"
     path = "/fhir/Observation" if fhir_single else path
+    if questionnaire_id:
+        path = "/api/v1/questionnaire-responses"
     media = "application/fhir+json" if fhir_patients or fhir_single else "application/json"
     headers = {"Authorization": f"Bearer {spec['token']}", "Content-Type": media}
     results: list[dict[str, Any]] = [{} for _ in range(threads)]
@@ -285,6 +289,8 @@ def post_load(spec: dict[str, Any]) -> dict[str, Any]:
     def body_for(rng: random.Random) -> bytes:
         if fhir_single:
             return fhir_single_body(rng, rng.choice(patients))
+        if questionnaire_id:
+            return questionnaire_body(rng, rng.choice(patients), questionnaire_id, red=False)
         if fhir_patients:
             return fhir_bundle_body(rng, *rng.choice(fhir_patients))
         return batch_body(rng, patients, size) if size > 1 else single_body(rng, patients)
@@ -398,6 +404,87 @@ def probe_alerts(spec: dict[str, Any]) -> dict[str, Any]:
                 failed = True
                 break
             if json.loads(data)["items"]:
+                latencies.append(time.perf_counter() - sent)
+                seen = True
+                break
+            time.sleep(float(spec["poll_interval"]))
+        if not seen and not failed:
+            misses += 1
+    post.close()
+    poll.close()
+    return {"latencies": latencies, "misses": misses, "failures": failures}
+
+
+def questionnaire_body(
+    rng: random.Random, patient_id: int, questionnaire_id: int, red: bool
+) -> bytes:
+    """A response to the bench questionnaire (bench/questionnaire_phase.py): SpO2 with pulse,
+    weight, six yes/no answers; `red`: yes to the first question (triaged red)."""
+    answers = [
+        {"link_id": "sat", "value": {"spo2": _value(rng, "spo2"), "pulse": _value(rng, "pulse")}},
+        {"link_id": "weight", "value": _value(rng, "weight")},
+        {"link_id": "breath", "value": red},
+        *(
+            {"link_id": q, "value": rng.random() < 0.1}
+            for q in ("cough", "phlegm", "fever", "sleep", "antibiotics")
+        ),
+    ]
+    return json.dumps(
+        {
+            "client_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "patient_id": patient_id,
+            "questionnaire_id": questionnaire_id,
+            "authored_at": _now_text(rng.uniform(5, 60)),
+            "answers": answers,
+        }
+    ).encode()
+
+
+def probe_questionnaire_alerts(spec: dict[str, Any]) -> dict[str, Any]:
+    """Questionnaire alert latency: every `interval` s post a response with a red answer for a
+    probe patient, then poll her open alerts (as the clinician) until one of the questionnaire
+    ("questionnaire.…" rule) shows. spec: host, port, token (nurse), clinician_token,
+    probe_patients, questionnaire_id, interval, poll_interval, duration, timeout, seed."""
+    rng = random.Random(f"{spec['seed']}-questionnaire-probe")
+    post = Http(spec["host"], spec["port"])
+    poll = Http(spec["host"], spec["port"])
+    nurse = {"Authorization": f"Bearer {spec['token']}", "Content-Type": "application/json"}
+    clinician = {"Authorization": f"Bearer {spec['clinician_token']}"}
+    latencies: list[float] = []
+    misses = 0
+    failures: dict[str, int] = {}
+    start = time.perf_counter()
+    deadline = start + float(spec["duration"])
+    for n, patient in enumerate(spec["probe_patients"]):
+        due = start + n * float(spec["interval"])
+        if due >= deadline:
+            break
+        pause = due - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        body = questionnaire_body(rng, patient, int(spec["questionnaire_id"]), red=True)
+        sent = time.perf_counter()
+        status: int | str
+        try:
+            status, data, _ = post.request("POST", "/api/v1/questionnaire-responses", body, nurse)
+        except (OSError, http.client.HTTPException) as error:
+            status = type(error).__name__
+        if status != 201:
+            failures[f"POST {status}"] = failures.get(f"POST {status}", 0) + 1
+            continue
+        path = f"/api/v1/alerts?patient_id={patient}&status=open&limit=50"
+        give_up = sent + float(spec["timeout"])
+        seen = failed = False
+        while time.perf_counter() < give_up:
+            try:
+                status, data, _ = poll.request("GET", path, headers=clinician)
+            except (OSError, http.client.HTTPException) as error:
+                status = type(error).__name__
+            if status != 200:
+                failures[f"GET {status}"] = failures.get(f"GET {status}", 0) + 1
+                failed = True
+                break
+            if any(a["rule"].startswith("questionnaire.") for a in json.loads(data)["items"]):
                 latencies.append(time.perf_counter() - sent)
                 seen = True
                 break

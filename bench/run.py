@@ -31,11 +31,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import alert_phases  # noqa: E402
 import ingest_phases  # noqa: E402
+import questionnaire_phase  # noqa: E402
 import seed as seeding  # noqa: E402
 from report import FIGURES, emit, figure, load_average, machine_info, note, percentile  # noqa: E402
 from stack import FULL, QUICK, ROOT, SMOKE, VENV_BIN, BenchFailure, Scale, Stack  # noqa: E402
 
-PHASES = ("raw", "reads", "batch", "single", "fhir", "fhir_single", "e2e", "scaling", "profile")
+PHASES = (
+    "raw",
+    "reads",
+    "batch",
+    "single",
+    "fhir",
+    "fhir_single",
+    "e2e",
+    "questionnaire",
+    "scaling",
+    "profile",
+)
 
 
 def run_phases(stack: Stack, skip: set[str]) -> dict[str, Any]:
@@ -70,6 +82,8 @@ def run_phases(stack: Stack, skip: set[str]) -> dict[str, Any]:
         emit("ratio_single_api_to_raw_insert1", ratio("single", "raw_pg_insert1_rows"), "")
     if "e2e" not in skip:
         results["e2e"] = phase("e2e", alert_phases.alert_latency, batch_rate or 2000.0)
+    if "questionnaire" not in skip:
+        results["questionnaire"] = phase("questionnaire", questionnaire_phase.questionnaire)
     if "scaling" not in skip:
         results["scaling"] = phase("scaling", ingest_phases.worker_scaling)
     if "profile" not in skip and not stack.scale.judged:
@@ -132,6 +146,18 @@ def targets(results: dict[str, Any]) -> list[Row]:
         rows.append(
             ("end-to-end alert latency p99, half load", "< 1000 ms", f"{p99:.0f} ms", p99 < 1000)
         )
+    if "questionnaire" in results:
+        q = results["questionnaire"]
+        p99 = percentile(q["latencies"], 99) * 1000
+        rows.append(
+            (
+                "questionnaire responses/s (2 measurements, 6 answers)",
+                "reported",
+                f"{q['rate']:.0f}",
+                True,
+            )
+        )
+        rows.append(("questionnaire alert latency p99", "< 1000 ms", f"{p99:.0f} ms", p99 < 1000))
     for key, label in (("get_alerts", "GET /api/v1/alerts"), ("queue_page", "queue page")):
         if key in results:
             p95 = percentile(results[key], 95) * 1000

@@ -50,6 +50,9 @@ from telemon.medcom import api as medcom_api  # noqa: F401  (POST /fhir/$process
 from telemon.messages.api import bp as messages_bp
 from telemon.notify import outbox
 from telemon.patients.api import bp as patients_bp
+from telemon.questionnaires import assignments
+from telemon.questionnaires import evaluation as questionnaire_evaluation
+from telemon.questionnaires.api import bp as questionnaires_bp
 from telemon.web.admin import bp as admin_bp
 from telemon.web.clinic import bp as clinic_bp
 from telemon.web.components import bp as components_bp
@@ -71,6 +74,7 @@ API_BLUEPRINTS = (
     wounds_bp,
     messages_bp,
     administration_bp,
+    questionnaires_bp,
 )
 WEB_BLUEPRINTS = (components_bp, entry_bp, clinic_bp, home_bp, patient_bp, admin_bp)
 
@@ -127,6 +131,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             jobs.DIGEST: periodic.send_digests,
             jobs.CHECK_MISSED_INR: ANTICOAGULATION.check_missing,
             jobs.ESCALATE_REVIEWS: reviews.escalate_overdue_reviews,
+            jobs.EVALUATE_RESPONSE: questionnaire_evaluation.evaluate_response,
+            jobs.CHECK_MISSING_QUESTIONNAIRES: assignments.check_missing_questionnaires,
         },
     )
 

@@ -27,6 +27,7 @@ from telemon.errors import TelemonError
 from telemon.http.links import served_url
 from telemon.identity.service import create_user_by_operator
 from telemon.patients.service import ensure_default_thresholds
+from telemon.questionnaires.service import ensure_shipped as ensure_shipped_questionnaires
 
 
 def register_commands(app: Flask) -> None:
@@ -35,14 +36,16 @@ def register_commands(app: Flask) -> None:
 
 
 def prepare_database() -> None:
-    """Create or migrate the schema; store the standard threshold sets, the shipped nomogram
-    the environment's public holidays and Denmark's of the coming years where they are not
+    """Create or migrate the schema; store the standard threshold sets, the shipped nomogram,
+    the environment's public holidays, Denmark's of the coming years and telemon's own COPD
+    questionnaire where they are not
     stored yet."""
     upgrade()
     ensure_default_thresholds()
     ensure_default_nomogram()
     ensure_from_environment()
     ensure_computed()
+    ensure_shipped_questionnaires()
 
 
 @click.command("init-db")

@@ -39,6 +39,19 @@ def evaluate_batch(batch_id: int | None) -> None:
 
 
 @shared_task(
+    name=jobs.EVALUATE_RESPONSE,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=DATABASE_RETRIES,
+)
+def evaluate_questionnaire_response(response_id: int) -> None:
+    jobs.run(jobs.EVALUATE_RESPONSE, response_id)
+
+
+@shared_task(
     name=jobs.SEND_MAIL,
     bind=True,
     acks_late=True,
@@ -85,3 +98,8 @@ def check_missed_inr_tests() -> Any:
 @shared_task(name=jobs.ESCALATE_REVIEWS)
 def escalate_overdue_reviews() -> Any:
     return jobs.run(jobs.ESCALATE_REVIEWS)
+
+
+@shared_task(name=jobs.CHECK_MISSING_QUESTIONNAIRES)
+def check_missing_questionnaires() -> Any:
+    return jobs.run(jobs.CHECK_MISSING_QUESTIONNAIRES)

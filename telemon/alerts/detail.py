@@ -9,6 +9,8 @@
 - for an INR alert, the dose suggestion whose decision answers it: the enrolment's pending one
   when its INR is not older than the alert's readings (deciding it resolves this alert too),
   else the one the alert's newest INR made;
+- for a questionnaire alert, the responses its reasons name: each question and answer, the
+  marked answers (telemon.questionnaires.view);
 - what the user may do (telemon.access), and the names of the people on its timeline.
 
 Plain data for the page to render (telemon.web.clinic.alert_page draws the chart).
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -39,6 +42,7 @@ from telemon.models import (
     User,
     Wound,
 )
+from telemon.questionnaires import view as questionnaire_view
 from telemon.transactions import use_case
 from telemon.vocabulary import DoseStatus
 from telemon.woundcare import records
@@ -78,6 +82,7 @@ class AlertDetail:
     photo_taken: datetime | None = None
     may: dict[str, bool] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)
+    responses: list[Any] = field(default_factory=list)  # questionnaires.view.ResponseView
 
 
 @use_case
@@ -107,6 +112,8 @@ def alert_detail(user: User, alert_id: int, now: datetime) -> AlertDetail:
         "decide_dose": access.may_act(user, enrollment, access.DECIDE_DOSE),
     }
     detail.names = user_names(e.by_id for e in alert.events)
+    if alert.measurement == "questionnaire":
+        detail.responses = questionnaire_view.of_alert(alert)
     return detail
 
 

@@ -9,6 +9,8 @@ handled once. What a finding is about (its measurement key):
     missing COPD measurements               "missing"
     a missed INR test / poor INR control    "inr.missed_test" / "inr.poor_control"
     a wound's infection / healing           "wound.<wound id>"
+    a questionnaire response (its answers   "questionnaire"
+      and readings: "questionnaire.<...>")
 
 Reasons are data, never sentences: {"code", "params", "severity", "rule"}
 (telemon.clinical_text.reasons documents each code and renders it in the reader's language).
@@ -45,6 +47,8 @@ def measurement_of(rule: str) -> str:
     "cat_score.rise" -> "cat_score"; "inr.out_of_range" -> "inr"; "missing_measurement" ->
     "missing"; "wound.7.infection" and "wound.7.not_healing" -> "wound.7"; any other rule
     (inr.poor_control, inr.missed_test) is its own key."""
+    if rule.startswith("questionnaire."):
+        return "questionnaire"
     if rule.startswith("threshold."):
         return rule.removeprefix("threshold.")
     if rule in _BY_RULE:

@@ -20,10 +20,14 @@ ESCALATE = "telemon.escalate_overdue"
 DIGEST = "telemon.send_digests"
 CHECK_MISSED_INR = "telemon.check_missed_inr_tests"
 ESCALATE_REVIEWS = "telemon.escalate_overdue_reviews"
+EVALUATE_RESPONSE = "telemon.evaluate_questionnaire_response"
+CHECK_MISSING_QUESTIONNAIRES = "telemon.check_missing_questionnaires"
 
 # Evaluation has its own queue so that it never waits behind mail or periodic work.
 QUEUES: dict[str, str] = {
     EVALUATE_BATCH: "evaluation",
+    EVALUATE_RESPONSE: "evaluation",
+    CHECK_MISSING_QUESTIONNAIRES: "periodic",
     SEND_MAIL: "mail",
     SWEEP: "periodic",
     CHECK_MISSING: "periodic",
@@ -46,6 +50,7 @@ PERIODIC: dict[str, float] = {
     DIGEST: 300,
     CHECK_MISSED_INR: 900,
     ESCALATE_REVIEWS: 60,
+    CHECK_MISSING_QUESTIONNAIRES: 300,
 }
 
 

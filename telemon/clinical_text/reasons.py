@@ -17,6 +17,12 @@ and their parameters (values in the measurement's unit):
     wound.infection                 body_site, signs (list of INFECTION_SIGNS)
     wound.not_healing               body_site, wound_type, reduction_percent, days,
                                     expected_percent, after_days
+    questionnaire.answer            question (as its author wrote it), question_translations
+                                    (language → text), answer (true/false or an option's
+                                    code), answer_display, answer_translations, skipped
+                                    (a measurement left out); a response's readings give
+                                    their own reasons (threshold.…)
+    missing_questionnaire           title (the questionnaire's), day (ISO date)
     text                            text: a sentence kept as it was written (alerts from
                                     before reasons were data, where it could not be read back)
 """
@@ -224,6 +230,21 @@ def _not_healing(p: Params, lang: str) -> str:
     )
 
 
+def _answer(p: Params, lang: str) -> str:
+    """An answer its questionnaire's author marked: the question as the author wrote it (in the
+    reader's language when the author gave one), then the answer."""
+    question = (p.get("question_translations") or {}).get(lang) or p["question"]
+    if p.get("skipped"):
+        return gettext(N_("%(question)s – not measured"), lang, {"question": question})
+    answer = p.get("answer")
+    if isinstance(answer, bool):
+        shown = gettext(N_("yes"), lang) if answer else gettext(N_("no"), lang)
+    else:
+        translated = (p.get("answer_translations") or {}).get(lang)
+        shown = str(translated or p.get("answer_display") or answer)
+    return gettext(N_("%(question)s – %(answer)s"), lang, {"question": question, "answer": shown})
+
+
 _RENDERERS: dict[str, Callable[[Params, str], str]] = {
     **{code: _limit(code) for code in _LIMITS},
     "spo2.drop_from_baseline": _spo2_drop,
@@ -240,6 +261,12 @@ _RENDERERS: dict[str, Callable[[Params, str], str]] = {
     "missing_measurement": _missing,
     "wound.infection": _infection,
     "wound.not_healing": _not_healing,
+    "questionnaire.answer": _answer,
+    "missing_questionnaire": lambda p, lang: gettext(
+        N_("%(title)s not answered since %(day)s"),
+        lang,
+        {"title": p["title"], "day": date_text(date.fromisoformat(p["day"]), lang)},
+    ),
     "text": lambda p, lang: str(p["text"]),
 }
 REASON_CODES = tuple(_RENDERERS)

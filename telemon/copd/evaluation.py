@@ -34,23 +34,9 @@ def evaluate(enrollments: Sequence[tuple[Enrollment, Sequence[Observation]]]) ->
     """COPD readings against each patient's limits and baseline: each active COPD enrolment with
     its patient's new COPD readings. The history and the missing-measurement alerts of all these
     patients are read in one query each. Returns the number of findings."""
-    patients = {e.patient_id: (e, list(readings)) for e, readings in enrollments}
-    if not patients:
-        return 0
-    settings = {
-        patient_id: rules.baseline_settings_from(enrollment.rule_settings)
-        for patient_id, (enrollment, _) in patients.items()
-    }
-    _resolve_missing(patients)
-    history = _history(patients, settings)
+    judged = judge(enrollments)
     findings = 0
-    for patient_id, (enrollment, readings) in sorted(patients.items()):
-        found = rules.evaluate_readings(
-            [_reading(o) for o in readings],
-            history.get(patient_id, []),
-            {t.code: limits_of(t) for t in enrollment.thresholds},
-            settings[patient_id],
-        )
+    for enrollment, found in judged:
         for finding in found:
             reason = alerts.reason(finding.reason_code, finding.reason_params, finding.severity)
             outcome = alerts.raise_or_update(
@@ -59,6 +45,36 @@ def evaluate(enrollments: Sequence[tuple[Enrollment, Sequence[Observation]]]) ->
             alerts.route(outcome)
         findings += len(found)
     return findings
+
+
+def judge(
+    enrollments: Sequence[tuple[Enrollment, Sequence[Observation]]],
+) -> list[tuple[Enrollment, list[rules.Finding]]]:
+    """What the rules find in each enrolment's new readings (patients in id order), without
+    raising anything; a reading the schedule expects resolves the missing-measurement alert.
+    A questionnaire response's readings are judged by this too, and its findings become part
+    of the response's one finding (telemon.questionnaires.evaluation)."""
+    patients = {e.patient_id: (e, list(readings)) for e, readings in enrollments}
+    if not patients:
+        return []
+    settings = {
+        patient_id: rules.baseline_settings_from(enrollment.rule_settings)
+        for patient_id, (enrollment, _) in patients.items()
+    }
+    _resolve_missing(patients)
+    history = _history(patients, settings)
+    return [
+        (
+            enrollment,
+            rules.evaluate_readings(
+                [_reading(o) for o in readings],
+                history.get(patient_id, []),
+                {t.code: limits_of(t) for t in enrollment.thresholds},
+                settings[patient_id],
+            ),
+        )
+        for patient_id, (enrollment, readings) in sorted(patients.items())
+    ]
 
 
 def _history(

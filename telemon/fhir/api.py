@@ -13,7 +13,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
 from telemon.errors import TelemonError
-from telemon.fhir import capability, device_reading, messaging, reading, upload
+from telemon.fhir import (
+    capability,
+    device_reading,
+    messaging,
+    questionnaire_responses,
+    reading,
+    upload,
+)
 from telemon.fhir.model import FHIR_JSON, information, outcome_json
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.redaction import RedactIdentifiers
@@ -260,6 +267,39 @@ def carecommunication(rid: str) -> Response:
 @bp.route("/Media/<rid>", methods=["GET"])
 def read_media(rid: str) -> Response:
     return fhir_response(reading.read_media(api_user(), rid))
+
+
+@bp.route("/Questionnaire/<rid>", methods=["GET"])
+def read_questionnaire(rid: str) -> Response:
+    api_user()
+    return fhir_response(questionnaire_responses.read_questionnaire(rid))
+
+
+@bp.route("/Questionnaire", methods=["GET"])
+def search_questionnaires() -> Response:
+    """By url (with "|version" for one version), name or status."""
+    api_user()
+    return fhir_response(questionnaire_responses.search_questionnaires(_params()))
+
+
+@bp.route("/QuestionnaireResponse", methods=["POST"])
+def create_questionnaire_response() -> Response:
+    """One response (as in a Bundle; idempotent on its identifier)."""
+    data, created = questionnaire_responses.create(api_user(), _body())
+    response = fhir_response(data, 201 if created else 200)
+    response.headers["Location"] = f"{links.base_url()}/fhir/QuestionnaireResponse/{data['id']}"
+    return response
+
+
+@bp.route("/QuestionnaireResponse/<rid>", methods=["GET"])
+def read_questionnaire_response(rid: str) -> Response:
+    return fhir_response(questionnaire_responses.read_response(api_user(), rid))
+
+
+@bp.route("/QuestionnaireResponse", methods=["GET"])
+def search_questionnaire_responses() -> Response:
+    """By patient."""
+    return fhir_response(questionnaire_responses.search_responses(api_user(), _params()))
 
 
 READS = {

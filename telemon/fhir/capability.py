@@ -73,6 +73,14 @@ SUPPORTED: dict[str, Supported] = {
         results=("_count",),
     ),
     "Media": Supported(("read", "vread")),
+    "Questionnaire": Supported(
+        ("read", "search-type"),
+        (("url", "uri"), ("name", "string"), ("status", "token")),
+    ),
+    "QuestionnaireResponse": Supported(
+        ("read", "search-type", "create"),
+        (("patient", "reference"), ("subject", "reference")),
+    ),
 }
 
 _DOCUMENTATION = {
@@ -100,6 +108,13 @@ _DOCUMENTATION = {
     "GET Communication/msg-{n}/$carecommunication: a care team's message to another "
     "organisation as a MedCom CareCommunication message Bundle.",
     "Media": "Wound photos' descriptions; the image is at content.url (/api/v1/photos/{id}).",
+    "Questionnaire": "Published questionnaire versions (never changed once published); triage "
+    "and measurement items in telemon's extensions (docs/interoperability.md). Published "
+    "through POST /api/v1/questionnaires.",
+    "QuestionnaireResponse": "A patient's answers to one questionnaire version: created by POST "
+    "or as entries of a transaction or batch Bundle (subject a Patient entry, Patient/{id}, or "
+    "the calling patient); idempotent on identifier; 422 naming the item that does not fit. "
+    "Measurement answers are stored as Observations, which each answer references.",
 }
 
 SECURITY = (
@@ -154,8 +169,9 @@ def statement(base_url: str) -> dict[str, Any]:
                             "code": "transaction",
                             "documentation": "POST /fhir: all or nothing. Patient entries are "
                             "matched (never created), Device and DeviceMetric entries kept, "
-                            "Observation entries stored as readings or kept as sent; GET, "
-                            "DELETE and PATCH entries are 405.",
+                            "Observation entries stored as readings or kept as sent, "
+                            "QuestionnaireResponse entries recorded; GET, DELETE and PATCH "
+                            "entries are 405.",
                         },
                         {"code": "batch", "documentation": "POST /fhir: each entry on its own."},
                     ],

@@ -144,6 +144,8 @@ def read_entries(user: User, state: Upload) -> None:
     record for them; turn the Observations into the JSON API's items."""
     read = _Read()
     for entry in state.entries:
+        if entry.resource_type == "QuestionnaireResponse":
+            continue  # telemon.fhir.questionnaire_responses records these
         try:
             entries.check_request(entry)
             READERS[str(entry.resource_type)](entry, state, read)

@@ -20,7 +20,7 @@ from typing import Any
 
 from telemon import audit, clock
 from telemon.errors import TelemonError
-from telemon.fhir import devices, entries, kept
+from telemon.fhir import devices, entries, kept, questionnaire_responses
 from telemon.fhir.intake import DEVICE_ENTRY, FIELD_PATHS, Answer, Upload, read_entries
 from telemon.fhir.mapping import DeviceSpec
 from telemon.fhir.model import build, information, outcome_json, parse, without_extensions
@@ -28,6 +28,7 @@ from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.resources import KEPT_PREFIX, instant
 from telemon.ingest import service
 from telemon.models import User
+from telemon.transactions import transaction
 
 MAX_ENTRIES = 1000
 
@@ -54,9 +55,13 @@ def upload(user: User, body: Any) -> dict[str, Any]:
     if bundle_type == "transaction":
         if state.failures:
             raise _whole(state.failures)
-        _store(user, state, transaction=True)
+        # The readings and the questionnaire responses: all or nothing.
+        with transaction():
+            _store(user, state, transaction=True)
+            questionnaire_responses.record_entries(user, body, state, transaction=True)
     else:
         _store(user, state, transaction=False)
+        questionnaire_responses.record_entries(user, body, state, transaction=False)
     return _response(state, f"{bundle_type}-response")
 
 

@@ -29,6 +29,12 @@ from telemon.models.patients import (
     Threshold,
     enrollment_share,
 )
+from telemon.models.questionnaires import (
+    QUESTIONNAIRE_STATUSES,
+    EnrollmentQuestionnaire,
+    Questionnaire,
+    QuestionnaireResponse,
+)
 from telemon.models.wounds import (
     REVIEW_STATUSES,
     REVIEW_URGENCIES,
@@ -62,6 +68,7 @@ __all__ = [
     "Device",
     "DeviceMetric",
     "Enrollment",
+    "EnrollmentQuestionnaire",
     "IngestBatch",
     "KeptObservation",
     "MESSAGE_MAX_LENGTH",
@@ -71,6 +78,9 @@ __all__ = [
     "OutgoingMail",
     "Organisation",
     "Patient",
+    "QUESTIONNAIRE_STATUSES",
+    "Questionnaire",
+    "QuestionnaireResponse",
     "PublicHoliday",
     "Threshold",
     "User",

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from telemon import access
 from telemon.alerts import queries
 from telemon.anticoagulation import patient_view
+from telemon.copd.evaluation import limits_of
 from telemon.extensions import db
 from telemon.http import paging
 from telemon.identity.names import user_names
@@ -46,6 +47,7 @@ from telemon.models import (
 )
 from telemon.monitoring import ACTIVE
 from telemon.patients.series import Series, patient_series
+from telemon.questionnaires import view as questionnaire_view
 from telemon.transactions import use_case
 
 TIMELINE = 50  # notes and decisions of each kind on the page
@@ -69,6 +71,7 @@ class PatientDetail:
     may_decide_dose: set[int] = field(default_factory=set)
     may_edit_contact: bool = False  # she may change the phone and next of kin
     other_measurements: list[KeptObservation] = field(default_factory=list)  # newest first
+    overview: Any = None  # questionnaires.view.Overview: measurements and questionnaires by day
 
 
 @use_case
@@ -107,6 +110,13 @@ def patient_detail(user: User, patient_id: int, now: datetime) -> PatientDetail:
                 .order_by(KeptObservation.effective_at.desc(), KeptObservation.id.desc())
                 .limit(OTHER_MEASUREMENTS)
             )
+        ),
+        overview=questionnaire_view.patient_overview(
+            patient_id,
+            {t.code: limits_of(t) for t in by_programme["copd"].thresholds}
+            if "copd" in by_programme
+            else {},
+            now,
         ),
     )
 

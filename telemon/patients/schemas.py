@@ -248,6 +248,15 @@ class EnrollmentPatch(Schema):
     shared_with = fields.List(Id())
     thresholds = ThresholdsField
     schedule = fields.Dict()
+    questionnaires = fields.List(
+        fields.Dict(),
+        validate=validate.Length(max=20),
+        metadata={
+            "description": "The questionnaires the patient answers: [{questionnaire_id, "
+            "schedule: {interval_days, grace_hours}}] (all of them: the list replaces the "
+            "enrolment's)"
+        },
+    )
     rule_settings = fields.Dict()
     status = fields.String(
         validate=validate.OneOf(("active", "ended")),

@@ -27,6 +27,7 @@ from telemon.models import (
 from telemon.patients import defaults, lifecycle
 from telemon.patients.cpr import birth_date_from_cpr
 from telemon.patients.responsibility import care_team, move_to
+from telemon.questionnaires import assignments
 from telemon.transactions import use_case
 from telemon.vocabulary import Role
 
@@ -314,7 +315,7 @@ def _update_plan(enrollment: Enrollment, data: dict[str, Any]) -> None:
 
 # What the responsible care team decides (clinical settings), and what a clinician who manages
 # the enrolment decides (who is responsible, who may see the patient).
-SETTING_FIELDS = ("thresholds", "schedule", "rule_settings", *PLAN_FIELDS)
+SETTING_FIELDS = ("thresholds", "schedule", "rule_settings", "questionnaires", *PLAN_FIELDS)
 RESPONSIBILITY_FIELDS = ("care_team_id", "shared_with")
 
 
@@ -353,6 +354,8 @@ def update_enrollment(actor: User, enrollment_id: int, data: dict[str, Any]) -> 
             for field in LIMIT_FIELDS:
                 setattr(row, field, limits.get(field))
     _update_plan(enrollment, data)
+    if "questionnaires" in data:
+        assignments.assign(actor, enrollment, data["questionnaires"])
     after = settings_of(enrollment)
     if before != after:
         audit.record_change(

@@ -68,6 +68,8 @@ def test_metadata_lists_what_is_supported(client) -> None:
         "Task",
         "Communication",
         "Media",
+        "Questionnaire",
+        "QuestionnaireResponse",
     }
     assert {i["code"] for i in rest["interaction"]} == {"transaction", "batch"}
     assert [o["name"] for o in rest["operation"]] == ["process-message"]

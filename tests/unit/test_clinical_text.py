@@ -154,6 +154,23 @@ REASONS = [
         "Tegn på infektion meldt (left heel): rødme og feber",
         "Signs of infection reported (left heel): erythema and fever",
     ),
+    (
+        "questionnaire.answer",
+        {
+            "question": "Mere åndenød end vanligt?",
+            "question_translations": {"en": "More breathless than usual?"},
+            "answer": True,
+            "skipped": False,
+        },
+        "Mere åndenød end vanligt? – ja",
+        "More breathless than usual? – yes",
+    ),
+    (
+        "missing_questionnaire",
+        {"title": "KOL daglig", "day": "2025-01-07"},
+        "KOL daglig ikke besvaret siden 07.01.2025",
+        "KOL daglig not answered since 07/01/2025",
+    ),
 ]
 
 

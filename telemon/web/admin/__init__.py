@@ -14,4 +14,10 @@ ROLES = ("admin",)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
-from telemon.web.admin import audit, settings, teams, users  # noqa: E402,F401  (routes on bp)
+from telemon.web.admin import (  # noqa: E402,F401  (routes on bp)
+    audit,
+    questionnaires,
+    settings,
+    teams,
+    users,
+)

@@ -12,8 +12,10 @@ from werkzeug.wrappers import Response
 from telemon import clock
 from telemon.alerts import detail, handling
 from telemon.errors import Invalid
+from telemon.questionnaires import view as questionnaire_view
 from telemon.web.clinic import ROLES, alert_page, bp
 from telemon.web.clinic.timeline import alert_timeline
+from telemon.web.components import questionnaire_form
 from telemon.web.components.clinical import language
 from telemon.web.components.forms import new_form_key
 from telemon.web.guard import signed_in
@@ -36,6 +38,8 @@ def alert(alert_id: int) -> Any:
         now=now,
         may=page.may,
         decide_key=new_form_key(),
+        answer_text=lambda item, value: questionnaire_form.shown(item, value, lang),
+        lang=lang,
     )
 
 
@@ -64,3 +68,16 @@ def resolve(alert_id: int) -> Any:
         return redirect(url_for("clinic.alert", alert_id=alert_id))
     flash(_("Alert resolved."))
     return redirect(url_for("clinic.worklist"))
+
+
+@bp.route("/questionnaire-responses/<int:response_id>")
+@signed_in(*ROLES)
+def questionnaire_response(response_id: int) -> Any:
+    """One response's questions and answers (the overview table's cell opens it)."""
+    lang = language()
+    return render_template(
+        "clinic/questionnaire_response.html",
+        rv=questionnaire_view.response_page(g.user, response_id),
+        answer_text=lambda item, value: questionnaire_form.shown(item, value, lang),
+        lang=lang,
+    )

@@ -55,6 +55,7 @@ def patient(patient_id: int) -> Any:
         chart_days=CHART_DAYS,
         stay=admissions.current_stays([patient_id]).get(patient_id),
         may_edit_contact=page.may_edit_contact,
+        overview=page.overview,
     )
 
 

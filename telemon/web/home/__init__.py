@@ -17,4 +17,11 @@ bp = Blueprint(
     static_url_path="/static",
 )
 
-from telemon.web.home import messages, patients, recording, start, wounds  # noqa: E402,F401  (routes on bp)
+from telemon.web.home import (  # noqa: E402,F401  (routes on bp)
+    messages,
+    patients,
+    questionnaires,
+    recording,
+    start,
+    wounds,
+)

@@ -12,4 +12,9 @@ ROLES = ("patient",)
 
 bp = Blueprint("patient", __name__, url_prefix="/me", template_folder="templates")
 
-from telemon.web.patient import anticoagulation, messages, readings  # noqa: E402,F401  (routes on bp)
+from telemon.web.patient import (  # noqa: E402,F401  (routes on bp)
+    anticoagulation,
+    messages,
+    questionnaires,
+    readings,
+)

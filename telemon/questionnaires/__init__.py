@@ -1,0 +1,1 @@
+"""Questionnaires: definitions (FHIR), branching and triage (pure), responses."""
