@@ -17,6 +17,7 @@ MAX_ANSWERS = 500
 class PublishQuery(Schema):
     programme = fields.String(load_default="copd", validate=validate.OneOf(PROGRAMMES))
     care_team_id = Id(
+        query=True,
         load_default=None,
         metadata={"description": "A clinician publishing her care team's own questionnaire"},
     )
