@@ -116,6 +116,12 @@ class ObservationOut(Schema):
     device = fields.String(allow_none=True)
     location = fields.String(allow_none=True)
     received_at = fields.DateTime()
+    during_admission = fields.Boolean(
+        metadata={
+            "description": "Taken while the patient was in hospital, as MedCom "
+            "HospitalNotifications told it (kept and evaluated like any other reading)"
+        }
+    )
 
     def _effective_at(self, observation: Any) -> str:
         offset = timedelta(minutes=observation.effective_offset_minutes)

@@ -96,7 +96,9 @@ def resume(actor: User, enrollment_id: int) -> Enrollment:
         enrollment.paused_until = today - timedelta(days=1)
     else:
         enrollment.paused_from = enrollment.paused_until = enrollment.pause_reason = None
-    enrollment.resumed_by_id = actor.id  # said on the page
+    # Said on the page; a stay's later notifications no longer end this pause (a discharge
+    # would otherwise rewrite it).
+    enrollment.resumed_by_id, enrollment.pause_stay_id = actor.id, None
     audit.record_change(
         actor,
         "enrollment.resume",

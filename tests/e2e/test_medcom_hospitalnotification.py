@@ -108,6 +108,11 @@ def test_admission_then_discharge(app, client, world, broker) -> None:
     on_ward = _reading(client, world, admitted + timedelta(days=1))
     before = _reading(client, world, admitted - timedelta(hours=2))
     assert on_ward.during_admission and not before.during_admission
+    listed = client.get(
+        f"/api/v1/patients/{world.patient.id}/observations",
+        headers=token_for(client, "clinician"),
+    ).get_json()["items"]
+    assert {o["id"]: o["during_admission"] for o in listed} == {on_ward.id: True, before.id: False}
     # Discharged on Thursday at 14:00: measurements resume, the schedule counting from then.
     discharged = _at(app, MONDAY + timedelta(days=3), 14)
     slhj = notification(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from telemon import clock
 from telemon.extensions import db
 from telemon.models import DischargeFollowUp
-from tests.helpers import create_broker, raise_alert, sign_in, token_for
+from tests.helpers import create_broker, item, raise_alert, sign_in, token_for
 from tests.medcom import DEPARTMENT, header_id, notification
 
 MONDAY = date(2026, 11, 23)
@@ -52,6 +52,17 @@ def test_the_care_team_and_the_nurse_see_the_admission(app, client, world, admit
     assert danish in client.get("/patients").get_data(as_text=True)
     raise_alert(world.enrollment, "spo2_low", "red", 0)
     assert danish in client.get("/queue").get_data(as_text=True)
+    # A reading taken on the ward is shown as such in the measurement table.
+    reading = item(world.patient.id, "spo2", 94, _at(app, MONDAY, 14), performer="patient")
+    stored = client.post(
+        "/api/v1/observations",
+        json={"observations": [reading]},
+        headers=token_for(client, "patient"),
+    )
+    assert stored.status_code == 201, stored.get_json()
+    _at(app, MONDAY, 15)
+    table = client.get(f"/patients/{world.patient.id}/measurements").get_data(as_text=True)
+    assert "under indlæggelse" in table
     edit = client.get(f"/enrollments/{world.enrollment.id}/edit").get_data(as_text=True)
     assert "Sat på pause af sygehusets advis om indlæggelse." in edit
     client.post("/sign-out")
