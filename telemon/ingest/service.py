@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Select, TextClause, delete, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from telemon import access, audit, clock
 from telemon.background import jobs, work
+from telemon.bulk import BulkInsert
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
 from telemon.http import paging
@@ -193,7 +193,9 @@ def _store(
         {"received_at": now, "submitted_by_id": user.id, "dispatched_at": now, "attempts": 0},
     )
     assert batch_id is not None
-    stored = _insert_new_observations([_observation(item, batch_id, user, now) for item in ordered])
+    stored = _INSERT_NEW_OBSERVATIONS.execute(
+        [_observation(item, batch_id, user, now) for item in ordered]
+    )
     created: dict[uuid.UUID, int] = {row.client_id: row.id for row in stored}
     existing = _stored_before([i["client_id"] for i in items if i["client_id"] not in created])
     conflicts = {
@@ -226,44 +228,13 @@ def _store(
 # Core inserts into the tables, not ORM-enabled ones: the ORM's bulk insert path would walk
 # every row's attributes again for nothing read back as an object.
 _BATCH = IngestBatch.__table__
-_OBSERVATION = Observation.__table__
 _INSERT_BATCH = insert(_BATCH).returning(_BATCH.c.id)
-# SQLite's (PostgreSQL's is _UNNEST_INSERT, below).
-_INSERT_NEW_OBSERVATIONS = (
-    sqlite.insert(_OBSERVATION)
-    .on_conflict_do_nothing(index_elements=[_OBSERVATION.c.client_id])
-    .returning(_OBSERVATION.c.client_id, _OBSERVATION.c.id)
+_INSERT_NEW_OBSERVATIONS = BulkInsert(
+    Observation.__table__,
+    [column.name for column in Observation.__table__.c if column.name != "id"],
+    skip_conflicts_on="client_id",
+    returning=("client_id", "id"),
 )
-
-
-def _unnest_insert() -> TextClause:
-    """PostgreSQL: the rows as one array per column, unnested into the table. The statement
-    is the same text for 1 row or 500, so psycopg converts it once and PostgreSQL plans it
-    with its parameters; a multi-row VALUES list (what SQLAlchemy writes otherwise) is a new
-    text of 17 placeholders per row that psycopg parses anew for every batch (a quarter of a
-    batch's CPU in the API). Arrays keep their order: the rows go in in client_id order."""
-    columns = [column for column in _OBSERVATION.c if column.name != "id"]
-    pg = postgresql.dialect()
-    arrays = ", ".join(f"CAST(:{c.name} AS {c.type.compile(dialect=pg)}[])" for c in columns)
-    # Written from the model's own column names and types, nothing from a request.
-    return text(
-        f"INSERT INTO observation ({', '.join(c.name for c in columns)}) "  # noqa: S608
-        f"SELECT * FROM unnest({arrays}) "
-        "ON CONFLICT (client_id) DO NOTHING RETURNING client_id, id"
-    )
-
-
-_UNNEST_INSERT = _unnest_insert()
-
-
-def _insert_new_observations(rows: list[dict[str, Any]]) -> Any:
-    """INSERT … ON CONFLICT (client_id) DO NOTHING RETURNING client_id, id: the rows stored,
-    those already there skipped."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.execute(
-            _UNNEST_INSERT, {name: [row[name] for row in rows] for name in rows[0]}
-        )
-    return db.session.execute(_INSERT_NEW_OBSERVATIONS, rows)
 
 
 def _stored_before(client_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
