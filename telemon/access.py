@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, literal, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, false, literal, or_, select
 
 from telemon import audit
 from telemon.errors import Forbidden, NotFound
@@ -73,7 +73,15 @@ def visible_patient_ids(user: User) -> Select[tuple[int]]:
 
 def _care_staff_sees(user_id: Any, organisation_id: Any, registering: bool) -> Select[tuple[int]]:
     """What care staff see (see the module's docstring): the ids, or bound parameters."""
-    active = Enrollment.status == "active"
+    through_enrolment = _through_enrolment(user_id, organisation_id)
+    if registering:
+        return through_enrolment.union(_registered(organisation_id))  # type: ignore[return-value]
+    return through_enrolment
+
+
+def _through_enrolment(user_id: Any, organisation_id: Any) -> Select[tuple[int]]:
+    """Patients of the active enrolments the user's teams are responsible for or that are
+    shared with the user's organisation."""
     in_team = exists().where(
         care_team_member.c.care_team_id == Enrollment.care_team_id,
         care_team_member.c.user_id == user_id,
@@ -82,14 +90,32 @@ def _care_staff_sees(user_id: Any, organisation_id: Any, registering: bool) -> S
         enrollment_share.c.enrollment_id == Enrollment.id,
         enrollment_share.c.organisation_id == organisation_id,
     )
-    through_enrolment = select(Enrollment.patient_id.label("patient_id")).where(
-        active, or_(in_team, shared)
+    return select(Enrollment.patient_id.label("patient_id")).where(
+        Enrollment.status == "active", or_(in_team, shared)
     )
-    if registering:
-        registered = select(Patient.id.label("patient_id")).where(
-            Patient.organisation_id == organisation_id
-        )
-        return through_enrolment.union(registered)  # type: ignore[return-value]
+
+
+def _registered(organisation_id: Any) -> Select[tuple[int]]:
+    """Patients the organisation registered (seen by its clinicians)."""
+    return select(Patient.id.label("patient_id")).where(Patient.organisation_id == organisation_id)
+
+
+def sees(user: User, patient_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """A condition on a patient id column: a patient the user may see (as visible_patient_ids,
+    written for a long list filtered and ordered by an index, such as the alert list).
+
+    For registering clinicians the two ways of seeing a patient are two IN conditions joined
+    by OR rather than one IN over their UNION: PostgreSQL turns the UNION into a join, whose
+    result has no order, and sorts every visible alert to keep a page (169 ms for 20,000 open
+    alerts on the benchmark database); the OR keeps each as a hashed filter on an index scan
+    that stops after the page (22-49 ms, the same machine and moment)."""
+    if user.role == Role.PATIENT:
+        return patient_id == (user.patient_id if user.patient_id is not None else -1)
+    if user.organisation_id is None or user.role not in CARE_ROLES:
+        return false()
+    through_enrolment = patient_id.in_(_through_enrolment(user.id, user.organisation_id))
+    if user.role in REGISTERING_ROLES:
+        return or_(through_enrolment, patient_id.in_(_registered(user.organisation_id)))
     return through_enrolment
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from telemon import clock
+from telemon.bulk import BulkInsert
 from telemon.extensions import db
 from telemon.models import AuditEvent, User
 
@@ -83,15 +84,15 @@ def record_many(
     """One allowed access per patient (a list read, a batch upload), in one statement of the
     current transaction."""
     if patient_ids:
-        db.session.execute(
-            _INSERT,
-            [_row(user, pid, action, resource_type, resource_id, "allowed") for pid in patient_ids],
-        )
+        first = _row(user, None, action, resource_type, resource_id, "allowed")
+        _INSERT_MANY.execute([{**first, "patient_id": pid} for pid in patient_ids])
 
 
-# Built once, into the table (Core, not the ORM's bulk insert): every upload and list read
-# runs it.
-_INSERT = insert(AuditEvent.__table__)
+# Built once (telemon.bulk): every upload and list read runs it, with up to 200 rows.
+_INSERT_MANY = BulkInsert(
+    AuditEvent.__table__,
+    [c.name for c in AuditEvent.__table__.c if c.name not in ("id", "changes")],
+)
 
 
 def record_refusal(

@@ -21,11 +21,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Select, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from telemon import access, admissions, audit, clock
 from telemon.background import jobs, work
+from telemon.bulk import BulkInsert
 from telemon.clinical_text import spreadsheet
 from telemon.errors import Conflict, Forbidden, Invalid
 from telemon.extensions import db
@@ -212,8 +212,8 @@ def _store(
         {"received_at": now, "submitted_by_id": user.id, "dispatched_at": now, "attempts": 0},
     )
     assert batch_id is not None
-    stored = db.session.execute(
-        _insert_new_observations(), [_observation(item, batch_id, user, now) for item in ordered]
+    stored = _INSERT_NEW_OBSERVATIONS.execute(
+        [_observation(item, batch_id, user, now) for item in ordered]
     )
     created: dict[uuid.UUID, int] = {row.client_id: row.id for row in stored}
     existing = _stored_before([i["client_id"] for i in items if i["client_id"] not in created])
@@ -250,20 +250,13 @@ def _store(
 # Core inserts into the tables, not ORM-enabled ones: the ORM's bulk insert path would walk
 # every row's attributes again for nothing read back as an object.
 _BATCH = IngestBatch.__table__
-_OBSERVATION = Observation.__table__
 _INSERT_BATCH = insert(_BATCH).returning(_BATCH.c.id)
-_INSERT_NEW_OBSERVATIONS = {
-    dialect: module.insert(_OBSERVATION)
-    .on_conflict_do_nothing(index_elements=[_OBSERVATION.c.client_id])
-    .returning(_OBSERVATION.c.client_id, _OBSERVATION.c.id)
-    for dialect, module in (("postgresql", postgresql), ("sqlite", sqlite))
-}
-
-
-def _insert_new_observations() -> Any:
-    """INSERT … ON CONFLICT (client_id) DO NOTHING RETURNING client_id, id, in the dialect of
-    the database (both write it alike; SQLAlchemy has it per dialect)."""
-    return _INSERT_NEW_OBSERVATIONS[db.session.get_bind().dialect.name]
+_INSERT_NEW_OBSERVATIONS = BulkInsert(
+    Observation.__table__,
+    [column.name for column in Observation.__table__.c if column.name != "id"],
+    skip_conflicts_on="client_id",
+    returning=("client_id", "id"),
+)
 
 
 def _stored_before(client_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
