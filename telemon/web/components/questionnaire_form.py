@@ -104,8 +104,10 @@ def _read(item: Item, form: Mapping[str, str]) -> tuple[Any, str | None]:
         value = parts if len(parts) > 1 else parts[item.components[0]]
     if value is None:
         return None, _("Answer the question to go on.")
-    problem = value_problem(item, value)
-    return value, (_("This value cannot be right: %(why)s", why=problem) if problem else None)
+    if value_problem(item, value) is not None:
+        # The rule's own words are English (the API's); the page says it in the user's.
+        return value, _("This value cannot be right; check it and enter it again.")
+    return value, None
 
 
 def shown(item: Item, value: Answer, language: str) -> str:
@@ -176,8 +178,8 @@ def step(
         }
         try:
             recorded = responses.record(user, data)
-        except TelemonError as refused:
-            error = refused.detail
+        except TelemonError:
+            error = _("Your answers could not be sent; go back and check them.")
             shown_item = None
         else:
             flash(
