@@ -46,6 +46,7 @@ def _body(text: str, field: str) -> str:
         raise Invalid(str(error), {field: [message]}) from None
 
 
+CLIENT_ID_MAX = 64
 # The cursor of a thread's page: the last message's sent_at and id (newest first).
 CURSOR_SHAPE = (datetime, int)
 
@@ -145,6 +146,10 @@ def write(user: User, patient_id: int, data: dict[str, Any]) -> Message:
     access.patient_for(user, patient_id, "message.create", "message")
     body = _body(data["body"], "body")
     client_id = str(data["client_id"])
+    if not 1 <= len(client_id) <= CLIENT_ID_MAX:
+        raise Invalid(
+            "client_id is 1 to 64 characters.", {"client_id": ["Length must be 1 to 64."]}
+        )
     reply_to_id = data.get("reply_to")
     existing = _by_client_id(user, client_id)
     if existing is not None:
