@@ -60,7 +60,8 @@ def due_for(sent_at: datetime, team: CareTeam) -> datetime:
 
 def thread_enrollment(patient_id: int, user: User | None = None) -> Enrollment | None:
     """The enrolment whose responsible team a new thread message goes to: the first active
-    one whose team the writer is a member of, else the patient's first active enrolment."""
+    one whose team the writer is a member of, else the first shared with the writer's
+    organisation, else the patient's first active enrolment."""
     enrolments = list(
         db.session.scalars(
             select(Enrollment)
@@ -71,6 +72,9 @@ def thread_enrollment(patient_id: int, user: User | None = None) -> Enrollment |
     if user is not None:
         for enrollment in enrolments:
             if access.is_care_team_member(user, enrollment.care_team_id):
+                return enrollment
+        for enrollment in enrolments:
+            if any(o.id == user.organisation_id for o in enrollment.shared_with):
                 return enrollment
     return enrolments[0] if enrolments else None
 
