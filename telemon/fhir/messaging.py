@@ -95,13 +95,23 @@ def create(user: User, body: Any) -> dict[str, Any]:
         )
     reply_to = None
     for ref in communication.inResponseTo or []:
-        reply_to = _message_id((ref.reference or "").removeprefix("Communication/"))
+        named = (ref.reference or "").removeprefix("Communication/")
+        reply_to = id_from_text(named.removeprefix(PREFIX)) if is_message(named) else None
+        if reply_to is None:
+            raise FhirError(
+                422,
+                [Issue("inResponseTo names Communication/msg-{id}.", "Communication.inResponseTo")],
+            )
     data = {"client_id": identifiers[0], "body": texts[0], "reply_to": reply_to}
     try:
         message = service.write(user, patient_id, data)
     except Invalid as error:
         field = next(iter(error.errors or {"body": None}))
-        path = {"body": "Communication.payload", "reply_to": "Communication.inResponseTo"}
+        path = {
+            "body": "Communication.payload",
+            "reply_to": "Communication.inResponseTo",
+            "client_id": "Communication.identifier",
+        }
         raise FhirError(422, [Issue(error.detail, path.get(field, "Communication"))]) from None
     return resources.message_communication(message)
 

@@ -15,6 +15,7 @@ new message, or as a reply when it answers a received CareCommunication.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,6 +72,7 @@ CATEGORIES = (
     "training",
 )
 SOR_ENDPOINT = "https://sor2.sum.dsdn.dk/#id={sor}"
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 # Who telemon's staff are as SKS administrative practitioner roles.
 ROLE_CODES = {"clinician": "laege", "nurse": "sygeplejerske", "gp": "laege"}
 # A stable namespace: an outgoing message's ids follow from telemon's message id, so that the
@@ -238,8 +240,8 @@ def message_from_carecommunication(bundle: dict[str, Any]) -> Received:
             "MessageHeader.eventCoding",
         )
     message_id = header.get("id")
-    if not isinstance(message_id, str) or not message_id:
-        raise CareCommunicationError("The MessageHeader has no id.", "MessageHeader.id")
+    if not isinstance(message_id, str) or not _FHIR_ID.fullmatch(message_id):
+        raise CareCommunicationError("The MessageHeader has no valid id.", "MessageHeader.id")
     index = _index(resources)
     patients = [r for r in resources if r["resourceType"] == "Patient"]
     if len(patients) != 1:

@@ -46,6 +46,7 @@ def _body(text: str, field: str) -> str:
         raise Invalid(str(error), {field: [message]}) from None
 
 
+CLIENT_ID_MAX = 64
 # The cursor of a thread's page: the last message's sent_at and id (newest first).
 CURSOR_SHAPE = (datetime, int)
 
@@ -59,7 +60,8 @@ def due_for(sent_at: datetime, team: CareTeam) -> datetime:
 
 def thread_enrollment(patient_id: int, user: User | None = None) -> Enrollment | None:
     """The enrolment whose responsible team a new thread message goes to: the first active
-    one whose team the writer is a member of, else the patient's first active enrolment."""
+    one whose team the writer is a member of, else the first shared with the writer's
+    organisation, else the patient's first active enrolment."""
     enrolments = list(
         db.session.scalars(
             select(Enrollment)
@@ -70,6 +72,9 @@ def thread_enrollment(patient_id: int, user: User | None = None) -> Enrollment |
     if user is not None:
         for enrollment in enrolments:
             if access.is_care_team_member(user, enrollment.care_team_id):
+                return enrollment
+        for enrollment in enrolments:
+            if any(o.id == user.organisation_id for o in enrollment.shared_with):
                 return enrollment
     return enrolments[0] if enrolments else None
 
@@ -145,6 +150,10 @@ def write(user: User, patient_id: int, data: dict[str, Any]) -> Message:
     access.patient_for(user, patient_id, "message.create", "message")
     body = _body(data["body"], "body")
     client_id = str(data["client_id"])
+    if not 1 <= len(client_id) <= CLIENT_ID_MAX:
+        raise Invalid(
+            "client_id is 1 to 64 characters.", {"client_id": ["Length must be 1 to 64."]}
+        )
     reply_to_id = data.get("reply_to")
     existing = _by_client_id(user, client_id)
     if existing is not None:

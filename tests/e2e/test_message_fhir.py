@@ -176,3 +176,19 @@ def test_unknown_patient_and_broken_bundles(app: Any, world: Any) -> None:
             exchange.receive_carecommunication(broken)
         assert refused.value.path == "Patient.identifier"
     assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+def test_create_refuses_what_it_cannot_keep(client: Any, world: Any) -> None:
+    nurse = token_for(client, "nurse")
+    long_key = fhir_post(client, nurse, communication(world.patient.id, "Hej", "k" * 65))
+    assert long_key.status_code == 422
+    assert long_key.get_json()["issue"][0]["expression"] == ["Communication.identifier"]
+    bad_reply = fhir_post(
+        client, nurse, communication(world.patient.id, "Hej", "k-1", reply_to="Patient/1")
+    )
+    assert bad_reply.status_code == 422
+    assert bad_reply.get_json()["issue"][0]["expression"] == ["Communication.inResponseTo"]
+    no_subject = communication(world.patient.id, "Hej", "k-2")
+    del no_subject["subject"]
+    assert fhir_post(client, nurse, no_subject).status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 0

@@ -103,6 +103,8 @@ def _broken(change: str) -> dict[str, object]:
         resources["Communication"]["payload"][0]["extension"] = []
     elif change == "dangling-focus":
         resources["MessageHeader"]["focus"] = [{"reference": "Communication/nowhere"}]
+    elif change == "header-id":
+        resources["MessageHeader"]["id"] = "x" * 65
     elif change == "sender-sor":
         resources["Organization"]["identifier"] = []  # the last Organization: the receiver
     return bundle
@@ -121,6 +123,7 @@ def _broken(change: str) -> dict[str, object]:
         ("no-text", "Communication.payload"),
         ("segment-date", "Communication.payload[0].extension"),
         ("dangling-focus", "MessageHeader.focus"),
+        ("header-id", "MessageHeader.id"),
         ("sender-sor", "MessageHeader.destination.receiver"),
     ],
 )
