@@ -121,6 +121,13 @@ def post_bundle() -> Response:
     return fhir_response(upload.upload(user, _body()))
 
 
+@bp.route("/$submit-measurement", methods=["POST"])
+def submit_measurement() -> Response:
+    """FUT's measurement submission: a Parameters with the measurement Bundle."""
+    user = api_user()
+    return fhir_response(upload.submit_measurement(user, _body()))
+
+
 @bp.route("/metadata", methods=["GET"])
 def metadata() -> Response:
     """The CapabilityStatement: exactly what this server supports. Needs no token."""
@@ -227,6 +234,13 @@ def read_communication(rid: str) -> Response:
     return fhir_response(reading.read_communication(api_user(), rid))
 
 
+@bp.route("/Provenance/<rid>", methods=["GET"])
+@bp.route("/QuestionnaireResponse/<rid>", methods=["GET"])
+def read_kept_resource(rid: str) -> Response:
+    resource_type = request.path.split("/")[-2]
+    return fhir_response(reading.read_kept_resource(api_user(), resource_type, rid))
+
+
 @bp.route("/Media/<rid>", methods=["GET"])
 def read_media(rid: str) -> Response:
     return fhir_response(reading.read_media(api_user(), rid))
@@ -241,6 +255,10 @@ READS = {
     "Task": reading.read_task,
     "Communication": reading.read_communication,
     "Media": reading.read_media,
+    "Provenance": lambda user, rid: reading.read_kept_resource(user, "Provenance", rid),
+    "QuestionnaireResponse": lambda user, rid: reading.read_kept_resource(
+        user, "QuestionnaireResponse", rid
+    ),
 }
 
 

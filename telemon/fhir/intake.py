@@ -11,6 +11,7 @@ repeated upload, however concurrent, store nothing new.
 from __future__ import annotations
 
 import contextlib
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from telemon.patients.cpr import normalise_cpr
 # Namespace of the client_ids derived for FHIR readings (uuid5); never change it, or repeated
 # uploads would no longer be recognised.
 READING_NAMESPACE = uuid.UUID("5d0f4a5e-3c1b-4f7e-9a40-6f1de8f0c113")
+RFC3986 = "urn:ietf:rfc:3986"  # the identifier system of a URL
 # Where a field of the JSON API's item sits in an Observation, for error messages.
 FIELD_PATHS = {
     "effective_at": ".effective[x]",
@@ -71,6 +73,12 @@ class Upload:
     metric_sources: dict[int, DeviceSpec | int] = field(default_factory=dict)
     # The patients the uploader may record for, asked once (service.recordable_patients).
     recordable: set[int] = field(default_factory=set)
+    caller_patient: int | None = None  # the uploader's own patient id, when a patient uploads
+    others: dict[int, dict[str, Any]] = field(default_factory=dict)  # kept as sent (READERS)
+    kept_others: list[dict[str, Any]] = field(default_factory=list)  # telemon.fhir.kept
+    kept_resources: dict[int, tuple[int, bool]] = field(default_factory=dict)  # entry -> row
+    # Devices named only by another server's absolute URL (FUT), by that URL.
+    foreign_devices: dict[str, DeviceSpec] = field(default_factory=dict)
 
     def fail(self, index: int, error: FhirError) -> None:
         self.failures.setdefault(index, error)
@@ -104,13 +112,22 @@ def _read_observation(entry: Entry, state: Upload, read: _Read) -> None:
         state.answers[entry.index] = Answer("200 OK", outcome=information(plan.note or ""))
 
 
+def _read_kept(entry: Entry, state: Upload, read: _Read) -> None:
+    state.others[entry.index] = entry.resource
+
+
 # How each resource type of an upload is read (entries.SUPPORTED_TYPES): a new type is one
-# reader here, and its storing in telemon.fhir.upload.
+# reader here, and its storing in telemon.fhir.upload. FUT's measurement Bundles bring
+# Provenance, QuestionnaireResponse and Media beside the readings: kept as sent (until the
+# questionnaire path and the photo pipeline take the latter two).
 READERS: dict[str, Callable[[Entry, Upload, _Read], None]] = {
     "Patient": _read_patient,
     "Device": _read_device,
     "DeviceMetric": _read_metric,
     "Observation": _read_observation,
+    "Provenance": _read_kept,
+    "QuestionnaireResponse": _read_kept,
+    "Media": _read_kept,
 }
 
 
@@ -143,6 +160,7 @@ def read_entries(user: User, state: Upload) -> None:
     """Read every entry; match the patients (one query for all) and check that the user may
     record for them; turn the Observations into the JSON API's items."""
     read = _Read()
+    state.caller_patient = user.patient_id if user.role == "patient" else None
     for entry in state.entries:
         try:
             entries.check_request(entry)
@@ -179,6 +197,39 @@ def read_entries(user: User, state: Upload) -> None:
             state.items.extend(items)
         except FhirError as error:
             state.fail(index, error)
+    _keep_others(state)
+
+
+def _keep_others(state: Upload) -> None:
+    """The resources kept as sent, each with the upload's patient when it has exactly one
+    (FUT's measurement Bundle is one patient's), and its identity: its identifier, else its
+    content."""
+    patients = {*state.patients.values(), *(i["patient_id"] for i in state.items)}
+    patients |= {i["patient_id"] for i in state.kept}
+    if not patients and state.caller_patient in state.recordable:
+        patients = {state.caller_patient}
+    patient_id = next(iter(patients)) if len(patients) == 1 else None
+    for index, resource in state.others.items():
+        if index in state.failures:
+            continue
+        identifier = resource.get("identifier")
+        if isinstance(identifier, list):
+            identifier = identifier[0] if identifier else None
+        key = (
+            f"identifier|{identifier.get('system')}|{identifier.get('value')}"
+            if isinstance(identifier, dict) and identifier.get("value")
+            else "content|" + json.dumps(resource, sort_keys=True)
+        )
+        kind = str(resource.get("resourceType"))
+        state.kept_others.append(
+            {
+                "_entry": index,
+                "client_id": uuid.uuid5(READING_NAMESPACE, f"{patient_id}|{kind}|{key}"),
+                "patient_id": patient_id,
+                "resource_type": kind,
+                "resource": resource,
+            }
+        )
 
 
 def _check_repeats(
@@ -209,15 +260,21 @@ def _subject(
     """The patient an Observation names outside this Bundle's Patient entries, if it does."""
     subject = plan.subject if isinstance(plan.subject, dict) else {}
     reference = entries.reference_string(subject)
+    foreign = False
     if reference is not None:
         target = references.resolve(reference, state.entries[index])
         if target.entry is None and target.resource_type == "Patient" and target.id:
             patient_id = id_from_text(target.id)
             return PatientMatch(patient_id=patient_id) if patient_id is not None else None
-        return None
+        foreign = target.entry is None and target.resource_type is None
+        if not foreign:
+            return None
     identifier = subject.get("identifier") or {}
     if identifier.get("system") == mapping.CPR_SYSTEM and identifier.get("value"):
         return PatientMatch(cpr=str(identifier["value"]))
+    if foreign and state.caller_patient is not None:
+        # Another server's patient (FUT names its own): uploaded by the patient, it is they.
+        return PatientMatch(patient_id=state.caller_patient)
     return None
 
 
@@ -270,6 +327,12 @@ def _patient_of(
         if patient_id is not None:
             return patient_id
         raise _refused(entry, ".resource.subject")
+    if reference is not None and reference.startswith(("http://", "https://")):
+        text = (
+            "The subject is another server's patient; give the patient's CPR number in "
+            f"subject.identifier (system {mapping.CPR_SYSTEM}), or upload as the patient."
+        )
+        raise FhirError(422, [Issue(text, at)])
     raise FhirError(
         422,
         [Issue("The subject must reference the patient (in this Bundle or Patient/{id}).", at)],
@@ -453,6 +516,12 @@ def _device_of(
             identity = f"{device.identifier_system}|{device.identifier_value}"
             label = mapping.device_label(device.manufacturer, device.model, device.type_text)
             return None, device.id, label, identity
+    if plan.device.startswith(("http://", "https://")) and target.resource_type is None:
+        # Another server's device (FUT's device service): its URL is its identity here.
+        spec = state.foreign_devices.setdefault(
+            plan.device, DeviceSpec(identifier_system=RFC3986, identifier_value=plan.device[:200])
+        )
+        return spec, None, None, f"{RFC3986}|{spec.identifier_value}"
     raise FhirError(422, [Issue("The device is neither in this Bundle nor known here.", at)])
 
 

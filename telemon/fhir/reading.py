@@ -33,6 +33,7 @@ from telemon.models import (
     Device,
     Enrollment,
     KeptObservation,
+    KeptResource,
     Observation,
     Patient,
     Photo,
@@ -399,8 +400,26 @@ def read_communication(user: User, rid: str) -> dict[str, Any]:
 
 
 @use_case
+def read_kept_resource(user: User, resource_type: str, rid: str) -> dict[str, Any]:
+    """A resource an upload brought and telemon kept as sent (id kept-{n}): for those who may
+    see its patient, or (with no patient) for the account that sent it."""
+    if not rid.startswith(resources.KEPT_PREFIX):
+        raise NotFound("No such resource.")
+    found = db.session.get(KeptResource, _int_id(rid.removeprefix(resources.KEPT_PREFIX)))
+    if found is None or found.resource_type != resource_type:
+        raise NotFound("No such resource.")
+    if found.patient_id is not None:
+        access.patient_for(user, found.patient_id, "observation.read", "kept_resource", found.id)
+    elif found.recorded_by_id != user.id:
+        raise NotFound("No such resource.")
+    return resources.kept_resource(found)
+
+
+@use_case
 def read_media(user: User, rid: str) -> dict[str, Any]:
     """A wound photo's description, after the same check as GET /api/v1/photos/{id}."""
+    if rid.startswith(resources.KEPT_PREFIX):
+        return read_kept_resource(user, "Media", rid)
     access.require_role(user, *READ_ROLES)
     photo = db.session.get(Photo, _int_id(rid))
     if photo is None:

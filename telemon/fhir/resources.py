@@ -26,6 +26,7 @@ from telemon.models import (
     Device,
     DeviceMetric,
     KeptObservation,
+    KeptResource,
     Observation,
     Patient,
     Photo,
@@ -147,6 +148,13 @@ def _as_sent_by_sender(data: dict[str, Any], sent: dict[str, Any]) -> None:
         data["category"] = categories
     if not sent.get("performer_given"):
         data.pop("performer", None)
+
+
+def kept_resource(k: KeptResource) -> dict[str, Any]:
+    """A resource kept as sent (Provenance, QuestionnaireResponse, Media): telemon's id."""
+    data = {key: v for key, v in k.resource.items() if key not in ("resourceType", "id")}
+    data["id"] = f"{KEPT_PREFIX}{k.id}"
+    return versioned(build(k.resource_type, data), k.received_at)
 
 
 def _display(text: str | None) -> dict[str, str]:

@@ -5,7 +5,12 @@ from telemon.models.anticoagulation import AnticoagulationPlan, DoseSuggestion, 
 from telemon.models.audit import AuditEvent
 from telemon.models.calendar import PublicHoliday
 from telemon.models.devices import Device
-from telemon.models.fhir_records import DeviceMetric, KeptObservation, ReadingSource
+from telemon.models.fhir_records import (
+    DeviceMetric,
+    KeptObservation,
+    KeptResource,
+    ReadingSource,
+)
 from telemon.models.identity import (
     ORGANISATION_KINDS,
     ROLES,
@@ -59,6 +64,7 @@ __all__ = [
     "Enrollment",
     "IngestBatch",
     "KeptObservation",
+    "KeptResource",
     "Observation",
     "ReadingSource",
     "OutgoingMail",
