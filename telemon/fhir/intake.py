@@ -384,6 +384,13 @@ def _items(
             loinc=reading.loinc,
         )
         items.append(loaded)
+    if len(items) > 1:  # a panel (blood pressure): read back as the one panel it was sent as
+        panel = {
+            "code": entry.resource.get("code") or {},
+            "client_ids": [str(item["client_id"]) for item in items],
+        }
+        for item in items:
+            item["_sent"]["panel"] = panel
     return items
 
 

@@ -114,11 +114,32 @@ def read_observation(user: User, rid: str) -> dict[str, Any]:
     access.patient_for(user, reading.patient_id, "observation.read", "observation", reading.id)
     limits = _limits(reading.patient_id)
     source = db.session.get(ReadingSource, reading.client_id)
+    sent = source.sent if source is not None else None
+    if sent is not None and "panel" in sent:
+        return resources.panel(reading, _panel_members(reading.patient_id, sent, limits))
     return resources.observation(
-        reading,
-        interpretation(reading.value, limits.get(reading.code)),
-        source.sent if source is not None else None,
+        reading, interpretation(reading.value, limits.get(reading.code)), sent
     )
+
+
+def _panel_members(
+    patient_id: int, sent: dict[str, Any], limits: dict[str, Limits]
+) -> list[tuple[Observation, str | None, dict[str, Any] | None]]:
+    """The readings of a panel, in the order they were sent, each with its interpretation and
+    how it was sent."""
+    ids = [uuid.UUID(c) for c in sent["panel"]["client_ids"]]
+    rows = db.session.scalars(
+        select(Observation).where(
+            Observation.client_id.in_(ids), Observation.patient_id == patient_id
+        )
+    )
+    found = {o.client_id: o for o in rows}
+    sources = _sources(list(found))
+    return [
+        (o, interpretation(o.value, limits.get(o.code)), sources.get(o.client_id))
+        for cid in ids
+        if (o := found.get(cid)) is not None
+    ]
 
 
 def _read_wound_observation(user: User, rid: str) -> dict[str, Any]:
@@ -174,15 +195,19 @@ def search_observations(
         )
         limits = _limits(patient_id)
         sent = _sources([o.client_id for o in readings.items])
-        entries = [
-            (
-                "Observation",
-                resources.observation(
-                    o, interpretation(o.value, limits.get(o.code)), sent.get(o.client_id)
-                ),
-            )
-            for o in readings.items
-        ]
+        entries = []
+        shown: set[str] = set()  # the panels already on this page
+        for o in readings.items:
+            how = sent.get(o.client_id)
+            if how is not None and "panel" in how:
+                if str(o.client_id) in shown:
+                    continue
+                shown |= set(how["panel"]["client_ids"])
+                members = _panel_members(patient_id, how, limits)
+                entries.append(("Observation", resources.panel(o, members)))
+                continue
+            value = interpretation(o.value, limits.get(o.code))
+            entries.append(("Observation", resources.observation(o, value, how)))
         next_cursor = readings.next
         wanted_includes = search.includes(params)
         if "device" in wanted_includes:
