@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from telemon import audit, clock
 from telemon.errors import Conflict
 from telemon.extensions import db
-from telemon.fhir.mapping import Kept
+from telemon.fhir.kept_mapping import Kept
 from telemon.models import KeptObservation, KeptResource, ReadingSource, User
 
 

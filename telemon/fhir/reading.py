@@ -21,10 +21,10 @@ from telemon.copd.rules import Limits
 from telemon.errors import NotFound
 from telemon.extensions import db
 from telemon.fhir import resources, search
-from telemon.fhir.intake import READING_NAMESPACE
 from telemon.fhir.interpretation import interpretation
 from telemon.fhir.mapping import CPR_SYSTEM
 from telemon.fhir.outcome import FhirError, Issue
+from telemon.fhir.upload_state import READING_NAMESPACE
 from telemon.http import links, paging
 from telemon.http.ids import id_from_text
 from telemon.ingest.codes import CODES

@@ -21,11 +21,12 @@ from typing import Any
 from telemon import audit, clock
 from telemon.errors import TelemonError
 from telemon.fhir import devices, entries, kept
-from telemon.fhir.intake import DEVICE_ENTRY, FIELD_PATHS, Answer, Upload, read_entries
+from telemon.fhir.intake import read_entries
 from telemon.fhir.mapping import DeviceSpec
 from telemon.fhir.model import build, information, outcome_json, parse, without_extensions
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.resources import KEPT_PREFIX, instant
+from telemon.fhir.upload_state import DEVICE_ENTRY, FIELD_PATHS, Answer, Upload
 from telemon.ingest import service
 from telemon.models import User
 
