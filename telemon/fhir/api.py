@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
 from telemon.errors import TelemonError
-from telemon.fhir import capability, device_reading, reading, upload
+from telemon.fhir import capability, device_reading, observation_reading, reading, upload
 from telemon.fhir.model import FHIR_JSON, information, outcome_json
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.redaction import RedactIdentifiers
@@ -148,14 +148,16 @@ def search_patients() -> Response:
 
 @bp.route("/Observation/<rid>", methods=["GET"])
 def read_observation(rid: str) -> Response:
-    return fhir_response(reading.read_observation(api_user(), rid))
+    return fhir_response(observation_reading.read_observation(api_user(), rid))
 
 
 @bp.route("/Observation", methods=["GET"])
 @bp.route("/Observation/_search", methods=["POST"])
 def search_observations() -> Response:
     user = api_user()
-    return fhir_response(reading.search_observations(user, _params(), _search_url(), _strict()))
+    return fhir_response(
+        observation_reading.search_observations(user, _params(), _search_url(), _strict())
+    )
 
 
 @bp.route("/Observation", methods=["POST"])
@@ -179,7 +181,7 @@ def create() -> Response:
     elif kind == "Device":
         response = fhir_response(device_reading.created_device(user, int(rid)), created.status)
     else:
-        response = fhir_response(reading.read_observation(user, rid), created.status)
+        response = fhir_response(observation_reading.read_observation(user, rid), created.status)
     response.headers["Location"] = f"{links.base_url()}/fhir/{created.location}"
     response.headers["ETag"] = 'W/"1"'
     return response
@@ -248,7 +250,7 @@ def read_media(rid: str) -> Response:
 
 READS = {
     "Patient": reading.read_patient,
-    "Observation": reading.read_observation,
+    "Observation": observation_reading.read_observation,
     "Device": device_reading.read_device,
     "DeviceMetric": device_reading.read_device_metric,
     "Flag": reading.read_flag,
