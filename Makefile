@@ -38,7 +38,7 @@ PURE_MODULES := $(wildcard \
 	telemon/ingest/codes.py telemon/patients/cpr.py telemon/notify/messages.py \
 	telemon/administration/holiday_calendar.py \
 	telemon/clinical_text/*.py \
-	telemon/fhir/entries.py telemon/fhir/mapping.py telemon/fhir/interpretation.py telemon/fhir/redaction.py \
+	telemon/fhir/entries.py telemon/fhir/mapping.py telemon/fhir/kept_mapping.py telemon/fhir/intake_kept.py telemon/fhir/upload_state.py telemon/fhir/interpretation.py telemon/fhir/redaction.py \
 	telemon/fhir/search.py telemon/web/safe_redirect.py \
 	telemon/monitoring.py telemon/identity/passwords.py telemon/plausible_dates.py \
 	telemon/identity/guessable_words.py \

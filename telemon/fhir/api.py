@@ -17,6 +17,7 @@ from telemon.fhir import (
     capability,
     device_reading,
     messaging,
+    observation_reading,
     questionnaire_responses,
     reading,
     upload,
@@ -129,6 +130,13 @@ def post_bundle() -> Response:
     return fhir_response(upload.upload(user, _body()))
 
 
+@bp.route("/$submit-measurement", methods=["POST"])
+def submit_measurement() -> Response:
+    """FUT's measurement submission: a Parameters with the measurement Bundle."""
+    user = api_user()
+    return fhir_response(upload.submit_measurement(user, _body()))
+
+
 @bp.route("/metadata", methods=["GET"])
 def metadata() -> Response:
     """The CapabilityStatement: exactly what this server supports. Needs no token."""
@@ -149,14 +157,16 @@ def search_patients() -> Response:
 
 @bp.route("/Observation/<rid>", methods=["GET"])
 def read_observation(rid: str) -> Response:
-    return fhir_response(reading.read_observation(api_user(), rid))
+    return fhir_response(observation_reading.read_observation(api_user(), rid))
 
 
 @bp.route("/Observation", methods=["GET"])
 @bp.route("/Observation/_search", methods=["POST"])
 def search_observations() -> Response:
     user = api_user()
-    return fhir_response(reading.search_observations(user, _params(), _search_url(), _strict()))
+    return fhir_response(
+        observation_reading.search_observations(user, _params(), _search_url(), _strict())
+    )
 
 
 @bp.route("/Observation", methods=["POST"])
@@ -180,7 +190,7 @@ def create() -> Response:
     elif kind == "Device":
         response = fhir_response(device_reading.created_device(user, int(rid)), created.status)
     else:
-        response = fhir_response(reading.read_observation(user, rid), created.status)
+        response = fhir_response(observation_reading.read_observation(user, rid), created.status)
     response.headers["Location"] = f"{links.base_url()}/fhir/{created.location}"
     response.headers["ETag"] = 'W/"1"'
     return response
@@ -264,6 +274,13 @@ def carecommunication(rid: str) -> Response:
     return fhir_response(messaging.carecommunication(api_user(), rid))
 
 
+@bp.route("/Provenance/<rid>", methods=["GET"])
+@bp.route("/QuestionnaireResponse/<rid>", methods=["GET"])
+def read_kept_resource(rid: str) -> Response:
+    resource_type = request.path.split("/")[-2]
+    return fhir_response(reading.read_kept_resource(api_user(), resource_type, rid))
+
+
 @bp.route("/Media/<rid>", methods=["GET"])
 def read_media(rid: str) -> Response:
     return fhir_response(reading.read_media(api_user(), rid))
@@ -304,13 +321,17 @@ def search_questionnaire_responses() -> Response:
 
 READS = {
     "Patient": reading.read_patient,
-    "Observation": reading.read_observation,
+    "Observation": observation_reading.read_observation,
     "Device": device_reading.read_device,
     "DeviceMetric": device_reading.read_device_metric,
     "Flag": reading.read_flag,
     "Task": reading.read_task,
     "Communication": _communication,
     "Media": reading.read_media,
+    "Provenance": lambda user, rid: reading.read_kept_resource(user, "Provenance", rid),
+    "QuestionnaireResponse": lambda user, rid: reading.read_kept_resource(
+        user, "QuestionnaireResponse", rid
+    ),
 }
 
 

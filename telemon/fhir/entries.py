@@ -12,7 +12,15 @@ from urllib.parse import unquote
 
 from telemon.fhir.outcome import FhirError, Issue
 
-SUPPORTED_TYPES = ("Patient", "Device", "DeviceMetric", "Observation")
+SUPPORTED_TYPES = (
+    "Patient",
+    "Device",
+    "DeviceMetric",
+    "Observation",
+    "Provenance",
+    "QuestionnaireResponse",
+    "Media",
+)
 TYPE_ID = re.compile(r"(?:^|/)([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$")
 
 

@@ -21,59 +21,17 @@ from sqlalchemy import select
 
 from telemon import audit
 from telemon.extensions import db
-from telemon.fhir import entries, mapping
+from telemon.fhir import entries, intake_kept, mapping
 from telemon.fhir.entries import Entry, References
-from telemon.fhir.mapping import DeviceSpec, MetricSpec, ObservationPlan, PatientMatch
+from telemon.fhir.mapping import DeviceSpec, ObservationPlan, PatientMatch
 from telemon.fhir.model import information
 from telemon.fhir.outcome import FhirError, Issue
+from telemon.fhir.upload_state import FIELD_PATHS, READING_NAMESPACE, RFC3986, Answer, Upload
 from telemon.http.ids import id_from_text
 from telemon.ingest import service
 from telemon.ingest.schemas import ObservationItem
 from telemon.models import Device, Patient, User
 from telemon.patients.cpr import normalise_cpr
-
-# Namespace of the client_ids derived for FHIR readings (uuid5); never change it, or repeated
-# uploads would no longer be recognised.
-READING_NAMESPACE = uuid.UUID("5d0f4a5e-3c1b-4f7e-9a40-6f1de8f0c113")
-# Where a field of the JSON API's item sits in an Observation, for error messages.
-FIELD_PATHS = {
-    "effective_at": ".effective[x]",
-    "performer": ".performer",
-    "code": ".code",
-    "unit": ".valueQuantity.code",
-}
-
-
-@dataclass
-class Answer:
-    """How one entry of the Bundle is answered (Bundle.entry.response)."""
-
-    status: str
-    location: str | None = None
-    outcome: dict[str, Any] | None = None
-
-
-@dataclass
-class Upload:
-    """The state of one upload: what each entry became, and what is still to store."""
-
-    entries: list[Entry]
-    failures: dict[int, FhirError] = field(default_factory=dict)
-    answers: dict[int, Answer] = field(default_factory=dict)
-    patients: dict[int, int] = field(default_factory=dict)  # Patient entry -> patient id
-    devices: dict[int, DeviceSpec] = field(default_factory=dict)  # Device entry -> spec
-    items: list[dict[str, Any]] = field(default_factory=list)  # readings, "_entry" = entry
-    kept: list[dict[str, Any]] = field(
-        default_factory=list
-    )  # kept Observations (telemon.fhir.kept)
-    metrics: dict[int, MetricSpec] = field(default_factory=dict)  # DeviceMetric entry -> spec
-    # DeviceMetric entry -> its device: a Device entry's spec, or a kept device's id
-    metric_sources: dict[int, DeviceSpec | int] = field(default_factory=dict)
-    # The patients the uploader may record for, asked once (service.recordable_patients).
-    recordable: set[int] = field(default_factory=set)
-
-    def fail(self, index: int, error: FhirError) -> None:
-        self.failures.setdefault(index, error)
 
 
 @dataclass
@@ -104,13 +62,22 @@ def _read_observation(entry: Entry, state: Upload, read: _Read) -> None:
         state.answers[entry.index] = Answer("200 OK", outcome=information(plan.note or ""))
 
 
+def _read_kept(entry: Entry, state: Upload, read: _Read) -> None:
+    state.others[entry.index] = entry.resource
+
+
 # How each resource type of an upload is read (entries.SUPPORTED_TYPES): a new type is one
-# reader here, and its storing in telemon.fhir.upload.
+# reader here, and its storing in telemon.fhir.upload. FUT's measurement Bundles bring
+# Provenance, QuestionnaireResponse and Media beside the readings: Provenance and Media kept as
+# sent (until the photo pipeline takes Media); QuestionnaireResponse entries are not read here
+# but recorded through the questionnaire path (telemon.fhir.questionnaire_responses).
 READERS: dict[str, Callable[[Entry, Upload, _Read], None]] = {
     "Patient": _read_patient,
     "Device": _read_device,
     "DeviceMetric": _read_metric,
     "Observation": _read_observation,
+    "Provenance": _read_kept,
+    "Media": _read_kept,
 }
 
 
@@ -143,6 +110,7 @@ def read_entries(user: User, state: Upload) -> None:
     """Read every entry; match the patients (one query for all) and check that the user may
     record for them; turn the Observations into the JSON API's items."""
     read = _Read()
+    state.caller_patient = user.patient_id if user.role == "patient" else None
     for entry in state.entries:
         if entry.resource_type == "QuestionnaireResponse":
             continue  # telemon.fhir.questionnaire_responses records these
@@ -174,13 +142,17 @@ def read_entries(user: User, state: Upload) -> None:
                 audit.record_refusal(user, patient_id, "observation.create", "fhir_bundle")
                 raise _refused(entry, ".resource.subject")
             if plan.kept is not None:
-                state.kept.append(_kept_item(state, references, entry, plan, patient_id))
+                device = _device_of(state, references, entry, plan)
+                state.kept.append(
+                    intake_kept.kept_item(state, references, entry, plan, patient_id, device)
+                )
                 continue
             items = _items(user, state, references, entry, plan, patient_id)
             _check_repeats(entry, items, seen)
             state.items.extend(items)
         except FhirError as error:
             state.fail(index, error)
+    intake_kept.keep_others(state)
 
 
 def _check_repeats(
@@ -211,15 +183,21 @@ def _subject(
     """The patient an Observation names outside this Bundle's Patient entries, if it does."""
     subject = plan.subject if isinstance(plan.subject, dict) else {}
     reference = entries.reference_string(subject)
+    foreign = False
     if reference is not None:
         target = references.resolve(reference, state.entries[index])
         if target.entry is None and target.resource_type == "Patient" and target.id:
             patient_id = id_from_text(target.id)
             return PatientMatch(patient_id=patient_id) if patient_id is not None else None
-        return None
+        foreign = target.entry is None and target.resource_type is None
+        if not foreign:
+            return None
     identifier = subject.get("identifier") or {}
     if identifier.get("system") == mapping.CPR_SYSTEM and identifier.get("value"):
         return PatientMatch(cpr=str(identifier["value"]))
+    if foreign and state.caller_patient is not None:
+        # Another server's patient (FUT names its own): uploaded by the patient, it is they.
+        return PatientMatch(patient_id=state.caller_patient)
     return None
 
 
@@ -272,6 +250,12 @@ def _patient_of(
         if patient_id is not None:
             return patient_id
         raise _refused(entry, ".resource.subject")
+    if reference is not None and reference.startswith(("http://", "https://")):
+        text = (
+            "The subject is another server's patient; give the patient's CPR number in "
+            f"subject.identifier (system {mapping.CPR_SYSTEM}), or upload as the patient."
+        )
+        raise FhirError(422, [Issue(text, at)])
     raise FhirError(
         422,
         [Issue("The subject must reference the patient (in this Bundle or Patient/{id}).", at)],
@@ -317,94 +301,20 @@ def _items(
         loaded.update(
             _entry=entry.index,
             _performer_implied=performer is None,
-            _sent=_sent(entry, reading, performer_given=bool(plan.performers)),
+            _sent=intake_kept.sent_as(entry, reading, performer_given=bool(plan.performers)),
             _device_spec=device_spec,
             device_id=device_id,
             loinc=reading.loinc,
         )
         items.append(loaded)
+    if len(items) > 1:  # a panel (blood pressure): read back as the one panel it was sent as
+        panel = {
+            "code": entry.resource.get("code") or {},
+            "client_ids": [str(item["client_id"]) for item in items],
+        }
+        for item in items:
+            item["_sent"]["panel"] = panel
     return items
-
-
-def _kept_item(
-    state: Upload, references: References, entry: Entry, plan: ObservationPlan, patient_id: int
-) -> dict[str, Any]:
-    """What telemon.fhir.kept stores for an Observation kept as sent. Its identity, like a
-    reading's, is the upload's own or its content; never who carried it."""
-    assert plan.kept is not None and plan.effective_at is not None
-    device_spec, device_id, _, device_key = _device_of(state, references, entry, plan)
-    codings = sorted(
-        f"{c.get('system')}|{c.get('code')}"
-        for c in (entry.resource.get("code") or {}).get("coding") or []
-    )
-    key = plan.key or (
-        f"content|{plan.effective_at.timestamp()!r}|{plan.kept.value_text}|"
-        f"{plan.kept.status}|{device_key}"
-    )
-    identity = f"{patient_id}|{key}|kept|{','.join(codings) or plan.kept.label}"
-    return {
-        "_entry": entry.index,
-        "_device_spec": device_spec,
-        "device_id": device_id,
-        "client_id": uuid.uuid5(READING_NAMESPACE, identity),
-        "patient_id": patient_id,
-        "effective_at": plan.effective_at,
-        "kept": plan.kept,
-        "_resource": _as_kept(state, references, entry, patient_id),
-    }
-
-
-DEVICE_ENTRY = "urn:telemon:device-entry:"  # a Device entry's reference, until it is kept
-
-
-def _as_kept(
-    state: Upload, references: References, entry: Entry, patient_id: int
-) -> dict[str, Any]:
-    """The Observation as it is kept: references to this Bundle's Patient entries made
-    Patient/{id}, to its Device entries marked for their device's id (telemon.fhir.upload
-    fills them in), to other entries dropped (they are not kept); the rest as sent."""
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, list):
-            return [v for v in (walk(v) for v in value) if v != {}]
-        if not isinstance(value, dict):
-            return value
-        out = {k: walk(v) for k, v in value.items()}
-        reference = value.get("reference")
-        if isinstance(reference, str):
-            target = references.resolve(reference, entry)
-            if target.entry is not None:
-                kind = state.entries[target.entry].resource_type
-                out.pop("reference")
-                if kind == "Patient":
-                    out["reference"] = f"Patient/{patient_id}"
-                elif kind == "Device" and target.entry not in state.failures:
-                    out["reference"] = f"{DEVICE_ENTRY}{target.entry}"
-        return {k: v for k, v in out.items() if v not in ({}, [])}
-
-    resource: dict[str, Any] = walk(entry.resource)
-    resource.pop("id", None)
-    resource["subject"] = {"reference": f"Patient/{patient_id}"}
-    meta = {k: v for k, v in (resource.pop("meta", None) or {}).items() if k == "profile"}
-    if meta:
-        resource["meta"] = meta
-    return resource
-
-
-def _sent(entry: Entry, reading: mapping.Reading, performer_given: bool) -> dict[str, Any]:
-    """How the reading was sent, to read it back so (telemon.models.ReadingSource): the
-    Observation's identifiers and categories, the coding of its code (a panel component's
-    for a panel's reading), whether it named a performer."""
-    resource = entry.resource
-    code = resource.get("code") or {}
-    if reading.component is not None:
-        code = (resource.get("component") or [])[reading.component].get("code") or {}
-    return {
-        "identifier": list(resource.get("identifier") or []),
-        "code": code,
-        "category": list(resource.get("category") or []),
-        "performer_given": performer_given,
-    }
 
 
 def _schema_issues(messages: Any, entry: Entry, reading: mapping.Reading) -> list[Issue]:
@@ -455,6 +365,12 @@ def _device_of(
             identity = f"{device.identifier_system}|{device.identifier_value}"
             label = mapping.device_label(device.manufacturer, device.model, device.type_text)
             return None, device.id, label, identity
+    if plan.device.startswith(("http://", "https://")) and target.resource_type is None:
+        # Another server's device (FUT's device service): its URL is its identity here.
+        spec = state.foreign_devices.setdefault(
+            plan.device, DeviceSpec(identifier_system=RFC3986, identifier_value=plan.device[:200])
+        )
+        return spec, None, None, f"{RFC3986}|{spec.identifier_value}"
     raise FhirError(422, [Issue("The device is neither in this Bundle nor known here.", at)])
 
 

@@ -21,8 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from telemon import audit, clock
 from telemon.errors import Conflict
 from telemon.extensions import db
-from telemon.fhir.mapping import Kept
-from telemon.models import KeptObservation, ReadingSource, User
+from telemon.fhir.kept_mapping import Kept
+from telemon.models import KeptObservation, KeptResource, ReadingSource, User
 
 
 def content_hash(item: dict[str, Any]) -> str:
@@ -135,3 +135,44 @@ def keep_sources(items: list[dict[str, Any]]) -> None:
         )
         .on_conflict_do_nothing(index_elements=["client_id"])
     )
+
+
+def keep_resources(user: User, items: list[dict[str, Any]]) -> dict[int, tuple[int, bool]]:
+    """Store the other resources kept as sent (telemon.fhir.intake's kept_others), once per
+    client_id; for each entry its row's id and whether it is new. Audited for their patient."""
+    if not items:
+        return {}
+    rows = db.session.execute(
+        select(KeptResource.client_id, KeptResource.id).where(
+            KeptResource.client_id.in_([item["client_id"] for item in items])
+        )
+    )
+    existing = {row.client_id: row.id for row in rows}
+    now = clock.now()
+    answers: dict[int, tuple[int, bool]] = {}
+    created: dict[uuid.UUID, int] = {}
+    for item in sorted(items, key=lambda i: str(i["client_id"])):
+        cid = item["client_id"]
+        if cid in existing:
+            answers[item["_entry"]] = (existing[cid], False)
+            continue
+        if cid not in created:
+            created[cid] = db.session.execute(
+                insert(KeptResource)
+                .values(
+                    client_id=cid,
+                    patient_id=item["patient_id"],
+                    resource_type=item["resource_type"],
+                    resource=item["resource"],
+                    recorded_by_id=user.id,
+                    received_at=now,
+                )
+                .returning(KeptResource.id)
+            ).scalar_one()
+            answers[item["_entry"]] = (created[cid], True)
+        else:
+            answers[item["_entry"]] = (created[cid], False)
+    patients = sorted({i["patient_id"] for i in items if i["patient_id"] is not None})
+    if created and patients:
+        audit.record_many(user, patients, "observation.create", "kept_resource")
+    return answers

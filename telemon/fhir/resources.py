@@ -26,6 +26,7 @@ from telemon.models import (
     Device,
     DeviceMetric,
     KeptObservation,
+    KeptResource,
     Message,
     Observation,
     Patient,
@@ -134,6 +135,31 @@ def kept_observation(k: KeptObservation) -> dict[str, Any]:
     return versioned(build("Observation", data), k.received_at)
 
 
+def panel(
+    requested: Observation,
+    members: list[tuple[Observation, str | None, dict[str, Any] | None]],
+) -> dict[str, Any]:
+    """Readings sent as one panel (a blood pressure) read back as that panel: the requested
+    reading's id, identifiers and device, the panel's code as sent, one component per reading
+    (its codings and value, its interpretation)."""
+    by_id = {o.id: (o, i, s) for o, i, s in members}
+    o, interpretation, sent = by_id[requested.id]
+    data = observation(o, None, sent)
+    data.pop("interpretation", None)
+    data.pop("valueQuantity", None)
+    assert sent is not None
+    data["code"] = sent["panel"]["code"]
+    components = []
+    for member, member_interpretation, _ in members:
+        single = observation(member, member_interpretation, by_id[member.id][2])
+        component = {"code": single["code"], "valueQuantity": single["valueQuantity"]}
+        if "interpretation" in single:
+            component["interpretation"] = single["interpretation"]
+        components.append(component)
+    data["component"] = components
+    return versioned(build("Observation", data), o.received_at)
+
+
 def _as_sent_by_sender(data: dict[str, Any], sent: dict[str, Any]) -> None:
     data["identifier"] = [*sent.get("identifier", []), *data["identifier"]]
     code = dict(sent.get("code") or {})
@@ -150,6 +176,13 @@ def _as_sent_by_sender(data: dict[str, Any], sent: dict[str, Any]) -> None:
         data["category"] = categories
     if not sent.get("performer_given"):
         data.pop("performer", None)
+
+
+def kept_resource(k: KeptResource) -> dict[str, Any]:
+    """A resource kept as sent (Provenance, QuestionnaireResponse, Media): telemon's id."""
+    data = {key: v for key, v in k.resource.items() if key not in ("resourceType", "id")}
+    data["id"] = f"{KEPT_PREFIX}{k.id}"
+    return versioned(build(k.resource_type, data), k.received_at)
 
 
 def _display(text: str | None) -> dict[str, str]:

@@ -21,11 +21,12 @@ from typing import Any
 from telemon import audit, clock
 from telemon.errors import TelemonError
 from telemon.fhir import devices, entries, kept, questionnaire_responses
-from telemon.fhir.intake import DEVICE_ENTRY, FIELD_PATHS, Answer, Upload, read_entries
+from telemon.fhir.intake import read_entries
 from telemon.fhir.mapping import DeviceSpec
 from telemon.fhir.model import build, information, outcome_json, parse, without_extensions
 from telemon.fhir.outcome import FhirError, Issue
 from telemon.fhir.resources import KEPT_PREFIX, instant
+from telemon.fhir.upload_state import DEVICE_ENTRY, FIELD_PATHS, Answer, Upload
 from telemon.ingest import service
 from telemon.models import User
 from telemon.transactions import transaction
@@ -116,12 +117,16 @@ def _keeping(
     metric_entries = [i for i in state.metric_sources if i not in state.failures]
 
     def within(batch: list[dict[str, Any]]) -> None:
+        state.kept_resources = {}
         kept_devices.clear()
         kept_metrics.clear()
         kept_observations.clear()
         for index in device_entries:
             kept_devices[index] = devices.keep(state.devices[index])
         by_spec = {state.devices[i]: kept_devices[i][0] for i in device_entries}
+        for url in sorted(state.foreign_devices):
+            spec = state.foreign_devices[url]
+            by_spec[spec] = devices.keep(spec)[0]
         others = [item for item in state.kept if item["_entry"] not in state.failures]
         for item in [*batch, *others]:
             if item.get("_device_spec") is not None:
@@ -134,6 +139,9 @@ def _keeping(
         for item in others:
             item["resource"] = _with_devices(item["_resource"], by_entry)
         kept_observations.update(kept.keep(user, others))
+        state.kept_resources = kept.keep_resources(
+            user, [i for i in state.kept_others if i["_entry"] not in state.failures]
+        )
         kept.keep_sources(batch)
         for index in patient_entries:
             audit.record(user, state.patients[index], "patient.match", "fhir_bundle")
@@ -205,6 +213,13 @@ def _answer(
     for index, (device_id, created) in kept_devices.items():
         kind = state.entries[index].resource_type
         state.answers[index] = Answer("201 Created" if created else "200 OK", f"{kind}/{device_id}")
+    for index, (row_id, created) in state.kept_resources.items():
+        kind = state.entries[index].resource_type
+        state.answers[index] = Answer(
+            "201 Created" if created else "200 OK",
+            f"{kind}/{KEPT_PREFIX}{row_id}",
+            information(f"Kept as sent ({kind}); telemon does not act on it yet."),
+        )
     reasons = {item["_entry"]: item["kept"].reason for item in state.kept}
     for index, (row_id, created) in kept_observations.items():
         state.answers[index] = Answer(
@@ -226,7 +241,14 @@ def _answer(
 
 
 # Resources that are never changed once stored: version 1, for good (telemon.fhir.resources).
-FIRST_VERSION_ONLY = ("Patient", "Device", "Observation")
+FIRST_VERSION_ONLY = (
+    "Patient",
+    "Device",
+    "Observation",
+    "Provenance",
+    "QuestionnaireResponse",
+    "Media",
+)
 
 
 def _response(state: Upload, bundle_type: str) -> dict[str, Any]:
@@ -322,3 +344,21 @@ def _as_single(issue: Issue, resource_type: str) -> Issue:
         where = resource_type
     text = issue.diagnostics.replace("Bundle.entry[0]", "the resource")
     return Issue(text, where, issue.code, issue.severity)
+
+
+def submit_measurement(user: User, body: Any) -> dict[str, Any]:
+    """FUT's POST /fhir/$submit-measurement: a Parameters holding the measurement Bundle, taken
+    as POST /fhir takes it (the answer is its transaction-response)."""
+    if not isinstance(body, dict) or body.get("resourceType") != "Parameters":
+        raise FhirError(422, [Issue("$submit-measurement takes a Parameters.", "Parameters")])
+    bundles = [
+        p["resource"]
+        for p in body.get("parameter") or []
+        if isinstance(p, dict)
+        and isinstance(p.get("resource"), dict)
+        and p["resource"].get("resourceType") == "Bundle"
+    ]
+    if len(bundles) != 1:
+        where = "Parameters.parameter"
+        raise FhirError(422, [Issue("Send one Bundle (the parameter 'bundle').", where)])
+    return upload(user, bundles[0])

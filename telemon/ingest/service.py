@@ -56,10 +56,7 @@ class BatchResult:
 
 
 def content_hash(item: dict[str, Any]) -> str:
-    """A fingerprint of what the item says, to tell a retry from a conflicting re-use. A
-    performer the sender did not give (item["_performer_implied"], set by telemon.fhir: the
-    uploader's role filled it in) is not part of it: the same reading carried by another
-    account of the patient is the same reading."""
+    """A fingerprint of what the item says, to tell a retry from a conflicting re-use."""
     effective_at: datetime = item["effective_at"]
     canonical = {
         "patient_id": item["patient_id"],
@@ -67,7 +64,7 @@ def content_hash(item: dict[str, Any]) -> str:
         "value": repr(float(item["value"])),
         "value_qualifier": item.get("value_qualifier"),
         "effective_at": effective_at.isoformat(),
-        "performer": None if item.get("_performer_implied") else item["performer"],
+        "performer": item["performer"],
         "device": item.get("device"),
         "location": item.get("location"),
     }
@@ -221,7 +218,7 @@ def _store(
         str(i): {"client_id": ["Already used for an observation with other content."]}
         for i, item in enumerate(items)
         if item["client_id"] in existing
-        and existing[item["client_id"]].content_hash != item["hash"]
+        and not _same_reading(existing[item["client_id"]].content_hash, item)
     }
     if conflicts:
         raise Conflict(
@@ -272,6 +269,22 @@ def _stored_before(client_ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
     # Skipped by the unique index, so stored and committed (READ COMMITTED sees it now).
     assert len(found) == len(client_ids), "a skipped client_id is not stored"
     return found
+
+
+def _same_reading(stored_hash: str, item: dict[str, Any]) -> bool:
+    """Whether the stored reading is this item. A performer the sender did not name
+    (item["_performer_implied"], set by telemon.fhir: the uploader's role filled it in) does
+    not tell readings apart: the same reading carried by another account of the patient (a
+    nurse's tablet, say) is the same reading."""
+    if stored_hash == item["hash"]:
+        return True
+    if not item.get("_performer_implied"):
+        return False
+    return any(
+        stored_hash == content_hash({**item, "performer": performer})
+        for performer in (*PATIENT_PERFORMERS, "nurse")
+        if performer != item["performer"]
+    )
 
 
 def _observation(item: dict[str, Any], batch_id: int, user: User, now: datetime) -> dict[str, Any]:

@@ -5,7 +5,12 @@ from telemon.models.anticoagulation import AnticoagulationPlan, DoseSuggestion, 
 from telemon.models.audit import AuditEvent
 from telemon.models.calendar import PublicHoliday
 from telemon.models.devices import Device
-from telemon.models.fhir_records import DeviceMetric, KeptObservation, ReadingSource
+from telemon.models.fhir_records import (
+    DeviceMetric,
+    KeptObservation,
+    KeptResource,
+    ReadingSource,
+)
 from telemon.models.identity import (
     ORGANISATION_KINDS,
     ROLES,
@@ -71,6 +76,7 @@ __all__ = [
     "EnrollmentQuestionnaire",
     "IngestBatch",
     "KeptObservation",
+    "KeptResource",
     "MESSAGE_MAX_LENGTH",
     "Message",
     "Observation",

@@ -75,3 +75,17 @@ class ReadingSource(db.Model):
     client_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     # {"identifier": [...], "code": {...}, "category": [...], "performer_given": bool}
     sent: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class KeptResource(db.Model):
+    """Another resource an upload brings beside its readings, kept as sent (FUT's Provenance;
+    a QuestionnaireResponse until the questionnaire path takes it; a Media until the photo
+    pipeline does), once per client_id, linked to the upload's patient where there is one."""
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"), index=True)
+    resource_type: Mapped[str] = mapped_column(String(40))
+    resource: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -310,3 +310,22 @@ def test_a_reading_reads_back_as_sent_and_is_found_by_the_senders_identifier(cli
     resource = found["entry"][0]["resource"]
     assert resource["identifier"][0] == {"value": sent_id}
     assert resource["performer"] == [{"reference": f"Patient/{world.patient.id}"}]
+
+
+def test_a_blood_pressure_reads_back_as_the_one_panel_it_was_sent_as(client, world) -> None:
+    _bundle(_post(client, fb.blood_pressure_bundle(CPR, systolic=141, diastolic=92)))
+    systolic = db.session.scalar(select(Observation).where(Observation.code == "systolic_bp"))
+    headers = token_for(client, "clinician")
+    read = client.get(f"/fhir/Observation/{systolic.id}", headers=headers).get_json()
+    FhirObservation(read)
+    assert {"system": fb.LOINC, "code": "85354-9"} in read["code"]["coding"]
+    assert [c["valueQuantity"]["value"] for c in read["component"]] == [141, 92]
+    assert "valueQuantity" not in read
+    found = client.get(
+        "/fhir/Observation", query_string={"patient": world.patient.id}, headers=headers
+    ).get_json()
+    Bundle(found)
+    assert len(found["entry"]) == 2  # the panel and the heart rate
+    # The JSON API keeps its two codes.
+    api = client.get(f"/api/v1/patients/{world.patient.id}/observations", headers=headers)
+    assert {"systolic_bp", "diastolic_bp"} <= {o["code"] for o in api.get_json()["items"]}

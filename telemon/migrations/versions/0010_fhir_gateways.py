@@ -1,6 +1,7 @@
 """FHIR gateways: Observations kept as sent but not evaluated (measurements telemon does not
 monitor, absent values, preliminary results), the DeviceMetrics of PHD gateways, and how each
-reading from FHIR was sent (its identifiers, codings, categories)
+reading from FHIR was sent (its identifiers, codings, categories), and the other resources
+FUT's measurement Bundles bring (Provenance, QuestionnaireResponse, Media), kept as sent
 
 Revision ID: 0010_fhir_gateways
 Revises: 0009
@@ -78,9 +79,32 @@ def upgrade():
         sa.Column("sent", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("client_id", name=op.f("pk_reading_source")),
     )
+    op.create_table(
+        "kept_resource",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("client_id", sa.Uuid(), nullable=False),
+        sa.Column("patient_id", sa.Integer(), nullable=True),
+        sa.Column("resource_type", sa.String(length=40), nullable=False),
+        sa.Column("resource", sa.JSON(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["patient_id"], ["patient.id"], name=op.f("fk_kept_resource_patient_id_patient")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["user.id"], name=op.f("fk_kept_resource_recorded_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_kept_resource")),
+        sa.UniqueConstraint("client_id", name=op.f("uq_kept_resource_client_id")),
+    )
+    op.create_index(
+        op.f("ix_kept_resource_patient_id"), "kept_resource", ["patient_id"], unique=False
+    )
 
 
 def downgrade():
+    op.drop_index(op.f("ix_kept_resource_patient_id"), table_name="kept_resource")
+    op.drop_table("kept_resource")
     op.drop_table("reading_source")
     op.drop_table("device_metric")
     op.drop_index("ix_kept_observation_patient_time", table_name="kept_observation")
