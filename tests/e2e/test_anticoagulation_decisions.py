@@ -641,7 +641,9 @@ def test_the_nurse_reaches_the_worklist_with_a_count_and_overrides_with_held_day
         "note_visible_to_patient": "on",
     }
     # Nine days is refused in Danish, with what she typed kept.
-    wrong = client.post(f"/dose-suggestions/{suggestion.id}/confirm", data=data)
+    wrong = client.post(
+        f"/dose-suggestions/{suggestion.id}/confirm", data=data, follow_redirects=True
+    )
     assert wrong.status_code == 422
     text = wrong.get_data(as_text=True)
     assert "et helt tal fra 0 til 7" in text and "Pause 1 dag, derefter 30 mg/uge" in text
@@ -824,6 +826,8 @@ def test_the_team_sets_self_management_on_the_enrolment_page(client, world, ak):
         "max_hold_doses": 0,
     }
     # Nonsense limits come back in Danish with nothing stored.
-    wrong = client.post(url, data={"self_inr_above": "4", "self_inr_below": "3"})
+    wrong = client.post(
+        url, data={"self_inr_above": "4", "self_inr_below": "3"}, follow_redirects=True
+    )
     assert wrong.status_code == 422
     assert _overview(client, "ak-doctor", world.patient.id)["self_management"]["inr_above"] == 1.8

@@ -25,8 +25,10 @@ from telemon.web.components.clinical import language
 from telemon.web.components.forms import (
     already_done,
     field_errors,
+    kept_form,
     new_form_key,
     remember,
+    send_back,
     typed_number,
 )
 from telemon.web.guard import signed_in
@@ -38,6 +40,11 @@ PAGE_SIZE = 50
 @bp.route("/dose-suggestions", endpoint="dose_worklist")
 @signed_in(*ROLES)
 def dose_worklist_page() -> Any:
+    kept = kept_form()
+    if kept and isinstance(kept[0].get("suggestion_id"), int):
+        values = dict(kept[0])
+        suggestion_id = values.pop("suggestion_id")
+        return _worklist({suggestion_id: values}, {suggestion_id: kept[1]})
     return _worklist({}, {})
 
 
@@ -119,7 +126,8 @@ def confirm_dose(suggestion_id: int) -> Any:
             flash(_decided_text(decided.status, decided.decided_weekly_dose_mg or 0, decided))
             return redirect(back)
     if back.startswith(url_for("clinic.dose_worklist")):
-        return _worklist({suggestion_id: values}, {suggestion_id: errors})
+        # Post/Redirect/Get: back to the worklist, with what was typed and what is wrong.
+        return send_back({**values, "suggestion_id": suggestion_id}, errors, to=back)
     flash(" ".join(errors.values()))
     return redirect(back)
 

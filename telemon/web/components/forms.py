@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -151,6 +152,7 @@ def typed_number(raw: str | None) -> float | None:
 # never meet the browser's "confirm resubmission". What was typed rides in the session (signed,
 # HttpOnly, never in a URL or a log) until the next GET of that page, and no longer.
 _KEPT_FORM = "telemon.kept_form"
+_KEPT_SECONDS = 600  # the redirect follows at once; a form left for longer is shown as new
 
 
 def send_back(
@@ -159,7 +161,12 @@ def send_back(
     """Answer a POST whose form has errors: keep `values` and `errors` for the next GET of
     `to` (the form's page; by default the address posted to) and redirect there (303)."""
     where = to or _this_address()
-    session[_KEPT_FORM] = {"where": where, "values": _within_cookie(values), "errors": dict(errors)}
+    session[_KEPT_FORM] = {
+        "where": where,
+        "values": _within_cookie(values),
+        "errors": dict(errors),
+        "at": int(time.time()),
+    }
     return redirect(where, 303)
 
 
@@ -188,6 +195,8 @@ def kept_form() -> tuple[dict[str, Any], dict[str, Any]] | None:
     if not kept or kept.get("where") != _this_address():
         return None
     session.pop(_KEPT_FORM, None)
+    if int(time.time()) - int(kept.get("at") or 0) > _KEPT_SECONDS:
+        return None  # left long ago: the page as new
     return dict(kept.get("values") or {}), dict(kept.get("errors") or {})
 
 

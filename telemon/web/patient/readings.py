@@ -48,7 +48,9 @@ def new_readings() -> Any:
     if kept:
         values, errors = kept
         key = values.pop("form_key", key)
-    if request.method == "POST" and codes:
+    if request.method == "POST" and not codes:
+        return redirect(url_for("patient.new_readings"), 303)  # nothing to enter: the page
+    if request.method == "POST":
         result, errors, key = reading_form.submit(g.user, request.form, mine.patient.id, codes)
         if result is not None:
             flash(
