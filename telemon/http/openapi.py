@@ -80,7 +80,28 @@ def document_errors(spec: dict[str, Any]) -> dict[str, Any]:
             operation = path.get(method)
             if operation is not None:
                 _complete(operation.setdefault("responses", {}))
+    _state_text_rules(spec)
     return spec
+
+
+# What every text field, in a body or a query, refuses before any handler sees it
+# (telemon.http.input_guard): a NUL character and a lone surrogate. Said as a pattern, so that
+# a schema-valid request is one telemon accepts (schemathesis ST202).
+TEXT_PATTERN = "^[^\\u0000\\ud800-\\udfff]*$"
+
+
+def _state_text_rules(spec: dict[str, Any]) -> None:
+    stack: list[Any] = [spec.get("components", {}).get("schemas", {}), spec.get("paths", {})]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            kind = node.get("type")
+            is_text = kind == "string" or (isinstance(kind, list) and "string" in kind)
+            if is_text and not {"enum", "format", "pattern", "const"} & set(node):
+                node["pattern"] = TEXT_PATTERN
+            stack.extend(node.values())
 
 
 def _complete(responses: dict[str, Any]) -> None:

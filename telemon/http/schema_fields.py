@@ -63,13 +63,16 @@ class Number(fields.Float):
 
 
 class WholeNumber(fields.Integer):
-    """A whole JSON number (not true/false, not 2.0, not text)."""
+    """A whole JSON number (not true/false, not 2.5, not text). 2.0 is one, as JSON Schema's
+    `integer` says (and as a web form's number arrives)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["strict"] = True
         super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError(WHOLE_NUMBER_MESSAGE)
         result: int = super()._deserialize(value, attr, data, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import (
+    RAISE,
     Schema,
     ValidationError,
     fields,
@@ -41,45 +42,47 @@ class LimitsSchema(Schema):
             raise ValidationError(problems, "_limits")
 
 
-def _threshold_codes(value: dict[str, Any]) -> None:
-    unknown = sorted(set(value) - set(CODES))
-    if unknown:
-        raise ValidationError(f"Unknown measurement code(s): {', '.join(unknown)}.")
+def _limits_of(code: str) -> type[Schema]:
+    """The limits of one measurement: each within what a reading of it can be (the plausible
+    range of telemon.ingest.codes, stated in the OpenAPI document as minimum and maximum), the
+    set ones ordered (which OpenAPI cannot state; the description says it)."""
+    spec = CODES[code]
+    within = validate.Range(
+        min=spec.plausible_min,
+        max=spec.plausible_max,
+        error=limit_range_problem(code, spec.plausible_max + 1) or "",
+    )
+    limits = {
+        name: Number(load_default=None, allow_none=True, validate=within)
+        for name in ("alert_high", "warning_high", "warning_low", "alert_low")
+    }
+    return type(f"{spec.code.title().replace('_', '')}Limits", (LimitsSchema,), limits)
 
 
-def limits_range_problems(thresholds: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
-    """Limits outside their measurement's plausible range (telemon.ingest.codes), by code and
-    limit; codes telemon does not know are left to the caller."""
-    problems: dict[str, dict[str, list[str]]] = {}
-    for code, limits in thresholds.items():
-        if code not in CODES or not isinstance(limits, dict):
-            continue
-        for field, limit in limits.items():
-            if isinstance(limit, int | float) and (problem := limit_range_problem(code, limit)):
-                problems.setdefault(code, {})[field] = [problem]
-    return problems
+class _ThresholdsMeta:
+    unknown = RAISE  # a code telemon does not measure is an error of its own
 
 
-class Thresholds(fields.Dict):
-    """Limits by measurement code, each set ordered and within what a reading of it can be
-    (errors named `thresholds.<code>.<limit>`)."""
+# Limits by measurement code (errors named `thresholds.<code>.<limit>`).
+ThresholdsSchema: type[Schema] = type(
+    "ThresholdsSchema",
+    (Schema,),
+    {
+        "Meta": _ThresholdsMeta,
+        **{
+            code: fields.Nested(
+                _limits_of(code),
+                metadata={
+                    "description": f"{spec.label} in {spec.unit}: the limits set must be ordered "
+                    "alert_high > warning_high > warning_low > alert_low"
+                },
+            )
+            for code, spec in CODES.items()
+        },
+    },
+)
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            keys=fields.String(),
-            values=fields.Nested(LimitsSchema),
-            validate=_threshold_codes,
-            **kwargs,
-        )
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        thresholds = super()._deserialize(value, attr, data, **kwargs)
-        if problems := limits_range_problems(thresholds):
-            raise ValidationError(problems)  # type: ignore[arg-type]
-        return thresholds
-
-
-ThresholdsField = Thresholds()
+ThresholdsField = fields.Nested(ThresholdsSchema)
 
 
 # INR targets: the clinically sensible range (inr_rules.target_range_problems checks the pair).

@@ -74,7 +74,8 @@ def test_thresholds_are_edited_with_validation_and_audit(client, world) -> None:
         ("abc", "alarm lav: ikke et tal"),
         ("1e999", "alarm lav: ikke et tal"),
         ("nan", "alarm lav: ikke et tal"),
-        ("9" * 40, "alarm lav: ikke en mulig værdi"),
+        ("9" * 40, "alarm lav: skal ligge mellem 50\u00a0% og 100\u00a0%"),
+        ("-5", "alarm lav: skal ligge mellem 50\u00a0% og 100\u00a0%"),
     ],
 )
 def test_a_limit_that_is_not_a_number_is_a_danish_field_error_and_nothing_is_stored(
