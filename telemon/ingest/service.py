@@ -310,6 +310,8 @@ def _observation(item: dict[str, Any], batch_id: int, user: User, now: datetime)
         "location": item.get("location"),
         "recorded_by_id": user.id,
         "received_at": now,
+        # Marked afterwards, from the patient's hospital stays (telemon.admissions.mark).
+        "during_admission": False,
     }
 
 
