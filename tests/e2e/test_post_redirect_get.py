@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from telemon import clock
 from telemon.extensions import db
-from telemon.models import Observation
-from tests.helpers import enrol_in_anticoagulation, form_key, sign_in
+from telemon.models import Alert, Observation
+from tests.helpers import enrol_in_anticoagulation, form_key, item, sign_in, token_for
 
 CPR = "010170-1234"  # the world's synthetic patient
 
@@ -74,3 +74,21 @@ def test_an_inr_with_an_error_goes_back_to_the_page_with_it(app, client, world) 
     assert sent.status_code == 303 and sent.headers["Location"] == "/me/anticoagulation"
     page = client.get("/me/anticoagulation").get_data(as_text=True)
     assert 'value="abc"' in page and "Ikke et tal." in page
+
+
+def test_resolving_a_resolved_alert_again_redirects_with_a_message(client, world) -> None:
+    client.post(
+        "/api/v1/observations",
+        json={"observations": [item(world.patient.id, "spo2", 85)]},
+        headers=token_for(client, "nurse"),
+    )
+    alert = db.session.scalar(select(Alert))
+    sign_in(client, "clinician")
+    url = f"/alerts/{alert.id}/resolve"
+    assert client.post(url, data={"note": "Ringet op."}).status_code == 302
+    again = client.post(url, data={"note": "Noget andet."})
+    assert again.status_code == 303 and again.headers["Location"] == f"/alerts/{alert.id}"
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Alarmen er allerede afsluttet." in page
+    acknowledged = client.post(f"/alerts/{alert.id}/acknowledge", data={})
+    assert acknowledged.status_code == 303

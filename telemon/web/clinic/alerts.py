@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from telemon import clock
 from telemon.alerts import detail, handling
-from telemon.errors import Invalid
+from telemon.errors import Conflict, Invalid
 from telemon.questionnaires import view as questionnaire_view
 from telemon.web.clinic import ROLES, alert_page, bp
 from telemon.web.clinic.timeline import alert_timeline
@@ -46,12 +46,18 @@ def alert(alert_id: int) -> Any:
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
 @signed_in(*ROLES)
 def acknowledge(alert_id: int) -> Response:
-    handling.acknowledge_alert(
-        g.user,
-        alert_id,
-        request.form.get("note"),
-        visible_to_patient=bool(request.form.get("visible_to_patient")),
-    )
+    try:
+        handling.acknowledge_alert(
+            g.user,
+            alert_id,
+            request.form.get("note"),
+            visible_to_patient=bool(request.form.get("visible_to_patient")),
+        )
+    except Conflict:
+        # Resolved meanwhile (a colleague, or this form sent again): say so on the alert's
+        # page rather than answer the POST with an error page (Post/Redirect/Get).
+        flash(_("The alert is already resolved."))
+        return redirect(url_for("clinic.alert", alert_id=alert_id), 303)
     flash(_("Alert acknowledged."))
     return redirect(local_target(request.form.get("back"), url_for("clinic.worklist")))
 
@@ -66,6 +72,9 @@ def resolve(alert_id: int) -> Any:
     except Invalid:
         flash(_("Write a note before resolving."))
         return redirect(url_for("clinic.alert", alert_id=alert_id))
+    except Conflict:
+        flash(_("The alert is already resolved."))
+        return redirect(url_for("clinic.alert", alert_id=alert_id), 303)
     flash(_("Alert resolved."))
     return redirect(url_for("clinic.worklist"))
 
