@@ -20,6 +20,7 @@ from telemon.fhir import (
     observation_reading,
     questionnaire_responses,
     reading,
+    resources,
     upload,
 )
 from telemon.fhir.model import FHIR_JSON, information, outcome_json
@@ -275,10 +276,8 @@ def carecommunication(rid: str) -> Response:
 
 
 @bp.route("/Provenance/<rid>", methods=["GET"])
-@bp.route("/QuestionnaireResponse/<rid>", methods=["GET"])
-def read_kept_resource(rid: str) -> Response:
-    resource_type = request.path.split("/")[-2]
-    return fhir_response(reading.read_kept_resource(api_user(), resource_type, rid))
+def read_provenance(rid: str) -> Response:
+    return fhir_response(reading.read_kept_resource(api_user(), "Provenance", rid))
 
 
 @bp.route("/Media/<rid>", methods=["GET"])
@@ -310,7 +309,15 @@ def create_questionnaire_response() -> Response:
 
 @bp.route("/QuestionnaireResponse/<rid>", methods=["GET"])
 def read_questionnaire_response(rid: str) -> Response:
-    return fhir_response(questionnaire_responses.read_response(api_user(), rid))
+    return fhir_response(_questionnaire_response(api_user(), rid))
+
+
+def _questionnaire_response(user: User, rid: str) -> dict[str, Any]:
+    """QuestionnaireResponse/{n}: an answer to one of telemon's questionnaires;
+    QuestionnaireResponse/kept-{n}: another platform's, kept as an upload sent it."""
+    if rid.startswith(resources.KEPT_PREFIX):
+        return reading.read_kept_resource(user, "QuestionnaireResponse", rid)
+    return questionnaire_responses.read_response(user, rid)
 
 
 @bp.route("/QuestionnaireResponse", methods=["GET"])
@@ -329,9 +336,7 @@ READS = {
     "Communication": _communication,
     "Media": reading.read_media,
     "Provenance": lambda user, rid: reading.read_kept_resource(user, "Provenance", rid),
-    "QuestionnaireResponse": lambda user, rid: reading.read_kept_resource(
-        user, "QuestionnaireResponse", rid
-    ),
+    "QuestionnaireResponse": _questionnaire_response,
 }
 
 

@@ -32,6 +32,7 @@ from telemon.ingest import service
 from telemon.ingest.schemas import ObservationItem
 from telemon.models import Device, Patient, User
 from telemon.patients.cpr import normalise_cpr
+from telemon.questionnaires.service import published_here
 
 
 @dataclass
@@ -69,14 +70,16 @@ def _read_kept(entry: Entry, state: Upload, read: _Read) -> None:
 # How each resource type of an upload is read (entries.SUPPORTED_TYPES): a new type is one
 # reader here, and its storing in telemon.fhir.upload. FUT's measurement Bundles bring
 # Provenance, QuestionnaireResponse and Media beside the readings: Provenance and Media kept as
-# sent (until the photo pipeline takes Media); QuestionnaireResponse entries are not read here
-# but recorded through the questionnaire path (telemon.fhir.questionnaire_responses).
+# sent (until the photo pipeline takes Media); a QuestionnaireResponse to one of telemon's
+# questionnaires is not read here but recorded through the questionnaire path
+# (telemon.fhir.questionnaire_responses), one to another platform's is kept as sent.
 READERS: dict[str, Callable[[Entry, Upload, _Read], None]] = {
     "Patient": _read_patient,
     "Device": _read_device,
     "DeviceMetric": _read_metric,
     "Observation": _read_observation,
     "Provenance": _read_kept,
+    "QuestionnaireResponse": _read_kept,
     "Media": _read_kept,
 }
 
@@ -112,7 +115,9 @@ def read_entries(user: User, state: Upload) -> None:
     read = _Read()
     state.caller_patient = user.patient_id if user.role == "patient" else None
     for entry in state.entries:
-        if entry.resource_type == "QuestionnaireResponse":
+        if entry.resource_type == "QuestionnaireResponse" and published_here(
+            entry.resource.get("questionnaire")
+        ):
             continue  # telemon.fhir.questionnaire_responses records these
         try:
             entries.check_request(entry)

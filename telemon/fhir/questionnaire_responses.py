@@ -103,7 +103,8 @@ def resource(recorded: responses.Recorded) -> dict[str, Any]:
     }
     if row.performer in ("patient", "relative"):
         data["source"] = {"reference": f"Patient/{row.patient_id}"}
-    return build(RESOURCE_TYPE, data)
+    # A response never changes once recorded: version 1 (telemon.fhir.resources.versioned).
+    return resources.versioned(build(RESOURCE_TYPE, data), row.received_at)
 
 
 @use_case
@@ -218,7 +219,11 @@ def create(user: User, body: Any) -> tuple[dict[str, Any], bool]:
 
 
 def is_response(entry: Entry) -> bool:
-    return entry.resource_type == RESOURCE_TYPE
+    """An entry recorded as an answer to one of telemon's questionnaires (any other
+    QuestionnaireResponse an upload brings, e.g. FUT's, is kept as sent: telemon.fhir.intake)."""
+    return entry.resource_type == RESOURCE_TYPE and service.published_here(
+        entry.resource.get("questionnaire")
+    )
 
 
 def record_entries(user: User, bundle: dict[str, Any], state: Upload, transaction: bool) -> None:

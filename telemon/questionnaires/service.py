@@ -155,6 +155,22 @@ def find(
     return list(db.session.scalars(query.order_by(Questionnaire.url, Questionnaire.id.desc())))
 
 
+def published_here(canonical: object) -> bool:
+    """Whether a QuestionnaireResponse's `questionnaire` names one of telemon's questionnaires
+    (`Questionnaire/{id}`, this server's URL of one, or the canonical url of a published
+    version). A response to another platform's questionnaire (FUT's, say) is not answered
+    here: an upload keeps it as sent."""
+    if not isinstance(canonical, str) or not canonical:
+        return False
+    if canonical.startswith("Questionnaire/") or "/fhir/Questionnaire/" in canonical:
+        return True
+    url = canonical.partition("|")[0]
+    return (
+        db.session.scalar(select(Questionnaire.id).where(Questionnaire.url == url).limit(1))
+        is not None
+    )
+
+
 def as_fhir(questionnaire: Questionnaire) -> dict[str, Any]:
     """The stored version as a FHIR Questionnaire resource, with its id and status."""
     resource: Mapping[str, Any] = questionnaire.resource
