@@ -89,3 +89,20 @@ def test_answer_the_patient_from_the_alert_page(client: Any, world: Any) -> None
 def test_another_municipality_sees_no_thread(client: Any, world: Any) -> None:
     sign_in(client, "other-nurse")
     assert client.get(f"/home/patients/{world.patient.id}/messages").status_code == 404
+
+
+def test_the_thread_names_staff_by_name_and_title(client: Any, world: Any) -> None:
+    """Staff sign their messages as everywhere else ("Name, title", issue 21), not by their
+    user name; the patient's login has no name and stays as it is."""
+    world.clinician.full_name, world.clinician.title = "Hanne Sørensen", "overlæge"
+    db.session.commit()
+    sign_in(client, "patient")
+    write(client, "/me/messages", "Jeg hoster mere end i går.")
+    client.post("/sign-out")
+    sign_in(client, "clinician")
+    write(client, f"/patients/{world.patient.id}/messages", "Vi ringer i eftermiddag.")
+    client.post("/sign-out")
+    sign_in(client, "patient")
+    page = client.get("/me/messages").get_data(as_text=True)
+    assert "<strong>Hanne Sørensen, overlæge</strong>" in page
+    assert "<strong>clinician</strong>" not in page
