@@ -62,12 +62,24 @@ def test_patient_nurse_and_clinic_share_one_thread(client: Any, world: Any) -> N
 
 def test_empty_and_too_long_messages_are_refused_in_danish(client: Any, world: Any) -> None:
     sign_in(client, "patient")
+    # Refused forms come back by Post/Redirect/Get: Back and reload never resend them.
     answer, _ = write(client, "/me/messages", "   ")
-    assert answer.status_code == 200
-    assert "Skriv en besked først." in answer.get_data(as_text=True)
+    assert answer.status_code == 303 and answer.location.endswith("/me/messages")
+    assert "Skriv en besked først." in client.get("/me/messages").get_data(as_text=True)
     answer, _ = write(client, "/me/messages", "x" * 4001)
-    assert "En besked kan højst have 4.000 tegn." in answer.get_data(as_text=True)
+    assert answer.status_code == 303
+    assert "En besked kan højst have 4.000 tegn." in client.get("/me/messages").get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+    # The same form sent again with another text: asked to check it, kept, nothing stored twice.
+    _, data = write(client, "/me/messages", "Første udgave.")
+    answer = client.post("/me/messages", data={**data, "body": "Anden udgave."})
+    assert answer.status_code == 303
+    page = client.get("/me/messages").get_data(as_text=True)
+    assert "Skemaet er sendt før med andre værdier." in page
+    assert ">Anden udgave.</textarea>" in page
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 1
 
 
 def test_the_pages_in_english(client: Any, world: Any) -> None:
