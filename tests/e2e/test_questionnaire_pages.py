@@ -170,8 +170,8 @@ def test_the_patient_page_overview_table_opens_a_response(client, world) -> None
     sign_in(client, "clinician")
     page = client.get(f"/patients/{world.patient.id}").get_data(as_text=True)
     table = page[
-        page.index('<table class="overview">') : page.index(
-            "</table>", page.index('<table class="overview">')
+        page.index('<table class="answer-overview">') : page.index(
+            "</table>", page.index('<table class="answer-overview">')
         )
     ]
     assert 'class="severity-yellow">91' in table  # SpO2 91: below the warning limit 92
