@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from telemon import clock
 from telemon.alerts import detail, handling
-from telemon.errors import Invalid
+from telemon.errors import Conflict, Invalid
 from telemon.questionnaires import view as questionnaire_view
 from telemon.web.clinic import ROLES, alert_page, bp
 from telemon.web.clinic.timeline import alert_timeline
@@ -65,6 +65,9 @@ def resolve(alert_id: int) -> Any:
         handling.resolve_alert(g.user, alert_id, note, visible)
     except Invalid:
         flash(_("Write a note before resolving."))
+        return redirect(url_for("clinic.alert", alert_id=alert_id))
+    except Conflict:  # resolved meanwhile (by a colleague, or this form sent twice)
+        flash(_("The alert was resolved already."))
         return redirect(url_for("clinic.alert", alert_id=alert_id))
     flash(_("Alert resolved."))
     return redirect(url_for("clinic.worklist"))
