@@ -18,6 +18,7 @@ from tests.helpers import (
     jpeg_with_gps,
     open_wound,
     post_assessment,
+    raise_alert,
     sign_in,
     token_for,
 )
@@ -137,3 +138,15 @@ def test_a_wound_alert_shows_the_latest_photos_and_links_to_the_wound(client, wo
     page = _page(client, f"/alerts/{alert.id}")
     assert f'href="/wounds/{wound_id}"' in page
     assert page.count('src="/wounds/photos/') == 1
+
+
+def test_resolving_a_resolved_alert_says_so_and_redirects(client, world) -> None:
+    """The resolve form sent twice (Back, or a colleague was first): a redirect to the alert
+    with a word, not a 409 page the browser would offer to resend."""
+    alert_id = raise_alert(world.enrollment, "spo2_low", "red", 0)
+    sign_in(client, "clinician")
+    form = {"note": "Ringet op; har det godt."}
+    assert client.post(f"/alerts/{alert_id}/resolve", data=form).status_code == 302
+    again = client.post(f"/alerts/{alert_id}/resolve", data={"note": "En anden note."})
+    assert again.status_code == 302 and again.location.endswith(f"/alerts/{alert_id}")
+    assert "Alarmen er allerede afsluttet." in client.get(again.location).get_data(as_text=True)

@@ -62,12 +62,24 @@ def test_patient_nurse_and_clinic_share_one_thread(client: Any, world: Any) -> N
 
 def test_empty_and_too_long_messages_are_refused_in_danish(client: Any, world: Any) -> None:
     sign_in(client, "patient")
+    # Refused forms come back by Post/Redirect/Get: Back and reload never resend them.
     answer, _ = write(client, "/me/messages", "   ")
-    assert answer.status_code == 200
-    assert "Skriv en besked først." in answer.get_data(as_text=True)
+    assert answer.status_code == 303 and answer.location.endswith("/me/messages")
+    assert "Skriv en besked først." in client.get("/me/messages").get_data(as_text=True)
     answer, _ = write(client, "/me/messages", "x" * 4001)
-    assert "En besked kan højst have 4.000 tegn." in answer.get_data(as_text=True)
+    assert answer.status_code == 303
+    assert "En besked kan højst have 4.000 tegn." in client.get("/me/messages").get_data(
+        as_text=True
+    )
     assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+    # The same form sent again with another text: asked to check it, kept, nothing stored twice.
+    _, data = write(client, "/me/messages", "Første udgave.")
+    answer = client.post("/me/messages", data={**data, "body": "Anden udgave."})
+    assert answer.status_code == 303
+    page = client.get("/me/messages").get_data(as_text=True)
+    assert "Skemaet er sendt før med andre værdier." in page
+    assert ">Anden udgave.</textarea>" in page
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 1
 
 
 def test_the_pages_in_english(client: Any, world: Any) -> None:
@@ -89,3 +101,20 @@ def test_answer_the_patient_from_the_alert_page(client: Any, world: Any) -> None
 def test_another_municipality_sees_no_thread(client: Any, world: Any) -> None:
     sign_in(client, "other-nurse")
     assert client.get(f"/home/patients/{world.patient.id}/messages").status_code == 404
+
+
+def test_the_thread_names_staff_by_name_and_title(client: Any, world: Any) -> None:
+    """Staff sign their messages as everywhere else ("Name, title", issue 21), not by their
+    user name; the patient's login has no name and stays as it is."""
+    world.clinician.full_name, world.clinician.title = "Hanne Sørensen", "overlæge"
+    db.session.commit()
+    sign_in(client, "patient")
+    write(client, "/me/messages", "Jeg hoster mere end i går.")
+    client.post("/sign-out")
+    sign_in(client, "clinician")
+    write(client, f"/patients/{world.patient.id}/messages", "Vi ringer i eftermiddag.")
+    client.post("/sign-out")
+    sign_in(client, "patient")
+    page = client.get("/me/messages").get_data(as_text=True)
+    assert "<strong>Hanne Sørensen, overlæge</strong>" in page
+    assert "<strong>clinician</strong>" not in page

@@ -41,6 +41,9 @@ USERS = (
     "demo-hospital-admin",
     "admin",
 )
+# System accounts have no pages (the message broker only POSTs to /fhir/$process-message): a
+# web sign-in lands on a refusal, so they are not crawled.
+SYSTEM_ACCOUNTS = ("demo-broker",)
 # Those who only read first, the administrators (who deactivate and reset) last.
 CRAWL_ORDER = ("patient", "gp", "nurse", "clinician", "municipality-admin", "hospital-admin")
 
@@ -54,7 +57,7 @@ def demo_users(printed: str) -> list[str]:
         rank = next((i for i, part in enumerate(CRAWL_ORDER) if part in name), None)
         return (len(CRAWL_ORDER) + (name == "admin") if rank is None else rank, name)
 
-    return sorted(named | set(USERS), key=order)
+    return sorted((named | set(USERS)) - set(SYSTEM_ACCOUNTS), key=order)
 
 
 # Users of organisations the demo's enrolments are only shared with: they see the patients and

@@ -87,6 +87,9 @@ def test_an_administrator_sets_name_and_title(client, world) -> None:
     )
     api = client.get(f"/api/v1/users/{world.nurse.id}", headers=token_for(client, "root"))
     assert api.get_json()["full_name"] == "Hanne Syntetisk Sørensen"
+    # The console's list of users says who each login is.
+    listed = client.get("/admin/users").get_data(as_text=True)
+    assert "Hanne Syntetisk Sørensen, sygeplejerske" in listed
 
 
 def test_contact_details_are_shown_where_one_calls_and_edited_by_the_clinician(

@@ -17,6 +17,7 @@ from telemon.models import PROGRAMMES
 from telemon.questionnaires import service
 from telemon.web.admin import ROLES, bp
 from telemon.web.components import questionnaire_form
+from telemon.web.components.forms import kept_form, send_back
 from telemon.web.guard import signed_in
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -49,12 +50,17 @@ def questionnaires() -> Any:
                     else _("This version was published already.")
                 )
                 return redirect(url_for("admin.questionnaires"))
+        # Refused: Post/Redirect/Get, the list shows why (Back never resends the file).
+        return send_back({}, {"document": error})
+    kept = kept_form()
+    if kept is not None:
+        error = kept[1].get("document")
     return render_template(
         "admin/questionnaires.html",
         questionnaires=service.find(),
         programmes=PROGRAMMES,
         error=error,
-    ), (422 if error else 200)
+    )
 
 
 @bp.route("/questionnaires/<int:questionnaire_id>/preview", methods=["GET", "POST"])

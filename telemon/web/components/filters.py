@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from telemon import clinical_text as ct
 from telemon import clock
+from telemon.identity.names import person_name
 from telemon.web.components import bp
 from telemon.web.components.clinical import language
 
@@ -29,6 +30,13 @@ def waited(moment: datetime) -> str:
     if minutes < 48 * 60:
         return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
     return _("%(days)s d", days=minutes // (24 * 60))
+
+
+@bp.app_template_filter("person")
+def person(user: Any) -> str:
+    """Who wrote or did something, as telemon names people everywhere ("Name, title"; the
+    user name when no name is kept, as for a patient's login)."""
+    return person_name(user.username, user.full_name, user.title)
 
 
 @bp.app_template_filter("reasons")
