@@ -6,7 +6,7 @@ cannot give that order, so every page sorted all the caller's unresolved alerts 
 benchmark) to keep 200. This partial expression index holds the order itself; the list's query
 writes the same CASE expression with its values inline so that both databases match it.
 
-Revision ID: 0010_alert_list_order_index
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-08 00:30:00
 
@@ -15,7 +15,7 @@ Create Date: 2026-12-08 00:30:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_alert_list_order_index"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None

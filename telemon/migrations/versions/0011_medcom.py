@@ -2,8 +2,8 @@
 home nurse's follow-up after a discharge; who paused an enrolment (a user, or a stay), when a
 discharge restarted its schedule; readings taken during an admission
 
-Revision ID: 0010_medcom
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-08 00:30:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0010_medcom"
-down_revision = "0010_alert_list_order_index"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@ monitor, absent values, preliminary results), the DeviceMetrics of PHD gateways,
 reading from FHIR was sent (its identifiers, codings, categories), and the other resources
 FUT's measurement Bundles bring (Provenance, QuestionnaireResponse, Media), kept as sent
 
-Revision ID: 0010_fhir_gateways
-Revises: 0009
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-08 00:00:00
 
 """
@@ -12,8 +12,8 @@ Create Date: 2026-12-08 00:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_fhir_gateways"
-down_revision = "0011_copd_fever_line"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -2,8 +2,8 @@
 alert past 38.9 °C (39.0 red), where the stored standard is still the shipped 37.0/38.0 (an
 administrator's own choice stays). Enrolments keep their own copies: a clinician changes those.
 
-Revision ID: 0011_copd_fever_line
-Revises: 0010_user_names
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-08 00:30:00
 
 """
@@ -11,8 +11,8 @@ Create Date: 2026-12-08 00:30:00
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0011_copd_fever_line"
-down_revision = "0010_user_names"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """questionnaires (FHIR R4 Questionnaire per published version) and the responses to them
 
-Revision ID: 0010_questionnaires
-Revises: 0009
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-08 00:10:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-08 00:10:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_questionnaires"
-down_revision = "0010_fhir_gateways"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

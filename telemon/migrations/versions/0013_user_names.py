@@ -1,8 +1,8 @@
 """users' full names and titles: who did what is said as "Name, title" (timelines, the audit
 viewer, review answers); staff only (a patient's login is named by the patient's record)
 
-Revision ID: 0010_user_names
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-08 00:30:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0010_user_names"
-down_revision = "0010_messages"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

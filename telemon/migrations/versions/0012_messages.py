@@ -1,8 +1,8 @@
 """messages about a patient: the thread between patient, home nurse and care team; the
 organisations' SOR and EAN codes (MedCom CareCommunication)
 
-Revision ID: 0010_messages
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-08 00:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0010_messages"
-down_revision = "0010_medcom"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
