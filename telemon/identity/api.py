@@ -70,14 +70,21 @@ class Organisations(MethodView):
     @bp.response(201, schemas.OrganisationOut)
     def post(self, data: dict[str, Any]) -> Any:
         """Create an organisation (system administrator)."""
-        return service.create_organisation(api_user("admin"), data["name"], data["kind"])
+        return service.create_organisation(
+            api_user("admin"),
+            data["name"],
+            data["kind"],
+            data.get("sor_code"),
+            data.get("ean_code"),
+        )
 
 
 @bp.route("/organisations/<int:organisation_id>", methods=["PATCH"])
 @bp.arguments(schemas.OrganisationPatch)
 @bp.response(200, schemas.OrganisationOut)
 def update_organisation(data: dict[str, Any], organisation_id: int) -> Any:
-    """Rename an organisation or change its kind (system administrator)."""
+    """Rename an organisation, change its kind, or set the SOR code and EAN (GLN) number MedCom
+    names it by (system administrator)."""
     return service.update_organisation(api_user("admin"), organisation_id, data)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import Schema, fields, missing, validate
+from marshmallow import Schema, ValidationError, fields, missing, validate
 
 from telemon.http.ids import Id
 from telemon.http.schema_fields import Cursor, Flag
@@ -31,20 +31,51 @@ class TokenResponse(Schema):
     expires_in = fields.Integer(metadata={"description": "Seconds until the token expires"})
 
 
+def _gln_check_digit(value: str) -> None:
+    """A GLN (EAN location number) ends in GS1's mod-10 check digit."""
+    digits = [int(d) for d in value]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits[:-1])))
+    if (10 - total % 10) % 10 != digits[-1]:
+        raise ValidationError("The last digit is not the GLN's check digit.")
+
+
+# How MedCom names an organisation (CareCommunication's sender and receiver): its SOR code
+# (the national health-organisation register) and its EAN/GLN location number.
+_SOR = fields.String(
+    allow_none=True,
+    validate=validate.Regexp(r"^[0-9]{1,20}$", error="A SOR code is 1 to 20 digits."),
+    metadata={"description": "SOR code (Sundhedsvæsenets Organisationsregister), for MedCom"},
+)
+_EAN = fields.String(
+    allow_none=True,
+    validate=[
+        validate.Regexp(r"^[0-9]{13}$", error="An EAN (GLN) number is 13 digits."),
+        _gln_check_digit,
+    ],
+    metadata={"description": "EAN location number (GLN), for MedCom"},
+)
+
+
 class OrganisationIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    sor_code = _SOR
+    ean_code = _EAN
 
 
 class OrganisationPatch(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     kind = fields.String(validate=validate.OneOf(ORGANISATION_KINDS))
+    sor_code = _SOR
+    ean_code = _EAN
 
 
 class OrganisationOut(Schema):
     id = fields.Integer()
     name = fields.String()
     kind = fields.String()
+    sor_code = fields.String(allow_none=True)
+    ean_code = fields.String(allow_none=True)
 
 
 _USERNAME = [

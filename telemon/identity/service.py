@@ -38,14 +38,41 @@ def _admin_of(user: User, organisation_id: int | None) -> None:
 
 
 def organisation_of(organisation: Organisation) -> dict[str, Any]:
-    return {"name": organisation.name, "kind": organisation.kind}
+    return {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "sor_code": organisation.sor_code,
+        "ean_code": organisation.ean_code,
+    }
+
+
+def _sor_code_free(sor_code: str | None, organisation_id: int | None) -> None:
+    """A SOR code names one organisation (MedCom addresses messages by it)."""
+    if not sor_code:
+        return
+    other = db.session.scalar(
+        select(Organisation.id).where(
+            Organisation.sor_code == sor_code, Organisation.id != (organisation_id or 0)
+        )
+    )
+    if other is not None:
+        raise Conflict("Another organisation has this SOR code.", {"sor_code": ["Already in use."]})
 
 
 @use_case
-def create_organisation(actor: User, name: str, kind: str) -> Organisation:
+def create_organisation(
+    actor: User,
+    name: str,
+    kind: str,
+    sor_code: str | None = None,
+    ean_code: str | None = None,
+) -> Organisation:
     if not actor.is_system_admin:
         raise Forbidden("Only a system administrator creates organisations.")
-    organisation = Organisation(name=name, kind=kind, created_at=clock.now())
+    _sor_code_free(sor_code, None)
+    organisation = Organisation(
+        name=name, kind=kind, sor_code=sor_code, ean_code=ean_code, created_at=clock.now()
+    )
     db.session.add(organisation)
     db.session.flush()
     audit.record_change(
@@ -67,7 +94,9 @@ def update_organisation(actor: User, organisation_id: int, data: dict[str, Any])
     if organisation is None:
         raise NotFound("No such organisation.")
     before = organisation_of(organisation)
-    for field in ("name", "kind"):
+    if "sor_code" in data:
+        _sor_code_free(data["sor_code"], organisation.id)
+    for field in ("name", "kind", "sor_code", "ean_code"):
         if field in data:
             setattr(organisation, field, data[field])
     if organisation_of(organisation) != before:

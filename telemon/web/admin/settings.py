@@ -17,9 +17,10 @@ from werkzeug.wrappers import Response
 from telemon.administration import holidays as holiday_service
 from telemon.anticoagulation import plans
 from telemon.copd import schedule as schedule_rules
-from telemon.errors import Forbidden, NotFound, TelemonError
+from telemon.errors import Conflict, Forbidden, NotFound, TelemonError
 from telemon.identity import queries
 from telemon.identity import service as identity
+from telemon.identity.schemas import OrganisationPatch
 from telemon.ingest.codes import CODES
 from telemon.models import ORGANISATION_KINDS, PROGRAMMES
 from telemon.patients import defaults
@@ -83,12 +84,27 @@ def organisations() -> Any:
 @bp.route("/organisations/<int:organisation_id>", methods=["POST"])
 @signed_in(*ROLES)
 def organisation_rename(organisation_id: int) -> Response:
+    """The name, and the SOR code and EAN (GLN) number MedCom names the organisation by."""
     name = request.form.get("name", "").strip()
-    if name:
-        identity.update_organisation(g.user, organisation_id, {"name": name})
-        flash(_("Saved."))
-    else:
+    if not name:
         flash(_("A name is required."))
+        return redirect(url_for("admin.organisations"))
+    data: dict[str, Any] = {"name": name}
+    for code in ("sor_code", "ean_code"):
+        if code in request.form:
+            data[code] = request.form.get(code, "").strip() or None
+    invalid = OrganisationPatch().validate(data)
+    if invalid:
+        for messages in field_errors(invalid).values():
+            flash(messages)
+        return redirect(url_for("admin.organisations"))
+    try:
+        identity.update_organisation(g.user, organisation_id, data)
+    except Conflict as refused:
+        for messages in field_errors(refused.errors).values():
+            flash(messages)
+    else:
+        flash(_("Saved."))
     return redirect(url_for("admin.organisations"))
 
 
