@@ -148,5 +148,5 @@ def test_resolving_a_resolved_alert_says_so_and_redirects(client, world) -> None
     form = {"note": "Ringet op; har det godt."}
     assert client.post(f"/alerts/{alert_id}/resolve", data=form).status_code == 302
     again = client.post(f"/alerts/{alert_id}/resolve", data={"note": "En anden note."})
-    assert again.status_code == 302 and again.location.endswith(f"/alerts/{alert_id}")
+    assert again.status_code == 303 and again.location.endswith(f"/alerts/{alert_id}")
     assert "Alarmen er allerede afsluttet." in client.get(again.location).get_data(as_text=True)
