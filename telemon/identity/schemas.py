@@ -32,24 +32,37 @@ class TokenResponse(Schema):
 
 
 def _gln_check_digit(value: str) -> None:
-    """A GLN (EAN location number) ends in GS1's mod-10 check digit."""
+    """A GLN (EAN location number) ends in GS1's mod-10 check digit. (Anything but 13 digits
+    is the Regexp's to refuse: marshmallow runs every validator.)"""
+    if len(value) != 13 or not all("0" <= d <= "9" for d in value):
+        return
     digits = [int(d) for d in value]
     total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits[:-1])))
     if (10 - total % 10) % 10 != digits[-1]:
         raise ValidationError("The last digit is not the GLN's check digit.")
 
 
+def _digits_only(value: str) -> None:
+    """Python's `$` lets a trailing newline through the pattern (kept as OpenAPI states it)."""
+    if not (value.isascii() and value.isdigit()):
+        raise ValidationError("Digits only.")
+
+
 # How MedCom names an organisation (CareCommunication's sender and receiver): its SOR code
 # (the national health-organisation register) and its EAN/GLN location number.
 _SOR = fields.String(
     allow_none=True,
-    validate=validate.Regexp(r"^[0-9]{1,20}$", error="A SOR code is 1 to 20 digits."),
+    validate=[
+        validate.Regexp(r"^[0-9]{1,20}$", error="A SOR code is 1 to 20 digits."),
+        _digits_only,
+    ],
     metadata={"description": "SOR code (Sundhedsvæsenets Organisationsregister), for MedCom"},
 )
 _EAN = fields.String(
     allow_none=True,
     validate=[
         validate.Regexp(r"^[0-9]{13}$", error="An EAN (GLN) number is 13 digits."),
+        _digits_only,
         _gln_check_digit,
     ],
     metadata={"description": "EAN location number (GLN), for MedCom"},

@@ -23,6 +23,11 @@ def test_the_codes_are_set_checked_and_audited_through_the_api(client, world) ->
 
     wrong_digit = client.patch(url, json={"ean_code": "5790000000013"}, headers=root)
     assert wrong_digit.status_code == 422 and "ean_code" in wrong_digit.get_json()["errors"]
+    for ean in ("abc", "-1", "nan", "1e400", "١٢٣٤٥٦٧٨٩٠١٢٣"):
+        refused_ean = client.patch(url, json={"ean_code": ean}, headers=root)
+        assert refused_ean.status_code == 422 and "ean_code" in refused_ean.get_json()["errors"]
+    newline = client.patch(url, json={"sor_code": "12345\n"}, headers=root)
+    assert newline.status_code == 422 and "sor_code" in newline.get_json()["errors"]
     letters = client.patch(url, json={"sor_code": "12a"}, headers=root)
     assert letters.status_code == 422 and "sor_code" in letters.get_json()["errors"]
     taken = client.patch(

@@ -26,6 +26,7 @@ MESSAGES = (
     N_("Already in use."),
     N_("Letters, digits and . _ @ - only."),
     N_("A SOR code is 1 to 20 digits."),
+    N_("Digits only."),
     N_("An EAN (GLN) number is 13 digits."),
     N_("The last digit is not the GLN's check digit."),
     N_("Not a valid email address."),
