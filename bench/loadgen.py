@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -363,6 +364,28 @@ def probe_alerts(spec: dict[str, Any]) -> dict[str, Any]:
     poll_interval, start_at, duration, timeout, seed.
     """
     rng = random.Random(f"{spec['seed']}-probe")
+
+    def body_for(patient: int) -> bytes:
+        red = _item(rng, patient, "spo2", 85.0, _now_text(1.0))
+        return batch_body(rng, list(spec["patients"]), int(spec["size"]), extra=[red])
+
+    _wait_until(spec["start_at"])
+    return _alert_probe(
+        spec, "/api/v1/observations", body_for, limit=5, shows=bool, first_after=0.5
+    )
+
+
+def _alert_probe(
+    spec: dict[str, Any],
+    post_path: str,
+    body_for: Callable[[int], bytes],
+    limit: int,
+    shows: Callable[[list[dict[str, Any]]], bool],
+    first_after: float,
+) -> dict[str, Any]:
+    """The loop of an alert-latency probe: for each probe patient, `interval` s apart (the
+    first `first_after` s from now), POST `body_for(patient)` to `post_path` as the nurse, then
+    poll the patient's open alerts (as the clinician) until `shows(items)`."""
     post = Http(spec["host"], spec["port"])
     poll = Http(spec["host"], spec["port"])
     nurse = {"Authorization": f"Bearer {spec['token']}", "Content-Type": "application/json"}
@@ -370,28 +393,26 @@ def probe_alerts(spec: dict[str, Any]) -> dict[str, Any]:
     latencies: list[float] = []
     misses = 0
     failures: dict[str, int] = {}
-    _wait_until(spec["start_at"])
     start = time.perf_counter()
     deadline = start + float(spec["duration"])
     for n, patient in enumerate(spec["probe_patients"]):
-        due = start + 0.5 + n * float(spec["interval"])
+        due = start + first_after + n * float(spec["interval"])
         if due >= deadline:
             break
         pause = due - time.perf_counter()
         if pause > 0:
             time.sleep(pause)
-        red = _item(rng, patient, "spo2", 85.0, _now_text(1.0))
-        body = batch_body(rng, list(spec["patients"]), int(spec["size"]), extra=[red])
+        body = body_for(patient)
         sent = time.perf_counter()
         status: int | str
         try:
-            status, data, _ = post.request("POST", "/api/v1/observations", body, nurse)
+            status, data, _ = post.request("POST", post_path, body, nurse)
         except (OSError, http.client.HTTPException) as error:
             status = type(error).__name__
         if status != 201:
             failures[f"POST {status}"] = failures.get(f"POST {status}", 0) + 1
             continue
-        path = f"/api/v1/alerts?patient_id={patient}&status=open&limit=5"
+        path = f"/api/v1/alerts?patient_id={patient}&status=open&limit={limit}"
         give_up = sent + float(spec["timeout"])
         seen = failed = False
         while time.perf_counter() < give_up:
@@ -403,7 +424,7 @@ def probe_alerts(spec: dict[str, Any]) -> dict[str, Any]:
                 failures[f"GET {status}"] = failures.get(f"GET {status}", 0) + 1
                 failed = True
                 break
-            if json.loads(data)["items"]:
+            if shows(json.loads(data)["items"]):
                 latencies.append(time.perf_counter() - sent)
                 seen = True
                 break
@@ -446,54 +467,15 @@ def probe_questionnaire_alerts(spec: dict[str, Any]) -> dict[str, Any]:
     ("questionnaire.…" rule) shows. spec: host, port, token (nurse), clinician_token,
     probe_patients, questionnaire_id, interval, poll_interval, duration, timeout, seed."""
     rng = random.Random(f"{spec['seed']}-questionnaire-probe")
-    post = Http(spec["host"], spec["port"])
-    poll = Http(spec["host"], spec["port"])
-    nurse = {"Authorization": f"Bearer {spec['token']}", "Content-Type": "application/json"}
-    clinician = {"Authorization": f"Bearer {spec['clinician_token']}"}
-    latencies: list[float] = []
-    misses = 0
-    failures: dict[str, int] = {}
-    start = time.perf_counter()
-    deadline = start + float(spec["duration"])
-    for n, patient in enumerate(spec["probe_patients"]):
-        due = start + n * float(spec["interval"])
-        if due >= deadline:
-            break
-        pause = due - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
-        body = questionnaire_body(rng, patient, int(spec["questionnaire_id"]), red=True)
-        sent = time.perf_counter()
-        status: int | str
-        try:
-            status, data, _ = post.request("POST", "/api/v1/questionnaire-responses", body, nurse)
-        except (OSError, http.client.HTTPException) as error:
-            status = type(error).__name__
-        if status != 201:
-            failures[f"POST {status}"] = failures.get(f"POST {status}", 0) + 1
-            continue
-        path = f"/api/v1/alerts?patient_id={patient}&status=open&limit=50"
-        give_up = sent + float(spec["timeout"])
-        seen = failed = False
-        while time.perf_counter() < give_up:
-            try:
-                status, data, _ = poll.request("GET", path, headers=clinician)
-            except (OSError, http.client.HTTPException) as error:
-                status = type(error).__name__
-            if status != 200:
-                failures[f"GET {status}"] = failures.get(f"GET {status}", 0) + 1
-                failed = True
-                break
-            if any(a["rule"].startswith("questionnaire.") for a in json.loads(data)["items"]):
-                latencies.append(time.perf_counter() - sent)
-                seen = True
-                break
-            time.sleep(float(spec["poll_interval"]))
-        if not seen and not failed:
-            misses += 1
-    post.close()
-    poll.close()
-    return {"latencies": latencies, "misses": misses, "failures": failures}
+    questionnaire_id = int(spec["questionnaire_id"])
+    return _alert_probe(
+        spec,
+        "/api/v1/questionnaire-responses",
+        lambda patient: questionnaire_body(rng, patient, questionnaire_id, red=True),
+        limit=50,
+        shows=lambda items: any(a["rule"].startswith("questionnaire.") for a in items),
+        first_after=0.0,
+    )
 
 
 def read_latency(spec: dict[str, Any]) -> dict[str, Any]:
