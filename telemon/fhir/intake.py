@@ -118,7 +118,8 @@ def read_entries(user: User, state: Upload) -> None:
         if entry.resource_type == "QuestionnaireResponse" and published_here(
             entry.resource.get("questionnaire")
         ):
-            continue  # telemon.fhir.questionnaire_responses records these
+            state.responses.append(entry.index)  # telemon.fhir.questionnaire_responses records
+            continue
         try:
             entries.check_request(entry)
             READERS[str(entry.resource_type)](entry, state, read)

@@ -218,19 +218,12 @@ def create(user: User, body: Any) -> tuple[dict[str, Any], bool]:
 # ---- inside a Bundle ------------------------------------------------------------------------
 
 
-def is_response(entry: Entry) -> bool:
-    """An entry recorded as an answer to one of telemon's questionnaires (any other
-    QuestionnaireResponse an upload brings, e.g. FUT's, is kept as sent: telemon.fhir.intake)."""
-    return entry.resource_type == RESOURCE_TYPE and service.published_here(
-        entry.resource.get("questionnaire")
-    )
-
-
 def record_entries(user: User, bundle: dict[str, Any], state: Upload, transaction: bool) -> None:
     """Record the Bundle's QuestionnaireResponse entries (read from the Bundle as sent: their
     extensions carry blood pressure's parts and the performer), answering each in `state`
     (telemon.fhir.intake.Upload). In a transaction the first refusal refuses the whole."""
-    raw = [e for e in entries_of(bundle) if is_response(e)]
+    wanted = set(state.responses)  # picked out when the upload was read (telemon.fhir.intake)
+    raw = [e for e in entries_of(bundle) if e.index in wanted]
     if not raw:
         return
     references = References(entries_of(bundle))

@@ -53,6 +53,9 @@ class Upload:
     others: dict[int, dict[str, Any]] = field(default_factory=dict)  # kept as sent (READERS)
     kept_others: list[dict[str, Any]] = field(default_factory=list)  # telemon.fhir.kept
     kept_resources: dict[int, tuple[int, bool]] = field(default_factory=dict)  # entry -> row
+    # QuestionnaireResponse entries answering one of telemon's questionnaires: not read with
+    # the readings, recorded through telemon.fhir.questionnaire_responses afterwards.
+    responses: list[int] = field(default_factory=list)
     # Devices named only by another server's absolute URL (FUT), by that URL.
     foreign_devices: dict[str, DeviceSpec] = field(default_factory=dict)
 
